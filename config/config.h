@@ -1,0 +1,148 @@
+/* config.h - the centre's configuration: feeds, KPIs, pages (loaded from YAML).
+ *
+ * cfg_load_file()/cfg_load_string() build a fresh Config or return NULL after
+ * adding every problem found to a Diag (file:line:col). A Config owns all its
+ * strings, arrays and compiled selectors; cfg_free() frees everything.
+ *
+ * Secrets: fields holding expanded ${ENV} values (url, header values) may
+ * contain tokens and passwords. They are for the poller only; anything shown
+ * to a user uses the *_shown twin, which keeps ${NAME} unexpanded and masks
+ * URL user:password. Error messages never quote an expanded value. */
+#ifndef IOC_CONFIG_H
+#define IOC_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "feeds/jsonpath.h"
+#include "feeds/prom.h"
+#include "feeds/value.h"
+#include "ioc/diag.h"
+
+typedef enum { FEED_JSON, FEED_PROMETHEUS, FEED_CSV } FeedFormat;
+
+typedef enum { CMP_LT, CMP_LE, CMP_GT, CMP_GE } CmpOp;
+
+/* A threshold such as "< 70", "> 150" or "< 5.5 or > 9": it holds when any
+ * of its comparisons holds. n == 0 means no threshold. */
+#define CFG_MAX_CMP 4
+typedef struct {
+    size_t n;
+    CmpOp op[CFG_MAX_CMP];
+    double v[CFG_MAX_CMP];
+} CfgThreshold;
+
+typedef struct {
+    char *column; /* CSV key column */
+    char *value;  /* value it must have */
+} CfgWhere;
+
+typedef struct {
+    char *id;      /* "online_rate" */
+    char *key;     /* "dvc.online_rate" (feed id . kpi id) */
+    char *name;    /* display name (UTF-8), defaults to id */
+    char *name_en; /* English display name, or NULL */
+    char *unit;    /* "%", "µg/m³", "" when none */
+    char *select;  /* json: JSONPath; prometheus: metric selector; csv: column */
+    JpPath *jp;    /* compiled JSONPath (json feeds), owned */
+    PromSelector *prom; /* compiled selector (prometheus feeds), owned */
+    CfgWhere *where;    /* csv row filter (all must match), owned */
+    size_t n_where;
+    Agg agg;            /* default: first for json/csv, sum for prometheus */
+    NumFormat numfmt;   /* inherited from the feed unless set */
+    double scale;       /* value = raw * scale + offset; default 1 */
+    double offset;      /* default 0 */
+    bool has_target;
+    double target;
+    CfgThreshold warn, crit;
+    int decimals;       /* -1 = automatic */
+    double min, max;    /* display range hints; NaN when unset */
+    int line, col;      /* where the KPI is defined */
+} CfgKpi;
+
+typedef struct {
+    char *name;       /* header name */
+    char *value;      /* expanded value: may be secret, never print */
+    char *value_shown;/* as written, ${VAR} unexpanded */
+} CfgHeader;
+
+typedef struct {
+    char *id;
+    char *name;       /* display name, defaults to id */
+    char *name_en;
+    char *url;        /* expanded: may hold secrets, never print */
+    char *url_shown;  /* as written, ${VAR} unexpanded, user:password masked */
+    FeedFormat format;
+    int64_t interval_ms;
+    int64_t timeout_ms;
+    CfgHeader *headers;
+    size_t n_headers;
+    NumFormat numfmt;
+    char csv_sep;     /* ',' ';' or 0 to detect */
+    CfgKpi *kpis;
+    size_t n_kpis;
+    int line, col;
+} CfgFeed;
+
+typedef struct {
+    char *widget;     /* stat gauge chart bars table alerts health text */
+    char *title;      /* NULL = derived from the KPI */
+    char **kpis;      /* KPI keys "feed.kpi" (kpi: or kpis:) */
+    size_t n_kpis;
+    char *text;       /* text widget body */
+    int width;        /* relative width, default 1 */
+    int line, col;
+} CfgPanel;
+
+typedef struct {
+    int height;       /* relative height, default 1 */
+    CfgPanel *panels;
+    size_t n_panels;
+    int line, col;
+} CfgRow;
+
+typedef struct {
+    char *title;
+    CfgRow *rows;
+    size_t n_rows;
+    int line, col;
+} CfgPage;
+
+typedef struct {
+    char *file;       /* path it was loaded from (for messages) */
+    char *name;       /* ioc.name */
+    char *timezone;   /* ioc.timezone, default "UTC" */
+    int64_t interval_ms; /* defaults.interval, default 30 s */
+    int64_t timeout_ms;  /* defaults.timeout, default 5 s */
+    NumFormat numfmt;    /* defaults.number_format */
+    CfgFeed *feeds;
+    size_t n_feeds;
+    CfgPage *pages;
+    size_t n_pages;
+} Config;
+
+/* Loads and validates the YAML file at path. NULL after adding every error to
+ * diag (warnings may be added on success too). */
+Config *cfg_load_file(const char *path, Diag *diag);
+
+/* Same, from len bytes of text; name is used in messages. */
+Config *cfg_load_string(const char *text, size_t len, const char *name, Diag *diag);
+
+/* Frees a config (NULL is fine). */
+void cfg_free(Config *c);
+
+/* Finds a KPI by key "feed.kpi"; NULL when absent. Borrowed. */
+const CfgKpi *cfg_find_kpi(const Config *c, const char *key, const CfgFeed **feed);
+
+/* Total number of KPIs over all feeds. */
+size_t cfg_kpi_count(const Config *c);
+
+/* True when value v crosses threshold t. */
+bool cfg_threshold_holds(const CfgThreshold *t, double v);
+
+/* Parses a duration ("500ms" "15s" "5m" "1h" "1d", or a combination such
+ * as "1h30m") into milliseconds; false when malformed. */
+bool cfg_parse_duration(const char *s, int64_t *ms);
+
+#endif

@@ -1,0 +1,167 @@
+/* main.c - the ioc program: global options and sub-command dispatch. */
+#include <errno.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ioc/cli.h"
+#include "ioc/i18n.h"
+
+static const CliCommand commands[] = {
+    {"check", cmd_check, N_("validate a config file"), "ioc check [-c FILE] [-q]",
+     N_("  -c, --config FILE   the config to check (default: $IOC_CONFIG)\n"
+        "  -q, --quiet         print nothing on success\n"
+        "Prints every error as FILE:LINE:COL: error: MESSAGE and exits 2 when\n"
+        "there is any; otherwise prints a one-line summary and exits 0.\n")},
+    {"select", cmd_select, N_("try a JSONPath selector (RFC 9535) on a JSON document"),
+     "ioc select [--compact] EXPR [FILE]",
+     N_("  EXPR            an RFC 9535 JSONPath query, e.g. '$.data.records[?@.rate > 50]'\n"
+        "  FILE            the JSON document (default: standard input)\n"
+        "  -c, --compact   print the result on one line\n"
+        "Prints the selected nodes as a JSON array. Exits 2 for an invalid\n"
+        "selector or document.\n")},
+    {"help", NULL, N_("show help for a command"), "ioc help [COMMAND]", ""},
+};
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+/* Looks up a command by name. */
+static const CliCommand *find_command(const char *name)
+{
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0) return &commands[i];
+    return NULL;
+}
+
+/* Prints the program's overview help to out. */
+static void print_overview(FILE *out)
+{
+    fprintf(out, "%s",
+            _("Usage: ioc COMMAND [OPTIONS]\n"
+              "       ioc --help | --version\n\n"
+              "A terminal console for a provincial Intelligent Operations Centre.\n\n"
+              "Commands:\n"));
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        fprintf(out, "  %-8s %s\n", commands[i].name, _(commands[i].summary));
+    fprintf(out, "%s",
+            _("\nRun 'ioc help COMMAND' for a command's options. "
+              "Exit status: 0 ok, 1 failure, 2 usage or config error.\n"));
+}
+
+int cli_help(const char *name)
+{
+    const CliCommand *c = find_command(name);
+    if (!c) {
+        fprintf(stderr, _("ioc: unknown command '%s' (see 'ioc --help')\n"), name);
+        return IOC_EXIT_USAGE;
+    }
+    printf(_("Usage: %s\n%s\n"), c->usage, _(c->summary));
+    if (c->help[0]) printf("\n%s", _(c->help));
+    return IOC_EXIT_OK;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "ioc %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    const CliCommand *c = find_command(cmd);
+    if (c) fprintf(stderr, _("\nUsage: %s (see 'ioc help %s')\n"), c->usage, cmd);
+    return IOC_EXIT_USAGE;
+}
+
+char *cli_read_file(const char *path, size_t max, size_t *len, char *err, size_t errlen)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 65536, n = 0;
+    char *buf = malloc(cap + 1);
+    while (buf) {
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (n > max) {
+            snprintf(err, errlen, _("%s: larger than %zu bytes"), path, max);
+            goto fail;
+        }
+        if (got == 0) break;
+        if (n == cap) {
+            char *nb = realloc(buf, cap * 2 + 1);
+            if (!nb) break;
+            buf = nb;
+            cap *= 2;
+        }
+    }
+    if (!buf) {
+        snprintf(err, errlen, _("%s: out of memory"), path);
+        goto fail;
+    }
+    if (ferror(f)) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        goto fail;
+    }
+    if (f != stdin) fclose(f);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+fail:
+    free(buf);
+    if (f != stdin) fclose(f);
+    return NULL;
+}
+
+const char *cli_config_path(const char *arg)
+{
+    if (arg) return arg;
+    const char *env = getenv("IOC_CONFIG");
+    return env && env[0] ? env : NULL;
+}
+
+int main(int argc, char **argv)
+{
+    /* Only LC_CTYPE (and messages): numbers are always read and written in C syntax. */
+    setlocale(LC_CTYPE, "");
+    setlocale(LC_MESSAGES, "");
+    textdomain("ioc");
+
+    if (argc < 2) {
+        print_overview(stderr);
+        return IOC_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
+        print_overview(stdout);
+        return IOC_EXIT_OK;
+    }
+    if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("ioc %s\n", IOC_VERSION);
+        return IOC_EXIT_OK;
+    }
+    if (strcmp(cmd, "help") == 0) {
+        if (argc > 3) return cli_usage_error("help", "%s", _("takes at most one command"));
+        if (argc == 2) {
+            print_overview(stdout);
+            return IOC_EXIT_OK;
+        }
+        return cli_help(argv[2]);
+    }
+    if (cmd[0] == '-') {
+        fprintf(stderr,
+                _("ioc: unknown option '%s'\nUsage: ioc COMMAND [OPTIONS] (see 'ioc --help')\n"),
+                cmd);
+        return IOC_EXIT_USAGE;
+    }
+    const CliCommand *c = find_command(cmd);
+    if (!c || !c->run) {
+        fprintf(stderr,
+                _("ioc: unknown command '%s'\nUsage: ioc COMMAND [OPTIONS] (see 'ioc --help')\n"),
+                cmd);
+        return IOC_EXIT_USAGE;
+    }
+    return c->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Builds ioc with AddressSanitizer + UndefinedBehaviorSanitizer and runs the
+# whole test suite (cmocka unit tests and end-to-end tests) with ctest.
+# Extra arguments go to ctest, e.g. scripts/test.sh -R unit_config
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/deps.sh --test
+cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DIOC_SANITIZE=ON -DIOC_WERROR=ON >/dev/null
+cmake --build build-test -j"$(nproc)"
+
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:strict_string_checks=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+cd build-test
+ctest --output-on-failure -j"$(nproc)" "$@"

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# End-to-end tests of the ioc command line: help, version, usage errors,
+# "ioc check" on good and bad configs, "ioc select" on documents.
+set -euo pipefail
+: "${IOC_BIN:?set IOC_BIN to the ioc binary}" "${IOC_SRC:?set IOC_SRC to the source tree}"
+. "$IOC_SRC/tests/e2e/lib.sh"
+ioc=$IOC_BIN
+fx=$IOC_SRC/tests/fixtures
+
+# --- global options --------------------------------------------------------
+t_run "$ioc" --version
+t_status 0 "--version exits 0"
+t_out_has "ioc 0." "--version prints the version"
+
+t_run "$ioc" --help
+t_status 0 "--help exits 0"
+t_out_has "check" "--help lists check"
+t_out_has "select" "--help lists select"
+
+t_run "$ioc"
+t_status 2 "no command is a usage error"
+t_err_has "Usage: ioc COMMAND" "no command prints usage"
+
+t_run "$ioc" --frobnicate
+t_status 2 "unknown global option exits 2"
+t_err_has "unknown option '--frobnicate'" "unknown option is named"
+
+t_run "$ioc" frobnicate
+t_status 2 "unknown command exits 2"
+t_err_has "unknown command 'frobnicate'" "unknown command is named"
+
+t_run "$ioc" help check
+t_status 0 "help check exits 0"
+t_out_has "Usage: ioc check" "help check shows its usage"
+t_out_has "--config FILE" "help check shows its options"
+
+t_run "$ioc" help nosuch
+t_status 2 "help for an unknown command exits 2"
+
+t_run "$ioc" check --bogus
+t_status 2 "unknown check option exits 2"
+t_err_has "Usage: ioc check" "unknown check option prints the usage line"
+
+t_run "$ioc" check -c
+t_status 2 "check -c without value exits 2"
+t_err_has "needs a value" "check -c without value says so"
+
+t_run env -u IOC_CONFIG "$ioc" check
+t_status 2 "check without a config exits 2"
+t_err_has "no config given" "check without a config says so"
+
+# --- ioc check ---------------------------------------------------------------
+t_run "$ioc" check -c "$IOC_SRC/config/haiduong.yaml"
+t_status 0 "bundled province config is valid"
+t_out_has "ok: 20 feeds, 74 KPIs, 6 pages" "check prints a one-line summary"
+
+t_run env IOC_CONFIG="$IOC_SRC/config/haiduong.yaml" "$ioc" check -q
+t_status 0 "IOC_CONFIG is used when -c is absent"
+t_out_is "" "--quiet prints nothing on success"
+
+t_run "$ioc" check -c "$T_TMP/nonexistent.yaml"
+t_status 2 "missing config file exits 2"
+t_err_has "nonexistent.yaml" "missing config file is named"
+
+cat >"$T_TMP/bad.yaml" <<'YAML'
+ioc: { name: "IOC test", timezone: Asia/Ho_Chi_Minh }
+defaults: { intervall: 30s }
+feeds:
+  - id: dvc
+    url: "https://ops:${SECRET_TOKEN}@portal.example/stats"
+    headers: { Authorization: "Bearer ${SECRET_TOKEN}" }
+    interval: 10s
+    timeout: 10s
+    kpis:
+      - { id: rate, select: "$.data[", unit: "%" }
+pages:
+  - title: "P"
+    rows: [ { panels: [ { widget: stat, kpi: dvc.rat } ] } ]
+YAML
+t_run env SECRET_TOKEN=s3cr3t-value-42 "$ioc" check -c "$T_TMP/bad.yaml"
+t_status 2 "invalid config exits 2"
+t_err_has "bad.yaml:2:13: error: unknown key 'intervall'" "unknown key reported at its line:col"
+t_err_has "did you mean 'interval'" "unknown key gets a suggestion"
+t_err_has "bad.yaml:8:" "timeout not shorter than interval is reported"
+t_err_has "bad.yaml:10:" "invalid selector is reported at its line"
+t_err_has "dvc.rate" "unknown panel KPI suggests the right key"
+t_none_has "s3cr3t-value-42" "secret values never appear in output"
+
+# --- ioc select --------------------------------------------------------------
+cat >"$T_TMP/doc.json" <<'JSON'
+{"data": {"online_rate": 72.5,
+          "dossiers": [{"id": 1, "status": "overdue"}, {"id": 2, "status": "done"},
+                       {"id": 3, "status": "overdue"}]},
+ "name": "Cổng dịch vụ công"}
+JSON
+t_run "$ioc" select --compact '$.data.online_rate' "$T_TMP/doc.json"
+t_status 0 "select on a file exits 0"
+t_out_is "[72.5]" "select prints the node list"
+
+t_run "$ioc" select -c '$.data.dossiers[?@.status == '"'overdue'"'].id' "$T_TMP/doc.json"
+t_out_is "[1,3]" "select with a filter"
+
+t_run_in "$T_TMP/doc.json" "$ioc" select -c '$.name'
+t_status 0 "select reads standard input"
+t_out_is '["Cổng dịch vụ công"]' "select keeps UTF-8 text"
+
+t_run "$ioc" select -c '$.missing' "$T_TMP/doc.json"
+t_status 0 "no match is not an error"
+t_out_is "[]" "no match prints an empty list"
+
+t_run "$ioc" select '$.data[' "$T_TMP/doc.json"
+t_status 2 "invalid selector exits 2"
+t_err_has "invalid selector at offset 7" "invalid selector gives the position"
+t_err_has "       ^" "invalid selector shows a caret"
+
+printf '{"a": [1, 2,\n  ]}\n' >"$T_TMP/broken.json"
+t_run "$ioc" select '$.a' "$T_TMP/broken.json"
+t_status 2 "invalid document exits 2"
+t_err_has "broken.json:2:" "invalid document gives line:col"
+
+printf '{"s": "a\\u001b[31mred\\u009b"}' >"$T_TMP/ctl.json"
+t_run "$ioc" select -c '$.s' "$T_TMP/ctl.json"
+if grep -q $'\x1b' "$T_TMP/out" || grep -q $'\xc2\x9b' "$T_TMP/out"; then
+  t_bad "control characters are escaped in select output"
+else
+  t_ok "control characters are escaped in select output"
+fi
+
+t_run "$ioc" select
+t_status 2 "select without EXPR exits 2"
+
+t_run "$ioc" select '$' "$T_TMP/none.json"
+t_status 1 "unreadable document exits 1"
+
+t_done
