@@ -80,6 +80,18 @@ typedef struct {
     size_t n_headers;
     NumFormat numfmt;
     char csv_sep;     /* ',' ';' or 0 to detect */
+    /* Transport (auth values are expanded secrets: never print them). */
+    char *auth_bearer;   /* auth.bearer token, or NULL */
+    char *auth_user;     /* auth.user for HTTP basic auth, or NULL */
+    char *auth_password; /* auth.password, or NULL */
+    char *ca_file;       /* tls.ca_file: CA bundle to verify the server, or NULL */
+    char *cert_file;     /* tls.cert: client certificate (PEM), or NULL */
+    char *key_file;      /* tls.key: client key (PEM), or NULL */
+    bool insecure;       /* tls.insecure: no certificate check (explicit only) */
+    bool allow_file;     /* allow_file: file:// URLs permitted */
+    int64_t max_body;    /* max_body bytes; default 4 MiB */
+    int max_redirects;   /* default 3 */
+    int64_t slow_ms;     /* slow: latency that makes the feed "slow"; default timeout / 2 */
     CfgKpi *kpis;
     size_t n_kpis;
     int line, col;

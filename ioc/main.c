@@ -15,6 +15,15 @@ static const CliCommand commands[] = {
         "  -q, --quiet         print nothing on success\n"
         "Prints every error as FILE:LINE:COL: error: MESSAGE and exits 2 when\n"
         "there is any; otherwise prints a one-line summary and exits 0.\n")},
+    {"snapshot", cmd_snapshot, N_("poll every feed once and print KPIs, statuses and feed states"),
+     "ioc snapshot [-c FILE] [-f json|csv|prom|text] [-o FILE] [--fail-on warn,crit,down]",
+     N_("  -c, --config FILE   the config (default: $IOC_CONFIG)\n"
+        "  -f, --format FMT    json, csv, prom (Prometheus text) or text (default)\n"
+        "  -o, --output FILE   write to FILE (atomically) instead of standard output\n"
+        "      --fail-on LIST  exit 3 when a KPI is at warn (or worse), at crit, or a\n"
+        "                      feed is down or has bad data; LIST is comma-separated\n"
+        "Polls all feeds concurrently, each within its own timeout. Exit status:\n"
+        "0 taken, 3 a --fail-on condition holds, 2 usage or config error, 1 failure.\n")},
     {"select", cmd_select, N_("try a JSONPath selector (RFC 9535) on a JSON document"),
      "ioc select [--compact] EXPR [FILE]",
      N_("  EXPR            an RFC 9535 JSONPath query, e.g. '$.data.records[?@.rate > 50]'\n"

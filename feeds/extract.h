@@ -1,0 +1,27 @@
+/* extract.h - from a response body to one value per KPI of a feed.
+ *
+ * The body is parsed once in the feed's format (JSON, Prometheus text, CSV);
+ * each KPI's selector picks its nodes, strings are read as numbers in the
+ * KPI's number format, booleans are 1/0, null or no match is "no value"
+ * (never zero), then the KPI's agg, scale and offset apply. */
+#ifndef IOC_EXTRACT_H
+#define IOC_EXTRACT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config/config.h"
+
+typedef struct {
+    bool has_value;
+    double value;    /* valid when has_value */
+    char error[160]; /* why there is no value ("" when has_value); safe to print */
+} KpiValue;
+
+/* Fills out[0..f->n_kpis) from len bytes of body (not NUL-terminated).
+ * Returns the number of KPIs that got a value, or -1 when the body itself
+ * could not be parsed (then err says why, and every out[i] has no value). */
+int extract_feed(const CfgFeed *f, const char *body, size_t len, KpiValue *out, char *err,
+                 size_t errlen);
+
+#endif

@@ -1,0 +1,211 @@
+/* cmd_snapshot.c - "ioc snapshot": poll every feed once, print the province's state. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config/config.h"
+#include "feeds/poller.h"
+#include "ioc/cli.h"
+#include "ioc/i18n.h"
+#include "ioc/loop.h"
+#include "ioc/snapshot.h"
+#include "ioc/timefmt.h"
+
+/* What --fail-on asks for. */
+typedef struct {
+    bool warn, crit, down;
+} FailOn;
+
+/* Parses a --fail-on list such as "crit,down"; false when a word is unknown. */
+static bool parse_fail_on(const char *s, FailOn *f)
+{
+    char buf[128];
+    snprintf(buf, sizeof(buf), "%s", s);
+    char *save = NULL;
+    for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+        if (strcmp(w, "warn") == 0)
+            f->warn = true;
+        else if (strcmp(w, "crit") == 0)
+            f->crit = true;
+        else if (strcmp(w, "down") == 0)
+            f->down = true;
+        else
+            return false;
+    }
+    return true;
+}
+
+/* Poller callback: copies a feed's result into the snapshot. */
+static void on_result(void *ud, size_t feed, const FeedStatus *st, const KpiValue *vals,
+                      int64_t wall_ms)
+{
+    Snapshot *s = ud;
+    SnapFeed *sf = &s->feeds[feed];
+    sf->status = *st;
+    for (size_t i = 0; i < sf->feed->n_kpis; i++) {
+        SnapKpi *k = &sf->kpis[i];
+        k->has_value = vals[i].has_value;
+        k->value = vals[i].value;
+        k->ts_ms = vals[i].has_value ? wall_ms : 0;
+        k->status = snap_kpi_status(k->kpi, k->has_value, k->value, false);
+        snprintf(k->error, sizeof(k->error), "%s", vals[i].error);
+    }
+}
+
+/* Polls every feed of cfg once, concurrently; fills s. 0 or -1 (err set). */
+static int take_snapshot(const Config *cfg, Snapshot *s, char *err, size_t errlen)
+{
+    Loop *loop = loop_new();
+    if (!loop) {
+        snprintf(err, errlen, "%s", _("cannot create the event loop"));
+        return -1;
+    }
+    Poller *p = poller_new(loop, cfg, on_result, s, err, errlen);
+    if (!p) {
+        loop_free(loop);
+        return -1;
+    }
+    for (size_t i = 0; i < cfg->n_feeds; i++)
+        poller_poll_now(p, i);
+    int rc = 0;
+    while (poller_busy(p) > 0) {
+        if (loop_once(loop, 1000) != 0) {
+            snprintf(err, errlen, "%s", _("the event loop failed"));
+            rc = -1;
+            break;
+        }
+    }
+    s->taken_at_ms = loop_wall_ms();
+    poller_free(p);
+    loop_free(loop);
+    return rc;
+}
+
+/* True when the --fail-on condition holds for s. */
+static bool fail_condition(const Snapshot *s, const FailOn *f)
+{
+    for (size_t i = 0; i < s->n_feeds; i++) {
+        const SnapFeed *sf = &s->feeds[i];
+        if (f->down && !feedstate_is_up(sf->status.state)) return true;
+        for (size_t k = 0; k < sf->feed->n_kpis; k++) {
+            KpiStatus st = sf->kpis[k].status;
+            if (f->crit && st == KST_CRIT) return true;
+            if (f->warn && (st == KST_WARN || st == KST_CRIT)) return true;
+        }
+    }
+    return false;
+}
+
+/* Writes s to path atomically (temp file + rename), or to stdout for NULL/"-". */
+static int write_output(const Snapshot *s, SnapFormat fmt, const char *path)
+{
+    if (!path || strcmp(path, "-") == 0) {
+        if (snap_write(s, fmt, stdout) != 0 || fflush(stdout) != 0) {
+            perror("ioc snapshot: stdout");
+            return -1;
+        }
+        return 0;
+    }
+    size_t n = strlen(path) + 32;
+    char *tmp = malloc(n);
+    if (!tmp) return -1;
+    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "w");
+    int rc = -1;
+    if (!f) {
+        fprintf(stderr, "ioc snapshot: %s: %s\n", tmp, strerror(errno));
+    } else {
+        bool ok = snap_write(s, fmt, f) == 0;
+        ok = (fclose(f) == 0) && ok;
+        if (ok && rename(tmp, path) == 0) {
+            rc = 0;
+        } else {
+            fprintf(stderr, "ioc snapshot: %s: %s\n", path, strerror(errno));
+            unlink(tmp);
+        }
+    }
+    free(tmp);
+    return rc;
+}
+
+int cmd_snapshot(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'}, {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'}, {"fail-on", required_argument, NULL, 'F'},
+        {"help", no_argument, NULL, 'h'},         {0, 0, 0, 0},
+    };
+    const char *path = NULL, *out = NULL;
+    SnapFormat fmt = SNAP_TEXT;
+    FailOn fail = {0};
+    int ch;
+    optind = 1;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, ":c:f:o:h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'c':
+            path = optarg;
+            break;
+        case 'f':
+            if (!snap_format_from_name(optarg, &fmt))
+                return cli_usage_error("snapshot", _("unknown format '%s' (json, csv, prom, text)"),
+                                       optarg);
+            break;
+        case 'o':
+            out = optarg;
+            break;
+        case 'F':
+            if (!parse_fail_on(optarg, &fail))
+                return cli_usage_error(
+                    "snapshot", _("--fail-on takes warn, crit or down (comma-separated), not '%s'"),
+                    optarg);
+            break;
+        case 'h':
+            return cli_help("snapshot");
+        case ':':
+            return cli_usage_error("snapshot", _("option '%s' needs a value"), argv[optind - 1]);
+        default:
+            return cli_usage_error("snapshot", _("unknown option '%s'"), argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error("snapshot", _("unexpected argument '%s'"), argv[optind]);
+    path = cli_config_path(path);
+    if (!path)
+        return cli_usage_error("snapshot", "%s",
+                               _("no config given (use -c FILE or set IOC_CONFIG)"));
+
+    Diag diag;
+    diag_init(&diag);
+    Config *cfg = cfg_load_file(path, &diag);
+    diag_print(&diag, stderr);
+    diag_done(&diag);
+    if (!cfg) return IOC_EXIT_USAGE;
+
+    int rc = IOC_EXIT_FAIL;
+    char err[256];
+    Snapshot *s = NULL;
+    if (timefmt_set_zone(cfg->timezone) != 0)
+        fprintf(stderr, _("ioc snapshot: time zone '%s' not found; using UTC\n"), cfg->timezone);
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        fprintf(stderr, "ioc snapshot: %s\n", _("cannot initialise libcurl"));
+        goto out;
+    }
+    s = snap_new(cfg);
+    if (!s) {
+        fprintf(stderr, "ioc snapshot: %s\n", _("out of memory"));
+    } else if (take_snapshot(cfg, s, err, sizeof(err)) != 0) {
+        fprintf(stderr, "ioc snapshot: %s\n", err);
+    } else if (write_output(s, fmt, out) == 0) {
+        rc = fail_condition(s, &fail) ? IOC_EXIT_ALERT : IOC_EXIT_OK;
+    }
+    curl_global_cleanup();
+out:
+    snap_free(s);
+    cfg_free(cfg);
+    return rc;
+}

@@ -1,0 +1,161 @@
+/* test_loop.c - the event loop: timers in order, descriptors, signals, no busy wait. */
+#include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "ioc/loop.h"
+
+typedef struct {
+    Loop *loop;
+    int order[8];
+    int n;
+    long cancel_id;
+} Rec;
+
+typedef struct {
+    Rec *rec;
+    int tag;
+} Tagged;
+
+/* Timer callback recording its tag. */
+static void on_timer(void *ud, int64_t now)
+{
+    Tagged *t = ud;
+    t->rec->order[t->rec->n++] = t->tag;
+    if (t->tag == 2 && t->rec->cancel_id) loop_timer_cancel(t->rec->loop, t->rec->cancel_id);
+}
+
+static void test_timers_fire_in_order_and_cancel(void **state)
+{
+    (void)state;
+    Loop *l = loop_new();
+    assert_non_null(l);
+    Rec rec = {.loop = l};
+    Tagged t1 = {&rec, 1}, t2 = {&rec, 2}, t3 = {&rec, 3}, t4 = {&rec, 4};
+    int64_t now = loop_now_ms();
+    loop_timer_at(l, now + 30, on_timer, &t3);
+    loop_timer_at(l, now + 10, on_timer, &t1);
+    loop_timer_at(l, now + 20, on_timer, &t2);
+    rec.cancel_id = loop_timer_at(l, now + 40, on_timer, &t4); /* cancelled by t2 */
+    int64_t until = now + 200;
+    while (loop_now_ms() < until && rec.n < 3) assert_int_equal(loop_once(l, 50), 0);
+    loop_once(l, 60); /* t4 would have fired by now */
+    assert_int_equal(rec.n, 3);
+    assert_int_equal(rec.order[0], 1);
+    assert_int_equal(rec.order[1], 2);
+    assert_int_equal(rec.order[2], 3);
+    loop_free(l);
+}
+
+typedef struct {
+    int calls;
+    char got;
+} FdRec;
+
+/* Descriptor callback: reads one byte. */
+static void on_readable(void *ud, int fd, short revents)
+{
+    FdRec *r = ud;
+    if (revents & POLLIN) {
+        ssize_t n = read(fd, &r->got, 1);
+        if (n == 1) r->calls++;
+    }
+}
+
+static void test_fd_wakes_the_loop_early(void **state)
+{
+    (void)state;
+    Loop *l = loop_new();
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    FdRec r = {0};
+    assert_int_equal(loop_watch_fd(l, p[0], POLLIN, on_readable, &r), 0);
+    assert_int_equal(write(p[1], "x", 1), 1);
+    int64_t t0 = loop_now_ms();
+    assert_int_equal(loop_once(l, 5000), 0);
+    assert_true(loop_now_ms() - t0 < 1000); /* woke for the byte, not the 5 s wait */
+    assert_int_equal(r.calls, 1);
+    assert_int_equal(r.got, 'x');
+    loop_unwatch_fd(l, p[0]);
+    assert_int_equal(write(p[1], "y", 1), 1);
+    loop_once(l, 20);
+    assert_int_equal(r.calls, 1); /* no longer watched */
+    close(p[0]);
+    close(p[1]);
+    loop_free(l);
+}
+
+static void test_idle_loop_sleeps(void **state)
+{
+    (void)state;
+    Loop *l = loop_new();
+    int64_t t0 = loop_now_ms();
+    int iterations = 0;
+    while (loop_now_ms() - t0 < 300) {
+        loop_once(l, 100);
+        iterations++;
+    }
+    /* An idle loop with a 100 ms wait iterates ~3 times, never spins. */
+    assert_true(iterations <= 5);
+    loop_free(l);
+}
+
+typedef struct {
+    Loop *loop;
+    int sig;
+} SigRec;
+
+/* Signal callback: records the signal and stops the loop. */
+static void on_sig(void *ud, int sig)
+{
+    SigRec *r = ud;
+    r->sig = sig;
+    loop_stop(r->loop);
+}
+
+/* Timer callback: raises SIGUSR1 at the process. */
+static void raise_usr1(void *ud, int64_t now)
+{
+    raise(SIGUSR1);
+}
+
+static void test_signal_is_delivered_in_the_loop(void **state)
+{
+    (void)state;
+    Loop *l = loop_new();
+    SigRec r = {l, 0};
+    int sigs[] = {SIGUSR1};
+    assert_int_equal(loop_catch_signals(l, sigs, 1, on_sig, &r), 0);
+    loop_timer_at(l, loop_now_ms() + 10, raise_usr1, NULL);
+    assert_int_equal(loop_run(l), 0); /* returns because on_sig stopped it */
+    assert_int_equal(r.sig, SIGUSR1);
+    loop_free(l);
+    /* The old disposition is back, and a second loop may catch signals again. */
+    struct sigaction sa;
+    sigaction(SIGUSR1, NULL, &sa);
+    assert_true(sa.sa_handler == SIG_DFL);
+    Loop *l2 = loop_new();
+    assert_int_equal(loop_catch_signals(l2, sigs, 1, on_sig, &r), 0);
+    loop_free(l2);
+}
+
+int main(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_timers_fire_in_order_and_cancel),
+        cmocka_unit_test(test_fd_wakes_the_loop_early),
+        cmocka_unit_test(test_idle_loop_sleeps),
+        cmocka_unit_test(test_signal_is_delivered_in_the_loop),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    curl_global_cleanup();
+    return rc;
+}
