@@ -49,7 +49,7 @@ typedef struct {
     PromSelector *prom; /* compiled selector (prometheus feeds), owned */
     CfgWhere *where;    /* csv row filter (all must match), owned */
     size_t n_where;
-    Agg agg;            /* default: first for json/csv, sum for prometheus */
+    Agg agg;            /* default: first (for every format) */
     NumFormat numfmt;   /* inherited from the feed unless set */
     double scale;       /* value = raw * scale + offset; default 1 */
     double offset;      /* default 0 */

@@ -99,6 +99,14 @@ static int extract_json(const CfgFeed *f, const char *body, size_t len, KpiValue
 {
     const char *end = NULL;
     cJSON *doc = cJSON_ParseWithLengthOpts(body, len, &end, 0);
+    if (doc) { /* only blanks may follow the value */
+        while (end < body + len && *end && strchr(" \t\r\n", *end))
+            end++;
+        if (end < body + len) {
+            cJSON_Delete(doc);
+            doc = NULL;
+        }
+    }
     if (!doc) {
         size_t off = end && end >= body ? (size_t)(end - body) : 0;
         snprintf(err, errlen, _("invalid JSON near byte %zu"), off);

@@ -16,8 +16,8 @@
 typedef struct JpPath JpPath;
 
 typedef struct {
-    size_t pos;     /* 0-based byte offset in the expression where it went wrong */
-    char msg[200];  /* what was expected, e.g. "expected ']' after index" */
+    size_t pos;    /* 0-based byte offset in the expression where it went wrong */
+    char msg[200]; /* what was expected, e.g. "expected ']' after index" */
 } JpError;
 
 typedef struct {

@@ -314,7 +314,7 @@ static void judge(FeedPoll *fp, CURLcode rc, int64_t latency)
                             : FS_OK;
             for (size_t i = 0; i < fp->f->n_kpis; i++) {
                 if (!fp->vals[i].has_value) {
-                    snprintf(st->error, sizeof(st->error), "%s: %s", fp->f->kpis[i].id,
+                    snprintf(st->error, sizeof(st->error), "%.32s: %.120s", fp->f->kpis[i].id,
                              fp->vals[i].error);
                     st->state = FS_BAD_DATA;
                     break;

@@ -132,7 +132,15 @@ int cmd_select(int argc, char **argv)
         goto out;
     }
     const char *end = NULL;
-    doc = cJSON_ParseWithLengthOpts(buf, len, &end, 1);
+    doc = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
+    if (doc) { /* only blanks may follow the value */
+        while (end < buf + len && strchr(" \t\r\n", *end) && *end)
+            end++;
+        if (end < buf + len) {
+            cJSON_Delete(doc);
+            doc = NULL;
+        }
+    }
     if (!doc) {
         int line, col;
         size_t off = end ? (size_t)(end - buf) : 0;

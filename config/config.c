@@ -1,0 +1,396 @@
+/* config.c - config loader entry points, the ioc/defaults sections, freeing
+ * and lookups (see config.h). Feeds and pages are in config_feeds.c and
+ * config_pages.c, shared checks in config_util.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config/config.h"
+#include "config/config_internal.h"
+#include "ioc/i18n.h"
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Where timezone names are checked, when the directory exists. */
+#define ZONEINFO_DIR "/usr/share/zoneinfo"
+
+static const char *const top_keys[] = {"ioc", "defaults", "feeds", "pages"};
+static const char *const ioc_keys[] = {"name", "timezone"};
+static const char *const default_keys[] = {"interval", "timeout", "number_format"};
+
+/* Frees the strings and compiled selector of a KPI. */
+static void kpi_done(CfgKpi *k)
+{
+    free(k->id);
+    free(k->key);
+    free(k->name);
+    free(k->name_en);
+    free(k->unit);
+    free(k->select);
+    jp_free(k->jp);
+    prom_selector_free(k->prom);
+    for (size_t i = 0; i < k->n_where; i++) {
+        free(k->where[i].column);
+        free(k->where[i].value);
+    }
+    free(k->where);
+}
+
+/* Frees everything a feed owns. */
+static void feed_done(CfgFeed *f)
+{
+    free(f->id);
+    free(f->name);
+    free(f->name_en);
+    free(f->url);
+    free(f->url_shown);
+    for (size_t i = 0; i < f->n_headers; i++) {
+        free(f->headers[i].name);
+        free(f->headers[i].value);
+        free(f->headers[i].value_shown);
+    }
+    free(f->headers);
+    free(f->auth_bearer);
+    free(f->auth_user);
+    free(f->auth_password);
+    free(f->ca_file);
+    free(f->cert_file);
+    free(f->key_file);
+    for (size_t i = 0; i < f->n_kpis; i++)
+        kpi_done(&f->kpis[i]);
+    free(f->kpis);
+}
+
+/* Frees everything a page owns. */
+static void page_done(CfgPage *pg)
+{
+    free(pg->title);
+    for (size_t r = 0; r < pg->n_rows; r++) {
+        CfgRow *row = &pg->rows[r];
+        for (size_t p = 0; p < row->n_panels; p++) {
+            CfgPanel *pn = &row->panels[p];
+            free(pn->widget);
+            free(pn->title);
+            for (size_t i = 0; i < pn->n_kpis; i++)
+                free(pn->kpis[i]);
+            free(pn->kpis);
+            free(pn->text);
+        }
+        free(row->panels);
+    }
+    free(pg->rows);
+}
+
+void cfg_free(Config *c)
+{
+    if (!c) return;
+    for (size_t i = 0; i < c->n_feeds; i++)
+        feed_done(&c->feeds[i]);
+    free(c->feeds);
+    for (size_t i = 0; i < c->n_pages; i++)
+        page_done(&c->pages[i]);
+    free(c->pages);
+    free(c->file);
+    free(c->name);
+    free(c->timezone);
+    free(c);
+}
+
+const CfgKpi *cfg_find_kpi(const Config *c, const char *key, const CfgFeed **feed)
+{
+    if (!c || !key) return NULL;
+    const char *dot = strchr(key, '.');
+    if (!dot) return NULL;
+    size_t flen = (size_t)(dot - key);
+    for (size_t i = 0; i < c->n_feeds; i++) {
+        const CfgFeed *f = &c->feeds[i];
+        if (!f->id || strlen(f->id) != flen || memcmp(f->id, key, flen) != 0) continue;
+        for (size_t j = 0; j < f->n_kpis; j++) {
+            if (f->kpis[j].id && strcmp(f->kpis[j].id, dot + 1) == 0) {
+                if (feed) *feed = f;
+                return &f->kpis[j];
+            }
+        }
+    }
+    return NULL;
+}
+
+size_t cfg_kpi_count(const Config *c)
+{
+    size_t n = 0;
+    for (size_t i = 0; c && i < c->n_feeds; i++)
+        n += c->feeds[i].n_kpis;
+    return n;
+}
+
+bool cfg_threshold_holds(const CfgThreshold *t, double v)
+{
+    if (!t || v != v) return false; /* NaN never crosses */
+    for (size_t i = 0; i < t->n && i < CFG_MAX_CMP; i++) {
+        switch (t->op[i]) {
+        case CMP_LT:
+            if (v < t->v[i]) return true;
+            break;
+        case CMP_LE:
+            if (v <= t->v[i]) return true;
+            break;
+        case CMP_GT:
+            if (v > t->v[i]) return true;
+            break;
+        case CMP_GE:
+            if (v >= t->v[i]) return true;
+            break;
+        }
+    }
+    return false;
+}
+
+/* True when tz looks like a zone name: "UTC", "Asia/Ho_Chi_Minh", "Etc/GMT+7". */
+static bool tz_syntax_ok(const char *tz)
+{
+    size_t len = strlen(tz);
+    if (len == 0 || len > 64 || tz[0] == '/' || strstr(tz, "..") || tz[len - 1] == '/')
+        return false;
+    for (const char *p = tz; *p; p++) {
+        char c = *p;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-' || c == '+' || c == '/'))
+            return false;
+    }
+    return true;
+}
+
+/* True when tz names a zone file (or, without a zoneinfo directory, looks like one). */
+static bool tz_known(const char *tz)
+{
+    if (!tz_syntax_ok(tz)) return false;
+    struct stat st;
+    if (stat(ZONEINFO_DIR, &st) != 0 || !S_ISDIR(st.st_mode)) return true;
+    char path[sizeof(ZONEINFO_DIR) + 80];
+    snprintf(path, sizeof(path), "%s/%s", ZONEINFO_DIR, tz);
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Loads the ioc: section (name, timezone). */
+static void load_ioc(Ld *ld, const YNode *m)
+{
+    Config *c = ld->cfg;
+    if (!ld_expect(ld, m, YNODE_MAP, _("a mapping with name and timezone"))) return;
+    ld_check_keys(ld, m, ioc_keys, N_OF(ioc_keys), _("in 'ioc'"));
+    ld_str(ld, m, "name", true, _("in 'ioc'"), &c->name);
+    const YNode *tz = ld_get(ld, m, "timezone", false, "");
+    if (!tz) return;
+    if (tz->kind != YNODE_SCALAR) {
+        ld_err(ld, tz->line, tz->col, _("expected a timezone such as Asia/Ho_Chi_Minh, got %s"),
+               ld_kind(tz));
+    } else if (!tz_known(tz->str)) {
+        ld_err(ld, tz->line, tz->col,
+               _("unknown timezone '%.64s' (expected a name such as Asia/Ho_Chi_Minh or UTC)"),
+               tz->str);
+    } else {
+        char *s = ld_strdup(ld, tz, tz->str);
+        if (s) {
+            free(c->timezone);
+            c->timezone = s;
+        }
+    }
+}
+
+/* Loads the defaults: section (interval, timeout, number_format). */
+static void load_defaults(Ld *ld, const YNode *m)
+{
+    Config *c = ld->cfg;
+    if (!ld_expect(ld, m, YNODE_MAP, _("a mapping with interval, timeout and number_format")))
+        return;
+    ld_check_keys(ld, m, default_keys, N_OF(default_keys), _("in 'defaults'"));
+    const YNode *vi = ld_get(ld, m, "interval", false, "");
+    const YNode *vt = ld_get(ld, m, "timeout", false, "");
+    const YNode *vf = ld_get(ld, m, "number_format", false, "");
+    int64_t iv = c->interval_ms, to = c->timeout_ms;
+    bool ok_i = !vi || ld_duration(ld, vi, "interval", &iv);
+    bool ok_t = !vt || ld_duration(ld, vt, "timeout", &to);
+    char a[32], b[32];
+    if (vi && ok_i && iv < 1000) {
+        ld_fmt_duration(iv, a, sizeof(a));
+        ld_err(ld, vi->line, vi->col, _("interval must be at least 1s (got %s)"), a);
+        ok_i = false;
+    }
+    if (vt && ok_t && to < 100) {
+        ld_fmt_duration(to, a, sizeof(a));
+        ld_err(ld, vt->line, vt->col, _("timeout must be at least 100ms (got %s)"), a);
+        ok_t = false;
+    }
+    if (ok_i) c->interval_ms = iv;
+    if (ok_t) c->timeout_ms = to;
+    if ((vi || vt) && ok_i && ok_t && to >= iv) {
+        const YNode *at = vt ? vt : vi;
+        ld_fmt_duration(to, a, sizeof(a));
+        ld_fmt_duration(iv, b, sizeof(b));
+        ld_err(ld, at->line, at->col, _("timeout %s must be shorter than the interval %s"), a, b);
+    }
+    if (vf) ld_numfmt(ld, vf, &c->numfmt);
+}
+
+/* Finds the first byte of text that is not valid UTF-8 (overlong forms,
+ * surrogates and code points past U+10FFFF included) or a NUL; len if none. */
+static size_t utf8_bad_at(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned c = s[i];
+        size_t n;
+        unsigned min;
+        if (c == 0) return i;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            n = 1;
+            min = 0x80;
+            c &= 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            n = 2;
+            min = 0x800;
+            c &= 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            n = 3;
+            min = 0x10000;
+            c &= 0x07;
+        } else {
+            return i;
+        }
+        if (len - i <= n) return i;
+        for (size_t k = 1; k <= n; k++) {
+            if ((s[i + k] & 0xC0) != 0x80) return i;
+            c = (c << 6) | (s[i + k] & 0x3F);
+        }
+        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return i;
+        i += n + 1;
+    }
+    return len;
+}
+
+/* Checks size and encoding of the text before YAML parsing; false after an error. */
+static bool check_text(Ld *ld, const char *text, size_t len)
+{
+    if (len > CFG_MAX_FILE) {
+        ld_err(ld, 0, 0, _("the file is too large (%zu bytes; the limit is 4 MiB)"), len);
+        return false;
+    }
+    size_t bad = utf8_bad_at((const unsigned char *)text, len);
+    if (bad == len) return true;
+    int line = 1, col = 1;
+    for (size_t i = 0; i < bad; i++) {
+        if (text[i] == '\n') {
+            line++;
+            col = 1;
+        } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+            col++;
+        }
+    }
+    if (text[bad] == '\0')
+        ld_err(ld, line, col, "%s", _("the file contains a NUL byte"));
+    else
+        ld_err(ld, line, col, _("the file is not valid UTF-8 (byte 0x%02x)"),
+               (unsigned char)text[bad]);
+    return false;
+}
+
+/* Fills c with the defaults used when a key is not given. */
+static bool set_defaults(Config *c, const char *name)
+{
+    c->interval_ms = 30000;
+    c->timeout_ms = 5000;
+    c->numfmt = NUMFMT_PLAIN;
+    c->timezone = strdup("UTC");
+    c->file = strdup(name ? name : "");
+    return c->timezone && c->file;
+}
+
+Config *cfg_load_string(const char *text, size_t len, const char *name, Diag *diag)
+{
+    Ld ld = {.file = name, .diag = diag};
+    YNode *root = NULL;
+    Config *c = NULL;
+    if (!text) len = 0;
+    if (!check_text(&ld, text ? text : "", len)) goto done;
+    root = ynode_parse(text ? text : "", len, name, diag);
+    if (!root) {
+        ld.errors++;
+        goto done;
+    }
+    c = calloc(1, sizeof(*c));
+    if (!c || !set_defaults(c, name)) {
+        ld_err(&ld, 0, 0, "%s", _("out of memory"));
+        goto done;
+    }
+    ld.cfg = c;
+    if (!ld_expect(&ld, root, YNODE_MAP, _("a mapping with ioc, feeds and pages"))) goto done;
+    ld_check_keys(&ld, root, top_keys, N_OF(top_keys), _("at the top level"));
+    const YNode *v;
+    if ((v = ld_get(&ld, root, "ioc", true, _("at the top level")))) load_ioc(&ld, v);
+    if ((v = ld_get(&ld, root, "defaults", false, ""))) load_defaults(&ld, v);
+    if ((v = ld_get(&ld, root, "feeds", true, _("at the top level")))) cfg_load_feeds(&ld, v);
+    if ((v = ld_get(&ld, root, "pages", false, ""))) cfg_load_pages(&ld, v);
+done:
+    ynode_free(root);
+    diag_sort(diag);
+    if (ld.errors) {
+        cfg_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+Config *cfg_load_file(const char *path, Diag *diag)
+{
+    char *buf = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        diag_add(diag, DIAG_ERROR, path, 0, 0, _("cannot open the file: %s"), strerror(errno));
+        goto fail;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        diag_add(diag, DIAG_ERROR, path, 0, 0, "%s", _("not a regular file"));
+        goto fail;
+    }
+    if (st.st_size > (off_t)CFG_MAX_FILE) {
+        diag_add(diag, DIAG_ERROR, path, 0, 0,
+                 _("the file is too large (%lld bytes; the limit is 4 MiB)"),
+                 (long long)st.st_size);
+        goto fail;
+    }
+    /* Read up to one byte past the limit: the file may grow after fstat(). */
+    buf = malloc(CFG_MAX_FILE + 2);
+    if (!buf) {
+        diag_add(diag, DIAG_ERROR, path, 0, 0, "%s", _("out of memory"));
+        goto fail;
+    }
+    size_t len = 0;
+    while (len < CFG_MAX_FILE + 1) {
+        ssize_t r = read(fd, buf + len, CFG_MAX_FILE + 1 - len);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) {
+            diag_add(diag, DIAG_ERROR, path, 0, 0, _("cannot read the file: %s"), strerror(errno));
+            goto fail;
+        }
+        if (r == 0) break;
+        len += (size_t)r;
+    }
+    close(fd);
+    fd = -1;
+    buf[len] = '\0';
+    Config *c = cfg_load_string(buf, len, path, diag);
+    free(buf);
+    return c;
+fail:
+    if (fd >= 0) close(fd);
+    free(buf);
+    diag_sort(diag);
+    return NULL;
+}

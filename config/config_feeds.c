@@ -1,0 +1,375 @@
+/* config_feeds.c - the feeds list of a config: feeds, headers and KPIs. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config/config_internal.h"
+#include "ioc/i18n.h"
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const feed_keys[] = {
+    "id",      "name",          "name_en",       "url",     "format",    "interval",
+    "timeout", "number_format", "csv_separator", "headers", "kpis",      "auth",
+    "tls",     "max_body",      "max_redirects", "slow",    "allow_file"};
+
+static const char *const kpi_keys[] = {
+    "id",    "name",   "name_en", "select", "column", "where",    "unit", "agg", "number_format",
+    "scale", "offset", "target",  "warn",   "crit",   "decimals", "min",  "max"};
+
+static const char *const format_names[] = {"json", "prometheus", "csv"};
+static const char *const agg_names[] = {"first", "last", "sum", "avg", "min", "max", "count"};
+
+/* Which way a threshold points: bit 1 = below (< <=), bit 2 = above (> >=). */
+static int threshold_dir(const CfgThreshold *t)
+{
+    int d = 0;
+    for (size_t i = 0; i < t->n; i++)
+        d |= (t->op[i] == CMP_LT || t->op[i] == CMP_LE) ? 1 : 2;
+    return d;
+}
+
+/* Loads the KPI's selector: select (json, prometheus) or column + where (csv).
+ * fmt_ok is false when the feed's format is invalid: then nothing is compiled. */
+static void load_selector(Ld *ld, const CfgFeed *f, bool fmt_ok, const YNode *m, CfgKpi *k)
+{
+    const YNode *sel = ld_get(ld, m, "select", false, "");
+    const YNode *col = ld_get(ld, m, "column", false, "");
+    const YNode *where = ld_get(ld, m, "where", false, "");
+    bool csv = fmt_ok && f->format == FEED_CSV;
+    if (fmt_ok && !csv) {
+        if (col)
+            ld_err(ld, col->line, col->col,
+                   _("'column' is for csv feeds; a %s feed uses 'select' (e.g. %s)"),
+                   format_names[f->format],
+                   f->format == FEED_JSON ? "select: \"$.data.value\"" : "select: metric_name");
+        if (where) ld_err(ld, where->line, where->col, _("'where' is for csv feeds only"));
+        if (!ld_str(ld, m, "select", true, _("in KPI"), &k->select)) return;
+    } else if (csv) {
+        if (sel)
+            ld_err(ld, sel->line, sel->col,
+                   _("csv feeds select a column: use 'column' (and 'where') instead of 'select'"));
+        if (!ld_str(ld, m, "column", true, _("in KPI (csv feeds select a column)"), &k->select))
+            return;
+    } else {
+        if (!ld_str(ld, m, sel ? "select" : "column", false, "", &k->select)) return;
+    }
+    if (csv && where && ld_expect(ld, where, YNODE_MAP, _("a mapping of column: value"))) {
+        k->where = calloc(where->n ? where->n : 1, sizeof(*k->where));
+        if (!k->where) {
+            ld_err(ld, where->line, where->col, "%s", _("out of memory"));
+            return;
+        }
+        k->n_where = where->n;
+        for (size_t i = 0; i < where->n; i++) {
+            const YNode *v = where->items[i];
+            k->where[i].column = ld_strdup(ld, where->keys[i], where->keys[i]->str);
+            if (v->kind != YNODE_SCALAR) {
+                ld_err(ld, v->line, v->col,
+                       _("expected the value column '%.64s' must have, got %s"),
+                       where->keys[i]->str, ld_kind(v));
+                continue;
+            }
+            k->where[i].value = ld_strdup(ld, v, v->str);
+        }
+    }
+    sel = ynode_get(m, "select");
+    if (!fmt_ok || csv || !k->select || !sel) return;
+    if (f->format == FEED_JSON) {
+        JpError err = {0};
+        k->jp = jp_compile(k->select, &err);
+        if (!k->jp) ld_err(ld, sel->line, ld_col(sel, err.pos), _("invalid selector: %s"), err.msg);
+    } else {
+        PromError err = {0};
+        k->prom = prom_selector_compile(k->select, &err);
+        if (!k->prom)
+            ld_err(ld, sel->line, ld_col(sel, err.pos), _("invalid selector: %s"), err.msg);
+    }
+}
+
+/* Loads the optional numeric and display keys of a KPI. */
+static void load_kpi_values(Ld *ld, const YNode *m, CfgKpi *k)
+{
+    const YNode *v;
+    size_t idx;
+    if ((v = ld_get(ld, m, "agg", false, "")) &&
+        ld_choice(ld, v, "agg", agg_names, N_OF(agg_names),
+                  _("first, last, sum, avg, min, max or count"), &idx))
+        val_agg_from_name(agg_names[idx], &k->agg);
+    if ((v = ld_get(ld, m, "number_format", false, ""))) ld_numfmt(ld, v, &k->numfmt);
+    if ((v = ld_get(ld, m, "scale", false, ""))) ld_num(ld, v, "scale", &k->scale);
+    if ((v = ld_get(ld, m, "offset", false, ""))) ld_num(ld, v, "offset", &k->offset);
+    if ((v = ld_get(ld, m, "target", false, "")))
+        k->has_target = ld_num(ld, v, "target", &k->target);
+    if ((v = ld_get(ld, m, "decimals", false, ""))) ld_int(ld, v, "decimals", 0, 6, &k->decimals);
+    const YNode *vmin = ld_get(ld, m, "min", false, "");
+    const YNode *vmax = ld_get(ld, m, "max", false, "");
+    bool ok_min = vmin && ld_num(ld, vmin, "min", &k->min);
+    bool ok_max = vmax && ld_num(ld, vmax, "max", &k->max);
+    if (ok_min && ok_max && !(k->min < k->max))
+        ld_err(ld, vmax->line, vmax->col, _("'max' (%g) must be greater than 'min' (%g)"), k->max,
+               k->min);
+    const YNode *vw = ld_get(ld, m, "warn", false, "");
+    const YNode *vc = ld_get(ld, m, "crit", false, "");
+    bool ok_w = vw && ld_threshold(ld, vw, "warn", &k->warn);
+    bool ok_c = vc && ld_threshold(ld, vc, "crit", &k->crit);
+    int dw = threshold_dir(&k->warn), dc = threshold_dir(&k->crit);
+    if (ok_w && ok_c && ((dw == 1 && dc == 2) || (dw == 2 && dc == 1)))
+        ld_warn(ld, vc->line, vc->col,
+                _("'warn' and 'crit' point in opposite directions ('%.40s' and '%.40s')"), vw->str,
+                vc->str);
+}
+
+/* Loads one KPI of feed f from mapping m into k. */
+static void load_kpi(Ld *ld, const CfgFeed *f, bool fmt_ok, const YNode *m, CfgKpi *k)
+{
+    k->line = m->line;
+    k->col = m->col;
+    k->agg = AGG_FIRST;
+    k->numfmt = f->numfmt;
+    k->scale = 1;
+    k->offset = 0;
+    k->decimals = -1;
+    k->min = NAN;
+    k->max = NAN;
+    if (!ld_expect(ld, m, YNODE_MAP, _("a KPI (a mapping with id and select)"))) return;
+    ld_check_keys(ld, m, kpi_keys, N_OF(kpi_keys), _("in KPI"));
+    const YNode *id = ld_get(ld, m, "id", true, _("in KPI"));
+    if (id && ld_id(ld, id)) {
+        k->id = ld_strdup(ld, id, id->str);
+        if (f->id && k->id) {
+            size_t n = strlen(f->id) + strlen(k->id) + 2;
+            k->key = malloc(n);
+            if (k->key)
+                snprintf(k->key, n, "%s.%s", f->id, k->id);
+            else
+                ld_err(ld, id->line, id->col, "%s", _("out of memory"));
+        }
+    }
+    ld_str(ld, m, "name", false, "", &k->name);
+    ld_str(ld, m, "name_en", false, "", &k->name_en);
+    ld_str(ld, m, "unit", false, "", &k->unit);
+    if (!k->name && k->id) k->name = ld_strdup(ld, m, k->id);
+    if (!k->unit) k->unit = ld_strdup(ld, m, "");
+    load_selector(ld, f, fmt_ok, m, k);
+    load_kpi_values(ld, m, k);
+}
+
+/* True for a character allowed in an HTTP header name (RFC 9110 token). */
+static bool is_tchar(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+/* Loads the headers mapping of a feed. */
+static void load_headers(Ld *ld, const YNode *h, CfgFeed *f)
+{
+    if (!ld_expect(ld, h, YNODE_MAP, _("a mapping of header: value"))) return;
+    if (h->n == 0) return;
+    f->headers = calloc(h->n, sizeof(*f->headers));
+    if (!f->headers) {
+        ld_err(ld, h->line, h->col, "%s", _("out of memory"));
+        return;
+    }
+    f->n_headers = h->n;
+    for (size_t i = 0; i < h->n; i++) {
+        const YNode *key = h->keys[i], *v = h->items[i];
+        CfgHeader *hd = &f->headers[i];
+        bool ok = key->len > 0;
+        for (size_t j = 0; j < key->len && ok; j++)
+            ok = is_tchar(key->str[j]);
+        if (!ok) ld_err(ld, key->line, key->col, _("invalid header name '%.64s'"), key->str);
+        for (size_t j = 0; j < i && ok; j++) {
+            if (strcasecmp(h->keys[j]->str, key->str) == 0) {
+                ld_err(ld, key->line, key->col,
+                       _("duplicate header '%.64s' (first given at line %d)"), key->str,
+                       h->keys[j]->line);
+                break;
+            }
+        }
+        hd->name = ld_strdup(ld, key, key->str);
+        if (v->kind != YNODE_SCALAR) {
+            ld_err(ld, v->line, v->col, _("expected text for header '%.64s', got %s"), key->str,
+                   ld_kind(v));
+            continue;
+        }
+        hd->value_shown = ld_strdup(ld, v, v->str);
+        if (!ld_expand(ld, v, &hd->value)) continue;
+        if (strcspn(hd->value, "\r\n") != strlen(hd->value))
+            /* Never quote the value: it may hold a secret. */
+            ld_err(ld, v->line, v->col, _("header '%.64s' must not contain line breaks"), key->str);
+    }
+}
+
+/* Loads and checks the url of a feed (expanded and shown forms). */
+static void load_url(Ld *ld, const YNode *m, CfgFeed *f)
+{
+    const YNode *v = ld_get(ld, m, "url", true, _("in feed"));
+    if (!v) return;
+    if (v->kind != YNODE_SCALAR) {
+        ld_err(ld, v->line, v->col, _("expected text for 'url', got %s"), ld_kind(v));
+        return;
+    }
+    f->url_shown = ld_mask_url(v->str);
+    if (!f->url_shown) {
+        ld_err(ld, v->line, v->col, "%s", _("out of memory"));
+        return;
+    }
+    if (!ld_expand(ld, v, &f->url)) return;
+    const char *u = f->url;
+    size_t skip = strncasecmp(u, "http://", 7) == 0    ? 7
+                  : strncasecmp(u, "https://", 8) == 0 ? 8
+                                                       : 0;
+    if (!skip && f->allow_file && strncasecmp(u, "file://", 7) == 0) return;
+    /* Messages quote url_shown only: the expanded url may hold a secret. */
+    if (!skip)
+        ld_err(ld, v->line, v->col,
+               f->allow_file ? _("url must start with http://, https:// or file:// (got '%.100s')")
+                             : _("url must start with http:// or https:// (got '%.100s')"),
+               f->url_shown);
+    else if (u[skip] == '\0' || u[skip] == '/' || u[skip] == '?' || u[skip] == '#')
+        ld_err(ld, v->line, v->col, _("url has no host (got '%.100s')"), f->url_shown);
+    else {
+        for (const unsigned char *p = (const unsigned char *)u; *p; p++) {
+            if (*p <= ' ' || *p == 0x7f) {
+                ld_err(ld, v->line, v->col,
+                       _("url must not contain spaces or control characters (got '%.100s')"),
+                       f->url_shown);
+                break;
+            }
+        }
+    }
+}
+
+/* Loads interval and timeout (inherited from defaults) and checks them. */
+static void load_timing(Ld *ld, const YNode *m, CfgFeed *f)
+{
+    const Config *c = ld->cfg;
+    const YNode *vi = ld_get(ld, m, "interval", false, "");
+    const YNode *vt = ld_get(ld, m, "timeout", false, "");
+    bool ok_i = true, ok_t = true;
+    char a[32], b[32];
+    f->interval_ms = c->interval_ms;
+    f->timeout_ms = c->timeout_ms;
+    if (vi && (ok_i = ld_duration(ld, vi, "interval", &f->interval_ms)) && f->interval_ms < 1000) {
+        ld_fmt_duration(f->interval_ms, a, sizeof(a));
+        ld_err(ld, vi->line, vi->col, _("interval must be at least 1s (got %s)"), a);
+        ok_i = false;
+    }
+    if (vt && (ok_t = ld_duration(ld, vt, "timeout", &f->timeout_ms)) && f->timeout_ms < 100) {
+        ld_fmt_duration(f->timeout_ms, a, sizeof(a));
+        ld_err(ld, vt->line, vt->col, _("timeout must be at least 100ms (got %s)"), a);
+        ok_t = false;
+    }
+    /* When both come from defaults, the defaults were checked already. */
+    if ((vi || vt) && ok_i && ok_t && f->timeout_ms >= f->interval_ms) {
+        const YNode *at = vt ? vt : vi;
+        ld_fmt_duration(f->timeout_ms, a, sizeof(a));
+        ld_fmt_duration(f->interval_ms, b, sizeof(b));
+        ld_err(ld, at->line, at->col, _("timeout %s must be shorter than the interval %s"), a, b);
+    }
+}
+
+/* Loads the KPIs list of feed f. */
+static void load_kpis(Ld *ld, const YNode *m, CfgFeed *f, bool fmt_ok)
+{
+    const YNode *ks = ld_get(ld, m, "kpis", true, _("in feed"));
+    if (!ks || !ld_expect(ld, ks, YNODE_SEQ, _("a list of KPIs"))) return;
+    if (ks->n == 0) {
+        ld_err(ld, ks->line, ks->col, "%s", _("a feed needs at least one KPI"));
+        return;
+    }
+    f->kpis = calloc(ks->n, sizeof(*f->kpis));
+    if (!f->kpis) {
+        ld_err(ld, ks->line, ks->col, "%s", _("out of memory"));
+        return;
+    }
+    f->n_kpis = ks->n;
+    for (size_t i = 0; i < ks->n; i++) {
+        load_kpi(ld, f, fmt_ok, ks->items[i], &f->kpis[i]);
+        const CfgKpi *k = &f->kpis[i];
+        for (size_t j = 0; j < i && k->id; j++) {
+            if (f->kpis[j].id && strcmp(f->kpis[j].id, k->id) == 0) {
+                const YNode *id = ynode_get(ks->items[i], "id");
+                ld_err(ld, id->line, id->col,
+                       _("duplicate KPI id '%s' in feed '%s' (first defined at line %d)"), k->id,
+                       f->id ? f->id : "?", f->kpis[j].line);
+                break;
+            }
+        }
+    }
+}
+
+/* Loads one feed from mapping m into f (the idx-th of the list). */
+static void load_feed(Ld *ld, const YNode *m, size_t idx)
+{
+    Config *c = ld->cfg;
+    CfgFeed *f = &c->feeds[idx];
+    f->line = m->line;
+    f->col = m->col;
+    f->format = FEED_JSON;
+    f->numfmt = c->numfmt;
+    f->interval_ms = c->interval_ms;
+    f->timeout_ms = c->timeout_ms;
+    if (!ld_expect(ld, m, YNODE_MAP, _("a feed (a mapping with id, url and kpis)"))) return;
+    ld_check_keys(ld, m, feed_keys, N_OF(feed_keys), _("in feed"));
+    const YNode *id = ld_get(ld, m, "id", true, _("in feed"));
+    if (id && ld_id(ld, id)) {
+        f->id = ld_strdup(ld, id, id->str);
+        for (size_t j = 0; j < idx && f->id; j++) {
+            if (c->feeds[j].id && strcmp(c->feeds[j].id, f->id) == 0) {
+                ld_err(ld, id->line, id->col,
+                       _("duplicate feed id '%s' (first defined at line %d)"), f->id,
+                       c->feeds[j].line);
+                break;
+            }
+        }
+    }
+    ld_str(ld, m, "name", false, "", &f->name);
+    ld_str(ld, m, "name_en", false, "", &f->name_en);
+    if (!f->name && f->id) f->name = ld_strdup(ld, m, f->id);
+    const YNode *v;
+    bool fmt_ok = true;
+    size_t fmt;
+    if ((v = ld_get(ld, m, "format", false, ""))) {
+        fmt_ok = ld_choice(ld, v, "format", format_names, N_OF(format_names),
+                           _("json, prometheus or csv"), &fmt);
+        if (fmt_ok) f->format = (FeedFormat)fmt;
+    }
+    cfg_load_allow_file(ld, m, f);
+    load_url(ld, m, f);
+    load_timing(ld, m, f);
+    cfg_load_transport(ld, m, f);
+    if ((v = ld_get(ld, m, "number_format", false, ""))) ld_numfmt(ld, v, &f->numfmt);
+    if ((v = ld_get(ld, m, "csv_separator", false, ""))) {
+        if (fmt_ok && f->format != FEED_CSV)
+            ld_err(ld, v->line, v->col, "%s", _("'csv_separator' is only for csv feeds"));
+        else if (v->kind == YNODE_SCALAR && (strcmp(v->str, ",") == 0 || strcmp(v->str, ";") == 0))
+            f->csv_sep = v->str[0];
+        else
+            ld_err(ld, v->line, v->col, "%s", _("expected \",\" or \";\" for 'csv_separator'"));
+    }
+    if ((v = ld_get(ld, m, "headers", false, ""))) load_headers(ld, v, f);
+    load_kpis(ld, m, f, fmt_ok);
+}
+
+void cfg_load_feeds(Ld *ld, const YNode *seq)
+{
+    if (!ld_expect(ld, seq, YNODE_SEQ, _("a list of feeds"))) return;
+    if (seq->n == 0) {
+        ld_err(ld, seq->line, seq->col, "%s", _("expected at least one feed"));
+        return;
+    }
+    Config *c = ld->cfg;
+    c->feeds = calloc(seq->n, sizeof(*c->feeds));
+    if (!c->feeds) {
+        ld_err(ld, seq->line, seq->col, "%s", _("out of memory"));
+        return;
+    }
+    c->n_feeds = seq->n;
+    for (size_t i = 0; i < seq->n; i++)
+        load_feed(ld, seq->items[i], i);
+}

@@ -1,0 +1,109 @@
+/* config_internal.h - private helpers shared by the config loader's files.
+ *
+ * The loader walks the YNode tree once, filling a Config and adding every
+ * problem to the Diag through an Ld (the load state). Each helper reports its
+ * own errors and returns false, so callers just carry on with the next key:
+ * one run lists every error in the file. Strings returned through out
+ * parameters are heap copies owned by the caller (they go into the Config). */
+#ifndef IOC_CONFIG_INTERNAL_H
+#define IOC_CONFIG_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/config.h"
+#include "config/ynode.h"
+#include "ioc/diag.h"
+
+/* Largest config accepted, in bytes. */
+#define CFG_MAX_FILE (4u << 20)
+/* Longest id (feed, KPI). */
+#define CFG_MAX_ID 32
+
+/* The state of one load. */
+typedef struct {
+    const char *file; /* name used in messages */
+    Diag *diag;
+    Config *cfg;   /* being built */
+    size_t errors; /* errors added by this load */
+} Ld;
+
+/* Adds an error / a warning at line:col. */
+void ld_err(Ld *ld, int line, int col, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void ld_warn(Ld *ld, int line, int col, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Column of byte offset off inside scalar n (counted in characters, +1 for an
+ * opening quote), so that errors point inside the value. */
+int ld_col(const YNode *n, size_t off);
+
+/* strdup() that reports out of memory at n; NULL then. */
+char *ld_strdup(Ld *ld, const YNode *n, const char *s);
+
+/* What n is, for "got ..." in messages: "a list", "a mapping", "a value", "nothing". */
+const char *ld_kind(const YNode *n);
+
+/* Checks that n is of kind k; otherwise "expected <what>, got <kind>". */
+bool ld_expect(Ld *ld, const YNode *n, YNodeKind k, const char *what);
+
+/* Reports every key of map that is not in allowed[0..n), with a suggestion.
+ * where completes the message: "in feed", "at the top level". */
+void ld_check_keys(Ld *ld, const YNode *map, const char *const *allowed, size_t n,
+                   const char *where);
+
+/* The value of key in map. NULL when absent or null; a required key that is
+ * absent or null is an error. */
+const YNode *ld_get(Ld *ld, const YNode *map, const char *key, bool required, const char *where);
+
+/* Reads the scalar text of key into *out (a copy). Leaves *out alone when the
+ * key is absent. False after an error. */
+bool ld_str(Ld *ld, const YNode *map, const char *key, bool required, const char *where,
+            char **out);
+
+/* Checks that scalar v is an id: a letter, then letters, digits, '_' or '-',
+ * at most CFG_MAX_ID characters. */
+bool ld_id(Ld *ld, const YNode *v);
+
+/* Parses scalar v (the value of key) as a finite number / a whole number in
+ * [lo, hi] / a duration. */
+bool ld_num(Ld *ld, const YNode *v, const char *key, double *out);
+bool ld_int(Ld *ld, const YNode *v, const char *key, long lo, long hi, int *out);
+bool ld_duration(Ld *ld, const YNode *v, const char *key, int64_t *out);
+
+/* Writes ms as a duration ("1h30m", "500ms"). */
+void ld_fmt_duration(int64_t ms, char *buf, size_t len);
+
+/* Parses a threshold ("< 70", "< 5.5 or > 9") from scalar v. */
+bool ld_threshold(Ld *ld, const YNode *v, const char *key, CfgThreshold *t);
+
+/* Matches scalar v against names[0..n) (did-you-mean on failure); expected
+ * lists the choices for the message, e.g. "json, prometheus or csv". */
+bool ld_choice(Ld *ld, const YNode *v, const char *key, const char *const *names, size_t n,
+               const char *expected, size_t *idx);
+
+/* Reads a number format name ("plain" "en" "vi"). */
+bool ld_numfmt(Ld *ld, const YNode *v, NumFormat *out);
+
+/* Expands ${VAR}, ${VAR:-default} and $$ in scalar v into *out (a copy).
+ * Errors name the variable, never its value. */
+bool ld_expand(Ld *ld, const YNode *v, char **out);
+
+/* A copy of url with the password of a user:password@ part replaced by ***. */
+char *ld_mask_url(const char *url);
+
+/* The closest of cands[0..n) to word (edit distance <= 2, or equal ignoring
+ * case), or NULL. */
+const char *ld_suggest(const char *word, const char *const *cands, size_t n);
+
+/* Loads a feed's transport keys (auth, tls, max_body, max_redirects, slow)
+ * into f; interval and timeout must be loaded first. */
+void cfg_load_transport(Ld *ld, const YNode *m, CfgFeed *f);
+
+/* Loads allow_file into f and returns it (needed before the url check). */
+bool cfg_load_allow_file(Ld *ld, const YNode *m, CfgFeed *f);
+
+/* Loads the feeds list / the pages list into ld->cfg. */
+void cfg_load_feeds(Ld *ld, const YNode *seq);
+void cfg_load_pages(Ld *ld, const YNode *seq);
+
+#endif

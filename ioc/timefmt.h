@@ -1,0 +1,44 @@
+/* timefmt.h - times as the centre shows them: ISO 8601 with offset, clock
+ * time, and ages ("4m" for "last data 4m ago").
+ *
+ * Local times use the process time zone, which timefmt_set_zone() sets from
+ * the config's ioc.timezone. The time zone is PROCESS-WIDE (the TZ
+ * environment variable read by localtime_r): call timefmt_set_zone() once at
+ * start, before any formatting and before any thread exists, and not again.
+ *
+ * Formatting functions write into the caller's buffer (TIMEFMT_SIZE bytes
+ * always suffice) and return the length written, or -1 with buf set to ""
+ * (when n > 0) and errno ERANGE (buffer too small) or EOVERFLOW (a time that
+ * cannot be shown, such as a year past 9999). Times are milliseconds since
+ * the Unix epoch, rounded down to the second. */
+#ifndef IOC_TIMEFMT_H
+#define IOC_TIMEFMT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TIMEFMT_SIZE 32
+
+/* Makes tz (an IANA name such as "Asia/Ho_Chi_Minh") the process time zone.
+ * "UTC", "Etc/UTC" and "GMT" are always accepted; any other name must be a
+ * zone file (TZif) under $TZDIR or /usr/share/zoneinfo. Returns 0, or -1
+ * with errno EINVAL (empty, absolute, ".." or odd characters), ENOENT (no
+ * such zone file) or ENOMEM; the zone is then unchanged. */
+int timefmt_set_zone(const char *tz);
+
+/* Local time with its offset: "2026-11-25T18:30:05+07:00" (RFC 3339; an
+ * offset of zero is written "+00:00"). */
+int timefmt_iso(int64_t ms, char *buf, size_t n);
+
+/* UTC: "2026-11-25T11:30:05Z". */
+int timefmt_iso_utc(int64_t ms, char *buf, size_t n);
+
+/* Local clock time: "18:30:05". */
+int timefmt_hms(int64_t ms, char *buf, size_t n);
+
+/* A duration in its largest whole unit: "12s" below a minute, "4m" below an
+ * hour, "3h" below a day, then "2d" (rounded down; a negative duration,
+ * from clock skew, is "0s"). */
+int timefmt_age(int64_t ms_delta, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,228 @@
+/* test_extract.c - body to KPI values: JSON, Prometheus text, CSV, and the
+ * rules a user relies on (null is no value, strings are read in the KPI's
+ * number format, agg, scale and offset, errors in words). */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "feeds/extract.h"
+
+/* One KPI to build: selector (or CSV column), agg, number format, where. */
+typedef struct {
+    const char *select;
+    Agg agg;
+    NumFormat numfmt;
+    double scale, offset;
+    const char *where_col, *where_val;
+} KpiSpec;
+
+/* Builds a feed of the given format with the given KPIs (selectors compiled). */
+static CfgFeed *make_feed(FeedFormat fmt, const KpiSpec *specs, size_t n)
+{
+    CfgFeed *f = calloc(1, sizeof(*f));
+    f->id = "t";
+    f->format = fmt;
+    f->n_kpis = n;
+    f->kpis = calloc(n, sizeof(CfgKpi));
+    for (size_t i = 0; i < n; i++) {
+        CfgKpi *k = &f->kpis[i];
+        k->id = "k";
+        k->select = (char *)specs[i].select;
+        k->agg = specs[i].agg;
+        k->numfmt = specs[i].numfmt;
+        k->scale = specs[i].scale != 0 ? specs[i].scale : 1;
+        k->offset = specs[i].offset;
+        if (fmt == FEED_JSON) {
+            JpError e;
+            k->jp = jp_compile(specs[i].select, &e);
+            assert_non_null(k->jp);
+        } else if (fmt == FEED_PROMETHEUS) {
+            PromError e;
+            k->prom = prom_selector_compile(specs[i].select, &e);
+            assert_non_null(k->prom);
+        }
+        if (specs[i].where_col) {
+            k->where = calloc(1, sizeof(CfgWhere));
+            k->where[0].column = (char *)specs[i].where_col;
+            k->where[0].value = (char *)specs[i].where_val;
+            k->n_where = 1;
+        }
+    }
+    return f;
+}
+
+/* Frees what make_feed built. */
+static void free_feed(CfgFeed *f)
+{
+    for (size_t i = 0; i < f->n_kpis; i++) {
+        jp_free(f->kpis[i].jp);
+        prom_selector_free(f->kpis[i].prom);
+        free(f->kpis[i].where);
+    }
+    free(f->kpis);
+    free(f);
+}
+
+static void test_json_values_and_rules(void **state)
+{
+    (void)state;
+    const char *body =
+        "{\"data\": {\"online_rate\": 72.5, \"as_text\": \"48,6\", \"big\": \"7.995,5\","
+        " \"flag\": true, \"none\": null, \"word\": \"n/a\", \"obj\": {\"a\": 1},"
+        " \"dossiers\": [{\"s\": \"overdue\", \"d\": 3}, {\"s\": \"done\", \"d\": 1},"
+        "                {\"s\": \"overdue\", \"d\": 5}, {\"s\": \"overdue\", \"d\": null}]}}";
+    KpiSpec specs[] = {
+        {"$.data.online_rate", AGG_FIRST, NUMFMT_PLAIN, 0, 0, 0, 0},
+        {"$.data.as_text", AGG_FIRST, NUMFMT_VI, 0, 0, 0, 0},
+        {"$.data.big", AGG_FIRST, NUMFMT_VI, 0, 0, 0, 0},
+        {"$.data.flag", AGG_FIRST, NUMFMT_PLAIN, 0, 0, 0, 0},
+        {"$.data.none", AGG_FIRST, NUMFMT_PLAIN, 0, 0, 0, 0},
+        {"$.data.missing", AGG_FIRST, NUMFMT_PLAIN, 0, 0, 0, 0},
+        {"$.data.word", AGG_FIRST, NUMFMT_PLAIN, 0, 0, 0, 0},
+        {"$.data.obj", AGG_FIRST, NUMFMT_PLAIN, 0, 0, 0, 0},
+        {"$.data.dossiers[?@.s == 'overdue']", AGG_COUNT, NUMFMT_PLAIN, 0, 0, 0, 0},
+        {"$.data.dossiers[?@.s == 'overdue'].d", AGG_SUM, NUMFMT_PLAIN, 0, 0, 0, 0},
+        {"$.data.dossiers[*].d", AGG_MAX, NUMFMT_PLAIN, 0, 0, 0, 0},
+        {"$.data.online_rate", AGG_FIRST, NUMFMT_PLAIN, 0.01, 1, 0, 0},
+        {"$.data.missing", AGG_COUNT, NUMFMT_PLAIN, 0, 0, 0, 0},
+        {"$.data.as_text", AGG_FIRST, NUMFMT_PLAIN, 0, 0, 0, 0},
+    };
+    size_t n = sizeof(specs) / sizeof(specs[0]);
+    CfgFeed *f = make_feed(FEED_JSON, specs, n);
+    KpiValue v[sizeof(specs) / sizeof(specs[0])];
+    char err[160];
+    int got = extract_feed(f, body, strlen(body), v, err, sizeof(err));
+    assert_int_equal(got, 9);
+    assert_true(v[0].has_value);
+    assert_float_equal(v[0].value, 72.5, 1e-12);
+    assert_float_equal(v[1].value, 48.6, 1e-12);   /* "48,6" read as Vietnamese */
+    assert_float_equal(v[2].value, 7995.5, 1e-12); /* "7.995,5" */
+    assert_float_equal(v[3].value, 1, 0);          /* true is 1 */
+    assert_false(v[4].has_value);                  /* null is no value, never zero */
+    assert_non_null(strstr(v[4].error, "null"));
+    assert_false(v[5].has_value);
+    assert_string_equal(v[5].error, "selector matched nothing");
+    assert_false(v[6].has_value);
+    assert_non_null(strstr(v[6].error, "\"n/a\""));
+    assert_false(v[7].has_value);
+    assert_non_null(strstr(v[7].error, "object"));
+    assert_float_equal(v[8].value, 3, 0);  /* count of overdue dossiers */
+    assert_float_equal(v[9].value, 8, 0);  /* sum skips the null */
+    assert_float_equal(v[10].value, 5, 0); /* max */
+    assert_float_equal(v[11].value, 72.5 * 0.01 + 1, 1e-12);
+    assert_float_equal(v[12].value, 0, 0); /* count of nothing is a real 0 */
+    assert_false(v[13].has_value);         /* "48,6" is not a plain number */
+    assert_non_null(strstr(v[13].error, "'plain'"));
+    free_feed(f);
+}
+
+static void test_json_bad_body(void **state)
+{
+    (void)state;
+    KpiSpec specs[] = {{"$.a", AGG_FIRST, NUMFMT_PLAIN, 0, 0, 0, 0}};
+    CfgFeed *f = make_feed(FEED_JSON, specs, 1);
+    KpiValue v[1];
+    char err[160];
+    const char *body = "{\"a\": 1,,}";
+    assert_int_equal(extract_feed(f, body, strlen(body), v, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "invalid JSON"));
+    assert_false(v[0].has_value);
+    assert_int_equal(extract_feed(f, "", 0, v, err, sizeof(err)), -1);
+    free_feed(f);
+}
+
+static void test_error_text_is_safe(void **state)
+{
+    (void)state;
+    /* Server text quoted in an error never carries control characters. */
+    KpiSpec specs[] = {{"$.a", AGG_FIRST, NUMFMT_PLAIN, 0, 0, 0, 0}};
+    CfgFeed *f = make_feed(FEED_JSON, specs, 1);
+    KpiValue v[1];
+    char err[160];
+    const char *body = "{\"a\": \"\\u001b[2J\\u001b]0;pwned\\u0007 and a long tail of text\"}";
+    assert_int_equal(extract_feed(f, body, strlen(body), v, err, sizeof(err)), 0);
+    for (const char *p = v[0].error; *p; p++)
+        assert_true((unsigned char)*p >= 0x20);
+    assert_non_null(strstr(v[0].error, "..."));
+    free_feed(f);
+}
+
+static void test_prometheus(void **state)
+{
+    (void)state;
+    const char *body = "# HELP soc_open_alerts Open alerts\n"
+                       "# TYPE soc_open_alerts gauge\n"
+                       "soc_open_alerts{severity=\"high\"} 2\n"
+                       "soc_open_alerts{severity=\"critical\"} 1\n"
+                       "soc_open_alerts{severity=\"low\"} 14\n"
+                       "soc_agents_reporting_ratio 0.975\n";
+    KpiSpec specs[] = {
+        {"soc_open_alerts{severity=~\"high|critical\"}", AGG_SUM, NUMFMT_PLAIN, 0, 0, 0, 0},
+        {"soc_agents_reporting_ratio", AGG_FIRST, NUMFMT_PLAIN, 100, 0, 0, 0},
+        {"soc_missing", AGG_FIRST, NUMFMT_PLAIN, 0, 0, 0, 0},
+        {"soc_open_alerts", AGG_COUNT, NUMFMT_PLAIN, 0, 0, 0, 0},
+    };
+    CfgFeed *f = make_feed(FEED_PROMETHEUS, specs, 4);
+    KpiValue v[4];
+    char err[160];
+    assert_int_equal(extract_feed(f, body, strlen(body), v, err, sizeof(err)), 3);
+    assert_float_equal(v[0].value, 3, 0);
+    assert_float_equal(v[1].value, 97.5, 1e-9);
+    assert_false(v[2].has_value);
+    assert_float_equal(v[3].value, 3, 0);
+    const char *bad = "soc_open_alerts{severity=\"high} 2\n";
+    assert_int_equal(extract_feed(f, bad, strlen(bad), v, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "line 1"));
+    free_feed(f);
+}
+
+static void test_csv(void **state)
+{
+    (void)state;
+    const char *body = "\xEF\xBB\xBF" /* BOM */ "tram;wqi;ph;truyen_so_lieu\r\n"
+                       "Sông Thái Bình;82;7,1;100\r\n"
+                       "KCN Đại An;;5,2;90\r\n"
+                       "\"KCN Nam Sách; khu B\";61;6,8;95\r\n";
+    KpiSpec specs[] = {
+        {"wqi", AGG_FIRST, NUMFMT_VI, 0, 0, "tram", "Sông Thái Bình"},
+        {"ph", AGG_FIRST, NUMFMT_VI, 0, 0, "tram", "KCN Đại An"},
+        {"truyen_so_lieu", AGG_AVG, NUMFMT_VI, 0, 0, 0, 0},
+        {"wqi", AGG_FIRST, NUMFMT_VI, 0, 0, "tram", "KCN Đại An"},
+        {"nope", AGG_FIRST, NUMFMT_VI, 0, 0, 0, 0},
+        {"ph", AGG_FIRST, NUMFMT_VI, 0, 0, "tram", "Không có"},
+        {"ph", AGG_MIN, NUMFMT_VI, 0, 0, "tram",
+         "KCN Nam Sách; khu B"},
+    };
+    CfgFeed *f = make_feed(FEED_CSV, specs, 7);
+    KpiValue v[7];
+    char err[160];
+    assert_int_equal(extract_feed(f, body, strlen(body), v, err, sizeof(err)), 4);
+    assert_float_equal(v[0].value, 82, 0);
+    assert_float_equal(v[1].value, 5.2, 1e-12);
+    assert_float_equal(v[2].value, 95, 1e-12);
+    assert_false(v[3].has_value); /* an empty cell is no value */
+    assert_false(v[4].has_value);
+    assert_non_null(strstr(v[4].error, "no column 'nope'"));
+    assert_false(v[5].has_value);
+    assert_non_null(strstr(v[5].error, "no row"));
+    assert_float_equal(v[6].value, 6.8, 1e-12);
+    free_feed(f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_json_values_and_rules),
+        cmocka_unit_test(test_json_bad_body),
+        cmocka_unit_test(test_error_text_is_safe),
+        cmocka_unit_test(test_prometheus),
+        cmocka_unit_test(test_csv),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
