@@ -314,7 +314,6 @@ static bool still_watched(const Loop *l, const Watch *w)
 
 int loop_once(Loop *l, int64_t max_wait_ms)
 {
-    if (drive_curl(l) != 0) return -1;
     fire_timers(l);
     if (l->hook) l->hook(l->hook_ud);
     if (l->stop) return 0;
@@ -341,7 +340,11 @@ int loop_once(Loop *l, int64_t max_wait_ms)
     for (size_t i = 0; i < n; i++)
         if (fds[i].revents && still_watched(l, &ws[i]))
             ws[i].fn(ws[i].ud, ws[i].fd, fds[i].revents);
-    return drive_curl(l);
+    /* Reap before returning, so a caller waiting for transfers sees them end
+     * in this iteration rather than after the next sleep. */
+    if (drive_curl(l) != 0) return -1;
+    fire_timers(l);
+    return 0;
 }
 
 int loop_run(Loop *l)
