@@ -19,7 +19,7 @@
 #define ZONEINFO_DIR "/usr/share/zoneinfo"
 
 static const char *const top_keys[] = {"ioc", "defaults", "feeds", "pages"};
-static const char *const ioc_keys[] = {"name", "timezone"};
+static const char *const ioc_keys[] = {"name", "timezone", "rotate"};
 static const char *const default_keys[] = {"interval", "timeout", "number_format"};
 
 /* Frees the strings and compiled selector of a KPI. */
@@ -175,13 +175,21 @@ static bool tz_known(const char *tz)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* Loads the ioc: section (name, timezone). */
+/* Loads the ioc: section (name, timezone, rotate). */
 static void load_ioc(Ld *ld, const YNode *m)
 {
     Config *c = ld->cfg;
     if (!ld_expect(ld, m, YNODE_MAP, _("a mapping with name and timezone"))) return;
     ld_check_keys(ld, m, ioc_keys, N_OF(ioc_keys), _("in 'ioc'"));
     ld_str(ld, m, "name", true, _("in 'ioc'"), &c->name);
+    const YNode *rot = ld_get(ld, m, "rotate", false, "");
+    int64_t rms;
+    if (rot && ld_duration(ld, rot, "rotate", &rms)) {
+        if (rms < 1000)
+            ld_err(ld, rot->line, rot->col, "%s", _("rotate must be at least 1s"));
+        else
+            c->rotate_ms = rms;
+    }
     const YNode *tz = ld_get(ld, m, "timezone", false, "");
     if (!tz) return;
     if (tz->kind != YNODE_SCALAR) {
@@ -305,6 +313,7 @@ static bool set_defaults(Config *c, const char *name)
 {
     c->interval_ms = 30000;
     c->timeout_ms = 5000;
+    c->rotate_ms = 30000;
     c->numfmt = NUMFMT_PLAIN;
     c->timezone = strdup("UTC");
     c->file = strdup(name ? name : "");

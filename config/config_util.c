@@ -10,6 +10,7 @@
 
 #include "config/config_internal.h"
 #include "ioc/i18n.h"
+#include "ioc/sbuf.h"
 
 void ld_err(Ld *ld, int line, int col, const char *fmt, ...)
 {
@@ -425,34 +426,6 @@ bool ld_numfmt(Ld *ld, const YNode *v, NumFormat *out)
     return val_numfmt_from_name(names[i], out);
 }
 
-/* A growing string. */
-typedef struct {
-    char *s;
-    size_t len, cap;
-    bool oom;
-} Buf;
-
-/* Appends n bytes to b. */
-static void buf_add(Buf *b, const char *s, size_t n)
-{
-    if (b->oom) return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->s, cap);
-        if (!p) {
-            b->oom = true;
-            return;
-        }
-        b->s = p;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
 /* True for a character of an environment variable name (not first). */
 static bool is_var_char(char c)
 {
@@ -460,7 +433,7 @@ static bool is_var_char(char c)
 }
 
 /* Expands the ${...} at s[i] into b; returns the index after it, or 0 after an error. */
-static size_t expand_var(Ld *ld, const YNode *v, size_t i, Buf *b)
+static size_t expand_var(Ld *ld, const YNode *v, size_t i, SBuf *b)
 {
     const char *s = v->str;
     size_t len = v->len, j = i + 2;
@@ -500,28 +473,28 @@ static size_t expand_var(Ld *ld, const YNode *v, size_t i, Buf *b)
     name[name_len] = '\0';
     const char *val = getenv(name);
     if (def && (!val || !*val)) {
-        buf_add(b, def, def_len);
+        sbuf_add(b, def, def_len);
     } else if (!val) {
         ld_err(ld, v->line, ld_col(v, i),
                _("environment variable '%s' is not set (use ${%s:-default} to give a default)"),
                name, name);
         return 0;
     } else {
-        buf_add(b, val, strlen(val));
+        sbuf_add(b, val, strlen(val));
     }
     return j + 1;
 }
 
 bool ld_expand(Ld *ld, const YNode *v, char **out)
 {
-    Buf b = {0};
+    SBuf b = {0};
     bool ok = true;
     const char *s = v->str;
     size_t i = 0;
-    buf_add(&b, "", 0);
+    sbuf_add(&b, "", 0);
     while (i < v->len) {
         if (s[i] == '$' && i + 1 < v->len && s[i + 1] == '$') {
-            buf_add(&b, "$", 1);
+            sbuf_add(&b, "$", 1);
             i += 2;
         } else if (s[i] == '$' && i + 1 < v->len && s[i + 1] == '{') {
             size_t next = expand_var(ld, v, i, &b);
@@ -535,7 +508,7 @@ bool ld_expand(Ld *ld, const YNode *v, char **out)
             size_t j = i + 1;
             while (j < v->len && s[j] != '$')
                 j++;
-            buf_add(&b, s + i, j - i);
+            sbuf_add(&b, s + i, j - i);
             i = j;
         }
     }
@@ -544,7 +517,7 @@ bool ld_expand(Ld *ld, const YNode *v, char **out)
         ok = false;
     }
     if (!ok) {
-        free(b.s);
+        sbuf_free(&b);
         return false;
     }
     *out = b.s;

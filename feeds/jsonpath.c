@@ -55,27 +55,6 @@ void jp_nodelist_free(JpNodeList *l)
     l->len = l->cap = 0;
 }
 
-/* Appends n bytes of s to b. */
-void jp_buf_put(JpBuf *b, const char *s, size_t n)
-{
-    if (b->oom) return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 32;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *nb = realloc(b->buf, cap);
-        if (!nb) {
-            b->oom = true;
-            return;
-        }
-        b->buf = nb;
-        b->cap = cap;
-    }
-    memcpy(b->buf + b->len, s, n);
-    b->len += n;
-    b->buf[b->len] = '\0';
-}
-
 /* Appends one byte to b. */
 void jp_buf_putc(JpBuf *b, char c)
 {

@@ -33,7 +33,9 @@ JpPath *jp_compile(const char *expr, JpError *err);
 void jp_free(JpPath *p);
 
 /* Appends to out the nodes that p selects from root, in document order as
- * RFC 9535 defines it (duplicates kept). Returns 0, or -1 on out of memory. */
+ * RFC 9535 defines it (duplicates kept). Returns 0, or -1 on out of memory
+ * or when a node list would pass 4,194,304 nodes (e.g. "$..*..*..*" on a
+ * large document); on -1, out keeps the length it had before the call. */
 int jp_eval(const JpPath *p, const cJSON *root, JpNodeList *out);
 
 /* Empties a node list and frees its array. */

@@ -317,6 +317,12 @@ static int json_equal(const cJSON *a, const cJSON *b, int depth)
     }
 }
 
+/* True for a string node with its text (nodes built in code could lack it). */
+static bool is_text(const cJSON *n)
+{
+    return cJSON_IsString(n) && n->valuestring;
+}
+
 /* Gives the number a value holds, if it is a number. */
 static bool jv_number(const JVal *v, double *d)
 {
@@ -348,8 +354,7 @@ static bool jv_less(const JVal *a, const JVal *b)
 {
     double x, y;
     if (jv_number(a, &x) && jv_number(b, &y)) return x < y;
-    if (a->kind == JV_NODE && b->kind == JV_NODE && cJSON_IsString(a->node) &&
-        cJSON_IsString(b->node))
+    if (a->kind == JV_NODE && b->kind == JV_NODE && is_text(a->node) && is_text(b->node))
         return strcmp(a->node->valuestring, b->node->valuestring) < 0; /* UTF-8 keeps order */
     return false;
 }
@@ -383,7 +388,7 @@ static int eval_value(Ctx *c, const JpExpr *e, const cJSON *cur, JVal *v)
         JVal a;
         if (eval_value(c, e->args[0], cur, &a) < 0) return -1;
         if (a.kind != JV_NODE) return 0;
-        if (cJSON_IsString(a.node)) {
+        if (is_text(a.node)) {
             v->num = utf8_length(a.node->valuestring);
         } else if (is_container(a.node)) {
             v->num = 0;
@@ -449,14 +454,14 @@ static int eval_regex(Ctx *c, const JpExpr *e, const cJSON *cur)
     JVal s, pat;
     if (eval_value(c, e->args[0], cur, &s) < 0 || eval_value(c, e->args[1], cur, &pat) < 0)
         return -1;
-    if (s.kind != JV_NODE || !cJSON_IsString(s.node)) return 0;
+    if (s.kind != JV_NODE || !is_text(s.node)) return 0;
     const regex_t *re;
     if (e->re_state == JP_RE_OK) {
         re = &e->re;
     } else if (e->re_state == JP_RE_INVALID) {
         return 0;
     } else {
-        if (pat.kind != JV_NODE || !cJSON_IsString(pat.node)) return 0;
+        if (pat.kind != JV_NODE || !is_text(pat.node)) return 0;
         bool oom = false;
         re = cached_regex(c, pat.node->valuestring, e->fn == JP_FN_MATCH, &oom);
         if (oom) return -1;
@@ -526,7 +531,9 @@ int jp_eval(const JpPath *p, const cJSON *root, JpNodeList *out)
 {
     if (!p || !root || !out) return -1;
     Ctx c = {.root = root};
+    size_t before = out->len;
     int rc = eval_query(&c, p->query, root, out, SIZE_MAX);
+    if (rc < 0) out->len = before; /* no partial results */
     for (size_t i = 0; i < c.ncache; i++) {
         free(c.cache[i].pat);
         if (c.cache[i].state == 0) regfree(&c.cache[i].re);

@@ -128,8 +128,8 @@ static JpExpr *parse_literal(JpParser *p, bool *none)
     if (c == '\'' || c == '"') {
         JpBuf b;
         if (jp_parse_string(p, &b) < 0) return NULL;
-        lit = cJSON_CreateString(b.buf);
-        free(b.buf);
+        lit = cJSON_CreateString(b.s);
+        free(b.s);
     } else if (c == '-' || jp_is_digit(c)) {
         lit = parse_number(p);
         if (!lit) return NULL;

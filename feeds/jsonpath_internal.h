@@ -13,11 +13,14 @@
 #include <stdint.h>
 
 #include "feeds/jsonpath.h"
+#include "ioc/sbuf.h"
 
 /* Deepest nesting of parentheses, filters, negations and function calls. */
 #define JP_MAX_DEPTH 64
-/* Largest node list jp_eval() builds; past it evaluation fails like on ENOMEM. */
-#define JP_MAX_NODES ((size_t)1 << 24)
+/* Largest node list jp_eval() builds (final or intermediate); past it the
+ * evaluation fails as on ENOMEM, so that a query such as $..*..*..* on a deep
+ * document cannot take all memory. */
+#define JP_MAX_NODES ((size_t)1 << 22)
 /* Largest |index| a query may contain (I-JSON exact integers). */
 #define JP_MAX_INT ((int64_t)9007199254740991)
 
@@ -90,15 +93,11 @@ struct JpExpr {
     regex_t re;
 };
 
-/* A growable byte string; oom is set (and further writes ignored) on ENOMEM. */
-typedef struct {
-    char *buf; /* NUL-terminated once anything was written */
-    size_t len, cap;
-    bool oom;
-} JpBuf;
+/* A growable byte string (ioc/sbuf.h); oom is set and further writes ignored on ENOMEM. */
+typedef SBuf JpBuf;
 
 /* Appends n bytes of s to b. */
-void jp_buf_put(JpBuf *b, const char *s, size_t n);
+#define jp_buf_put sbuf_add
 
 /* Appends one byte to b. */
 void jp_buf_putc(JpBuf *b, char c);

@@ -214,8 +214,8 @@ int jp_parse_string(JpParser *p, JpBuf *out)
     }
     return 0;
 fail:
-    free(out->buf);
-    out->buf = NULL;
+    free(out->s);
+    out->s = NULL;
     return -1;
 }
 
@@ -305,9 +305,9 @@ static int parse_selector(JpParser *p, JpSel *sel)
         JpBuf b;
         if (jp_parse_string(p, &b) < 0) return -1;
         sel->kind = JP_SEL_NAME;
-        sel->name = b.buf;
+        sel->name = b.s;
         sel->name_len = b.len;
-        sel->name_has_nul = memchr(b.buf, '\0', b.len) != NULL;
+        sel->name_has_nul = memchr(b.s, '\0', b.len) != NULL;
         return 0;
     }
     if (c == '*') {

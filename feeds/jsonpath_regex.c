@@ -294,7 +294,7 @@ static void emit_bracket(Rx *r, const Set *s, bool neg)
     } else {
         jp_buf_put(&r->out, neg ? "[^" : "[", neg ? 2 : 1);
         if (sp[0]) jp_buf_putc(&r->out, ']');
-        jp_buf_put(&r->out, mid.buf, mid.len);
+        jp_buf_put(&r->out, mid.s, mid.len);
         if (sp[1]) jp_buf_putc(&r->out, '[');
         bool caret_first = !neg && !sp[0] && mid.len == 0 && !sp[1];
         if (sp[2] && caret_first) /* "[^" would negate: put '-' before '^' */
@@ -305,7 +305,7 @@ static void emit_bracket(Rx *r, const Set *s, bool neg)
         }
         jp_buf_putc(&r->out, ']');
     }
-    free(mid.buf);
+    free(mid.s);
 }
 
 /* Writes one literal character, escaped for an ERE. */
@@ -648,10 +648,10 @@ char *jp_iregexp_to_ere(const char *pat, bool whole, bool *oom)
         r.bad = true;
     }
     if (r.bad) {
-        free(r.out.buf);
+        free(r.out.s);
         return NULL;
     }
-    return r.out.buf;
+    return r.out.s;
 }
 
 /* Compiles the I-Regexp pat into re (see jsonpath_internal.h). */

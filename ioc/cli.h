@@ -32,6 +32,12 @@ int cmd_snapshot(int argc, char **argv);
 /* ioc select: evaluate a JSONPath selector on a JSON document. */
 int cmd_select(int argc, char **argv);
 
+/* ioc console: the full-screen console on a config. */
+int cmd_console(int argc, char **argv);
+
+/* ioc demo: the console on the bundled province against a simulator it starts. */
+int cmd_demo(int argc, char **argv);
+
 /* Prints "ioc CMD: usage..." for a command to stderr and returns IOC_EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

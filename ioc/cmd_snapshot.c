@@ -7,11 +7,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config/bundled.h"
 #include "config/config.h"
 #include "feeds/poller.h"
 #include "ioc/cli.h"
 #include "ioc/i18n.h"
 #include "ioc/loop.h"
+#include "ioc/simproc.h"
 #include "ioc/snapshot.h"
 #include "ioc/timefmt.h"
 
@@ -135,13 +137,18 @@ static int write_output(const Snapshot *s, SnapFormat fmt, const char *path)
 int cmd_snapshot(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'}, {"format", required_argument, NULL, 'f'},
-        {"output", required_argument, NULL, 'o'}, {"fail-on", required_argument, NULL, 'F'},
-        {"help", no_argument, NULL, 'h'},         {0, 0, 0, 0},
+        {"config", required_argument, NULL, 'c'},
+        {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},
+        {"fail-on", required_argument, NULL, 'F'},
+        {"demo", no_argument, NULL, 'D'},
+        {"help", no_argument, NULL, 'h'},
+        {0, 0, 0, 0},
     };
     const char *path = NULL, *out = NULL;
     SnapFormat fmt = SNAP_TEXT;
     FailOn fail = {0};
+    bool demo = false;
     int ch;
     optind = 1;
     opterr = 0;
@@ -164,6 +171,9 @@ int cmd_snapshot(int argc, char **argv)
                     "snapshot", _("--fail-on takes warn, crit or down (comma-separated), not '%s'"),
                     optarg);
             break;
+        case 'D':
+            demo = true;
+            break;
         case 'h':
             return cli_help("snapshot");
         case ':':
@@ -174,20 +184,42 @@ int cmd_snapshot(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage_error("snapshot", _("unexpected argument '%s'"), argv[optind]);
-    path = cli_config_path(path);
-    if (!path)
+    if (demo && path)
+        return cli_usage_error("snapshot", "%s", _("give either --demo or -c FILE, not both"));
+    if (!demo) path = cli_config_path(path);
+    if (!demo && !path)
         return cli_usage_error("snapshot", "%s",
-                               _("no config given (use -c FILE or set IOC_CONFIG)"));
+                               _("no config given (use -c FILE, set IOC_CONFIG, or --demo)"));
 
+    /* --demo: the bundled province against a simulator of our own. */
+    SimProc *sim = NULL;
+    char err[256];
+    if (demo) {
+        sim = simproc_start(NULL, false, 10000, err, sizeof(err));
+        if (!sim) {
+            fprintf(stderr, "ioc snapshot: %s\n", err);
+            return IOC_EXIT_FAIL;
+        }
+        setenv("IOC_SIM_URL", simproc_url(sim), 1);
+    }
     Diag diag;
     diag_init(&diag);
-    Config *cfg = cfg_load_file(path, &diag);
+    Config *cfg;
+    if (demo) {
+        size_t len;
+        const char *text = bundled_config(&len);
+        cfg = cfg_load_string(text, len, BUNDLED_CONFIG_NAME, &diag);
+    } else {
+        cfg = cfg_load_file(path, &diag);
+    }
     diag_print(&diag, stderr);
     diag_done(&diag);
-    if (!cfg) return IOC_EXIT_USAGE;
+    if (!cfg) {
+        simproc_stop(sim);
+        return IOC_EXIT_USAGE;
+    }
 
     int rc = IOC_EXIT_FAIL;
-    char err[256];
     Snapshot *s = NULL;
     if (timefmt_set_zone(cfg->timezone) != 0)
         fprintf(stderr, _("ioc snapshot: time zone '%s' not found; using UTC\n"), cfg->timezone);
@@ -207,5 +239,6 @@ int cmd_snapshot(int argc, char **argv)
 out:
     snap_free(s);
     cfg_free(cfg);
+    simproc_stop(sim);
     return rc;
 }

@@ -16,8 +16,10 @@ static const CliCommand commands[] = {
         "Prints every error as FILE:LINE:COL: error: MESSAGE and exits 2 when\n"
         "there is any; otherwise prints a one-line summary and exits 0.\n")},
     {"snapshot", cmd_snapshot, N_("poll every feed once and print KPIs, statuses and feed states"),
-     "ioc snapshot [-c FILE] [-f json|csv|prom|text] [-o FILE] [--fail-on warn,crit,down]",
+     "ioc snapshot [-c FILE | --demo] [-f json|csv|prom|text] [-o FILE] [--fail-on LIST]",
      N_("  -c, --config FILE   the config (default: $IOC_CONFIG)\n"
+        "      --demo          the bundled demo province, against a simulator that\n"
+        "                      ioc starts and stops itself\n"
         "  -f, --format FMT    json, csv, prom (Prometheus text) or text (default)\n"
         "  -o, --output FILE   write to FILE (atomically) instead of standard output\n"
         "      --fail-on LIST  exit 3 when a KPI is at warn (or worse), at crit, or a\n"

@@ -17,13 +17,14 @@
 #include "feeds/sim/sim_scenario.h"
 #include "feeds/sim/sim_server.h"
 #include "feeds/sim/sim_time.h"
+#include "config/bundled.h"
 #include "ioc/diag.h"
 #include "ioc/i18n.h"
 
 typedef struct {
     const char *scenario, *bind, *start;
     long port;
-    bool has_seed, has_scale, check;
+    bool has_seed, has_scale, check, demo;
     unsigned long long seed;
     double scale;
 } Args;
@@ -32,7 +33,7 @@ typedef struct {
 static void usage(FILE *out)
 {
     fprintf(out, "%s",
-            _("usage: ioc-sim -s SCENARIO.yaml [--port N] [--bind ADDR] [--seed N]\n"
+            _("usage: ioc-sim -s SCENARIO.yaml | --demo [--port N] [--bind ADDR] [--seed N]\n"
               "               [--time-scale X] [--start TIME] [--check]\n"
               "\n"
               "Serves the simulated KPI feeds of a scenario over HTTP.\n"
@@ -43,6 +44,7 @@ static void usage(FILE *out)
               "      --seed N         seed of the value generators (default: the scenario's)\n"
               "      --time-scale X   sim seconds per real second (default 1; 0 freezes time)\n"
               "      --start TIME     sim time at startup, ISO 8601 (default: now)\n"
+              "      --demo           serve the bundled demo province (instead of -s)\n"
               "      --check          check the scenario, print problems, and exit\n"
               "  -h, --help           show this help\n"
               "  -V, --version        show the version\n"
@@ -68,7 +70,7 @@ static int bad_usage(const char *fmt, ...)
 /* Parses argv into a; returns -1 to go on, or an exit status. */
 static int parse_args(int argc, char **argv, Args *a)
 {
-    enum { OPT_SEED = 256, OPT_SCALE, OPT_START, OPT_CHECK };
+    enum { OPT_SEED = 256, OPT_SCALE, OPT_START, OPT_CHECK, OPT_DEMO };
     static const struct option opts[] = {
         {"scenario", required_argument, NULL, 's'},
         {"port", required_argument, NULL, 'p'},
@@ -77,6 +79,7 @@ static int parse_args(int argc, char **argv, Args *a)
         {"time-scale", required_argument, NULL, OPT_SCALE},
         {"start", required_argument, NULL, OPT_START},
         {"check", no_argument, NULL, OPT_CHECK},
+        {"demo", no_argument, NULL, OPT_DEMO},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -120,6 +123,9 @@ static int parse_args(int argc, char **argv, Args *a)
         case OPT_CHECK:
             a->check = true;
             break;
+        case OPT_DEMO:
+            a->demo = true;
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -133,7 +139,9 @@ static int parse_args(int argc, char **argv, Args *a)
         }
     }
     if (optind < argc) return bad_usage(_("unexpected argument '%s'"), argv[optind]);
-    if (!a->scenario) return bad_usage("%s", _("expected a scenario: -s SCENARIO.yaml"));
+    if (a->scenario && a->demo) return bad_usage("%s", _("give either -s SCENARIO.yaml or --demo"));
+    if (!a->scenario && !a->demo)
+        return bad_usage("%s", _("expected a scenario: -s SCENARIO.yaml (or --demo)"));
     return -1;
 }
 
@@ -147,7 +155,14 @@ int main(int argc, char **argv)
 
     Diag diag;
     diag_init(&diag);
-    SimScenario *sc = sim_scenario_load(a.scenario, &diag);
+    SimScenario *sc;
+    if (a.demo) {
+        size_t len;
+        const char *text = bundled_scenario(&len);
+        sc = sim_scenario_parse(text, len, BUNDLED_SCENARIO_NAME, &diag);
+    } else {
+        sc = sim_scenario_load(a.scenario, &diag);
+    }
     diag_sort(&diag);
     diag_print(&diag, stderr);
     diag_done(&diag);

@@ -8,6 +8,7 @@
 
 #include "feeds/sim/sim_time.h"
 #include "ioc/i18n.h"
+#include "ioc/sbuf.h"
 
 /* Longest placeholder name; longer ones are reported, not truncated. */
 #define NAME_MAX_LEN 128
@@ -225,45 +226,17 @@ size_t sim_render_number(char *buf, size_t cap, double v, int decimals, SimFilte
     return n;
 }
 
-/* A growable output buffer. */
-typedef struct {
-    char *p;
-    size_t len, cap;
-    bool oom;
-} Buf;
-
-/* Appends n bytes to b (sets oom on failure). */
-static void buf_add(Buf *b, const char *s, size_t n)
-{
-    if (b->oom) return;
-    if (b->len + n + 1 > b->cap) {
-        size_t ncap = b->cap ? b->cap : 256;
-        while (ncap < b->len + n + 1)
-            ncap *= 2;
-        char *p = realloc(b->p, ncap);
-        if (!p) {
-            b->oom = true;
-            return;
-        }
-        b->p = p;
-        b->cap = ncap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
 char *sim_render(const SimTemplate *t, const SimRenderArgs *a, size_t *out_len)
 {
-    Buf b = {0};
-    buf_add(&b, "", 0);
+    SBuf b = {0};
+    sbuf_add(&b, "", 0);
     char tmp[512];
     for (size_t i = 0; i < t->nsegs; i++) {
         const SimSeg *s = &t->segs[i];
         size_t n = 0;
         switch (s->kind) {
         case SIM_SEG_TEXT:
-            buf_add(&b, t->text + s->off, s->len);
+            sbuf_add(&b, t->text + s->off, s->len);
             continue;
         case SIM_SEG_VALUE:
             if (s->index < a->n)
@@ -285,12 +258,12 @@ char *sim_render(const SimTemplate *t, const SimRenderArgs *a, size_t *out_len)
             break;
         }
         if (n >= sizeof(tmp)) n = sizeof(tmp) - 1;
-        buf_add(&b, tmp, n);
+        sbuf_add(&b, tmp, n);
     }
     if (b.oom) {
-        free(b.p);
+        sbuf_free(&b);
         return NULL;
     }
     if (out_len) *out_len = b.len;
-    return b.p;
+    return b.s;
 }

@@ -4,7 +4,8 @@
  * expression is compiled and, when the rest parses as JSON, evaluated on it.
  * Build: CC=clang cmake -S . -B fuzz-build -DIOC_FUZZ=ON -DIOC_TESTS=OFF
  * -DIOC_BENCH=OFF && cmake --build fuzz-build --target fuzz_jsonpath; run:
- * ./fuzz-build/tests/fuzz/fuzz_jsonpath -max_total_time=60 */
+ * ./fuzz-build/tests/fuzz/fuzz_jsonpath -max_total_time=60
+ * (add -dict=tests/fixtures/jsonpath/jsonpath.dict to reach filters sooner). */
 #include <locale.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -909,6 +909,33 @@ static void test_dynamic_patterns(void **state)
     cJSON_Delete(root);
 }
 
+/* A query whose result would explode (here about 10^8 nodes) fails cleanly
+ * and leaves the caller's list as it was. */
+static void test_result_limit(void **state)
+{
+    (void)state;
+    char text[2 * 900 + 2];
+    memset(text, '[', 900);
+    text[900] = '1';
+    memset(text + 901, ']', 900);
+    text[1801] = '\0';
+    cJSON *root = cJSON_Parse(text);
+    assert_non_null(root);
+    JpPath *ok = jp_compile("$..*..*", NULL), *boom = jp_compile("$..*..*..*", NULL);
+    JpNodeList l = {0};
+    assert_int_equal(jp_eval(ok, root, &l), 0);
+    assert_int_equal(l.len, 900 * 899 / 2); /* node at depth d: 900 - d below it */
+    size_t had = l.len;
+    assert_int_equal(jp_eval(boom, root, &l), -1);
+    assert_int_equal(l.len, had);
+    assert_ptr_equal(l.nodes[0], root->child->child); /* results kept */
+    jp_nodelist_free(&l);
+    jp_free(ok);
+    jp_free(boom);
+    cJSON_Delete(root);
+}
+
+/* Runs the JSONPath tests under a UTF-8 character type. */
 int main(void)
 {
     /* Non-ASCII regex matching needs a UTF-8 character type. */
@@ -923,6 +950,7 @@ int main(void)
         cmocka_unit_test(test_deep_documents),
         cmocka_unit_test(test_large_object_equality),
         cmocka_unit_test(test_dynamic_patterns),
+        cmocka_unit_test(test_result_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
