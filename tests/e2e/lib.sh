@@ -30,8 +30,9 @@ t_ok()   { T_PASS=$((T_PASS + 1)); echo "ok   - $1"; }
 t_bad()  {
   T_FAIL=$((T_FAIL + 1)); echo "FAIL - $1"
   echo "       command: $T_CMD (exit $T_RC)"
-  sed 's/^/       stdout: /' "$T_TMP/out" | head -20
-  sed 's/^/       stderr: /' "$T_TMP/err" | head -20
+  # head reads the file itself: no pipe for SIGPIPE to break under pipefail.
+  head -n 20 "$T_TMP/out" | sed 's/^/       stdout: /'
+  head -n 20 "$T_TMP/err" | sed 's/^/       stderr: /'
 }
 
 # t_status N DESC: the last command exited with N.
