@@ -8,6 +8,8 @@ set -euo pipefail
 ioc=$IOC_BIN
 cfg=$IOC_SRC/tests/fixtures/e2e/snapshot.yaml
 export IOC_E2E_TOKEN="tok-e2e-$$-secret"
+export IOC_E2E_PASS="pw-e2e-$$"
+export IOC_E2E_BASIC=$(printf 'ops:%s' "$IOC_E2E_PASS" | base64)
 
 # --- start the simulator on a free port ---------------------------------------
 "$IOC_SIM_BIN" -s "$IOC_SRC/tests/fixtures/sim/e2e.yaml" --port 0 >"$T_TMP/sim.out" 2>"$T_TMP/sim.err" &
@@ -87,6 +89,19 @@ grep -qF "Bearer $IOC_E2E_TOKEN" "$T_TMP/req.json" && t_ok "the bearer token was
 t_run env IOC_E2E_TOKEN=wrong "$ioc" snapshot -c "$cfg" -f json
 python3 -c "import json;d=json.load(open('$T_TMP/out'));f=[f for f in d['feeds'] if f['id']=='auth'][0];assert f['state']=='down' and f['error']=='HTTP 401'" \
   && t_ok "a wrong token gives the feed down with HTTP 401" || t_bad "a wrong token gives HTTP 401"
+
+cat >"$T_TMP/basic.yaml" <<'YAML'
+ioc: { name: basic }
+feeds:
+  - id: basic
+    url: "${IOC_SIM_URL}/basic"
+    auth: { user: ops, password: "${IOC_E2E_PASS}" }
+    kpis: [ { id: v, select: "$.v" } ]
+YAML
+t_run "$ioc" snapshot -c "$T_TMP/basic.yaml" -f csv
+t_status 0 "a snapshot with basic auth exits 0"
+t_out_has "basic,basic,ok,v,v,7," "basic auth user and password are sent"
+t_none_has "$IOC_E2E_PASS" "the basic-auth password never appears"
 
 # --- faults: each on f07, the others unaffected ---------------------------------
 sim_fault /f07 "mode=http&code=503"
