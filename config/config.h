@@ -121,6 +121,62 @@ typedef struct {
     int line, col;
 } CfgPage;
 
+typedef enum { SEV_INFO, SEV_WARNING, SEV_CRITICAL } Severity;
+
+/* What a rule watches. */
+typedef enum {
+    RULE_ABOVE,  /* kpi value > above (clears at <= clear) */
+    RULE_BELOW,  /* kpi value < below (clears at >= clear) */
+    RULE_CHANGE, /* |change over `over`| >= by (clears below clear, default by) */
+    RULE_NODATA, /* no value for `nodata` */
+    RULE_FEED,   /* feed down / slow / bad data for N polls */
+} RuleKind;
+
+/* One alert rule: from the rules: section, or made from a KPI's warn/crit
+ * thresholds (implicit: true, id "KPIKEY:warn" / "KPIKEY:crit"). */
+typedef struct {
+    char *id;
+    bool implicit;
+    RuleKind kind;
+    char *kpi;            /* KPI key "feed.kpi" (kpi rules), else NULL */
+    char *feed;           /* feed id (feed rules), else NULL */
+    double level;         /* above/below level, or change `by` */
+    bool target_relative; /* above: target / below: target (the KPI's target) */
+    bool has_clear;
+    double clear;         /* hysteresis: the level at which it clears */
+    CfgThreshold threshold; /* implicit rules: the KPI's warn or crit threshold */
+    int64_t over_ms;      /* change window */
+    int64_t nodata_ms;    /* nodata duration */
+    int feed_down;        /* feed rules: consecutive failed polls (0 = not watched) */
+    int64_t feed_slow_ms; /* feed rules: latency above this (0 = not watched) */
+    int feed_bad_data;    /* feed rules: consecutive bad-data polls (0 = not watched) */
+    int64_t for_ms;       /* must hold this long before firing (pending) */
+    int64_t keep_firing_ms; /* keeps firing this long after the condition clears */
+    Severity severity;
+    char *summary;        /* template: {{kpi}} {{value}} {{unit}} {{target}} {{feed}} {{rule}} */
+    char **label_keys, **label_values; /* labels for routing */
+    size_t n_labels;
+    int line, col;
+} CfgRule;
+
+typedef enum { NOTIFY_WEBHOOK, NOTIFY_EXEC } NotifyKind;
+
+/* One notification target of the notify: section. */
+typedef struct {
+    NotifyKind kind;
+    char *url;            /* webhook: expanded (may hold secrets, never print) */
+    char *url_shown;      /* webhook: as written, user:password masked */
+    CfgHeader *headers;   /* webhook: extra headers (values expanded) */
+    size_t n_headers;
+    char **argv;          /* exec: the command and its arguments, NULL-terminated */
+    size_t argc;
+    Severity min_severity; /* default warning */
+    int64_t timeout_ms;    /* per attempt, default 10 s */
+    int64_t repeat_ms[3];  /* re-send while firing, per severity (info, warning, critical); 0 = never */
+    int64_t group_wait_ms; /* alerts firing within this window go in one message; default 10 s */
+    int line, col;
+} CfgNotify;
+
 typedef struct {
     char *file;       /* path it was loaded from (for messages) */
     char *name;       /* ioc.name */
@@ -133,6 +189,11 @@ typedef struct {
     size_t n_feeds;
     CfgPage *pages;
     size_t n_pages;
+    CfgRule *rules;      /* rules: section, then one implicit rule per KPI warn/crit */
+    size_t n_rules;
+    CfgNotify *notify;   /* notify: section */
+    size_t n_notify;
+    char *alert_log;     /* ioc.alert_log: JSON-lines file of alert transitions, or NULL */
 } Config;
 
 /* Loads and validates the YAML file at path. NULL after adding every error to
