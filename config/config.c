@@ -18,8 +18,8 @@
 /* Where timezone names are checked, when the directory exists. */
 #define ZONEINFO_DIR "/usr/share/zoneinfo"
 
-static const char *const top_keys[] = {"ioc", "defaults", "feeds", "pages"};
-static const char *const ioc_keys[] = {"name", "timezone", "rotate"};
+static const char *const top_keys[] = {"ioc", "defaults", "feeds", "pages", "rules", "notify"};
+static const char *const ioc_keys[] = {"name", "timezone", "rotate", "alert_log"};
 static const char *const default_keys[] = {"interval", "timeout", "number_format"};
 
 /* Frees the strings and compiled selector of a KPI. */
@@ -97,6 +97,8 @@ void cfg_free(Config *c)
     free(c->file);
     free(c->name);
     free(c->timezone);
+    free(c->alert_log);
+    cfg_rules_free(c);
     free(c);
 }
 
@@ -182,6 +184,10 @@ static void load_ioc(Ld *ld, const YNode *m)
     if (!ld_expect(ld, m, YNODE_MAP, _("a mapping with name and timezone"))) return;
     ld_check_keys(ld, m, ioc_keys, N_OF(ioc_keys), _("in 'ioc'"));
     ld_str(ld, m, "name", true, _("in 'ioc'"), &c->name);
+    if (ld_str(ld, m, "alert_log", false, "", &c->alert_log) && c->alert_log && !*c->alert_log) {
+        const YNode *al = ynode_get(m, "alert_log");
+        ld_err(ld, al->line, al->col, "%s", _("'alert_log' must be a file path"));
+    }
     const YNode *rot = ld_get(ld, m, "rotate", false, "");
     int64_t rms;
     if (rot && ld_duration(ld, rot, "rotate", &rms)) {
@@ -345,6 +351,8 @@ Config *cfg_load_string(const char *text, size_t len, const char *name, Diag *di
     if ((v = ld_get(&ld, root, "defaults", false, ""))) load_defaults(&ld, v);
     if ((v = ld_get(&ld, root, "feeds", true, _("at the top level")))) cfg_load_feeds(&ld, v);
     if ((v = ld_get(&ld, root, "pages", false, ""))) cfg_load_pages(&ld, v);
+    cfg_load_rules(&ld, ld_get(&ld, root, "rules", false, ""));
+    if ((v = ld_get(&ld, root, "notify", false, ""))) cfg_load_notify(&ld, v);
 done:
     ynode_free(root);
     diag_sort(diag);

@@ -106,4 +106,14 @@ bool cfg_load_allow_file(Ld *ld, const YNode *m, CfgFeed *f);
 void cfg_load_feeds(Ld *ld, const YNode *seq);
 void cfg_load_pages(Ld *ld, const YNode *seq);
 
+/* Loads the rules list (seq may be NULL: no rules: section), then adds the
+ * implicit rules of every KPI's warn/crit thresholds; call after the feeds. */
+void cfg_load_rules(Ld *ld, const YNode *seq);
+
+/* Loads the notify list into ld->cfg. */
+void cfg_load_notify(Ld *ld, const YNode *seq);
+
+/* Frees the rules and notification targets of c (config_rules.c). */
+void cfg_rules_free(Config *c);
+
 #endif

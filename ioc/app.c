@@ -35,6 +35,7 @@ static void on_result(void *ud, size_t feed, const FeedStatus *st, const KpiValu
             a->dirty |= APP_DIRTY_STATUS;
         }
     }
+    if (a->on_poll) a->on_poll(a->on_poll_ud, feed);
 }
 
 App *app_new(Config *cfg, char *err, size_t errlen)

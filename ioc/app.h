@@ -26,10 +26,10 @@ typedef struct {
     const CfgFeed *feed; /* borrowed from the App's config */
     const CfgKpi *kpi;
     size_t feed_idx;
-    int series;            /* store id */
-    KpiStatus status;      /* live status */
-    int64_t status_since;  /* wall ms when the live status last changed; 0 never */
-    char error[160];       /* why the last poll gave no value ("" otherwise) */
+    int series;           /* store id */
+    KpiStatus status;     /* live status */
+    int64_t status_since; /* wall ms when the live status last changed; 0 never */
+    char error[160];      /* why the last poll gave no value ("" otherwise) */
 } AppKpi;
 
 /* What changed since the flags were last cleared. */
@@ -46,8 +46,12 @@ typedef struct App {
     FeedStatus *feeds; /* cfg->n_feeds, the latest status of each feed */
     AppKpi *kpis;      /* every KPI of every feed */
     size_t n_kpis;
-    unsigned dirty;    /* APP_DIRTY_* */
-    uint64_t polls;    /* completed polls since start */
+    unsigned dirty; /* APP_DIRTY_* */
+    uint64_t polls; /* completed polls since start */
+    /* Called after each poll result has been stored (NULL: none), e.g. to
+     * evaluate alerts; feed is the index of the feed just polled. */
+    void (*on_poll)(void *ud, size_t feed);
+    void *on_poll_ud;
 } App;
 
 /* Builds an App around cfg (taking ownership, also on failure). NULL with a
@@ -86,7 +90,7 @@ typedef struct {
     KpiStatus severity; /* KST_CRIT or KST_WARN (a down feed is KST_CRIT) */
     int kpi;            /* index into a->kpis, or -1 for a feed */
     size_t feed_idx;
-    int64_t since_ms;   /* when it started */
+    int64_t since_ms; /* when it started */
 } AppIssue;
 
 /* Fills out[0..max) with the current issues, critical first, then by age

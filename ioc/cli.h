@@ -29,6 +29,9 @@ int cmd_check(int argc, char **argv);
 /* ioc snapshot: poll every feed once and print the state of the province. */
 int cmd_snapshot(int argc, char **argv);
 
+/* ioc run: the headless collector. */
+int cmd_run(int argc, char **argv);
+
 /* ioc select: evaluate a JSONPath selector on a JSON document. */
 int cmd_select(int argc, char **argv);
 

@@ -2,9 +2,11 @@
 #include <errno.h>
 #include <locale.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ioc/cli.h"
 #include "ioc/i18n.h"
@@ -26,6 +28,12 @@ static const CliCommand commands[] = {
         "                      feed is down or has bad data; LIST is comma-separated\n"
         "Polls all feeds concurrently, each within its own timeout. Exit status:\n"
         "0 taken, 3 a --fail-on condition holds, 2 usage or config error, 1 failure.\n")},
+    {"run", cmd_run, N_("the headless collector: poll, evaluate and log without a terminal"),
+     "ioc run [-c FILE]",
+     N_("  -c, --config FILE   the config (default: $IOC_CONFIG)\n"
+        "Logs one line per event to standard error. SIGTERM or SIGINT stop it;\n"
+        "SIGHUP reloads the config (an invalid new config is reported and the\n"
+        "running one kept). Exit status: 0 stopped, 2 invalid config, 1 failure.\n")},
     {"select", cmd_select, N_("try a JSONPath selector (RFC 9535) on a JSON document"),
      "ioc select [--compact] EXPR [FILE]",
      N_("  EXPR            an RFC 9535 JSONPath query, e.g. '$.data.records[?@.rate > 50]'\n"
@@ -33,6 +41,17 @@ static const CliCommand commands[] = {
         "  -c, --compact   print the result on one line\n"
         "Prints the selected nodes as a JSON array. Exits 2 for an invalid\n"
         "selector or document.\n")},
+    {"console", cmd_console, N_("the full-screen console on a config"),
+     "ioc console [-c FILE]",
+     N_("  -c, --config FILE   the config (default: $IOC_CONFIG)\n"
+        "Needs a terminal. Press ? in the console for its keys (docs/console.md).\n"
+        "Exit status: 0 after q, 128+N after signal N, 2 usage or config error,\n"
+        "1 failure (e.g. not a terminal).\n")},
+    {"demo", cmd_demo, N_("the console on the bundled demo province, with its own simulator"),
+     "ioc demo",
+     N_("Starts ioc-sim on a free loopback port, opens the console on the bundled\n"
+        "province and stops the simulator when the console ends. 'ioc' alone in a\n"
+        "terminal does the same (or opens $IOC_CONFIG's console when it is set).\n")},
     {"help", NULL, N_("show help for a command"), "ioc help [COMMAND]", ""},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -141,6 +160,14 @@ int main(int argc, char **argv)
     textdomain("ioc");
 
     if (argc < 2) {
+        /* In a terminal: the console ($IOC_CONFIG's, else the demo); in a script: usage. */
+        if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+            char name[16];
+            char *args[] = {name, NULL};
+            bool cfg = cli_config_path(NULL) != NULL;
+            snprintf(name, sizeof(name), "%s", cfg ? "console" : "demo");
+            return cfg ? cmd_console(1, args) : cmd_demo(1, args);
+        }
         print_overview(stderr);
         return IOC_EXIT_USAGE;
     }

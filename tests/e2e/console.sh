@@ -1,0 +1,311 @@
+#!/usr/bin/env bash
+# End-to-end tests of "ioc console" and "ioc demo": the real program in a
+# private tmux server (fixed 120x40 size), driven with send-keys and read back
+# with capture-pane, against our own ioc-sim. Checks the header, page switch,
+# zoom, key list, history, filter, pause, resize, a hung feed, ASCII and
+# NO_COLOR output, exit statuses, the restored terminal, no orphan simulator,
+# and the CPU an idle console uses.
+set -euo pipefail
+: "${IOC_BIN:?}" "${IOC_SIM_BIN:?}" "${IOC_SRC:?}"
+. "$IOC_SRC/tests/e2e/lib.sh"
+command -v tmux >/dev/null || { echo "tmux is not installed: skipped"; exit 0; }
+ioc=$IOC_BIN
+cfg=$IOC_SRC/tests/fixtures/e2e/console.yaml
+export IOC_E2E_TOKEN="tok-e2e-$$-secret"
+export IOC_E2E_PASS="pw-e2e-$$"
+export IOC_E2E_BASIC=$(printf 'ops:%s' "$IOC_E2E_PASS" | base64)
+export LANG=C.UTF-8 LC_ALL=
+unset NO_COLOR TMUX
+
+# --- the simulator and a private tmux server ------------------------------------
+"$IOC_SIM_BIN" -s "$IOC_SRC/tests/fixtures/sim/e2e.yaml" --port 0 >"$T_TMP/sim.out" 2>"$T_TMP/sim.err" &
+sim_pid=$!
+tmx() { tmux -L "ioc-test-$$" -f "$T_TMP/tmux.conf" "$@"; }
+cleanup() {
+  tmx kill-server 2>/dev/null || true
+  kill "$sim_pid" 2>/dev/null || true
+  wait "$sim_pid" 2>/dev/null || true
+  rm -rf "$T_TMP"
+}
+trap cleanup EXIT
+for _ in $(seq 50); do grep -q listening "$T_TMP/sim.out" && break; sleep 0.1; done
+port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T_TMP/sim.out")
+[ -n "$port" ] || { echo "simulator did not start"; cat "$T_TMP/sim.err"; exit 1; }
+export IOC_SIM_URL="http://127.0.0.1:$port"
+sim_fault() { curl -sf -X POST "$IOC_SIM_URL/_sim/fault?path=$1&$2" >/dev/null; }
+sim_clear() { curl -sf -X DELETE "$IOC_SIM_URL/_sim/fault" >/dev/null; }
+
+cat >"$T_TMP/tmux.conf" <<'EOF'
+set -g remain-on-exit on
+set -g default-terminal tmux-256color
+set -g status off
+set -g escape-time 10
+EOF
+# run.sh PIDFILE STATUSFILE CMD...: runs CMD, writing the shell's pid first and
+# CMD's exit status at the end (not left to tmux: its server sometimes misses
+# the SIGCHLD of a pane's program under load, leaving #{pane_dead_status} empty).
+printf '#!/bin/sh\necho $$ >"$1"\nst=$2\nshift 2\n"$@"\necho $? >"$st"\n' >"$T_TMP/run.sh"
+
+# start NAME CMD...: runs CMD in a new 120x40 session NAME.
+start() {
+  local name=$1; shift
+  tmx new-session -d -s "$name" -x 120 -y 40 sh "$T_TMP/run.sh" "$T_TMP/$name.sh" \
+    "$T_TMP/$name.status" "$@"
+  for _ in $(seq 50); do pgrep -P "$(cat "$T_TMP/$name.sh" 2>/dev/null || echo 0)" \
+    >"$T_TMP/$name.pid" && break; sleep 0.1; done
+}
+# pid_of NAME: the pid of the program of session NAME.
+pid_of() { head -1 "$T_TMP/$1.pid"; }
+screen() { tmx capture-pane -p -t "$1"; }
+screen_e() { tmx capture-pane -p -e -t "$1"; }
+keys() { local name=$1; shift; tmx send-keys -t "$name" "$@"; }
+pane() { tmx display-message -p -t "$1" "$2"; }
+
+# wait_for NAME TEXT [SECONDS]: waits (0.1 s steps) until the screen shows TEXT.
+wait_for() {
+  local n=$(( ${3:-10} * 10 ))
+  for _ in $(seq "$n"); do screen "$1" | grep -qF -- "$2" && return 0; sleep 0.1; done
+  return 1
+}
+# wait_gone NAME TEXT [SECONDS]: waits until the screen no longer shows TEXT.
+wait_gone() {
+  local n=$(( ${3:-10} * 10 ))
+  for _ in $(seq "$n"); do screen "$1" | grep -qF -- "$2" || return 0; sleep 0.1; done
+  return 1
+}
+# wait_re NAME REGEX [SECONDS]: waits until the screen matches the extended REGEX.
+wait_re() {
+  local n=$(( ${3:-10} * 10 ))
+  for _ in $(seq "$n"); do screen "$1" | grep -Eq -- "$2" && return 0; sleep 0.1; done
+  return 1
+}
+# wait_dead NAME: waits until the program of session NAME has exited.
+wait_dead() {
+  for _ in $(seq 100); do [ -s "$T_TMP/$1.status" ] && return 0; sleep 0.1; done
+  return 1
+}
+# wait_fmt NAME FORMAT VALUE: waits until the tmux format (e.g. #{alternate_on})
+# of the pane is VALUE (tmux reads the program's last output asynchronously).
+wait_fmt() {
+  for _ in $(seq 50); do [ "$(pane "$1" "$2")" = "$3" ] && return 0; sleep 0.1; done
+  return 1
+}
+# status_of NAME: the exit status of the program of session NAME.
+status_of() { cat "$T_TMP/$1.status" 2>/dev/null; }
+# check DESC CMD...: passes when CMD succeeds; shows the screen otherwise.
+T_SCREEN=
+check() {
+  local desc=$1; shift
+  T_CMD="$*"; T_RC=0
+  if "$@"; then t_ok "$desc"; else
+    T_RC=$?; t_bad "$desc"
+    [ -n "$T_SCREEN" ] && screen "$T_SCREEN" | sed 's/^/       screen: /' | head -45
+  fi
+}
+# line NAME N: line N (1-based) of the screen.
+line() { screen "$1" | sed -n "${2}p"; }
+
+# --- not a terminal, usage -------------------------------------------------------
+t_run "$ioc" console -c "$cfg"
+t_status 1 "console without a terminal exits 1"
+t_err_has "ioc console needs a terminal (stdout is not a tty)" "and says why"
+t_run "$ioc" demo
+t_status 1 "demo without a terminal exits 1"
+t_run env -u IOC_CONFIG "$ioc" console
+t_status 2 "console without a config is a usage error"
+t_run "$ioc" console -c "$cfg" extra
+t_status 2 "an extra argument is a usage error"
+t_run "$ioc" demo -c "$cfg"
+t_status 2 "demo takes no config"
+
+# --- the screen ---------------------------------------------------------------------
+: >"$T_TMP/out"; : >"$T_TMP/err"
+S=main; T_SCREEN=$S
+start $S "$ioc" console -c "$cfg"
+check "header shows the centre name" wait_for $S "IOC e2e Hải Dương"
+check "header shows 20/20 feeds up" wait_for $S "feeds 20/20"
+check "header shows a clock" bash -c "tmux -L ioc-test-$$ capture-pane -p -t $S | head -1 | grep -Eq '[0-2][0-9]:[0-5][0-9]:[0-5][0-9]'"
+check "values appear (f05.rate 55.5)" wait_for $S "55.5"
+check "header counts critical and warning issues" wait_re $S "✗ [1-9][0-9]* crit  ! [1-9][0-9]* warn"
+check "page 1 tab is highlighted" wait_for $S "[1 Tổng quan]"
+check "a table row is shown" wait_for $S "Tỷ lệ 10"
+check "the footer lists keys" wait_for $S "q quit"
+c1=$(screen $S | head -1 | grep -Eo '[0-9]{2}:[0-9]{2}:[0-9]{2}' | tail -1)
+sleep 1.2
+c2=$(screen $S | head -1 | grep -Eo '[0-9]{2}:[0-9]{2}:[0-9]{2}' | tail -1)
+check "the clock ticks ($c1 -> $c2)" test "$c1" != "$c2"
+
+keys $S 2
+check "2 switches to page 2" wait_for $S "[2 Hạ tầng]"
+check "page 2 panels are shown (text panel)" wait_for $S "Trực ban: gọi 113"
+check "page 2 panels are shown (feed list)" wait_for $S "Hợp phần 17"
+check "page 1's table is gone" wait_gone $S "Tỷ lệ 10"
+check "the shown tab is in reverse video" bash -c \
+  "tmux -L ioc-test-$$ capture-pane -p -e -t $S | sed -n 2p | grep -q $'\e\\[[0-9;]*7m\\[2 '"
+keys $S NPage
+check "PgDn wraps to page 1" wait_for $S "[1 Tổng quan]"
+keys $S 1
+
+# Focus and zoom: focus the table (down from the first stat), zoom, back.
+keys $S j
+sleep 0.3
+keys $S Enter
+check "Enter zooms the focused panel (other panels hidden)" wait_gone $S "Tỷ lệ 05"
+check "the zoomed panel is the table" wait_for $S "Tỷ lệ 10"
+check "zoom shows a longer window" wait_for $S "window 6h"
+keys $S Escape
+check "Esc returns to the grid" wait_for $S "Tỷ lệ 05"
+check "the window is 1h again" wait_for $S "window 1h"
+
+# The time window.
+keys $S ']'
+check "] makes the window longer" wait_for $S "window 6h"
+keys $S '[' '['
+check "[ makes it shorter" wait_for $S "window 15m"
+keys $S ']'
+
+# The key list.
+keys $S '?'
+check "? shows the key list" wait_for $S "filter KPIs by name"
+keys $S Escape
+check "Esc closes it" wait_gone $S "filter KPIs by name"
+
+# History.
+keys $S t
+check "t enters history mode" wait_for $S "HISTORY"
+keys $S ,
+check ", moves the cursor back a minute" wait_for $S "HISTORY −1m"
+keys $S '<'
+check "< moves it back an hour" wait_for $S "HISTORY −1h01m"
+check "the history banner is in reverse video" bash -c \
+  "tmux -L ioc-test-$$ capture-pane -p -e -t $S | head -1 | grep -q $'\e\\[[0-9;]*7m HISTORY'"
+keys $S '>' '>'
+check "> never goes past now" wait_for $S "HISTORY −0m"
+keys $S Escape
+check "Esc returns to live" wait_gone $S "HISTORY"
+
+# Filter.
+keys $S / w q i
+check "/ opens the filter prompt" wait_for $S "/wqi"
+keys $S Enter
+check "the filter hides non-matching table rows" wait_gone $S "Tỷ lệ 10"
+check "matching rows stay" wait_for $S "wqi"
+check "the footer shows the filter" wait_for $S "filter: wqi"
+keys $S / Escape
+check "Esc in the prompt clears the filter" wait_for $S "Tỷ lệ 10"
+
+# Pause.
+keys $S p
+check "p shows PAUSED" wait_for $S "PAUSED"
+keys $S p
+check "p again resumes" wait_gone $S "PAUSED"
+
+# Resize below the minimum and back.
+tmx resize-window -t $S -x 60 -y 20
+check "a small terminal says so" wait_for $S "terminal too small (need 80×24, have 60×20)"
+tmx resize-window -t $S -x 120 -y 40
+check "enlarging recovers" wait_for $S "IOC e2e Hải Dương"
+check "and the panels are back" wait_for $S "Tỷ lệ 10"
+check "no trace of the message" wait_gone $S "terminal too small"
+
+# A hung feed: keys keep working at once; the feed turns down after its timeout.
+sim_fault /f01 "mode=hang"
+sleep 6 # a poll of f01 is now hanging (interval 5 s, timeout 2 s)
+t0=$(date +%s%N)
+keys $S 2
+if wait_for $S "[2 Hạ tầng]" 1; then
+  t_ok "keys answer while a feed hangs ($(( ($(date +%s%N) - t0) / 1000000 )) ms)"
+else t_bad "keys answer while a feed hangs"; fi
+check "the hung feed is shown down" wait_for $S "timeout after 2 s" 15
+check "the header counts it" wait_for $S "feeds 19/20"
+sim_clear
+check "the feed recovers" wait_for $S "feeds 20/20" 15
+
+# Idle CPU: no key, no change but the clock and the polls.
+pid=$(pid_of $S)
+tck=$(getconf CLK_TCK)
+cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+a=$(cpu "$pid"); sleep 10; b=$(cpu "$pid")
+pct=$(awk -v t=$(( b - a )) -v hz="$tck" 'BEGIN { printf "%.2f", t / hz / 10 * 100 }')
+echo "idle console CPU: $(( b - a )) ticks in 10 s = ${pct}% of one core"
+if awk -v p="$pct" 'BEGIN { exit !(p < 5) }'; then t_ok "idle CPU under 5% (${pct}%)"
+else t_bad "idle CPU under 5% (${pct}%)"; fi
+
+# Colours are used by default.
+check "colours are used without NO_COLOR" bash -c \
+  "tmux -L ioc-test-$$ capture-pane -p -e -t $S | grep -Eq $'\e\\[([0-9;]*;)?(3[0-7]|38;5;[0-9]+)m'"
+
+# Quit.
+keys $S q
+check "q exits" wait_dead $S
+st=$(status_of $S)
+check "exit status 0 (got $st)" test "$st" = 0
+check "the terminal is restored (alternate screen left)" wait_fmt $S '#{alternate_on}' 0
+check "the cursor is visible again" wait_fmt $S '#{cursor_flag}' 1
+check "no ioc process is left" bash -c "! kill -0 $(pid_of $S) 2>/dev/null"
+tmx kill-session -t $S
+
+# --- LANG=C: ASCII only; NO_COLOR: no colour -----------------------------------------
+S=ascii; T_SCREEN=$S
+start $S env LANG=C LC_ALL=C NO_COLOR=1 "$ioc" console -c "$cfg"
+check "LANG=C: the centre name without marks" wait_for $S "IOC e2e Hai Duong"
+check "LANG=C: values appear" wait_for $S "55.5"
+keys $S 2
+check "LANG=C: page 2" wait_for $S "[2 Ha tang]"
+sleep 0.5
+if tmx capture-pane -p -t $S | LC_ALL=C grep -q $'[\x80-\xff]'; then
+  t_bad "LANG=C: the screen has only ASCII characters"
+  tmx capture-pane -p -t $S | LC_ALL=C grep -n $'[\x80-\xff]' | head -5
+else t_ok "LANG=C: the screen has only ASCII characters"; fi
+keys $S t ,
+check "LANG=C: ASCII history banner" wait_for $S "HISTORY -1m"
+if tmx capture-pane -p -e -t $S | grep -Eq $'\e\\[([0-9;]*;)?(3[0-7]|4[0-7]|38;5;[0-9]+|48;5;[0-9]+)m'; then
+  t_bad "NO_COLOR: no colour codes on the screen"
+else t_ok "NO_COLOR: no colour codes on the screen"; fi
+check "NO_COLOR: status still shown by attributes (reverse/bold)" bash -c \
+  "tmux -L ioc-test-$$ capture-pane -p -e -t $S | grep -q $'\e\\[[0-9;]*[17]m'"
+tmx resize-window -t $S -x 70 -y 20
+check "LANG=C: ASCII size message" wait_for $S "terminal too small (need 80x24, have 70x20)"
+pid=$(pid_of $S)
+kill -TERM "$pid"
+check "SIGTERM ends the console" wait_dead $S
+st=$(status_of $S)
+check "SIGTERM: exit status 143 (got $st)" test "$st" = 143
+check "SIGTERM: the terminal is restored" wait_fmt $S '#{alternate_on}' 0
+check "SIGTERM: the cursor is visible again" wait_fmt $S '#{cursor_flag}' 1
+tmx kill-session -t $S
+
+# --- ioc demo: its own simulator, stopped on exit -------------------------------------
+S=demo; T_SCREEN=$S
+start $S env -u IOC_SIM_URL "$ioc" demo
+check "demo: the bundled province" wait_for $S "IOC Hải Dương" 15
+check "demo: feeds come up" wait_for $S "feeds 20/20" 15
+pid=$(pid_of $S)
+sim_child=$(pgrep -P "$pid" || true)
+check "demo: the simulator runs as a child of ioc ($sim_child)" test -n "$sim_child"
+keys $S 2
+check "demo: page 2" wait_for $S "[2 "
+keys $S q
+check "demo: q exits" wait_dead $S
+st=$(status_of $S)
+check "demo: exit status 0 (got $st)" test "$st" = 0
+gone=1
+for _ in $(seq 30); do kill -0 "$sim_child" 2>/dev/null || { gone=0; break; }; sleep 0.1; done
+check "demo: no simulator left running" test "$gone" = 0
+tmx kill-session -t $S
+
+S=demo2; T_SCREEN=$S
+start $S env -u IOC_SIM_URL "$ioc" demo
+check "demo (2): starts" wait_for $S "IOC Hải Dương" 15
+pid=$(pid_of $S)
+sim_child=$(pgrep -P "$pid" || true)
+kill -INT "$pid"
+check "demo: Ctrl-C (SIGINT) ends it" wait_dead $S
+st=$(status_of $S)
+check "demo: SIGINT exit status 130 (got $st)" test "$st" = 130
+gone=1
+for _ in $(seq 30); do kill -0 "$sim_child" 2>/dev/null || { gone=0; break; }; sleep 0.1; done
+check "demo: SIGINT leaves no simulator" test -n "$sim_child" -a "$gone" = 0
+tmx kill-session -t $S
+
+t_done

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# End-to-end tests of "ioc run", the headless collector: greppable log lines
+# for feed state changes, SIGHUP reload (an invalid config keeps the old
+# one), SIGTERM stops it cleanly with status 0.
+set -euo pipefail
+: "${IOC_BIN:?}" "${IOC_SIM_BIN:?}" "${IOC_SRC:?}"
+. "$IOC_SRC/tests/e2e/lib.sh"
+export IOC_E2E_TOKEN=x IOC_E2E_BASIC=y
+
+"$IOC_SIM_BIN" -s "$IOC_SRC/tests/fixtures/sim/e2e.yaml" --port 0 >"$T_TMP/sim.out" 2>/dev/null &
+sim=$!
+run=
+trap 'kill $sim $run 2>/dev/null; wait 2>/dev/null; rm -rf "$T_TMP"' EXIT
+for _ in $(seq 50); do grep -q listening "$T_TMP/sim.out" && break; sleep 0.1; done
+export IOC_SIM_URL=$(grep -o 'http://[0-9.:]*' "$T_TMP/sim.out")
+
+# wait_log TEXT: waits up to 10 s for TEXT in the collector's log.
+wait_log() {
+  for _ in $(seq 100); do grep -qF -- "$1" "$T_TMP/run.log" && return 0; sleep 0.1; done
+  return 1
+}
+check_log() { if wait_log "$1"; then t_ok "$2"; else t_bad "$2 (log lacks '$1')"; cat "$T_TMP/run.log"; fi; }
+
+cfg=$T_TMP/run.yaml
+cat >"$cfg" <<'YAML'
+ioc: { name: run test }
+feeds:
+  - id: a
+    url: "${IOC_SIM_URL}/f01"
+    interval: 1s
+    timeout: 500ms
+    kpis: [ { id: rate, select: "$.data.rate" } ]
+  - id: gone
+    url: "http://127.0.0.1:1/"
+    interval: 1s
+    timeout: 500ms
+    kpis: [ { id: k, select: "$.k" } ]
+YAML
+"$IOC_BIN" run -c "$cfg" 2>"$T_TMP/run.log" &
+run=$!
+check_log "event=start config=$cfg feeds=2 kpis=2" "start is logged with the config's size"
+check_log "event=feed feed=a from=pending to=ok" "a feed coming up is logged"
+check_log 'event=feed feed=gone from=pending to=down' \
+  "a down feed is logged with its error in words"
+
+curl -sf -X POST "$IOC_SIM_URL/_sim/fault?path=/f01&mode=http&code=503" >/dev/null
+check_log 'event=feed feed=a from=ok to=down' "a feed going down while running is logged"
+grep -q 'level=warn event=feed feed=a from=ok to=down.*error="HTTP 503"' "$T_TMP/run.log" \
+  && t_ok "the HTTP status is the error, at level warn" || t_bad "the HTTP status is the error"
+curl -sf -X DELETE "$IOC_SIM_URL/_sim/fault" >/dev/null
+check_log 'event=feed feed=a from=down to=ok' "it recovers by itself"
+
+echo "feeds: [" >"$cfg.bad"; cp "$cfg" "$cfg.good"; cp "$cfg.bad" "$cfg"
+kill -HUP $run
+check_log 'event=reload result=invalid action="keeping the running config"' \
+  "an invalid config on SIGHUP is reported and the old one kept"
+kill -0 $run 2>/dev/null && t_ok "still running after a bad reload" || t_bad "still running after a bad reload"
+cp "$cfg.good" "$cfg"
+sed -i 's/name: run test/name: run test 2/' "$cfg"
+kill -HUP $run
+for _ in $(seq 100); do [ "$(grep -c 'event=start' "$T_TMP/run.log")" -ge 2 ] && break; sleep 0.1; done
+[ "$(grep -c 'event=start' "$T_TMP/run.log")" -ge 2 ] && t_ok "a valid config is reloaded on SIGHUP" \
+  || t_bad "a valid config is reloaded on SIGHUP"
+
+kill -TERM $run
+set +e; wait $run; rc=$?; set -e
+run=
+[ "$rc" -eq 0 ] && t_ok "SIGTERM stops it with status 0" || t_bad "SIGTERM stops it with status 0 (got $rc)"
+grep -q "event=stop" "$T_TMP/run.log" && t_ok "the stop is logged" || t_bad "the stop is logged"
+
+t_run "$IOC_BIN" run -c "$cfg.bad"
+t_status 2 "an invalid config at start exits 2"
+
+# --- alerts: rule, alert log, command notification --------------------------------
+acfg=$T_TMP/alerts.yaml
+cat >"$acfg" <<YAML
+ioc: { name: alerts test, alert_log: "$T_TMP/alerts.jsonl" }
+feeds:
+  - id: a
+    url: "\${IOC_SIM_URL}/f01"
+    interval: 1s
+    timeout: 500ms
+    kpis: [ { id: rate, select: "\$.data.rate", crit: "< 52" } ]
+rules:
+  - { id: a_down, feed: a, down: 2, severity: critical, summary: "feed {{feed}} is down" }
+notify:
+  - exec: ["/bin/sh", "-c", "cat >> $T_TMP/notified.jsonl; echo >> $T_TMP/notified.jsonl"]
+    min_severity: warning
+    group_wait: 1s
+YAML
+: >"$T_TMP/run.log"
+"$IOC_BIN" run -c "$acfg" 2>"$T_TMP/run.log" &
+run=$!
+check_log "rules=2 notify=1" "the rules (one explicit, one from a threshold) are loaded"
+check_log "event=alert rule=a.rate:crit from=inactive to=firing severity=critical value=51.5" \
+  "a KPI below its crit threshold fires (rate 51.5 < 52)"
+curl -sf -X POST "$IOC_SIM_URL/_sim/fault?path=/f01&mode=http&code=503" >/dev/null
+check_log "event=alert rule=a_down from=inactive to=firing" "the feed rule fires after 2 failed polls"
+check_log "event=alert rule=a.rate:crit from=firing to=stale" "its KPI alert goes stale, not resolved"
+curl -sf -X DELETE "$IOC_SIM_URL/_sim/fault" >/dev/null
+check_log "event=alert rule=a_down from=firing to=resolved" "the feed rule resolves when the feed is back"
+for _ in $(seq 50); do grep -q '"resolved"' "$T_TMP/notified.jsonl" 2>/dev/null && break; sleep 0.1; done
+python3 - "$T_TMP/notified.jsonl" <<'PY' && t_ok "the command got Alertmanager-style firing and resolved messages" || t_bad "the command got firing and resolved messages"
+import json, sys
+msgs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+firing = [a for m in msgs if m["status"] == "firing" for a in m["alerts"]]
+resolved = [a for m in msgs if m["status"] == "resolved" for a in m["alerts"]]
+assert any(a["labels"]["alertname"] == "a_down" and a["annotations"]["summary"] == "feed a is down" for a in firing)
+assert any(a["labels"]["alertname"] == "a_down" for a in resolved)
+PY
+python3 - "$T_TMP/alerts.jsonl" <<'PY' && t_ok "every transition is in the alert log as JSON lines" || t_bad "every transition is in the alert log"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+seen = {(l.get("rule"), l.get("to")) for l in lines}
+assert ("a_down", "firing") in seen and ("a_down", "resolved") in seen and ("a.rate:crit", "firing") in seen, seen
+PY
+kill -TERM $run
+set +e; wait $run; rc=$?; set -e
+run=
+[ "$rc" -eq 0 ] && t_ok "stops with status 0" || t_bad "stops with status 0 (got $rc)"
+t_done

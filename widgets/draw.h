@@ -1,0 +1,185 @@
+/* draw.h - what every widget draws with: the panel frame, status styles and
+ * symbols, number and value formatting, clipped text, sparklines and bars.
+ *
+ * Nothing here draws outside the window it is given: every string is cut by
+ * display width to the columns left before the window's right edge, and rows
+ * outside the window are ignored. Strings from the config or a feed go
+ * through draw_clean() first (sanitised; without UTF-8, made ASCII).
+ *
+ * Styles: with ctx->color a status gets a colour pair AND an attribute and
+ * a symbol; without colour only attributes (status never depends on colour
+ * alone). Symbols and number formats are the ones of the text snapshot
+ * (ioc/snapshot_text.c): ✓ ! ✗ ~ - (ASCII + ! x ~ -), "1,234,567.5".
+ *
+ * No allocation except draw_scratch(), which grows a widget's own buffer.
+ * No global state: colour pairs are set up once by draw_init_colors(). */
+#ifndef IOC_DRAW_H
+#define IOC_DRAW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <curses.h>
+
+#include "config/config.h"
+#include "feeds/feedstate.h"
+#include "ioc/snapshot.h"
+#include "ioc/store.h"
+#include "widgets/widget.h"
+
+/* Colour pairs set up by draw_init_colors(). */
+enum {
+    DRAW_PAIR_OK = 1,  /* green: within thresholds, "no alerts" */
+    DRAW_PAIR_WARN,    /* yellow */
+    DRAW_PAIR_CRIT,    /* red */
+    DRAW_PAIR_STALE,   /* grey (dim default foreground) */
+    DRAW_PAIR_FRAME,   /* the focused panel's border and title */
+    DRAW_PAIR_LABEL,   /* axis labels, headers */
+    DRAW_PAIR_SERIES0, /* first of DRAW_SERIES chart series colours */
+    DRAW_PAIR_END = DRAW_PAIR_SERIES0 + 6,
+};
+#define DRAW_SERIES 6 /* series colours; series i uses DRAW_PAIR_SERIES0 + i % DRAW_SERIES */
+
+/* Sizes of the buffers widgets format into. */
+#define DRAW_NUM_MAX  64  /* a formatted number */
+#define DRAW_VAL_MAX  192 /* a value with its unit */
+#define DRAW_NAME_MAX 512 /* a cleaned name, unit or error text */
+
+/* An attribute and a colour pair (0: the default colours). */
+typedef struct {
+    attr_t attr;
+    short pair;
+} DrawStyle;
+
+/* The inside of a panel, in window coordinates. */
+typedef struct {
+    int y, x, rows, cols;
+} DrawRect;
+
+/* Sets up the colour pairs (call after start_color(); uses the terminal's
+ * default background when use_default_colors() works). */
+void draw_init_colors(void);
+
+/* Clears win, draws the border (ACS lines via box(); bold and coloured when
+ * ctx->focused) with title (cleaned here) at the top left and right_note
+ * (may be NULL, cleaned here) at the top right; returns the inside. A window
+ * with fewer than 3 rows or 4 columns gets no border: the inside is all of
+ * it. */
+DrawRect draw_frame(WINDOW *win, const ViewCtx *ctx, const char *title, const char *right_note);
+
+/* The style of a status: ok normal/green, warn bold/yellow, crit bold+
+ * reverse without colour or bold/red with it, stale and none dim/grey. */
+DrawStyle draw_status_style(KpiStatus st, const ViewCtx *ctx);
+
+/* A fixed style: pair when ctx->color, attr in any case. */
+DrawStyle draw_style(const ViewCtx *ctx, short pair, attr_t attr);
+
+/* Makes s the current attribute and pair of win. */
+void draw_set(WINDOW *win, DrawStyle s);
+
+/* The symbol of a status, as in the text snapshot: ✓ ! ✗ ~ - (ASCII when
+ * !utf8: + ! x ~ -). Static string. */
+const char *draw_status_symbol(KpiStatus st, bool utf8);
+
+/* The status word ("ok" "warn" "crit" "stale" "none"), translated. */
+const char *draw_status_word(KpiStatus st);
+
+/* The status a feed state is shown with: ok ok, slow warn, down and
+ * bad-data crit, pending none. */
+KpiStatus draw_feed_status(FeedStateKind k);
+
+/* The feed state word ("ok" "slow" "down" "bad-data" "pending"), translated. */
+const char *draw_feed_word(FeedStateKind k);
+
+/* Copies s (NULL gives "") sanitised (text_sanitize) into out; when !utf8
+ * the result is ASCII only: Vietnamese and other Latin letters lose their
+ * marks ("Hải Dương" -> "Hai Duong", "µg/m³" -> "ug/m3"), anything else is
+ * '?'. Returns out. */
+const char *draw_clean(const char *s, bool utf8, char *out, size_t n);
+
+/* Formats v with decimals places (-1: automatic, up to 2 without trailing
+ * zeros; at most 9) and thousands separators, with a '.' decimal point
+ * whatever the locale: "1,234,567", "82.5", "-0.4". As the text snapshot. */
+void draw_fmt_number(double v, int decimals, char *buf, size_t n);
+
+/* A KPI's value with its unit: "72.5 %", "1,234 tỷ đồng" (unit cleaned;
+ * ASCII when !utf8); without a value "–" (ASCII "-"). */
+void draw_fmt_value(const CfgKpi *k, bool has_value, double v, bool utf8, char *buf, size_t n);
+
+/* A change with its sign and arrow: "▲ +2.1", "▼ −0.4", "= 0" (ASCII
+ * "^ +2.1", "v -0.4"). */
+void draw_fmt_delta(double d, int decimals, bool utf8, char *buf, size_t n);
+
+/* Writes the clean UTF-8 string s at (y, x), at most cols columns and never
+ * past the right edge of win (a character that does not fit is left out,
+ * never split). Returns the columns written. */
+int draw_text(WINDOW *win, int y, int x, int cols, const char *s);
+
+/* Same, first cut to cols columns with an ellipsis ("…", or "..." when
+ * !utf8) when s is wider. */
+int draw_text_fit(WINDOW *win, int y, int x, int cols, const char *s, bool utf8);
+
+/* Writes s right-aligned so that it ends at column x_end (exclusive), not
+ * left of x_min; cut with an ellipsis when needed. Returns its start column. */
+int draw_text_right(WINDOW *win, int y, int x_min, int x_end, const char *s, bool utf8);
+
+/* Display width of a clean string (text_width). */
+int draw_width(const char *s);
+
+/* A horizontal bar of frac (0..1) of cols columns at (y, x): full blocks and
+ * a partial eighth block (ASCII '#', rounded); the rest is a track of light
+ * shade/'-' when track is true, else left alone. Returns the cells filled. */
+int draw_hbar(WINDOW *win, int y, int x, int cols, double frac, bool utf8, bool track);
+
+/* One chart value per column from store_chart() points: the newest value of
+ * each column (NaN when none). */
+double draw_point_value(const StorePoint *p);
+
+/* A sparkline of the n points pts (one per column) at (y, x): ▁▂▃▄▅▆▇█
+ * scaled between the smallest and largest value (ASCII ".,-~=+*#"); columns
+ * without a value stay blank. */
+void draw_sparkline(WINDOW *win, int y, int x, const StorePoint *pts, size_t n, bool utf8);
+
+/* A column chart of n points over rows rows whose bottom row is y_bottom:
+ * each column a bar of eighth blocks (ASCII '#') scaled between lo and hi. */
+void draw_columns(WINDOW *win, int y_bottom, int x, int rows, const StorePoint *pts, size_t n,
+                  double lo, double hi, bool utf8);
+
+/* A buffer of at least bytes bytes owned by w (grown on demand, kept for
+ * the next frames, freed by widget_free()); NULL when out of memory. */
+void *draw_scratch(Widget *w, size_t bytes);
+
+/* The title of a panel: its title; else with one KPI the KPI's name, with
+ * several KPIs of one feed the feed's name; else fallback (also when ctx is
+ * NULL: widgets whose KPIs do not name them). Not cleaned. */
+const char *draw_title(const Widget *w, const ViewCtx *ctx, const char *fallback);
+
+/* The age text of a duration: "4m", "12s" (timefmt_age; "" on error). */
+void draw_fmt_age(int64_t ms, char *buf, size_t n);
+
+/* True when the clean name s contains filter (case-insensitive, by
+ * characters); a NULL or empty filter matches everything. */
+bool draw_match(const char *s, const char *filter);
+
+/* Handles the list keys of a scrolling list (up/down/page up/page down/
+ * home/end): moves w->scroll (and w->selected when select is true) within
+ * w->n_rows rows of which w->page_rows are shown. True when the key is a
+ * list key and the list has rows to move over. */
+bool draw_list_key(Widget *w, int key, bool select);
+
+/* Clamps w->scroll (and w->selected when select) to n rows with page rows
+ * shown, keeping the selection visible; records n and page in w. */
+void draw_list_clamp(Widget *w, int n, int page, bool select);
+
+/* The widget classes (registered by widget.c). */
+extern const WidgetClass w_stat_class;
+extern const WidgetClass w_gauge_class;
+extern const WidgetClass w_chart_class;
+extern const WidgetClass w_bars_class;
+extern const WidgetClass w_table_class;
+extern const WidgetClass w_alerts_class;
+extern const WidgetClass w_health_class;
+extern const WidgetClass w_text_class;
+
+#endif

@@ -1,0 +1,94 @@
+/* w_bars.c - the bars widget: several KPIs side by side, one horizontal bar
+ * per KPI with its name, value and status symbol, all on one scale (the
+ * widest of their min..max ranges and values). */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ioc/i18n.h"
+#include "widgets/draw.h"
+
+/* Everything drawn on one row, computed before drawing to align columns. */
+typedef struct {
+    const CfgKpi *k;
+    AppKpiView v;
+    char name[DRAW_NAME_MAX];
+    char val[DRAW_VAL_MAX];
+} BarRow;
+
+/* Draws the bars panel. */
+static void bars_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
+{
+    DrawRect r = draw_frame(win, ctx, draw_title(w, ctx, _("Bars")), NULL);
+    if (r.rows <= 0 || r.cols <= 0) return;
+    if (w->n_kpis == 0) {
+        draw_text_fit(win, r.y, r.x, r.cols, _("no KPI"), ctx->utf8);
+        return;
+    }
+    BarRow rows[WIDGET_MAX_KPIS];
+    size_t n = w->n_kpis;
+    double lo = 0, hi = -INFINITY;
+    int nw = 0, vw = 0;
+    for (size_t i = 0; i < n; i++) {
+        BarRow *b = &rows[i];
+        b->k = ctx->app->kpis[w->kpis[i]].kpi;
+        app_kpi_view(ctx->app, (size_t)w->kpis[i], ctx->at_ms, &b->v);
+        draw_clean(b->k->name, ctx->utf8, b->name, sizeof b->name);
+        draw_fmt_value(b->k, b->v.has_value, b->v.value, ctx->utf8, b->val, sizeof b->val);
+        if (b->v.has_value && b->v.stale) { /* stale: its age too */
+            char age[32];
+            size_t len = strlen(b->val);
+            draw_fmt_age(b->v.age_ms, age, sizeof age);
+            snprintf(b->val + len, sizeof b->val - len, " (%s)", age);
+        }
+        if (!isnan(b->k->min) && b->k->min < lo) lo = b->k->min;
+        if (!isnan(b->k->max) && b->k->max > hi) hi = b->k->max;
+        if (b->v.has_value) {
+            lo = b->v.value < lo ? b->v.value : lo;
+            hi = b->v.value > hi ? b->v.value : hi;
+        }
+        int cw = draw_width(b->name);
+        nw = cw > nw ? cw : nw;
+        cw = draw_width(b->val);
+        vw = cw > vw ? cw : vw;
+    }
+    if (!(hi > lo)) hi = lo + 1;
+    /* Columns: symbol, name, bar, value; the bar keeps at least a third. */
+    if (nw > r.cols / 3) nw = r.cols / 3;
+    if (vw > r.cols / 3) vw = r.cols / 3;
+    int bar = r.cols - 2 - nw - 1 - 1 - vw;
+    int step = (int)n * 2 - 1 <= r.rows ? 2 : 1;
+    for (size_t i = 0; i < n; i++) {
+        int y = r.y + (int)i * step, x = r.x;
+        if (y >= r.y + r.rows) break;
+        const BarRow *b = &rows[i];
+        DrawStyle st = draw_status_style(b->v.status, ctx);
+        draw_set(win, st);
+        draw_text(win, y, x, 1, draw_status_symbol(b->v.status, ctx->utf8));
+        draw_set(win, draw_style(ctx, 0, A_NORMAL));
+        draw_text_fit(win, y, x + 2, nw, b->name, ctx->utf8);
+        x += 2 + nw + 1;
+        if (bar >= 3) {
+            draw_set(win, st);
+            double f = b->v.has_value ? (b->v.value - lo) / (hi - lo) : 0;
+            draw_hbar(win, y, x, bar, f, ctx->utf8, false);
+            x += bar + 1;
+        }
+        draw_set(win, (DrawStyle){st.attr | A_BOLD, st.pair});
+        draw_text_right(win, y, x, r.x + r.cols, b->val, ctx->utf8);
+    }
+}
+
+/* Smallest useful size: one bar with a short name inside the border. */
+static void bars_min_size(const Widget *w, int *rows, int *cols)
+{
+    *rows = 2 + (w->n_kpis > 0 ? (int)w->n_kpis : 1);
+    *cols = 20;
+}
+
+const WidgetClass w_bars_class = {
+    .name = "bars",
+    .draw = bars_draw,
+    .min_size = bars_min_size,
+    .key = NULL,
+};

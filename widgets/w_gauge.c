@@ -1,0 +1,118 @@
+/* w_gauge.c - the gauge widget: one KPI's value against its target as a
+ * horizontal bar over the KPI's min..max (else 0..max(target, value)*1.25),
+ * with a target marker and the scale's ends. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ioc/i18n.h"
+#include "widgets/draw.h"
+
+/* The scale of the bar for KPI k showing v (has: v is valid). */
+static void gauge_scale(const CfgKpi *k, bool has, double v, double *lo, double *hi)
+{
+    *lo = !isnan(k->min) ? k->min : (has && v < 0 ? v : 0);
+    if (!isnan(k->max)) {
+        *hi = k->max;
+    } else {
+        double top = k->has_target ? k->target : 0;
+        if (has && v > top) top = v;
+        *hi = top * 1.25;
+    }
+    if (!(*hi > *lo)) *hi = *lo + 1;
+}
+
+/* The text line: symbol, value (and its age when stale), target. */
+static int gauge_line(WINDOW *win, int y, int x, int cols, const ViewCtx *ctx, const CfgKpi *k,
+                      const AppKpiView *v)
+{
+    char val[DRAW_VAL_MAX], num[DRAW_NUM_MAX], tgt[DRAW_VAL_MAX] = "", age[32];
+    int x0 = x, end = x + cols;
+    draw_fmt_value(k, v->has_value, v->value, ctx->utf8, val, sizeof val);
+    if (k->has_target) {
+        draw_fmt_number(k->target, k->decimals, num, sizeof num);
+        snprintf(tgt, sizeof tgt, _("target %s"), num);
+    }
+    DrawStyle st = draw_status_style(v->status, ctx);
+    draw_set(win, st);
+    x += draw_text(win, y, x, end - x, draw_status_symbol(v->status, ctx->utf8)) + 1;
+    draw_set(win, (DrawStyle){st.attr | A_BOLD, st.pair});
+    x += draw_text_fit(win, y, x, end - x, val, ctx->utf8) + 1;
+    if (v->has_value && v->stale) {
+        draw_fmt_age(v->age_ms, age, sizeof age);
+        draw_set(win, draw_style(ctx, DRAW_PAIR_STALE, A_DIM));
+        x += draw_text(win, y, x, end - x, age) + 1;
+    }
+    draw_set(win, draw_style(ctx, DRAW_PAIR_LABEL, A_NORMAL));
+    if (tgt[0] && x + 1 + draw_width(tgt) <= end)
+        draw_text_right(win, y, x + 1, end, tgt, ctx->utf8);
+    return x - x0;
+}
+
+/* Column of value t on a bar of cols columns from x. */
+static int gauge_col(double t, double lo, double hi, int x, int cols)
+{
+    double f = (t - lo) / (hi - lo);
+    f = f < 0 ? 0 : f > 1 ? 1 : f;
+    return x + (int)lround(f * (cols - 1));
+}
+
+/* Draws the gauge panel. */
+static void gauge_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
+{
+    DrawRect r = draw_frame(win, ctx, draw_title(w, ctx, _("Gauge")), NULL);
+    if (r.rows <= 0 || r.cols <= 0) return;
+    if (w->n_kpis == 0) {
+        draw_text_fit(win, r.y, r.x, r.cols, _("no KPI"), ctx->utf8);
+        return;
+    }
+    const CfgKpi *k = ctx->app->kpis[w->kpis[0]].kpi;
+    AppKpiView v;
+    app_kpi_view(ctx->app, (size_t)w->kpis[0], ctx->at_ms, &v);
+    double lo, hi;
+    gauge_scale(k, v.has_value, v.value, &lo, &hi);
+    double frac = v.has_value ? (v.value - lo) / (hi - lo) : 0;
+    DrawStyle st = draw_status_style(v.status, ctx);
+
+    if (r.rows == 1) { /* value, then the bar in what is left */
+        int used = gauge_line(win, r.y, r.x, r.cols / 2, ctx, k, &v);
+        draw_set(win, st);
+        draw_hbar(win, r.y, r.x + used, r.cols - used, frac, ctx->utf8, true);
+        return;
+    }
+    int need = r.rows >= 3 ? 3 : 2, y = r.y + (r.rows - need) / 2;
+    gauge_line(win, y, r.x, r.cols, ctx, k, &v);
+    draw_set(win, st);
+    draw_hbar(win, y + 1, r.x, r.cols, frac, ctx->utf8, true);
+    if (need == 3) { /* the scale's ends under the bar */
+        char a[DRAW_NUM_MAX], b[DRAW_NUM_MAX];
+        draw_fmt_number(lo, k->decimals, a, sizeof a);
+        draw_fmt_number(hi, k->decimals, b, sizeof b);
+        draw_set(win, draw_style(ctx, DRAW_PAIR_STALE, A_DIM));
+        int aw = draw_width(a), bw = draw_width(b);
+        if (aw + bw + 3 <= r.cols) {
+            draw_text(win, y + 2, r.x, aw, a);
+            draw_text_right(win, y + 2, r.x + r.cols - bw, r.x + r.cols, b, ctx->utf8);
+        }
+    }
+    if (k->has_target) {
+        int tx = gauge_col(k->target, lo, hi, r.x, r.cols);
+        draw_set(win, draw_style(ctx, DRAW_PAIR_LABEL, A_BOLD));
+        draw_text(win, y + 1, tx, 1, ctx->utf8 ? "\xE2\x94\x82" : "|");                /* │ */
+        if (need == 3) draw_text(win, y + 2, tx, 1, ctx->utf8 ? "\xE2\x96\xB2" : "^"); /* ▲ */
+    }
+}
+
+/* Smallest useful size: value line and bar inside the border. */
+static void gauge_min_size(const Widget *w, int *rows, int *cols)
+{
+    *rows = 4;
+    *cols = 16;
+}
+
+const WidgetClass w_gauge_class = {
+    .name = "gauge",
+    .draw = gauge_draw,
+    .min_size = gauge_min_size,
+    .key = NULL,
+};

@@ -1,0 +1,149 @@
+/* w_health.c - the health widget: one row per feed with its state (symbol
+ * and word: ok, slow, down, bad-data, pending), name, age of its last data,
+ * latency and last error (sanitised, cut). Scrolls with the list keys. */
+#include <stdio.h>
+#include <string.h>
+
+#include "ioc/i18n.h"
+#include "widgets/draw.h"
+
+/* Widths of the columns. */
+typedef struct {
+    int word, name, age, lat;
+    bool errors; /* some feed has an error to show */
+} HealthCols;
+
+/* The age of feed f's last data ("4m"), or "-" when it never had any. */
+static void health_age(const FeedStatus *fs, const ViewCtx *ctx, char *buf, size_t n)
+{
+    if (fs->last_ok_ms <= 0)
+        snprintf(buf, n, "-");
+    else
+        draw_fmt_age(ctx->now_ms - fs->last_ok_ms, buf, n);
+}
+
+/* The latency of feed f ("120 ms"), or "-" when none. */
+static void health_latency(const FeedStatus *fs, char *buf, size_t n)
+{
+    char num[DRAW_NUM_MAX];
+    if (fs->latency_ms < 0) {
+        snprintf(buf, n, "-");
+        return;
+    }
+    draw_fmt_number((double)fs->latency_ms, 0, num, sizeof num);
+    snprintf(buf, n, _("%s ms"), num);
+}
+
+/* Measures the columns over all feeds. */
+static void health_measure(const ViewCtx *ctx, HealthCols *c)
+{
+    const App *a = ctx->app;
+    char buf[DRAW_NAME_MAX];
+    memset(c, 0, sizeof *c);
+    for (size_t f = 0; f < a->cfg->n_feeds; f++) {
+        const FeedStatus *fs = &a->feeds[f];
+        int cw;
+        if ((cw = draw_width(draw_feed_word(fs->state))) > c->word) c->word = cw;
+        draw_clean(a->cfg->feeds[f].name, ctx->utf8, buf, sizeof buf);
+        if ((cw = draw_width(buf)) > c->name) c->name = cw;
+        health_age(fs, ctx, buf, sizeof buf);
+        if ((cw = draw_width(buf)) > c->age) c->age = cw;
+        health_latency(fs, buf, sizeof buf);
+        if ((cw = draw_width(buf)) > c->lat) c->lat = cw;
+        if (fs->error[0]) c->errors = true;
+    }
+}
+
+/* Draws the row of feed f at y. */
+static void health_row(WINDOW *win, int y, DrawRect r, const HealthCols *c, size_t f,
+                       const ViewCtx *ctx)
+{
+    const App *a = ctx->app;
+    const FeedStatus *fs = &a->feeds[f];
+    char buf[DRAW_NAME_MAX];
+    int x = r.x, end = r.x + r.cols;
+    DrawStyle st = draw_status_style(draw_feed_status(fs->state), ctx);
+    draw_set(win, st);
+    draw_text(win, y, x, 1, draw_status_symbol(draw_feed_status(fs->state), ctx->utf8));
+    draw_text_fit(win, y, x + 2, c->word, draw_feed_word(fs->state), ctx->utf8);
+    x += 2 + c->word + 1;
+    draw_set(win, draw_style(ctx, 0, A_NORMAL));
+    draw_text_fit(win, y, x, c->name, draw_clean(a->cfg->feeds[f].name, ctx->utf8, buf, sizeof buf),
+                  ctx->utf8);
+    x += c->name + 1;
+    bool old = !feedstate_is_up(fs->state);
+    if (c->age) {
+        health_age(fs, ctx, buf, sizeof buf);
+        draw_set(win, draw_style(ctx, DRAW_PAIR_STALE, old ? A_DIM : A_NORMAL));
+        draw_text_right(win, y, x, x + c->age, buf, ctx->utf8);
+        x += c->age + 1;
+    }
+    if (c->lat) {
+        health_latency(fs, buf, sizeof buf);
+        draw_set(win, draw_style(ctx, 0, A_NORMAL));
+        draw_text_right(win, y, x, x + c->lat, buf, ctx->utf8);
+        x += c->lat + 1;
+    }
+    if (fs->error[0] && x < end) {
+        draw_set(win, st);
+        draw_text_fit(win, y, x + 1, end - x - 1, draw_clean(fs->error, ctx->utf8, buf, sizeof buf),
+                      ctx->utf8);
+    }
+}
+
+/* Draws the health panel. */
+static void health_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
+{
+    const App *a = ctx->app;
+    int n = (int)a->cfg->n_feeds;
+    char note[48];
+    snprintf(note, sizeof note, _("%zu/%d up"), app_feeds_up(a), n);
+    DrawRect r = draw_frame(win, ctx, draw_title(w, NULL, _("Feeds")), note);
+    if (r.rows <= 0 || r.cols <= 0) return;
+    draw_list_clamp(w, n, r.rows, false);
+    if (n == 0) {
+        draw_set(win, draw_style(ctx, DRAW_PAIR_STALE, A_DIM));
+        draw_text_fit(win, r.y, r.x, r.cols, _("no feeds"), ctx->utf8);
+        return;
+    }
+    HealthCols c;
+    health_measure(ctx, &c);
+    /* A narrow panel drops latency, then age; when some feed has an error,
+     * the name leaves it half of the rest (at least 12 columns). */
+    int fixed = 2 + c.word + 1 + c.age + 1 + c.lat + 1;
+    if (r.cols - fixed < 8) {
+        fixed -= c.lat + 1;
+        c.lat = 0;
+    }
+    if (r.cols - fixed < 8) {
+        fixed -= c.age + 1;
+        c.age = 0;
+    }
+    int room = r.cols - fixed;
+    int name_max = c.errors ? room - (room / 2 > 12 ? room / 2 : 12) : room;
+    if (name_max < 8) name_max = room;
+    if (c.name > name_max) c.name = name_max;
+    if (c.name < 0) c.name = 0;
+    for (int i = 0; i < w->page_rows && w->scroll + i < n; i++)
+        health_row(win, r.y + i, r, &c, (size_t)(w->scroll + i), ctx);
+}
+
+/* Smallest useful size: two feeds inside the border. */
+static void health_min_size(const Widget *w, int *rows, int *cols)
+{
+    *rows = 4;
+    *cols = 24;
+}
+
+/* Scrolls the feeds with the list keys. */
+static bool health_key(Widget *w, int key, const ViewCtx *ctx)
+{
+    return draw_list_key(w, key, false);
+}
+
+const WidgetClass w_health_class = {
+    .name = "health",
+    .draw = health_draw,
+    .min_size = health_min_size,
+    .key = health_key,
+};
