@@ -16,6 +16,10 @@ function(ioc_require var module debpkg)
 endfunction()
 
 ioc_require(NCURSES ncursesw libncurses-dev)
+# ncursesw's pkg-config cflags are "-D_DEFAULT_SOURCE -D_XOPEN_SOURCE=600", which
+# clash with the project's _XOPEN_SOURCE=700 ("redefined" under -Werror); the
+# project's own defines already give curses what it needs.
+set_property(TARGET PkgConfig::NCURSES PROPERTY INTERFACE_COMPILE_OPTIONS "")
 ioc_require(CURL libcurl libcurl4-openssl-dev)
 ioc_require(CJSON libcjson libcjson-dev)
 ioc_require(YAML yaml-0.1 libyaml-dev)

@@ -55,6 +55,7 @@ static void on_clock(void *ud, int64_t now_ms)
     clock_arm(c);
 }
 
+/* Schedules the next clock tick just after the next wall-clock second. */
 static void clock_arm(Console *c)
 {
     int64_t wall = loop_wall_ms();

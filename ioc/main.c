@@ -41,8 +41,7 @@ static const CliCommand commands[] = {
         "  -c, --compact   print the result on one line\n"
         "Prints the selected nodes as a JSON array. Exits 2 for an invalid\n"
         "selector or document.\n")},
-    {"console", cmd_console, N_("the full-screen console on a config"),
-     "ioc console [-c FILE]",
+    {"console", cmd_console, N_("the full-screen console on a config"), "ioc console [-c FILE]",
      N_("  -c, --config FILE   the config (default: $IOC_CONFIG)\n"
         "Needs a terminal. Press ? in the console for its keys (docs/console.md).\n"
         "Exit status: 0 after q, 128+N after signal N, 2 usage or config error,\n"

@@ -36,23 +36,29 @@ sim_fault() { curl -sf -X POST "$IOC_SIM_URL/_sim/fault?path=$1&$2" >/dev/null; 
 sim_clear() { curl -sf -X DELETE "$IOC_SIM_URL/_sim/fault" >/dev/null; }
 
 cat >"$T_TMP/tmux.conf" <<'EOF'
-set -g remain-on-exit on
 set -g default-terminal tmux-256color
 set -g status off
 set -g escape-time 10
 EOF
 # run.sh PIDFILE STATUSFILE CMD...: runs CMD, writing the shell's pid first and
 # CMD's exit status at the end (not left to tmux: its server sometimes misses
-# the SIGCHLD of a pane's program under load, leaving #{pane_dead_status} empty).
-printf '#!/bin/sh\necho $$ >"$1"\nst=$2\nshift 2\n"$@"\necho $? >"$st"\n' >"$T_TMP/run.sh"
+# the SIGCHLD of a pane's program under load, leaving #{pane_dead_status}
+# empty), then keeps the pane alive so that the terminal state CMD left
+# behind can be read (a dead pane gets tmux's own message and no cursor).
+printf '#!/bin/sh\necho $$ >"$1"\nst=$2\nshift 2\n"$@"\necho $? >"$st"\nexec sleep 300\n' \
+  >"$T_TMP/run.sh"
 
 # start NAME CMD...: runs CMD in a new 120x40 session NAME.
 start() {
   local name=$1; shift
   tmx new-session -d -s "$name" -x 120 -y 40 sh "$T_TMP/run.sh" "$T_TMP/$name.sh" \
     "$T_TMP/$name.status" "$@"
-  for _ in $(seq 50); do pgrep -P "$(cat "$T_TMP/$name.sh" 2>/dev/null || echo 0)" \
-    >"$T_TMP/$name.pid" && break; sleep 0.1; done
+  local sh_pid=
+  for _ in $(seq 100); do
+    [ -z "$sh_pid" ] && sh_pid=$(cat "$T_TMP/$name.sh" 2>/dev/null || true)
+    [ -n "$sh_pid" ] && pgrep -P "$sh_pid" >"$T_TMP/$name.pid" && break
+    sleep 0.1
+  done
 }
 # pid_of NAME: the pid of the program of session NAME.
 pid_of() { head -1 "$T_TMP/$1.pid"; }
@@ -306,6 +312,21 @@ check "demo: SIGINT exit status 130 (got $st)" test "$st" = 130
 gone=1
 for _ in $(seq 30); do kill -0 "$sim_child" 2>/dev/null || { gone=0; break; }; sleep 0.1; done
 check "demo: SIGINT leaves no simulator" test -n "$sim_child" -a "$gone" = 0
+tmx kill-session -t $S
+
+S=demo3; T_SCREEN=$S
+start $S env -u IOC_SIM_URL "$ioc" demo
+check "demo (3): starts" wait_for $S "IOC Hải Dương" 15
+pid=$(pid_of $S)
+sim_child=$(pgrep -P "$pid" || true)
+kill -HUP "$pid"
+check "demo: SIGHUP ends it" wait_dead $S
+st=$(status_of $S)
+check "demo: SIGHUP exit status 129 (got $st)" test "$st" = 129
+check "demo: SIGHUP restores the terminal" wait_fmt $S '#{alternate_on}' 0
+gone=1
+for _ in $(seq 30); do kill -0 "$sim_child" 2>/dev/null || { gone=0; break; }; sleep 0.1; done
+check "demo: SIGHUP leaves no simulator" test -n "$sim_child" -a "$gone" = 0
 tmx kill-session -t $S
 
 t_done
