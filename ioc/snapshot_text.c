@@ -10,6 +10,7 @@
 #include "ioc/i18n.h"
 #include "ioc/snapshot_internal.h"
 #include "ioc/timefmt.h"
+#include "widgets/draw_fmt.h"
 #include "widgets/text.h"
 
 #define ID_COLS       20  /* widest feed id shown */
@@ -68,84 +69,11 @@ static int clean_width(const char *s, int cap)
     return w < cap ? w : cap;
 }
 
-/* Puts ',' between groups of three digits of the integer part of the plain
- * decimal number in buf (n bytes). */
-static void group_thousands(char *buf, size_t n)
-{
-    char *p = buf + (buf[0] == '-');
-    size_t digits = strspn(p, "0123456789");
-    size_t commas = digits > 0 ? (digits - 1) / 3 : 0;
-    size_t len = strlen(buf);
-
-    if (commas == 0 || len + commas >= n) return;
-    char *src = p + digits; /* end of the integer part */
-    memmove(src + commas, src, strlen(src) + 1);
-    char *dst = src + commas;
-    for (size_t i = 0; i < digits; i++) { /* copy digits backwards */
-        *--dst = *--src;
-        if (i % 3 == 2 && i + 1 < digits) *--dst = ',';
-    }
-}
-
-/* Formats v with decimals places (-1: up to 2, no trailing zeros) and
- * thousands separators: "1,234,567", "82.5". */
-static void fmt_number(double v, int decimals, char *buf, size_t n)
-{
-    if (isnan(v) || isinf(v)) {
-        snprintf(buf, n, "%s", isnan(v) ? "NaN" : v > 0 ? "Inf" : "-Inf");
-        return;
-    }
-    if (v >= 1e15 || v <= -1e15) { /* no grouping of 300 digits */
-        snap_fmt_double(v, buf, n, "NaN", "Inf", "-Inf");
-        return;
-    }
-    bool automatic = decimals < 0;
-    if (automatic) decimals = 2;
-    if (decimals > 9) decimals = 9;
-    snprintf(buf, n, "%.*f", decimals, v);
-    snap_c_decimal_point(buf);
-    char *dot = strchr(buf, '.');
-    if (automatic && dot) {
-        char *end = buf + strlen(buf);
-        while (end > dot + 1 && end[-1] == '0')
-            *--end = '\0';
-        if (end == dot + 1) *dot = '\0';
-    }
-    if (buf[0] == '-' && strspn(buf + 1, "0.") == strlen(buf + 1))
-        memmove(buf, buf + 1, strlen(buf)); /* "-0" is "0" */
-    group_thousands(buf, n);
-}
-
-/* The status symbol: a shape, so status never depends on colour. */
-static const char *status_symbol(KpiStatus st, bool utf8)
-{
-    switch (st) {
-    case KST_OK:
-        return utf8 ? "\xE2\x9C\x93" : "+"; /* ✓ */
-    case KST_WARN:
-        return "!";
-    case KST_CRIT:
-        return utf8 ? "\xE2\x9C\x97" : "x"; /* ✗ */
-    case KST_STALE:
-        return "~";
-    case KST_NONE:
-        break;
-    }
-    return "-";
-}
-
-/* The status word shown to a person. */
-static const char *status_word(KpiStatus st)
-{
-    static const char *const words[] = {N_("ok"), N_("warn"), N_("crit"), N_("stale"), N_("none")};
-    return st <= KST_NONE ? _(words[st]) : _(words[KST_NONE]);
-}
-
 /* The value cell of a KPI: formatted number or "-". */
 static void value_cell(const SnapKpi *sk, char *buf, size_t n)
 {
     if (sk->has_value)
-        fmt_number(sk->value, sk->kpi->decimals, buf, n);
+        draw_fmt_number(sk->value, sk->kpi->decimals, buf, n);
     else
         snprintf(buf, n, "-");
 }
@@ -157,7 +85,7 @@ static void target_cell(const CfgKpi *k, char *buf, size_t n)
 
     buf[0] = '\0';
     if (k->has_target) {
-        fmt_number(k->target, k->decimals, num, sizeof num);
+        draw_fmt_number(k->target, k->decimals, num, sizeof num);
         snprintf(buf, n, _("target %s"), num);
     }
 }
@@ -171,7 +99,7 @@ static void latency_cell(const FeedStatus *st, char *buf, size_t n)
         snprintf(buf, n, "-");
         return;
     }
-    fmt_number((double)st->latency_ms, 0, num, sizeof num);
+    draw_fmt_number((double)st->latency_ms, 0, num, sizeof num);
     snprintf(buf, n, _("%s ms"), num);
 }
 
@@ -197,7 +125,7 @@ static void measure(const Snapshot *s, Widths *w)
             if ((cw = clean_width(sk->kpi->unit, UNIT_COLS)) > w->unit) w->unit = cw;
             target_cell(sk->kpi, cell, sizeof cell);
             if ((cw = text_width(cell)) > w->target) w->target = cw;
-            if ((cw = text_width(status_word(sk->status))) > w->word) w->word = cw;
+            if ((cw = text_width(draw_status_word(sk->status))) > w->word) w->word = cw;
         }
     }
 }
@@ -257,7 +185,7 @@ static void put_kpi(const SnapKpi *sk, const Widths *w, bool utf8, FILE *out)
     Line l = {.len = 0};
 
     line_add(&l, "  ");
-    line_add(&l, status_symbol(sk->status, utf8));
+    line_add(&l, draw_status_symbol(sk->status, utf8));
     line_add(&l, " ");
     line_cell(&l, sk->kpi->name, w->kname, TEXT_LEFT);
     line_add(&l, "  ");
@@ -269,7 +197,7 @@ static void put_kpi(const SnapKpi *sk, const Widths *w, bool utf8, FILE *out)
     target_cell(sk->kpi, cell, sizeof cell);
     line_cell(&l, cell, w->target, TEXT_LEFT);
     line_add(&l, "  ");
-    line_cell(&l, status_word(sk->status), w->word, TEXT_LEFT);
+    line_cell(&l, draw_status_word(sk->status), w->word, TEXT_LEFT);
     if (sk->error[0]) {
         char clean[SNAP_STR_MAX], cut[CELL_MAX];
         line_add(&l, "  ");

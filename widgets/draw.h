@@ -26,6 +26,7 @@
 #include "feeds/feedstate.h"
 #include "ioc/snapshot.h"
 #include "ioc/store.h"
+#include "widgets/draw_fmt.h"
 #include "widgets/widget.h"
 
 /* Colour pairs set up by draw_init_colors(). */
@@ -40,11 +41,6 @@ enum {
     DRAW_PAIR_END = DRAW_PAIR_SERIES0 + 6,
 };
 #define DRAW_SERIES 6 /* series colours; series i uses DRAW_PAIR_SERIES0 + i % DRAW_SERIES */
-
-/* Sizes of the buffers widgets format into. */
-#define DRAW_NUM_MAX  64  /* a formatted number */
-#define DRAW_VAL_MAX  192 /* a value with its unit */
-#define DRAW_NAME_MAX 512 /* a cleaned name, unit or error text */
 
 /* An attribute and a colour pair (0: the default colours). */
 typedef struct {
@@ -77,39 +73,6 @@ DrawStyle draw_style(const ViewCtx *ctx, short pair, attr_t attr);
 
 /* Makes s the current attribute and pair of win. */
 void draw_set(WINDOW *win, DrawStyle s);
-
-/* The symbol of a status, as in the text snapshot: ✓ ! ✗ ~ - (ASCII when
- * !utf8: + ! x ~ -). Static string. */
-const char *draw_status_symbol(KpiStatus st, bool utf8);
-
-/* The status word ("ok" "warn" "crit" "stale" "none"), translated. */
-const char *draw_status_word(KpiStatus st);
-
-/* The status a feed state is shown with: ok ok, slow warn, down and
- * bad-data crit, pending none. */
-KpiStatus draw_feed_status(FeedStateKind k);
-
-/* The feed state word ("ok" "slow" "down" "bad-data" "pending"), translated. */
-const char *draw_feed_word(FeedStateKind k);
-
-/* Copies s (NULL gives "") sanitised (text_sanitize) into out; when !utf8
- * the result is ASCII only: Vietnamese and other Latin letters lose their
- * marks ("Hải Dương" -> "Hai Duong", "µg/m³" -> "ug/m3"), anything else is
- * '?'. Returns out. */
-const char *draw_clean(const char *s, bool utf8, char *out, size_t n);
-
-/* Formats v with decimals places (-1: automatic, up to 2 without trailing
- * zeros; at most 9) and thousands separators, with a '.' decimal point
- * whatever the locale: "1,234,567", "82.5", "-0.4". As the text snapshot. */
-void draw_fmt_number(double v, int decimals, char *buf, size_t n);
-
-/* A KPI's value with its unit: "72.5 %", "1,234 tỷ đồng" (unit cleaned;
- * ASCII when !utf8); without a value "–" (ASCII "-"). */
-void draw_fmt_value(const CfgKpi *k, bool has_value, double v, bool utf8, char *buf, size_t n);
-
-/* A change with its sign and arrow: "▲ +2.1", "▼ −0.4", "= 0" (ASCII
- * "^ +2.1", "v -0.4"). */
-void draw_fmt_delta(double d, int decimals, bool utf8, char *buf, size_t n);
 
 /* Writes the clean UTF-8 string s at (y, x), at most cols columns and never
  * past the right edge of win (a character that does not fit is left out,
@@ -154,13 +117,6 @@ void *draw_scratch(Widget *w, size_t bytes);
  * several KPIs of one feed the feed's name; else fallback (also when ctx is
  * NULL: widgets whose KPIs do not name them). Not cleaned. */
 const char *draw_title(const Widget *w, const ViewCtx *ctx, const char *fallback);
-
-/* The age text of a duration: "4m", "12s" (timefmt_age; "" on error). */
-void draw_fmt_age(int64_t ms, char *buf, size_t n);
-
-/* True when the clean name s contains filter (case-insensitive, by
- * characters); a NULL or empty filter matches everything. */
-bool draw_match(const char *s, const char *filter);
 
 /* Handles the list keys of a scrolling list (up/down/page up/page down/
  * home/end): moves w->scroll (and w->selected when select is true) within

@@ -1,4 +1,4 @@
-/* draw_fmt.c - the text side of the widgets' drawing (see draw.h): status
+/* draw_fmt.c - the text side of the widgets' drawing (see draw_fmt.h): status
  * symbols and words, number and value formatting, cleaning strings for the
  * terminal (ASCII transliteration without UTF-8), filter matching. Nothing
  * here touches curses. */
@@ -12,7 +12,7 @@
 
 #include "ioc/i18n.h"
 #include "ioc/timefmt.h"
-#include "widgets/draw.h"
+#include "widgets/draw_fmt.h"
 #include "widgets/text.h"
 
 const char *draw_status_symbol(KpiStatus st, bool utf8)
