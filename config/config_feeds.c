@@ -157,53 +157,6 @@ static void load_kpi(Ld *ld, const CfgFeed *f, bool fmt_ok, const YNode *m, CfgK
     load_kpi_values(ld, m, k);
 }
 
-/* True for a character allowed in an HTTP header name (RFC 9110 token). */
-static bool is_tchar(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           (c && strchr("!#$%&'*+-.^_`|~", c));
-}
-
-/* Loads the headers mapping of a feed. */
-static void load_headers(Ld *ld, const YNode *h, CfgFeed *f)
-{
-    if (!ld_expect(ld, h, YNODE_MAP, _("a mapping of header: value"))) return;
-    if (h->n == 0) return;
-    f->headers = calloc(h->n, sizeof(*f->headers));
-    if (!f->headers) {
-        ld_err(ld, h->line, h->col, "%s", _("out of memory"));
-        return;
-    }
-    f->n_headers = h->n;
-    for (size_t i = 0; i < h->n; i++) {
-        const YNode *key = h->keys[i], *v = h->items[i];
-        CfgHeader *hd = &f->headers[i];
-        bool ok = key->len > 0;
-        for (size_t j = 0; j < key->len && ok; j++)
-            ok = is_tchar(key->str[j]);
-        if (!ok) ld_err(ld, key->line, key->col, _("invalid header name '%.64s'"), key->str);
-        for (size_t j = 0; j < i && ok; j++) {
-            if (strcasecmp(h->keys[j]->str, key->str) == 0) {
-                ld_err(ld, key->line, key->col,
-                       _("duplicate header '%.64s' (first given at line %d)"), key->str,
-                       h->keys[j]->line);
-                break;
-            }
-        }
-        hd->name = ld_strdup(ld, key, key->str);
-        if (v->kind != YNODE_SCALAR) {
-            ld_err(ld, v->line, v->col, _("expected text for header '%.64s', got %s"), key->str,
-                   ld_kind(v));
-            continue;
-        }
-        hd->value_shown = ld_strdup(ld, v, v->str);
-        if (!ld_expand(ld, v, &hd->value)) continue;
-        if (strcspn(hd->value, "\r\n") != strlen(hd->value))
-            /* Never quote the value: it may hold a secret. */
-            ld_err(ld, v->line, v->col, _("header '%.64s' must not contain line breaks"), key->str);
-    }
-}
-
 /* Loads and checks the url of a feed (expanded and shown forms). */
 static void load_url(Ld *ld, const YNode *m, CfgFeed *f)
 {
@@ -352,7 +305,7 @@ static void load_feed(Ld *ld, const YNode *m, size_t idx)
         else
             ld_err(ld, v->line, v->col, "%s", _("expected \",\" or \";\" for 'csv_separator'"));
     }
-    if ((v = ld_get(ld, m, "headers", false, ""))) load_headers(ld, v, f);
+    if ((v = ld_get(ld, m, "headers", false, ""))) ld_headers(ld, v, &f->headers, &f->n_headers);
     load_kpis(ld, m, f, fmt_ok);
 }
 

@@ -91,6 +91,13 @@ bool ld_expand(Ld *ld, const YNode *v, char **out);
 /* A copy of url with the password of a user:password@ part replaced by ***. */
 char *ld_mask_url(const char *url);
 
+/* Loads a mapping of HTTP headers (names checked, values ${ENV}-expanded,
+ * never quoted in messages) into a new array *out of *n entries. */
+void ld_headers(Ld *ld, const YNode *h, CfgHeader **out, size_t *n);
+
+/* Reports an unknown KPI key at scalar v, suggesting the closest key. */
+void ld_unknown_kpi(Ld *ld, const YNode *v);
+
 /* The closest of cands[0..n) to word (edit distance <= 2, or equal ignoring
  * case), or NULL. */
 const char *ld_suggest(const char *word, const char *const *cands, size_t n);

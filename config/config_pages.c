@@ -17,26 +17,6 @@ enum { W_STAT, W_GAUGE, W_CHART, W_BARS, W_TABLE, W_ALERTS, W_HEALTH, W_TEXT };
 static const char *const widget_names[] = {"stat",  "gauge",  "chart",  "bars",
                                            "table", "alerts", "health", "text"};
 
-/* Reports an unknown KPI key at v, suggesting the closest existing key. */
-static void unknown_kpi(Ld *ld, const YNode *v)
-{
-    const Config *c = ld->cfg;
-    size_t n = cfg_kpi_count(c), i = 0;
-    const char **keys = n ? calloc(n, sizeof(*keys)) : NULL;
-    for (size_t f = 0; keys && f < c->n_feeds; f++)
-        for (size_t k = 0; k < c->feeds[f].n_kpis; k++)
-            keys[i++] = c->feeds[f].kpis[k].key;
-    const char *s = keys ? ld_suggest(v->str, keys, n) : NULL;
-    if (s)
-        ld_err(ld, v->line, v->col, _("unknown KPI '%.70s' (did you mean '%s'?)"), v->str, s);
-    else if (!strchr(v->str, '.'))
-        ld_err(ld, v->line, v->col,
-               _("unknown KPI '%.70s' (write feed.kpi, e.g. 'dvc.online_rate')"), v->str);
-    else
-        ld_err(ld, v->line, v->col, _("unknown KPI '%.70s'"), v->str);
-    free(keys);
-}
-
 /* Adds the KPI key in scalar v to panel p (checking that it exists). */
 static void add_kpi_ref(Ld *ld, const YNode *v, CfgPanel *p)
 {
@@ -45,7 +25,7 @@ static void add_kpi_ref(Ld *ld, const YNode *v, CfgPanel *p)
                ld_kind(v));
         return;
     }
-    if (!cfg_find_kpi(ld->cfg, v->str, NULL)) unknown_kpi(ld, v);
+    if (!cfg_find_kpi(ld->cfg, v->str, NULL)) ld_unknown_kpi(ld, v);
     p->kpis[p->n_kpis] = ld_strdup(ld, v, v->str);
     if (p->kpis[p->n_kpis]) p->n_kpis++;
 }

@@ -73,26 +73,6 @@ void cfg_rules_free(Config *c)
     c->n_notify = 0;
 }
 
-/* Reports an unknown KPI key at v, suggesting the closest existing key. */
-static void unknown_kpi(Ld *ld, const YNode *v)
-{
-    const Config *c = ld->cfg;
-    size_t n = cfg_kpi_count(c), i = 0;
-    const char **keys = n ? calloc(n, sizeof(*keys)) : NULL;
-    for (size_t f = 0; keys && f < c->n_feeds; f++)
-        for (size_t k = 0; k < c->feeds[f].n_kpis; k++)
-            keys[i++] = c->feeds[f].kpis[k].key;
-    const char *s = keys ? ld_suggest(v->str, keys, n) : NULL;
-    if (s)
-        ld_err(ld, v->line, v->col, _("unknown KPI '%.70s' (did you mean '%s'?)"), v->str, s);
-    else if (!strchr(v->str, '.'))
-        ld_err(ld, v->line, v->col,
-               _("unknown KPI '%.70s' (write feed.kpi, e.g. 'dvc.online_rate')"), v->str);
-    else
-        ld_err(ld, v->line, v->col, _("unknown KPI '%.70s'"), v->str);
-    free(keys);
-}
-
 /* Finds feed id in the config; NULL when absent. */
 static const CfgFeed *find_feed(const Config *c, const char *id)
 {
@@ -434,7 +414,7 @@ static void load_rule(Ld *ld, const YNode *m, CfgRule *r, size_t idx)
             ld_err(ld, vk->line, vk->col, _("expected a KPI key such as dvc.online_rate, got %s"),
                    ld_kind(vk));
         else if (!(kpi = cfg_find_kpi(c, vk->str, NULL)))
-            unknown_kpi(ld, vk);
+            ld_unknown_kpi(ld, vk);
         else
             r->kpi = ld_strdup(ld, vk, vk->str);
         load_kpi_condition(ld, m, kpi, r);
@@ -530,52 +510,6 @@ void cfg_load_rules(Ld *ld, const YNode *seq)
             load_rule(ld, seq->items[i], &c->rules[i], i);
     }
     add_implicit(ld);
-}
-
-/* True for a character allowed in an HTTP header name (RFC 9110 token). */
-static bool is_tchar(char ch)
-{
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-           (ch && strchr("!#$%&'*+-.^_`|~", ch));
-}
-
-/* Loads the headers of a webhook (values expanded; never quoted in messages). */
-static void load_notify_headers(Ld *ld, const YNode *h, CfgNotify *n)
-{
-    if (!ld_expect(ld, h, YNODE_MAP, _("a mapping of header: value"))) return;
-    if (h->n == 0) return;
-    n->headers = calloc(h->n, sizeof(*n->headers));
-    if (!n->headers) {
-        ld_err(ld, h->line, h->col, "%s", _("out of memory"));
-        return;
-    }
-    n->n_headers = h->n;
-    for (size_t i = 0; i < h->n; i++) {
-        const YNode *key = h->keys[i], *v = h->items[i];
-        CfgHeader *hd = &n->headers[i];
-        bool ok = key->len > 0;
-        for (size_t j = 0; j < key->len && ok; j++)
-            ok = is_tchar(key->str[j]);
-        if (!ok) ld_err(ld, key->line, key->col, _("invalid header name '%.64s'"), key->str);
-        for (size_t j = 0; j < i && ok; j++) {
-            if (strcasecmp(h->keys[j]->str, key->str) == 0) {
-                ld_err(ld, key->line, key->col,
-                       _("duplicate header '%.64s' (first given at line %d)"), key->str,
-                       h->keys[j]->line);
-                break;
-            }
-        }
-        hd->name = ld_strdup(ld, key, key->str);
-        if (v->kind != YNODE_SCALAR || ynode_is_null(v)) {
-            ld_err(ld, v->line, v->col, _("expected text for header '%.64s', got %s"), key->str,
-                   ld_kind(v));
-            continue;
-        }
-        hd->value_shown = ld_strdup(ld, v, v->str);
-        if (!ld_expand(ld, v, &hd->value)) continue;
-        if (strcspn(hd->value, "\r\n") != strlen(hd->value))
-            ld_err(ld, v->line, v->col, _("header '%.64s' must not contain line breaks"), key->str);
-    }
 }
 
 /* Loads and checks a webhook url (expanded and shown forms). */
@@ -717,7 +651,7 @@ static void load_notify_entry(Ld *ld, const YNode *m, CfgNotify *n)
                _("a notify entry needs 'webhook' (a URL) or 'exec' (a command)"));
     if ((v = ld_get(ld, m, "headers", false, ""))) {
         if (wh && !ex)
-            load_notify_headers(ld, v, n);
+            ld_headers(ld, v, &n->headers, &n->n_headers);
         else if (ex && !wh)
             ld_err(ld, v->line, v->col, "%s", _("'headers' applies to webhook targets only"));
     }

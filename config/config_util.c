@@ -544,3 +544,69 @@ char *ld_mask_url(const char *url)
     memcpy(m + head + 3, at, tail + 1);
     return m;
 }
+
+/* True for a character allowed in an HTTP header name (RFC 9110 token). */
+static bool is_tchar(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+void ld_headers(Ld *ld, const YNode *h, CfgHeader **out, size_t *n_out)
+{
+    if (!ld_expect(ld, h, YNODE_MAP, _("a mapping of header: value"))) return;
+    if (h->n == 0) return;
+    CfgHeader *hs = calloc(h->n, sizeof(*hs));
+    if (!hs) {
+        ld_err(ld, h->line, h->col, "%s", _("out of memory"));
+        return;
+    }
+    *out = hs;
+    *n_out = h->n;
+    for (size_t i = 0; i < h->n; i++) {
+        const YNode *key = h->keys[i], *v = h->items[i];
+        CfgHeader *hd = &hs[i];
+        bool ok = key->len > 0;
+        for (size_t j = 0; j < key->len && ok; j++)
+            ok = is_tchar(key->str[j]);
+        if (!ok) ld_err(ld, key->line, key->col, _("invalid header name '%.64s'"), key->str);
+        for (size_t j = 0; j < i && ok; j++) {
+            if (strcasecmp(h->keys[j]->str, key->str) == 0) {
+                ld_err(ld, key->line, key->col,
+                       _("duplicate header '%.64s' (first given at line %d)"), key->str,
+                       h->keys[j]->line);
+                break;
+            }
+        }
+        hd->name = ld_strdup(ld, key, key->str);
+        if (v->kind != YNODE_SCALAR || ynode_is_null(v)) {
+            ld_err(ld, v->line, v->col, _("expected text for header '%.64s', got %s"), key->str,
+                   ld_kind(v));
+            continue;
+        }
+        hd->value_shown = ld_strdup(ld, v, v->str);
+        if (!ld_expand(ld, v, &hd->value)) continue;
+        if (strcspn(hd->value, "\r\n") != strlen(hd->value))
+            /* Never quote the value: it may hold a secret. */
+            ld_err(ld, v->line, v->col, _("header '%.64s' must not contain line breaks"), key->str);
+    }
+}
+
+void ld_unknown_kpi(Ld *ld, const YNode *v)
+{
+    const Config *c = ld->cfg;
+    size_t n = cfg_kpi_count(c), i = 0;
+    const char **keys = n ? calloc(n, sizeof(*keys)) : NULL;
+    for (size_t f = 0; keys && f < c->n_feeds; f++)
+        for (size_t k = 0; k < c->feeds[f].n_kpis; k++)
+            keys[i++] = c->feeds[f].kpis[k].key;
+    const char *s = keys ? ld_suggest(v->str, keys, n) : NULL;
+    if (s)
+        ld_err(ld, v->line, v->col, _("unknown KPI '%.70s' (did you mean '%s'?)"), v->str, s);
+    else if (!strchr(v->str, '.'))
+        ld_err(ld, v->line, v->col,
+               _("unknown KPI '%.70s' (write feed.kpi, e.g. 'dvc.online_rate')"), v->str);
+    else
+        ld_err(ld, v->line, v->col, _("unknown KPI '%.70s'"), v->str);
+    free(keys);
+}
