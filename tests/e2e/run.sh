@@ -118,4 +118,52 @@ kill -TERM $run
 set +e; wait $run; rc=$?; set -e
 run=
 [ "$rc" -eq 0 ] && t_ok "stops with status 0" || t_bad "stops with status 0 (got $rc)"
+
+# --- webhook: a receiver that fails twice, then recovers -------------------------------
+python3 "$IOC_SRC/tests/e2e/receiver.py" "$T_TMP/posts.jsonl" 2 >"$T_TMP/recv.out" &
+recv=$!
+for _ in $(seq 50); do [ -s "$T_TMP/recv.out" ] && break; sleep 0.1; done
+export IOC_E2E_HOOK="http://127.0.0.1:$(head -n1 "$T_TMP/recv.out")/hook"
+export IOC_E2E_HOOK_TOKEN="hook-secret-$$"
+wcfg=$T_TMP/webhook.yaml
+cat >"$wcfg" <<'YAML'
+ioc: { name: webhook test }
+feeds:
+  - id: a
+    url: "${IOC_SIM_URL}/f01"
+    interval: 1s
+    timeout: 500ms
+    kpis: [ { id: rate, select: "$.data.rate" } ]
+rules:
+  - { id: a_down, feed: a, down: 1, severity: critical, summary: "feed {{feed}} is down",
+      labels: { team: ops } }
+notify:
+  - webhook: "${IOC_E2E_HOOK}"
+    headers: { Authorization: "Bearer ${IOC_E2E_HOOK_TOKEN}" }
+    group_wait: 0s
+YAML
+: >"$T_TMP/run.log"
+"$IOC_BIN" run -c "$wcfg" 2>"$T_TMP/run.log" &
+run=$!
+check_log "event=feed feed=a from=pending to=ok" "the webhook config runs"
+curl -sf -X POST "$IOC_SIM_URL/_sim/fault?path=/f01&mode=http&code=500" >/dev/null
+check_log "event=alert rule=a_down from=inactive to=firing" "the feed rule fires"
+curl -sf -X DELETE "$IOC_SIM_URL/_sim/fault" >/dev/null
+check_log "event=alert rule=a_down from=firing to=resolved" "and resolves"
+for _ in $(seq 150); do [ "$(grep -c '"code": 200' "$T_TMP/posts.jsonl" 2>/dev/null)" -ge 2 ] && break; sleep 0.1; done
+python3 - "$T_TMP/posts.jsonl" "$IOC_E2E_HOOK_TOKEN" <<'PY' && t_ok "the webhook got 2 failed tries, then firing and resolved, with the token" || { t_bad "webhook retried and delivered"; cat "$T_TMP/posts.jsonl"; }
+import json, sys
+posts = [json.loads(l) for l in open(sys.argv[1])]
+assert [p["code"] for p in posts[:2]] == [503, 503], posts
+ok = [p["body"] for p in posts if p["code"] == 200]
+assert [b["status"] for b in ok] == ["firing", "resolved"], ok
+a = ok[0]["alerts"][0]
+assert a["labels"]["alertname"] == "a_down" and a["labels"]["team"] == "ops", a
+assert a["annotations"]["summary"] == "feed a is down"
+assert ok[1]["alerts"][0]["endsAt"] != "0001-01-01T00:00:00Z"
+assert all(p["auth"] == "Bearer " + sys.argv[2] for p in posts)
+PY
+grep -qF "$IOC_E2E_HOOK_TOKEN" "$T_TMP/run.log" && t_bad "token absent from the log" || t_ok "token absent from the log"
+kill -TERM $run; wait $run 2>/dev/null || true; run=
+kill $recv 2>/dev/null; wait $recv 2>/dev/null || true
 t_done
