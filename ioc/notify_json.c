@@ -29,7 +29,7 @@ void notify_fmt_time(int64_t wall_ms, char *buf, size_t n)
     if (ms > 0) { /* like Go's RFC3339Nano: the fraction without trailing zeros */
         snprintf(frac, sizeof(frac), ".%03d", ms);
         size_t l = strlen(frac);
-        while (frac[l - 1] == '0')
+        while (l > 1 && frac[l - 1] == '0')
             frac[--l] = '\0';
     }
     snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d%sZ", tm.tm_year + 1900, tm.tm_mon + 1,

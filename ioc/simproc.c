@@ -48,7 +48,7 @@ static void find_sim(char *buf, size_t n)
         snprintf(buf, n, "%s", env);
         return;
     }
-    char self[PATH_MAX];
+    char self[PATH_MAX - 32]; /* room for the suffixes below */
     ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
     if (len > 0) {
         self[len] = '\0';
