@@ -11,12 +11,12 @@
 
 #include "config/bundled.h"
 #include "config/config.h"
-#include "ioc/app.h"
 #include "ioc/cli.h"
 #include "ioc/console.h"
 #include "ioc/i18n.h"
 #include "ioc/simproc.h"
 #include "ioc/timefmt.h"
+#include "ioc/watch.h"
 
 /* Prints "ioc CMD needs a terminal (...)" and returns false when standard
  * output or input is not a terminal. */
@@ -59,17 +59,18 @@ static int run(const char *cmd, Config *cfg)
     }
     char err[256];
     int rc = IOC_EXIT_FAIL;
-    App *app = app_new(cfg, err, sizeof(err));
-    if (!app) {
+    ConsoleAlerts events = {0};
+    Watch *w = watch_new(cfg, console_on_alert, &events, err, sizeof(err));
+    if (!w) {
         fprintf(stderr, "ioc %s: %s\n", cmd, err);
     } else {
         ConsoleExit how;
-        if (console_run(app, &how, err, sizeof(err)) != 0)
+        if (console_run(w, &events, &how, err, sizeof(err)) != 0)
             fprintf(stderr, "ioc %s: %s\n", cmd, err);
         else
             rc = how.signal ? 128 + how.signal : IOC_EXIT_OK;
     }
-    app_free(app);
+    watch_free(w);
     curl_global_cleanup();
     return rc;
 }

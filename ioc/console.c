@@ -1,7 +1,8 @@
 /* console.c - the console's lifecycle and its place in the event loop (see
  * console.h): the terminal is a watched descriptor, signals come through the
- * loop's self-pipe, timers tick the clock and turn pages, and the loop's
- * before-sleep hook is the one place that draws. */
+ * loop's self-pipe, timers tick the clock and turn pages, alert events are
+ * counted, and the loop's before-sleep hook is the one place that draws (and
+ * rings the bell). */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -21,19 +22,27 @@
 #define MAX_KEYS_PER_WAKE 256
 /* Wake-ups in a row with input ready but no key: standard input is at its end. */
 #define MAX_EMPTY_READS 64
+/* Beeps in one frame at most (several criticals at once need not ring long). */
+#define MAX_BEEPS 3
 
 void con_refresh_counts(Console *c)
 {
     c->feeds_up = app_feeds_up(c->app);
-    size_t n = app_issues(c->app, c->issues, c->issues_cap);
-    if (n > c->issues_cap) n = c->issues_cap;
-    c->n_crit = c->n_warn = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (c->issues[i].severity == KST_CRIT)
-            c->n_crit++;
-        else
-            c->n_warn++;
-    }
+    AlertCounts k;
+    alert_counts(c->watch->alerts, &k);
+    c->n_crit = k.firing[SEV_CRITICAL];
+    c->n_warn = k.firing[SEV_WARNING];
+}
+
+void console_on_alert(void *ud, const AlertEvent *ev)
+{
+    ConsoleAlerts *ca = ud;
+    if (!ca) return;
+    const Alert *a = ev->alert;
+    /* A new firing (fired_ms is now), not one back from stale; silenced ones stay quiet. */
+    if (ev->kind == AEV_TRANSITION && ev->to == ALERT_FIRING && a &&
+        a->rule->severity == SEV_CRITICAL && a->fired_ms == ev->at_ms && !a->silenced)
+        ca->new_crit++;
 }
 
 /* Timer: the next frame may be drawn now (the hook does it). */
@@ -70,7 +79,7 @@ static void on_rotate(void *ud, int64_t now_ms)
 {
     Console *c = ud;
     c->rotate_timer = 0;
-    if (c->rotate && !c->zoomed && !c->help && !c->prompt && c->n_pages > 1)
+    if (c->rotate && !c->zoomed && !c->help && c->prompt == CON_PROMPT_NONE && c->n_pages > 1)
         con_show_page(c, (c->page + 1) % c->n_pages); /* re-arms */
     else
         con_rotate_arm(c);
@@ -134,9 +143,10 @@ static void apply_resize(Console *c)
     c->dirty |= CON_DIRTY_ALL;
 }
 
-/* The loop's before-sleep hook: turns data changes into dirty flags and
- * draws a frame when something is dirty, at most every CON_FRAME_MS (a timer
- * wakes the loop for a frame that had to wait). */
+/* The loop's before-sleep hook: turns data changes into dirty flags, rings
+ * the bell for new critical alerts (when on) and draws a frame when
+ * something is dirty, at most every CON_FRAME_MS (a timer wakes the loop for
+ * a frame that had to wait). */
 static void on_before_sleep(void *ud)
 {
     Console *c = ud;
@@ -146,7 +156,15 @@ static void on_before_sleep(void *ud)
         if (!c->paused) {
             con_refresh_counts(c);
             c->dirty |= CON_DIRTY_HEADER | CON_DIRTY_BODY;
+        } else {
+            c->dirty |= CON_DIRTY_HEADER; /* the new-critical badge is live while paused */
         }
+    }
+    if (c->events && c->events->new_crit) {
+        for (unsigned i = 0; c->bell && i < c->events->new_crit && i < MAX_BEEPS; i++)
+            beep();
+        c->events->new_crit = 0;
+        c->dirty |= CON_DIRTY_HEADER;
     }
     if (c->resized) {
         c->resized = false;
@@ -217,11 +235,11 @@ static void console_free(Console *c)
         endwin();
         delscreen(c->screen);
     }
-    free(c->issues);
+    free(c->alist);
     free(c);
 }
 
-int console_run(App *app, ConsoleExit *out, char *err, size_t errlen)
+int console_run(Watch *w, ConsoleAlerts *events, ConsoleExit *out, char *err, size_t errlen)
 {
     static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGWINCH};
     memset(out, 0, sizeof(*out));
@@ -236,11 +254,14 @@ int console_run(App *app, ConsoleExit *out, char *err, size_t errlen)
         snprintf(err, errlen, "%s", _("out of memory"));
         return -1;
     }
+    App *app = w->app;
+    c->watch = w;
     c->app = app;
+    c->events = events;
     c->window = 1; /* 1h */
-    c->issues_cap = app->n_kpis + app->cfg->n_feeds;
-    c->issues = calloc(c->issues_cap ? c->issues_cap : 1, sizeof(*c->issues));
-    if (!c->issues || con_pages_build(c) != 0) {
+    c->alist_cap = alert_count(w->alerts);
+    c->alist = calloc(c->alist_cap ? c->alist_cap : 1, sizeof(*c->alist));
+    if (!c->alist || con_pages_build(c) != 0) {
         snprintf(err, errlen, "%s", _("out of memory"));
         goto fail;
     }
@@ -257,7 +278,7 @@ int console_run(App *app, ConsoleExit *out, char *err, size_t errlen)
     loop_before_sleep(app->loop, on_before_sleep, c);
     con_refresh_counts(c);
     clock_arm(c);
-    app_start(app);
+    watch_start(w);
     c->dirty = CON_DIRTY_ALL;
     if (loop_run(app->loop) != 0) {
         snprintf(err, errlen, "%s", _("the event loop failed"));

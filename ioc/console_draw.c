@@ -88,6 +88,7 @@ void con_view_ctx(const Console *c, const ConPanel *p, ViewCtx *ctx)
     ctx->utf8 = c->utf8;
     ctx->color = c->color;
     ctx->filter = c->filter[0] ? c->filter : NULL;
+    ctx->alerts = c->watch->alerts;
 }
 
 /* Formats how far back the history cursor is: "−1h05m", "−12m". */
@@ -101,28 +102,40 @@ static void fmt_offset(const Console *c, int64_t back_ms, char *buf, size_t n)
         snprintf(buf, n, "%s%lldm", minus, m);
 }
 
-/* Draws the first header line: name and modes on the left, feeds up, alert
- * counts and the clock on the right. */
+/* A piece of the header's first line. */
+typedef struct {
+    const char *s;
+    DrawStyle st;
+} Piece;
+
+/* Draws the first header line: on the left the name, the modes (history,
+ * paused, bell) and an alert log error; on the right the new-critical badge,
+ * feeds up, the firing alert counts and the clock. */
 static void header_status(Console *c, int64_t now)
 {
     WINDOW *h = c->header;
-    char clock[TIMEFMT_SIZE], feeds[48], crit[32], warn[32];
+    char clock[TIMEFMT_SIZE], feeds[48], crit[32], warn[32], badge[48] = "";
+    const char *x_sym = c->utf8 ? "\xE2\x9C\x97" : "x";
+    AlertCounts k;
+    alert_counts(c->watch->alerts, &k); /* the badge is live, even while paused */
+    size_t unacked = k.unacked[SEV_CRITICAL];
     timefmt_hms(now, clock, sizeof(clock));
     snprintf(feeds, sizeof(feeds), _("feeds %zu/%zu"), c->feeds_up, c->app->cfg->n_feeds);
-    snprintf(crit, sizeof(crit), _("%s %zu crit"), c->utf8 ? "\xE2\x9C\x97" : "x", c->n_crit);
+    snprintf(crit, sizeof(crit), _("%s %zu crit"), x_sym, c->n_crit);
     snprintf(warn, sizeof(warn), _("! %zu warn"), c->n_warn);
-    const struct {
-        const char *s;
-        DrawStyle st;
-    } right[] = {
+    if (unacked) snprintf(badge, sizeof(badge), _(" %s %zu NEW CRIT "), x_sym, unacked);
+    DrawStyle badge_st = {A_REVERSE | A_BOLD, c->color ? DRAW_PAIR_CRIT : 0};
+    const Piece right[] = {
+        {badge, badge_st},
         {feeds, c->feeds_up < c->app->cfg->n_feeds ? status_style(c, KST_WARN) : plain(A_NORMAL)},
         {crit, c->n_crit ? status_style(c, KST_CRIT) : plain(A_NORMAL)},
         {warn, c->n_warn ? status_style(c, KST_WARN) : plain(A_NORMAL)},
         {clock, plain(A_BOLD)},
     };
+    size_t n_right = sizeof(right) / sizeof(right[0]);
     int rw = 0;
-    for (size_t i = 0; i < sizeof(right) / sizeof(right[0]); i++)
-        rw += text_width(right[i].s) + 2;
+    for (size_t i = 0; i < n_right; i++)
+        rw += right[i].s[0] ? text_width(right[i].s) + 2 : 0;
 
     char hist[96] = "", off[32], at[TIMEFMT_SIZE];
     if (c->history) {
@@ -131,18 +144,30 @@ static void header_status(Console *c, int64_t now)
         timefmt_hms(shown, at, sizeof(at));
         snprintf(hist, sizeof(hist), _(" HISTORY %s (%s) "), off, at);
     }
-    const char *paused = c->paused ? _(" PAUSED ") : "";
-    int badges = text_width(hist) + text_width(paused) + (hist[0] ? 1 : 0) + (paused[0] ? 1 : 0);
+    const Piece left[] = {
+        {hist, plain(A_REVERSE | A_BOLD)},
+        {c->paused ? _(" PAUSED ") : "", plain(A_REVERSE | A_BOLD)},
+        {c->bell ? _("BELL") : "", plain(A_BOLD)},
+    };
+    size_t n_left = sizeof(left) / sizeof(left[0]);
+    int badges = 0;
+    for (size_t i = 0; i < n_left; i++)
+        badges += left[i].s[0] ? text_width(left[i].s) + 1 : 0;
+    const char *log_err = c->watch->log_error;
+    int avail = c->cols - rw - badges - 3; /* for the name and the log error */
+    int ew = log_err[0] ? text_width(log_err) + 1 : 0;
+    if (ew > avail * 2 / 3) ew = avail * 2 / 3; /* an alarm: before the centre's name */
 
     int x = 1;
-    int name_w = c->cols - rw - badges - 3;
+    int name_w = avail - ew;
     if (name_w > 0) x += put(c, h, 0, x, c->app->cfg->name, name_w, plain(A_BOLD)) + 1;
-    if (hist[0]) x += put(c, h, 0, x, hist, c->cols - x, plain(A_REVERSE | A_BOLD)) + 1;
-    if (paused[0]) x += put(c, h, 0, x, paused, c->cols - x, plain(A_REVERSE | A_BOLD)) + 1;
+    for (size_t i = 0; i < n_left; i++)
+        if (left[i].s[0]) x += put(c, h, 0, x, left[i].s, c->cols - x, left[i].st) + 1;
     int rx = c->cols - rw + 1;
+    if (ew > 1) put(c, h, 0, x, log_err, rx - 1 - x, status_style(c, KST_CRIT));
     if (rx < x) rx = x;
-    for (size_t i = 0; i < sizeof(right) / sizeof(right[0]); i++)
-        rx += put(c, h, 0, rx, right[i].s, c->cols - rx, right[i].st) + 2;
+    for (size_t i = 0; i < n_right; i++)
+        if (right[i].s[0]) rx += put(c, h, 0, rx, right[i].s, c->cols - rx, right[i].st) + 2;
 }
 
 /* The tab label of page i: "1 Tổng quan" (pages past 9 have no number),
@@ -242,27 +267,67 @@ static void put_hints(Console *c, int x, int end, const Hint *hints, size_t n)
     }
 }
 
-/* Draws the footer: the keys for the current mode, or the filter prompt. */
+/* Draws the open prompt on the footer: its label, the text typed so far,
+ * a cursor and what Enter and Esc do (or the last message, e.g. why a
+ * duration was refused). */
+static void draw_prompt(Console *c)
+{
+    WINDOW *f = c->footer;
+    char label[CON_RULE_MAX + 64];
+    const char *keys;
+    switch (c->prompt) {
+    case CON_PROMPT_ACK:
+        snprintf(label, sizeof(label), _("acknowledge %s; comment (optional): "), c->prompt_rule);
+        keys = _("Enter acknowledge  Esc cancel");
+        break;
+    case CON_PROMPT_SILENCE:
+        snprintf(label, sizeof(label), _("silence %s for (default 1h): "), c->prompt_rule);
+        keys = _("Enter silence  Esc cancel");
+        break;
+    default:
+        snprintf(label, sizeof(label), "/");
+        keys = _("Enter apply  Esc clear");
+        break;
+    }
+    int x = 1;
+    x += put(c, f, 0, x, label, c->cols / 2, plain(A_BOLD));
+    /* The end of a long text stays visible: cut from the left. */
+    const char *text = c->edit;
+    int room = c->cols - x - 2 - (c->msg[0] ? 0 : text_width(keys) + 2);
+    if (room < 8) room = 8;
+    while (*text && text_width(text) > room - 1)
+        do
+            text++;
+        while (((unsigned char)*text & 0xC0) == 0x80);
+    x += put(c, f, 0, x, text, room - 1, plain(A_NORMAL));
+    x += put(c, f, 0, x, " ", 1, plain(A_REVERSE)); /* the cursor */
+    if (c->msg[0])
+        put(c, f, 0, x + 2, c->msg, c->cols - x - 3, status_style(c, KST_WARN));
+    else
+        put(c, f, 0, x + 2, keys, c->cols - x - 3, plain(A_DIM));
+}
+
+/* Draws the footer: the open prompt, or a message and the keys for the
+ * current mode (with an alerts panel focused, the alert keys first). */
 static void draw_footer(Console *c)
 {
     WINDOW *f = c->footer;
     werase(f);
-    const char *arrows = c->utf8 ? "\xE2\x86\x90\xE2\x86\x93\xE2\x86\x91\xE2\x86\x92" : "arrows";
-    const char *updown = c->utf8 ? "\xE2\x86\x91\xE2\x86\x93" : "up/down";
-    int x = 1;
-    if (c->prompt) {
-        x += put(c, f, 0, x, "/", 1, plain(A_BOLD));
-        x += put(c, f, 0, x, c->edit, c->cols / 2, plain(A_NORMAL));
-        x += put(c, f, 0, x, " ", 1, plain(A_REVERSE)); /* the cursor */
-        put(c, f, 0, x + 2, _("Enter apply  Esc clear"), c->cols - x - 3, plain(A_DIM));
+    if (c->prompt != CON_PROMPT_NONE) {
+        draw_prompt(c);
         wnoutrefresh(f);
         return;
     }
+    const char *arrows = c->utf8 ? "\xE2\x86\x90\xE2\x86\x93\xE2\x86\x91\xE2\x86\x92" : "arrows";
+    const char *updown = c->utf8 ? "\xE2\x86\x91\xE2\x86\x93" : "up/down";
+    int x = 1;
     char filt[CON_FILTER_MAX + 16] = "";
     if (c->filter[0]) snprintf(filt, sizeof(filt), _("filter: %s"), c->filter);
     int fw = text_width(filt);
     int end = c->cols - 1 - (fw ? fw + 2 : 0);
     if (fw) put(c, f, 0, c->cols - fw - 1, filt, fw, plain(A_BOLD | A_REVERSE));
+    if (c->msg[0]) x += put(c, f, 0, x, c->msg, end - x - 1, plain(A_BOLD)) + 3;
+    bool alerts = con_alerts_focused(c);
     if (c->help) {
         static const Hint h[] = {{"Esc", N_("close")}, {"q", N_("quit")}};
         put_hints(c, x, end, h, 2);
@@ -272,6 +337,18 @@ static void draw_footer(Console *c)
             {"< >", N_("hour back/forward")},
             {"Esc", N_("live")},
             {"Enter", N_("zoom")},
+            {"?", N_("keys")},
+            {"q", N_("quit")},
+        };
+        put_hints(c, x, end, h, sizeof(h) / sizeof(h[0]));
+    } else if (alerts) {
+        const Hint h[] = {
+            {"a", N_("ack")},
+            {"s", N_("silence")},
+            {"u", N_("unsilence")},
+            {"b", N_("bell")},
+            {c->zoomed ? updown : "Enter", c->zoomed ? N_("select") : N_("zoom")},
+            {c->zoomed ? "Esc" : arrows, c->zoomed ? N_("back") : N_("focus")},
             {"?", N_("keys")},
             {"q", N_("quit")},
         };
@@ -335,6 +412,9 @@ static void draw_help(Console *c)
         {N_("<  >"), N_("history: one hour back / forward")},
         {N_("p"), N_("pause the display (polling continues)")},
         {N_("r"), N_("turn the pages automatically (ioc.rotate)")},
+        {N_("a"), N_("acknowledge the selected alert (alerts panel), with a comment")},
+        {N_("s  u"), N_("silence the selected alert's rule (default 1h) / remove its silence")},
+        {N_("b"), N_("bell: one beep for each new critical alert (off at start)")},
         {N_("Esc"), N_("back: close, unzoom, return to live, clear the filter")},
         {N_("?"), N_("this list")},
         {N_("q"), N_("quit")},

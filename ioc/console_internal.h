@@ -4,6 +4,7 @@
  * console_layout.c the grid: page rectangles, windows, geometric focus moves
  * console_draw.c   one frame: header, panels, footer, help overlay, "too small"
  * console_keys.c   key handling and modes (zoom, history, filter, pause, rotate)
+ * console_alerts.c the alert keys: acknowledge, silence, unsilence, bell
  *
  * Key handlers and callbacks only change state and set CON_DIRTY_* flags;
  * con_draw() is called from one place (the before-sleep hook). */
@@ -16,8 +17,10 @@
 
 #include <curses.h>
 
+#include "ioc/alert.h"
 #include "ioc/app.h"
 #include "ioc/console.h"
+#include "ioc/watch.h"
 #include "widgets/widget.h"
 
 #define CON_HEADER_ROWS 2
@@ -26,6 +29,9 @@
 #define CON_MIN_ROWS    24
 #define CON_FRAME_MS    100                       /* at most ~10 frames per second */
 #define CON_FILTER_MAX  64                        /* bytes of the "/" filter, NUL included */
+#define CON_EDIT_MAX    ALERT_COMMENT_MAX         /* bytes of a prompt's text, NUL included */
+#define CON_MSG_MAX     200                       /* bytes of the footer's message */
+#define CON_RULE_MAX    160                       /* bytes of a rule id kept for a prompt */
 #define CON_N_WINDOWS   4                         /* 15m 1h 6h 24h */
 #define CON_HISTORY_MAX (35LL * 24 * 3600 * 1000) /* how far back the cursor goes */
 
@@ -37,6 +43,14 @@ enum {
     CON_DIRTY_LAYOUT = 8, /* windows must be rebuilt (resize, page, zoom) */
     CON_DIRTY_ALL = 15,
 };
+
+/* What the footer's prompt is asking for. */
+typedef enum {
+    CON_PROMPT_NONE,    /* no prompt */
+    CON_PROMPT_FILTER,  /* "/": the KPI name filter */
+    CON_PROMPT_ACK,     /* "a": the comment of an acknowledgement */
+    CON_PROMPT_SILENCE, /* "s": how long to silence */
+} ConPrompt;
 
 /* A rectangle on the screen. */
 typedef struct {
@@ -60,29 +74,34 @@ typedef struct {
 } ConPage;
 
 typedef struct Console {
-    App *app; /* borrowed */
+    Watch *watch;          /* borrowed */
+    App *app;              /* watch->app */
+    ConsoleAlerts *events; /* what the Watch's callback noted (may be NULL) */
     ConPage *pages;
     size_t n_pages;
     size_t page;  /* shown page */
     size_t focus; /* focused panel of the shown page */
 
     /* Modes. */
-    bool zoomed;                 /* the focused panel fills the body */
-    bool help;                   /* the key overlay is shown */
-    bool prompt;                 /* the "/" filter prompt is being edited */
-    bool paused;                 /* the display is frozen at paused_at */
-    bool history;                /* the history cursor is shown */
-    bool rotate;                 /* pages turn every rotate_ms */
-    int64_t paused_at;           /* wall ms */
-    int64_t at_ms;               /* the history cursor, wall ms */
-    int window;                  /* index into con_windows_ms */
-    char filter[CON_FILTER_MAX]; /* applied filter, "" for none */
-    char edit[CON_FILTER_MAX];   /* the prompt's text */
+    bool zoomed;                    /* the focused panel fills the body */
+    bool help;                      /* the key overlay is shown */
+    ConPrompt prompt;               /* the footer prompt being edited, if any */
+    bool paused;                    /* the display is frozen at paused_at */
+    bool history;                   /* the history cursor is shown */
+    bool rotate;                    /* pages turn every rotate_ms */
+    bool bell;                      /* beep once for each new critical alert */
+    int64_t paused_at;              /* wall ms */
+    int64_t at_ms;                  /* the history cursor, wall ms */
+    int window;                     /* index into con_windows_ms */
+    char filter[CON_FILTER_MAX];    /* applied filter, "" for none */
+    char edit[CON_EDIT_MAX];        /* the prompt's text */
+    char prompt_rule[CON_RULE_MAX]; /* the rule an ack / silence prompt acts on */
+    char msg[CON_MSG_MAX];          /* a message for the footer until the next key, "" none */
 
     /* Header figures, refreshed when data changes (frozen while paused). */
-    size_t feeds_up, n_crit, n_warn;
-    AppIssue *issues; /* scratch for app_issues(), n_kpis + n_feeds entries */
-    size_t issues_cap;
+    size_t feeds_up, n_crit, n_warn; /* feeds up; firing critical and warning alerts */
+    const Alert **alist;             /* scratch for alert_list(), alert_count() entries */
+    size_t alist_cap;
 
     /* Screen. */
     SCREEN *screen;
@@ -158,12 +177,26 @@ void con_key(Console *c, int code, bool is_code);
 /* Shows page i (no-op when out of range); resets focus and zoom. */
 void con_show_page(Console *c, size_t i);
 
+/* --- console_alerts.c --- */
+
+/* Handles the alert keys a, s, u and b; false for any other key. */
+bool con_alert_key(Console *c, int ch);
+
+/* The ack or silence prompt was answered (Enter: ok) or cancelled (Esc). */
+void con_alert_prompt_done(Console *c, bool ok);
+
+/* True when panel p shows alerts (the alerts widget). */
+bool con_is_alerts_panel(const ConPanel *p);
+
+/* True when the focused panel of the shown page is an alerts panel. */
+bool con_alerts_focused(const Console *c);
+
 /* --- console.c --- */
 
 /* (Re)arms the auto-rotation timer from now (cancels it when rotation is off). */
 void con_rotate_arm(Console *c);
 
-/* Re-reads the header figures (feeds up, alert counts) from the App. */
+/* Re-reads the header figures (feeds up, alert counts) from the Watch. */
 void con_refresh_counts(Console *c);
 
 #endif

@@ -5,6 +5,7 @@
  * panels; when a panel is zoomed they (and h j k l) go to its widget, e.g.
  * to scroll a table. Keys the console does not use go to the focused widget. */
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -61,6 +62,19 @@ static void drop_last_char(char *s)
     s[n] = '\0';
 }
 
+/* The bytes (NUL included) the open prompt's text may take. */
+static size_t prompt_cap(const Console *c)
+{
+    switch (c->prompt) {
+    case CON_PROMPT_FILTER:
+        return CON_FILTER_MAX;
+    case CON_PROMPT_SILENCE:
+        return 32; /* a duration */
+    default:
+        return sizeof(c->edit);
+    }
+}
+
 /* Appends the typed character wc to the prompt's text when it is printable and fits. */
 static void prompt_add(Console *c, int wc)
 {
@@ -71,22 +85,29 @@ static void prompt_add(Console *c, int wc)
     size_t n = wcrtomb(mb, (wchar_t)wc, &st);
     if (n == (size_t)-1 || n == 0) return;
     size_t len = strlen(c->edit);
-    if (len + n >= sizeof(c->edit)) return;
+    if (len + n >= prompt_cap(c)) return;
     memcpy(c->edit + len, mb, n);
     c->edit[len + n] = '\0';
 }
 
-/* Handles a key while the "/" prompt is open. */
+/* Handles a key while a prompt is open: the "/" filter, or an ack comment
+ * or silence duration (answered by console_alerts.c). */
 static void prompt_key(Console *c, int code, bool is_code)
 {
     c->dirty |= CON_DIRTY_FOOTER;
-    if ((is_code && code == KEY_ENTER) || (!is_code && (code == '\n' || code == '\r'))) {
-        memcpy(c->filter, c->edit, sizeof(c->filter));
-        c->prompt = false;
+    bool enter = (is_code && code == KEY_ENTER) || (!is_code && (code == '\n' || code == '\r'));
+    bool esc = !is_code && code == KEY_ESC;
+    if ((enter || esc) && c->prompt != CON_PROMPT_FILTER) {
+        con_alert_prompt_done(c, enter);
+    } else if (enter) {
+        size_t len = strnlen(c->edit, sizeof(c->filter) - 1); /* prompt_cap() kept it short */
+        memcpy(c->filter, c->edit, len);
+        c->filter[len] = '\0';
+        c->prompt = CON_PROMPT_NONE;
         c->dirty |= CON_DIRTY_BODY;
-    } else if (!is_code && code == KEY_ESC) {
+    } else if (esc) {
         c->filter[0] = c->edit[0] = '\0';
-        c->prompt = false;
+        c->prompt = CON_PROMPT_NONE;
         c->dirty |= CON_DIRTY_BODY;
     } else if ((is_code && code == KEY_BACKSPACE) || (!is_code && (code == 127 || code == 8))) {
         drop_last_char(c->edit);
@@ -185,8 +206,8 @@ static bool char_key(Console *c, int ch)
         c->dirty |= CON_DIRTY_BODY | CON_DIRTY_HEADER;
         return true;
     case '/':
-        c->prompt = true;
-        memcpy(c->edit, c->filter, sizeof(c->edit));
+        c->prompt = CON_PROMPT_FILTER;
+        snprintf(c->edit, sizeof(c->edit), "%s", c->filter);
         c->dirty |= CON_DIRTY_FOOTER;
         return true;
     case 'p':
@@ -217,6 +238,7 @@ static bool char_key(Console *c, int ch)
         if (c->history) history_move(c, ch == '.' ? MINUTE : HOUR);
         return true;
     default:
+        if (con_alert_key(c, ch)) return true;
         if (ch >= '1' && ch <= '9') {
             con_show_page(c, (size_t)(ch - '1'));
             return true;
@@ -227,6 +249,10 @@ static bool char_key(Console *c, int ch)
 
 void con_key(Console *c, int code, bool is_code)
 {
+    if (c->msg[0]) { /* a message lasts until the next key */
+        c->msg[0] = '\0';
+        c->dirty |= CON_DIRTY_FOOTER;
+    }
     if (c->prompt) {
         prompt_key(c, code, is_code);
         return;

@@ -6,6 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/deps.sh --test
+
+# An optimised build with warnings as errors first: -O2 finds warnings that
+# the Debug build does not (format truncation, string overflow).
+cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DIOC_WERROR=ON -DIOC_TESTS=OFF >/dev/null
+cmake --build build-release -j"$(nproc)" >build-release/build.log 2>&1 \
+  || { cat build-release/build.log; echo "ioc: the optimised -Werror build failed" >&2; exit 1; }
+
 cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DIOC_SANITIZE=ON -DIOC_WERROR=ON >/dev/null
 cmake --build build-test -j"$(nproc)"
 

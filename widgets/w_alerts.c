@@ -1,23 +1,226 @@
-/* w_alerts.c - the alerts widget: what needs attention now (app_issues()),
- * critical first: severity symbol and word, KPI or feed name, value, age.
- * When focused a row can be selected with the list keys. An empty list says
- * so in a calm colour. */
+/* w_alerts.c - the alerts widget: what needs attention now.
+ *
+ * With an alert engine (ctx->alerts) it lists alert_list(): firing first,
+ * each row the severity symbol and word, the state (firing, pending, stale,
+ * suppressed, resolved; resolved and suppressed rows dimmed), the rendered
+ * summary, who acknowledged it and until when it is silenced, and how long
+ * ago its episode began. Without one (widget tests, no engine) it lists
+ * app_issues(): KPIs at crit or warn and feeds down, critical first.
+ *
+ * When focused a row is selected (the first one until the list keys move
+ * it): that is the alert the console's a / s / u keys act on, the
+ * alert_list() entry at w->selected. An empty list says so in a calm colour. */
 #include <stdio.h>
 #include <string.h>
 
 #include "ioc/i18n.h"
+#include "ioc/timefmt.h"
 #include "widgets/draw.h"
 
-/* One row, formatted before drawing to measure the columns. */
+/* Smallest width left to the summary (or name) before other columns go. */
+#define MIN_TEXT_COLS 10
+
+/* One row of the engine's list, formatted before drawing to measure the columns. */
+typedef struct {
+    const Alert *a;
+    char summary[DRAW_NAME_MAX];
+    char marks[DRAW_NAME_MAX];
+    char age[32];
+} AlertRow;
+
+/* One row of the fallback list (app_issues). */
 typedef struct {
     KpiStatus sev;
     char name[DRAW_NAME_MAX];
     char val[DRAW_VAL_MAX];
     char age[32];
-} AlertRow;
+} IssueRow;
+
+/* The status a severity is drawn with: critical crit, warning warn, info ok. */
+static KpiStatus sev_status(Severity s)
+{
+    return s == SEV_CRITICAL ? KST_CRIT : s == SEV_WARNING ? KST_WARN : KST_OK;
+}
+
+/* The severity symbol: ✗ ! i (ASCII x ! i). */
+static const char *sev_symbol(Severity s, bool utf8)
+{
+    return s == SEV_INFO ? "i" : draw_status_symbol(sev_status(s), utf8);
+}
+
+/* The severity word: "crit" "warn" "info", translated. */
+static const char *sev_word(Severity s)
+{
+    return s == SEV_INFO ? _("info") : draw_status_word(sev_status(s));
+}
+
+/* The state word of an alert, translated. */
+static const char *state_word(AlertState s)
+{
+    switch (s) {
+    case ALERT_PENDING:
+        return _("pending");
+    case ALERT_FIRING:
+        return _("firing");
+    case ALERT_SUPPRESSED:
+        return _("suppressed");
+    case ALERT_STALE:
+        return _("stale");
+    case ALERT_RESOLVED:
+        return _("resolved");
+    case ALERT_INACTIVE:
+        break;
+    }
+    return _("inactive");
+}
+
+/* Formats the end of a silence: "14:30" today, "11-25 14:30" on another day. */
+static void fmt_until(int64_t until, int64_t now, char *buf, size_t n)
+{
+    char u[TIMEFMT_SIZE], t[TIMEFMT_SIZE];
+    if (timefmt_iso(until, u, sizeof u) < 0 || timefmt_iso(now, t, sizeof t) < 0 ||
+        strlen(u) < 16) {
+        snprintf(buf, n, "?");
+        return;
+    }
+    if (strncmp(u, t, 10) == 0)
+        snprintf(buf, n, "%.5s", u + 11);
+    else
+        snprintf(buf, n, "%.5s %.5s", u + 5, u + 11);
+}
+
+/* Formats the row of alert a: summary, marks (ack, silence) and age. */
+static void alert_row(AlertRow *r, const Alert *a, const ViewCtx *ctx)
+{
+    r->a = a;
+    draw_clean(a->summary, ctx->utf8, r->summary, sizeof r->summary);
+    r->marks[0] = '\0';
+    size_t len = 0;
+    if (a->acked) {
+        char who[ALERT_WHO_MAX * 2], comment[ALERT_COMMENT_MAX * 2];
+        draw_clean(a->ack_by, ctx->utf8, who, sizeof who);
+        draw_clean(a->ack_comment, ctx->utf8, comment, sizeof comment);
+        snprintf(r->marks, sizeof r->marks, _("%s acked by %s"),
+                 draw_status_symbol(KST_OK, ctx->utf8), who);
+        len = strlen(r->marks);
+        if (ctx->zoomed && comment[0])
+            snprintf(r->marks + len, sizeof r->marks - len, ": %s", comment);
+        len = strlen(r->marks);
+    }
+    if (a->silenced) {
+        char until[48];
+        fmt_until(a->silenced_until, ctx->now_ms, until, sizeof until);
+        snprintf(r->marks + len, sizeof r->marks - len, _("%ssilenced until %s"), len ? "  " : "",
+                 until);
+    }
+    int64_t start = a->active_ms ? a->active_ms : a->fired_ms ? a->fired_ms : a->since_ms;
+    r->age[0] = '\0';
+    if (start > 0) draw_fmt_age(ctx->now_ms - start, r->age, sizeof r->age);
+}
+
+/* Draws the "no alerts" line. */
+static void draw_none(WINDOW *win, DrawRect r, const ViewCtx *ctx)
+{
+    char msg[DRAW_NAME_MAX];
+    snprintf(msg, sizeof msg, "%s %s", draw_status_symbol(KST_OK, ctx->utf8), _("no alerts"));
+    draw_set(win, draw_status_style(KST_OK, ctx));
+    draw_text_fit(win, r.y, r.x, r.cols, msg, ctx->utf8);
+}
+
+/* Draws the alert engine's list. */
+static void engine_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
+{
+    const AlertEngine *e = ctx->alerts;
+    size_t max = alert_count(e);
+    size_t list_bytes = (max ? max : 1) * sizeof(const Alert *);
+    char *buf = draw_scratch(w, list_bytes + sizeof(AlertRow));
+    const Alert **list = (const Alert **)(void *)buf;
+    AlertRow *row = buf ? (AlertRow *)(void *)(buf + list_bytes) : NULL;
+    size_t n = buf ? alert_list(e, list, max) : 0;
+    if (n > max) n = max;
+    char note[32] = "";
+    if (n > 0) snprintf(note, sizeof note, "%zu", n);
+    DrawRect r = draw_frame(win, ctx, draw_title(w, NULL, _("Alerts")), note);
+    if (r.rows <= 0 || r.cols <= 0) return;
+    if (!buf) {
+        draw_text_fit(win, r.y, r.x, r.cols, _("out of memory"), ctx->utf8);
+        return;
+    }
+    if (ctx->focused && w->selected < 0 && n > 0) w->selected = 0;
+    draw_list_clamp(w, (int)n, r.rows, true);
+    if (n == 0) {
+        draw_none(win, r, ctx);
+        return;
+    }
+    /* Column widths: the widest severity word, state, marks and age shown. */
+    int ww = 0, sw = 0, mw = 0, aw = 0, cw;
+    for (int s = SEV_INFO; s <= SEV_CRITICAL; s++)
+        if ((cw = draw_width(sev_word((Severity)s))) > ww) ww = cw;
+    for (int i = 0; i < w->page_rows && w->scroll + i < (int)n; i++) {
+        alert_row(row, list[w->scroll + i], ctx);
+        if ((cw = draw_width(state_word(row->a->state))) > sw) sw = cw;
+        if ((cw = draw_width(row->marks)) > mw) mw = cw;
+        if ((cw = draw_width(row->age)) > aw) aw = cw;
+    }
+    if (mw > r.cols / 2) mw = r.cols / 2;
+    int nw = r.cols - 2 - (ww + 1) - (sw + 1) - (mw ? mw + 1 : 0) - (aw ? aw + 1 : 0);
+    if (nw < MIN_TEXT_COLS && aw) { /* narrow: no age, then no state, then shorter marks */
+        nw += aw + 1;
+        aw = 0;
+    }
+    if (nw < MIN_TEXT_COLS && sw) {
+        nw += sw + 1;
+        sw = 0;
+    }
+    if (nw < MIN_TEXT_COLS && mw) {
+        int give = MIN_TEXT_COLS - nw < mw ? MIN_TEXT_COLS - nw : mw;
+        mw -= give;
+        nw += give + (mw == 0 ? 1 : 0);
+    }
+    for (int i = 0; i < w->page_rows && w->scroll + i < (int)n; i++) {
+        int y = r.y + i, x = r.x, idx = w->scroll + i;
+        alert_row(row, list[idx], ctx);
+        const Alert *a = row->a;
+        Severity sev = a->rule->severity;
+        bool sel = ctx->focused && idx == w->selected;
+        bool dim = a->state == ALERT_RESOLVED || a->state == ALERT_SUPPRESSED;
+        attr_t extra = sel ? A_REVERSE : 0;
+        DrawStyle faint = draw_style(ctx, DRAW_PAIR_STALE, (sel ? 0 : A_DIM) | extra);
+        if (sel) { /* the selected row: reversed across the panel */
+            draw_set(win, draw_style(ctx, 0, A_REVERSE));
+            mvwhline(win, y, r.x, ' ', r.cols);
+        }
+        DrawStyle st = draw_status_style(sev_status(sev), ctx);
+        if (sev == SEV_INFO) st = draw_style(ctx, 0, A_NORMAL);
+        draw_set(win, dim ? faint : (DrawStyle){st.attr ^ extra, st.pair});
+        draw_text(win, y, x, 1, sev_symbol(sev, ctx->utf8));
+        draw_text_fit(win, y, x + 2, ww, sev_word(sev), ctx->utf8);
+        x += 2 + ww + 1;
+        if (sw) {
+            bool grey = dim || a->state == ALERT_STALE;
+            draw_set(win,
+                     grey ? faint
+                          : draw_style(ctx, 0, (a->state == ALERT_FIRING ? A_BOLD : 0) | extra));
+            draw_text_fit(win, y, x, sw, state_word(a->state), ctx->utf8);
+            x += sw + 1;
+        }
+        draw_set(win, dim ? faint : draw_style(ctx, 0, extra));
+        draw_text_fit(win, y, x, nw, row->summary, ctx->utf8);
+        x += nw + 1;
+        if (mw) {
+            draw_set(win, dim ? faint : draw_style(ctx, 0, extra));
+            draw_text_fit(win, y, x, mw, row->marks, ctx->utf8);
+            x += mw + 1;
+        }
+        if (aw) {
+            draw_set(win, faint);
+            draw_text_right(win, y, x, x + aw, row->age, ctx->utf8);
+        }
+    }
+}
 
 /* Formats the row of issue is. */
-static void alert_row(AlertRow *r, const AppIssue *is, const ViewCtx *ctx)
+static void issue_row(IssueRow *r, const AppIssue *is, const ViewCtx *ctx)
 {
     const App *a = ctx->app;
     r->sev = is->severity;
@@ -35,15 +238,15 @@ static void alert_row(AlertRow *r, const AppIssue *is, const ViewCtx *ctx)
     if (is->since_ms > 0) draw_fmt_age(ctx->now_ms - is->since_ms, r->age, sizeof r->age);
 }
 
-/* Draws the alerts panel. */
-static void alerts_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
+/* Draws the list of app_issues() (no alert engine). */
+static void issues_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
 {
     const App *a = ctx->app;
     size_t max = a->n_kpis + a->cfg->n_feeds;
     size_t issues_bytes = (max ? max : 1) * sizeof(AppIssue);
-    char *buf = draw_scratch(w, issues_bytes + sizeof(AlertRow));
+    char *buf = draw_scratch(w, issues_bytes + sizeof(IssueRow));
     AppIssue *is = (AppIssue *)(void *)buf;
-    AlertRow *row = buf ? (AlertRow *)(void *)(buf + issues_bytes) : NULL;
+    IssueRow *row = buf ? (IssueRow *)(void *)(buf + issues_bytes) : NULL;
     size_t n = buf ? app_issues(a, is, max) : 0;
     if (n > max) n = max;
     char note[32] = "";
@@ -56,17 +259,14 @@ static void alerts_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
     }
     draw_list_clamp(w, (int)n, r.rows, true);
     if (n == 0) {
-        char msg[DRAW_NAME_MAX];
-        snprintf(msg, sizeof msg, "%s %s", draw_status_symbol(KST_OK, ctx->utf8), _("no alerts"));
-        draw_set(win, draw_status_style(KST_OK, ctx));
-        draw_text_fit(win, r.y, r.x, r.cols, msg, ctx->utf8);
+        draw_none(win, r, ctx);
         return;
     }
     /* Column widths: severity word, value and age as the widest shown. */
     int ww = draw_width(draw_status_word(KST_CRIT)), vw = 0, aw = 0;
     if (draw_width(draw_status_word(KST_WARN)) > ww) ww = draw_width(draw_status_word(KST_WARN));
     for (int i = 0; i < w->page_rows && w->scroll + i < (int)n; i++) {
-        alert_row(row, &is[w->scroll + i], ctx);
+        issue_row(row, &is[w->scroll + i], ctx);
         int cw;
         if ((cw = draw_width(row->val)) > vw) vw = cw;
         if ((cw = draw_width(row->age)) > aw) aw = cw;
@@ -83,10 +283,10 @@ static void alerts_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
     }
     for (int i = 0; i < w->page_rows && w->scroll + i < (int)n; i++) {
         int y = r.y + i, x = r.x, idx = w->scroll + i;
-        alert_row(row, &is[idx], ctx);
+        issue_row(row, &is[idx], ctx);
         bool sel = ctx->focused && idx == w->selected;
         DrawStyle st = draw_status_style(row->sev, ctx);
-        if (sel) { /* the selected row: reversed across the panel */
+        if (sel) {
             draw_set(win, draw_style(ctx, 0, A_REVERSE));
             mvwhline(win, y, r.x, ' ', r.cols);
         }
@@ -108,6 +308,15 @@ static void alerts_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
             draw_text_right(win, y, x, x + aw, row->age, ctx->utf8);
         }
     }
+}
+
+/* Draws the alerts panel: the engine's alerts, or the App's issues without one. */
+static void alerts_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
+{
+    if (ctx->alerts)
+        engine_draw(w, win, ctx);
+    else
+        issues_draw(w, win, ctx);
 }
 
 /* Smallest useful size: two alerts inside the border. */

@@ -3,10 +3,10 @@
  * A widget is a struct whose first member points to its class, a table of
  * function pointers (htop's pattern): draw into a curses window, say its
  * minimum size, optionally handle a key. Widgets never poll, never block and
- * never change the App: they read it through a ViewCtx, which says which
- * moment to show (live or the history cursor) and how. A Widget borrows its
- * CfgPanel and the App; widget_free() frees the Widget and its scratch
- * buffer only. */
+ * never change the App or the alert engine: they read them through a ViewCtx,
+ * which says which moment to show (live or the history cursor) and how. A
+ * Widget borrows its CfgPanel and the App; widget_free() frees the Widget
+ * and its scratch buffer only. */
 #ifndef IOC_WIDGET_H
 #define IOC_WIDGET_H
 
@@ -17,6 +17,7 @@
 #include <curses.h>
 
 #include "config/config.h"
+#include "ioc/alert.h"
 #include "ioc/app.h"
 
 #define WIDGET_MAX_KPIS 32
@@ -24,15 +25,17 @@
 /* Everything a widget needs to draw, set by the console for each frame. */
 typedef struct {
     const App *app;
-    int64_t now_ms;    /* wall clock now */
-    int64_t at_ms;     /* the moment shown: now_ms when live, the cursor in history */
-    bool history;      /* at_ms is the history cursor */
-    int64_t window_ms; /* time window of charts, sparklines and deltas (15m 1h 6h 24h) */
-    bool focused;      /* this panel has the focus (keys go to it) */
-    bool zoomed;       /* shown full screen */
-    bool utf8;         /* the terminal takes UTF-8 (braille, block characters, "…") */
-    bool color;        /* colours may be used (has_colors() and no NO_COLOR) */
-    const char *filter; /* "/" filter on KPI names (case-insensitive substring), or NULL */
+    int64_t now_ms;            /* wall clock now */
+    int64_t at_ms;             /* the moment shown: now_ms when live, the cursor in history */
+    bool history;              /* at_ms is the history cursor */
+    int64_t window_ms;         /* time window of charts, sparklines and deltas (15m 1h 6h 24h) */
+    bool focused;              /* this panel has the focus (keys go to it) */
+    bool zoomed;               /* shown full screen */
+    bool utf8;                 /* the terminal takes UTF-8 (braille, block characters, "…") */
+    bool color;                /* colours may be used (has_colors() and no NO_COLOR) */
+    const char *filter;        /* "/" filter on KPI names (case-insensitive substring), or NULL */
+    const AlertEngine *alerts; /* the alert engine (alerts panels list it); NULL: the alerts
+                                  panel lists app_issues() instead */
 } ViewCtx;
 
 typedef struct Widget Widget;
@@ -50,15 +53,15 @@ typedef struct {
 
 struct Widget {
     const WidgetClass *cls;
-    const CfgPanel *panel;       /* borrowed */
-    int kpis[WIDGET_MAX_KPIS];   /* indices into app->kpis */
+    const CfgPanel *panel;     /* borrowed */
+    int kpis[WIDGET_MAX_KPIS]; /* indices into app->kpis */
     size_t n_kpis;
-    int scroll;                  /* first row shown, for lists */
-    int selected;                /* selected row, for lists (-1 none) */
-    int n_rows;                  /* rows of the list at the last draw (for keys) */
-    int page_rows;               /* rows of it shown at the last draw */
-    void *scratch;               /* owned buffer for drawing, grown on demand */
-    size_t scratch_cap;          /* its size in bytes */
+    int scroll;         /* first row shown, for lists */
+    int selected;       /* selected row, for lists (-1 none) */
+    int n_rows;         /* rows of the list at the last draw (for keys) */
+    int page_rows;      /* rows of it shown at the last draw */
+    void *scratch;      /* owned buffer for drawing, grown on demand */
+    size_t scratch_cap; /* its size in bytes */
 };
 
 /* Creates the widget for a panel (its class chosen by panel->widget; the

@@ -4,7 +4,8 @@
 # with capture-pane, against our own ioc-sim. Checks the header, page switch,
 # zoom, key list, history, filter, pause, resize, a hung feed, ASCII and
 # NO_COLOR output, exit statuses, the restored terminal, no orphan simulator,
-# and the CPU an idle console uses.
+# the CPU an idle console uses, and the alerts: the engine's list, ack,
+# silence, unsilence, the NEW CRIT badge, the bell toggle and the alert log.
 set -euo pipefail
 : "${IOC_BIN:?}" "${IOC_SIM_BIN:?}" "${IOC_SRC:?}"
 . "$IOC_SRC/tests/e2e/lib.sh"
@@ -279,6 +280,120 @@ st=$(status_of $S)
 check "SIGTERM: exit status 143 (got $st)" test "$st" = 143
 check "SIGTERM: the terminal is restored" wait_fmt $S '#{alternate_on}' 0
 check "SIGTERM: the cursor is visible again" wait_fmt $S '#{cursor_flag}' 1
+tmx kill-session -t $S
+
+# --- alerts: the engine's list, ack, silence, unsilence, NEW CRIT, the alert log ----
+# f01.rate is below its crit threshold from the first poll; the feed rule on
+# f05 fires when a fault is set on the simulator.
+acfg=$T_TMP/alerts.yaml
+alog=$T_TMP/alerts.jsonl
+cat >"$acfg" <<EOF
+ioc: { name: "IOC e2e alerts", timezone: Asia/Ho_Chi_Minh, alert_log: "$alog" }
+defaults: { interval: 1s, timeout: 500ms }
+feeds:
+  - id: f01
+    name: "Hợp phần 01"
+    url: "\${IOC_SIM_URL}/f01"
+    kpis:
+      - { id: rate, name: "Tỷ lệ 01", select: "\$.data.rate", unit: "%", crit: "< 52" }
+  - id: f05
+    name: "Hợp phần 05"
+    url: "\${IOC_SIM_URL}/f05"
+    kpis:
+      - { id: rate, name: "Tỷ lệ 05", select: "\$.data.rate", unit: "%" }
+rules:
+  - { id: f05_down, feed: f05, down: 1, severity: critical, summary: "{{feed}} mất kết nối" }
+pages:
+  - title: "Cảnh báo"
+    rows:
+      - height: 1
+        panels:
+          - { widget: stat, kpi: f05.rate }
+      - height: 3
+        panels:
+          - { widget: alerts }
+EOF
+# log_has TEXT...: some line of the alert log contains every TEXT.
+log_has() {
+  local f=$alog
+  for _ in $(seq 30); do
+    local lines; lines=$(cat "$f" 2>/dev/null || true)
+    local t; for t in "$@"; do lines=$(printf '%s\n' "$lines" | grep -F -- "$t" || true); done
+    [ -n "$lines" ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+S=alerts; T_SCREEN=$S
+start $S env IOC_OPERATOR=tester "$ioc" console -c "$acfg"
+check "alerts: the firing critical is listed" wait_re $S "✗ crit firing +Tỷ lệ 01 51.5% \(crit < 52\)"
+check "alerts: the header counts it" wait_for $S "✗ 1 crit  ! 0 warn"
+check "alerts: a new critical shows the NEW CRIT badge" wait_for $S "✗ 1 NEW CRIT"
+check "alerts: the badge is in reverse video" bash -c \
+  "tmux -L ioc-test-$$ capture-pane -p -e -t $S | head -1 | grep -Eq $'\e\\[[0-9;]*7m(\e\\[[0-9;]*m)* ✗ 1 NEW CRIT'"
+check "alerts: the log has the transition to firing" log_has '"event":"transition"' \
+  '"rule":"f01.rate:crit"' '"to":"firing"'
+keys $S a
+check "alerts: a without a focused alerts panel focuses it" wait_for $S "alerts panel focused"
+check "alerts: the footer shows the alert keys" wait_for $S "a ack  s silence  u unsilence"
+keys $S a
+check "alerts: a asks for a comment" wait_for $S "acknowledge f01.rate:crit; comment (optional):"
+keys $S Escape
+check "alerts: Esc cancels the prompt" wait_gone $S "comment (optional)"
+check "alerts: nothing was acknowledged" bash -c "! grep -q '\"event\":\"ack\"' '$alog'"
+keys $S a
+wait_for $S "comment (optional)" >/dev/null || true
+keys $S -l "gọi trạm 01"
+check "alerts: the comment is typed in the prompt" wait_for $S "comment (optional): gọi trạm 01"
+keys $S Enter
+check "alerts: the row shows who acknowledged it" wait_for $S "✓ acked by tester"
+check "alerts: the acknowledged alert stays listed" wait_for $S "Tỷ lệ 01 51.5%"
+check "alerts: the NEW CRIT badge is gone once acknowledged" wait_gone $S "NEW CRIT"
+check "alerts: the log has the ack with operator and comment" log_has '"event":"ack"' \
+  '"rule":"f01.rate:crit"' '"operator":"tester"' '"comment":"gọi trạm 01"'
+keys $S s
+check "alerts: s asks for a duration" wait_for $S "silence f01.rate:crit for (default 1h):"
+keys $S -l "soon"
+keys $S Enter
+check "alerts: a bad duration is refused" wait_for $S "expected a duration such as 15m, 2h or 1d"
+keys $S BSpace BSpace BSpace BSpace
+keys $S -l "30m"
+keys $S Enter
+check "alerts: the row shows the silence's end" wait_re $S "silenced until [0-2][0-9]:[0-5][0-9]"
+check "alerts: the log has the silence" log_has '"event":"silence"' '"target":"f01.rate:crit"' \
+  '"operator":"tester"'
+keys $S u
+check "alerts: u removes the silence" wait_gone $S "silenced until"
+check "alerts: the log has the unsilence" log_has '"event":"unsilence"' '"operator":"tester"'
+keys $S b
+check "alerts: b turns the bell on (BELL in the header)" wait_re $S "^ IOC e2e alerts BELL"
+# A new critical: f05 stops answering.
+sim_fault /f05 "mode=http&code=503"
+check "alerts: a new critical alert appears" wait_for $S "Hợp phần 05 mất kết nối" 10
+check "alerts: the badge counts the new critical" wait_for $S "✗ 1 NEW CRIT"
+check "alerts: the header counts both" wait_for $S "✗ 2 crit"
+# Select it (the second row: zoom, down) and acknowledge it without a comment.
+keys $S Enter
+sleep 0.3
+keys $S Down a
+check "alerts: the prompt names the selected alert" wait_for $S "acknowledge f05_down;"
+keys $S Enter
+check "alerts: the new critical is acknowledged" wait_gone $S "NEW CRIT"
+check "alerts: the log has its ack, without a comment" bash -c \
+  "grep -F '\"event\":\"ack\"' '$alog' | grep -F '\"rule\":\"f05_down\"' | grep -vq '\"comment\"'"
+sim_clear
+check "alerts: the feed recovers and the alert resolves" wait_re $S "✗ crit resolved +Hợp phần 05" 10
+keys $S q
+check "alerts: q exits" wait_dead $S
+tmx kill-session -t $S
+
+# An alert log that cannot be written: the header says so.
+sed "s#alert_log: \"$alog\"#alert_log: /dev/full#" "$acfg" >"$T_TMP/full.yaml"
+S=logerr; T_SCREEN=$S
+start $S "$ioc" console -c "$T_TMP/full.yaml"
+check "alert log errors are shown in the header" wait_for $S "cannot write the alert log"
+keys $S q
+check "logerr: q exits" wait_dead $S
 tmx kill-session -t $S
 
 # --- ioc demo: its own simulator, stopped on exit -------------------------------------

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "ioc/alert.h"
 #include "ioc/app.h"
 #include "ioc/snapshot.h"
 #include "widgets/draw.h"
@@ -874,6 +875,152 @@ static void test_alerts(void **state)
     app_free(a);
 }
 
+/* An alert engine over a's rules (no callback). */
+static AlertEngine *make_engine(const App *a)
+{
+    char err[160];
+    AlertEngine *e = alert_new(a, NULL, NULL, NULL, err, sizeof err);
+    if (!e) fail_msg("alert_new: %s", err);
+    return e;
+}
+
+/* Stores both KPIs of the dvc feed at time t and evaluates the alerts then. */
+static void step(App *a, AlertEngine *e, int64_t t, double rate, double overdue)
+{
+    put(a, "dvc.rate", t, rate);
+    put(a, "dvc.overdue", t, overdue);
+    alert_eval(e, t);
+}
+
+/* Fails unless every cell of row y from column x0 for n columns has attribute bit. */
+static void expect_attr(WINDOW *win, int y, int x0, int n, attr_t bit, bool want)
+{
+    for (int x = x0; x < x0 + n; x++) {
+        attr_t at;
+        cell(win, y, x, NULL, 0, &at, NULL);
+        if (((at & bit) != 0) != want) {
+            dump(win);
+            fail_msg("cell %d,%d: attribute %#lx %s", y, x, (unsigned long)bit,
+                     want ? "missing" : "unexpected");
+        }
+    }
+}
+
+static void test_alerts_engine(void **state)
+{
+    (void)state;
+    App *a = make_app();
+    AlertEngine *e = make_engine(a);
+    char err[160];
+    /* dvc.rate (warn < 75, crit < 50): warning, then critical, then back to
+     * warning (its critical alert resolved); dvc.overdue (crit > 20) fires
+     * 12 minutes ago. */
+    step(a, e, NOW - 40 * MIN, 72.5, 10);
+    step(a, e, NOW - 20 * MIN, 45, 10);
+    step(a, e, NOW - 12 * MIN, 72.5, 31);
+    step(a, e, NOW - 1000, 72.5, 31);
+    alert_eval(e, NOW);
+    assert_int_equal(alert_find(e, "dvc.overdue:crit")->state, ALERT_FIRING);
+    assert_int_equal(alert_find(e, "dvc.rate:warn")->state, ALERT_FIRING);
+    assert_int_equal(alert_find(e, "dvc.rate:crit")->state, ALERT_RESOLVED);
+    assert_int_equal(alert_ack(e, "dvc.overdue:crit", "lan", "\xC4\x91\xC3\xA3 g\xE1\xBB\x8Di", NOW,
+                               err, sizeof err),
+                     0);
+    assert_true(
+        alert_silence(e, "dvc.rate:warn", NOW + 30 * MIN, "minh", NULL, NOW, err, sizeof err) > 0);
+
+    ViewCtx ctx = live(a);
+    ctx.alerts = e;
+    Panel pn;
+    Widget *w;
+    WINDOW *win = draw_new(&w, panel(&pn, "alerts", 0, 0, 0, 0), &ctx, 6, 100);
+    assert_true(find_col(win, 0, "3") > 0); /* three listed */
+    /* The firing critical first: symbol and word in the critical colour, its
+     * summary, who acknowledged it and its age. */
+    assert_int_equal(find_col(win, 1, "\xE2\x9C\x97 crit firing"), 1);
+    short pair;
+    cell(win, 1, 1, NULL, 0, NULL, &pair);
+    assert_int_equal(pair, DRAW_PAIR_CRIT);
+    assert_true(find_col(win, 1, "H\xE1\xBB\x93 s\xC6\xA1 qu\xC3\xA1 h\xE1\xBA\xA1n 31") > 0);
+    assert_true(find_col(win, 1, "\xE2\x9C\x93 acked by lan") > 0);
+    assert_true(find_col(win, 1, "12m") > 0);
+    /* (the comment is shown zoomed only) */
+    assert_int_equal(find_col(win, 1, "\xC4\x91\xC3\xA3 g\xE1\xBB\x8Di"), -1);
+    /* Then the firing warning, silenced until 22:43 (NOW is 22:13:20 UTC). */
+    assert_int_equal(find_col(win, 2, "! warn firing"), 1);
+    assert_true(find_col(win, 2, "silenced until 22:43") > 0);
+    assert_true(find_col(win, 2, "40m") > 0); /* its episode began as a warning */
+    assert_int_equal(find_col(win, 2, "acked"), -1);
+    /* The resolved critical last, dimmed. */
+    int x = find_col(win, 3, "resolved");
+    assert_true(x > 0);
+    assert_int_equal(find_col(win, 3, "\xE2\x9C\x97 crit"), 1);
+    expect_attr(win, 3, 1, 1, A_DIM, true); /* the symbol */
+    expect_attr(win, 3, 3, 4, A_DIM, true); /* "crit" */
+    expect_attr(win, 3, x, 8, A_DIM, true);
+    expect_attr(win, 1, 1, 6, A_DIM, false);
+
+    /* Zoomed: the acknowledgement's comment too. */
+    ctx.zoomed = true;
+    w->cls->draw(w, win, &ctx);
+    assert_true(find_col(win, 1, "\xE2\x9C\x93 acked by lan: \xC4\x91\xC3\xA3 g\xE1\xBB\x8Di") > 0);
+    ctx.zoomed = false;
+
+    /* Focused: the first row is selected (what the console's a/s/u act on);
+     * the list keys move the selection. */
+    ctx.focused = true;
+    w->cls->draw(w, win, &ctx);
+    assert_int_equal(w->selected, 0);
+    expect_attr(win, 1, 40, 5, A_REVERSE, true);
+    expect_attr(win, 2, 40, 5, A_REVERSE, false);
+    assert_true(w->cls->key(w, KEY_DOWN, &ctx));
+    w->cls->draw(w, win, &ctx);
+    assert_int_equal(w->selected, 1);
+    expect_attr(win, 2, 40, 5, A_REVERSE, true);
+    expect_attr(win, 1, 40, 5, A_REVERSE, false);
+
+    /* ASCII: the symbols and marks have ASCII forms. */
+    ctx.utf8 = false;
+    ctx.focused = false;
+    w->cls->draw(w, win, &ctx);
+    assert_int_equal(find_col(win, 1, "x crit firing"), 1);
+    assert_true(find_col(win, 1, "+ acked by lan") > 0);
+    assert_true(find_col(win, 1, "Ho so qua han 31") > 0);
+
+    /* A narrow panel keeps the summary and cuts the marks; nothing is
+     * written outside the window. */
+    ctx.utf8 = true;
+    delwin(win);
+    win = newwin(6, 40, 0, 0);
+    w->cls->draw(w, win, &ctx);
+    assert_int_equal(find_col(win, 1, "\xE2\x9C\x97 crit"), 1);
+    assert_true(find_col(win, 1, "H\xE1\xBB\x93 s\xC6\xA1") > 0);
+
+    /* Without an engine the panel falls back to app_issues(): the live KPI
+     * statuses (none set here) rather than the engine's alerts. */
+    ctx.alerts = NULL;
+    w->cls->draw(w, win, &ctx);
+    assert_int_equal(find_row(win, "\xE2\x9C\x93 no alerts"), 1);
+    a->kpis[kpi(a, "dvc.overdue")].status = KST_CRIT;
+    a->kpis[kpi(a, "dvc.overdue")].status_since = NOW - 5 * MIN;
+    w->cls->draw(w, win, &ctx);
+    assert_int_equal(find_col(win, 1, "\xE2\x9C\x97 crit"), 1);
+    assert_int_equal(find_col(win, 1, "\xE2\x9C\x97 crit firing"), -1);
+    assert_true(find_col(win, 1, "5m") > 0);
+
+    /* An engine with nothing active says so. */
+    AlertEngine *quiet = make_engine(a);
+    ctx.alerts = quiet;
+    w->cls->draw(w, win, &ctx);
+    assert_int_equal(find_row(win, "\xE2\x9C\x93 no alerts"), 1);
+    alert_free(quiet);
+
+    delwin(win);
+    widget_free(w);
+    alert_free(e);
+    app_free(a);
+}
+
 /* ---- text ------------------------------------------------------------------- */
 
 static void test_text_wrap(void **state)
@@ -936,6 +1083,24 @@ static App *full_app(Panel pn[8])
     return a;
 }
 
+/* An alert engine over full_app()'s App at NOW: dvc.rate's warning fires,
+ * acknowledged with a long comment and silenced (every mark drawn). */
+static AlertEngine *full_engine(const App *a)
+{
+    AlertEngine *e = make_engine(a);
+    alert_eval(e, NOW);
+    char err[160];
+    assert_int_equal(alert_find(e, "dvc.rate:warn")->state, ALERT_FIRING);
+    assert_int_equal(alert_ack(e, "dvc.rate:warn", "Nguy\xE1\xBB\x85n V\xC4\x83n A",
+                               "\xC4\x91\xC3\xA3 g\xE1\xBB\x8Di tr\xE1\xBA\xA1m, ch\xE1\xBB\x9D "
+                               "ph\xE1\xBA\xA3n h\xE1\xBB\x93i \x1B[31m",
+                               NOW, err, sizeof err),
+                     0);
+    assert_true(alert_silence(e, "dvc", NOW + 26 * 60 * MIN, "minh", NULL, NOW, err, sizeof err) >
+                0);
+    return e;
+}
+
 static void test_tiny_windows(void **state)
 {
     (void)state;
@@ -943,13 +1108,15 @@ static void test_tiny_windows(void **state)
                                    {3, 4}, {4, 7}, {6, 12}, {20, 2}, {9, 30}};
     Panel pn[8];
     App *a = full_app(pn);
+    AlertEngine *e = full_engine(a);
     ViewCtx ctx = live(a);
     WINDOW *big = newwin(30, 60, 0, 0);
     assert_non_null(big);
-    for (int mode = 0; mode < 4; mode++) {
+    for (int mode = 0; mode < 8; mode++) { /* with and without the alert engine */
         ctx.utf8 = mode % 2 == 0;
-        ctx.zoomed = mode >= 2;
-        ctx.focused = mode == 1;
+        ctx.zoomed = mode % 4 >= 2;
+        ctx.focused = mode % 4 == 1;
+        ctx.alerts = mode >= 4 ? e : NULL;
         for (int k = 0; k < 8; k++) {
             Widget *w = widget_new(&pn[k].p, a);
             assert_non_null(w);
@@ -976,6 +1143,7 @@ static void test_tiny_windows(void **state)
         }
     }
     delwin(big);
+    alert_free(e);
     app_free(a);
 }
 
@@ -984,12 +1152,14 @@ static void test_ascii_and_mono(void **state)
     (void)state;
     Panel pn[8];
     App *a = full_app(pn);
+    AlertEngine *e = full_engine(a);
     ViewCtx ctx = live(a);
     ctx.utf8 = false;
     ctx.color = false;
-    for (int zoom = 0; zoom < 2; zoom++) {
-        ctx.zoomed = zoom;
-        ctx.focused = zoom;
+    for (int mode = 0; mode < 4; mode++) { /* with and without the alert engine */
+        ctx.zoomed = mode % 2;
+        ctx.focused = mode % 2;
+        ctx.alerts = mode >= 2 ? e : NULL;
         for (int k = 0; k < 8; k++) {
             Widget *w;
             WINDOW *win = draw_new(&w, &pn[k].p, &ctx, 12, 64);
@@ -1001,6 +1171,10 @@ static void test_ascii_and_mono(void **state)
                         fail_msg("%s: U+%04X at %d,%d", pn[k].p.widget, (unsigned)c, y, x);
                     assert_int_equal(pair, 0); /* no colour */
                 }
+            if (ctx.alerts && k == 5) { /* the engine's alert, its marks in ASCII */
+                assert_int_equal(find_col(win, 1, "! warn firing"), 1);
+                assert_true(find_col(win, 1, "+ acked by Nguyen Van A") > 0);
+            }
             delwin(win);
             widget_free(w);
         }
@@ -1016,6 +1190,7 @@ static void test_ascii_and_mono(void **state)
     assert_true(at & A_BOLD);
     delwin(win);
     widget_free(w);
+    alert_free(e);
     app_free(a);
 }
 
@@ -1037,6 +1212,7 @@ int main(void)
         cmocka_unit_test(test_chart_series_history),
         cmocka_unit_test(test_health),
         cmocka_unit_test(test_alerts),
+        cmocka_unit_test(test_alerts_engine),
         cmocka_unit_test(test_text_wrap),
         cmocka_unit_test(test_tiny_windows),
         cmocka_unit_test(test_ascii_and_mono),
