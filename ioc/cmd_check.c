@@ -66,9 +66,10 @@ int cmd_check(int argc, char **argv)
         rc = IOC_EXIT_USAGE;
     } else {
         if (!quiet)
-            printf(_("%s: ok: %zu feeds, %zu KPIs, %zu pages, %zu panels, %zu warning(s)\n"), path,
-                   cfg->n_feeds, cfg_kpi_count(cfg), cfg->n_pages, count_panels(cfg),
-                   diag.warnings);
+            printf(_("%s: ok: %zu feeds, %zu KPIs, %zu alert rules, %zu notify targets, %zu pages, "
+                     "%zu panels, %zu warning(s)\n"),
+                   path, cfg->n_feeds, cfg_kpi_count(cfg), cfg->n_rules, cfg->n_notify,
+                   cfg->n_pages, count_panels(cfg), diag.warnings);
         rc = IOC_EXIT_OK;
     }
     cfg_free(cfg);

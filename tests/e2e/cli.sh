@@ -52,7 +52,7 @@ t_err_has "no config given" "check without a config says so"
 # --- ioc check ---------------------------------------------------------------
 t_run "$ioc" check -c "$IOC_SRC/config/haiduong.yaml"
 t_status 0 "bundled province config is valid"
-t_out_has "ok: 20 feeds, 74 KPIs, 6 pages" "check prints a one-line summary"
+t_out_has "ok: 20 feeds, 74 KPIs, 79 alert rules, 0 notify targets, 6 pages, 47 panels, 0 warning(s)" "check prints a one-line summary"
 
 t_run env IOC_CONFIG="$IOC_SRC/config/haiduong.yaml" "$ioc" check -q
 t_status 0 "IOC_CONFIG is used when -c is absent"
