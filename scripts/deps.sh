@@ -7,7 +7,7 @@ pkgs=(build-essential cmake pkg-config
       libncurses-dev libcurl4-openssl-dev libcjson-dev libyaml-dev
       libmicrohttpd-dev libsqlite3-dev ca-certificates)
 if [ "${1:-}" = "--test" ]; then
-  pkgs+=(libcmocka-dev clang tmux curl python3)
+  pkgs+=(libcmocka-dev clang tmux curl python3 chromium)
 fi
 
 missing=()
