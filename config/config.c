@@ -19,7 +19,9 @@
 #define ZONEINFO_DIR "/usr/share/zoneinfo"
 
 static const char *const top_keys[] = {"ioc", "defaults", "feeds", "pages", "rules", "notify"};
-static const char *const ioc_keys[] = {"name", "timezone", "rotate", "alert_log"};
+static const char *const ioc_keys[] = {"name",      "timezone", "rotate",
+                                       "alert_log", "archive",  "retention"};
+static const char *const retention_keys[] = {"raw", "minute", "hour"};
 static const char *const default_keys[] = {"interval", "timeout", "number_format"};
 
 /* Frees the strings and compiled selector of a KPI. */
@@ -98,6 +100,7 @@ void cfg_free(Config *c)
     free(c->name);
     free(c->timezone);
     free(c->alert_log);
+    free(c->archive);
     cfg_rules_free(c);
     free(c);
 }
@@ -177,13 +180,109 @@ static bool tz_known(const char *tz)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* Loads the ioc: section (name, timezone, rotate). */
+/* Reads a retention such as "35d" or "2y" (a year is 365 days) from scalar v. */
+static bool retention_duration(Ld *ld, const YNode *v, const char *key, int64_t *out)
+{
+    if (v->kind == YNODE_SCALAR && v->len >= 2 && v->len <= 5 && v->str[v->len - 1] == 'y') {
+        int64_t years = 0;
+        for (size_t i = 0; i + 1 < v->len; i++) {
+            if (v->str[i] < '0' || v->str[i] > '9') goto duration;
+            years = years * 10 + (v->str[i] - '0');
+        }
+        *out = years * 365 * 86400000LL;
+        return true;
+    }
+duration:
+    return ld_duration(ld, v, key, out);
+}
+
+/* Loads ioc.retention: { raw, minute, hour } (each at least 1h, and each at
+ * least as long as the finer one). */
+static void load_retention(Ld *ld, const YNode *m)
+{
+    Config *c = ld->cfg;
+    if (!ld_expect(ld, m, YNODE_MAP, _("a mapping with raw, minute and hour"))) return;
+    ld_check_keys(ld, m, retention_keys, N_OF(retention_keys), _("in 'retention'"));
+    for (size_t i = 0; i < N_OF(retention_keys); i++) {
+        const YNode *v = ld_get(ld, m, retention_keys[i], false, "");
+        int64_t ms;
+        if (!v || !retention_duration(ld, v, retention_keys[i], &ms)) continue;
+        if (ms < 3600000) {
+            ld_err(ld, v->line, v->col, _("retention '%s' must be at least 1h"), retention_keys[i]);
+            continue;
+        }
+        c->retention_ms[i] = ms;
+    }
+    for (size_t i = 1; i < N_OF(retention_keys); i++) {
+        const YNode *v = ynode_get(m, retention_keys[i]);
+        if (v && c->retention_ms[i] < c->retention_ms[i - 1])
+            ld_err(ld, v->line, v->col, _("retention '%s' must be at least as long as '%s'"),
+                   retention_keys[i], retention_keys[i - 1]);
+    }
+}
+
+/* Loads ioc.archive: a file path ("~/" is the home directory), or false/off
+ * for no archive. */
+static void load_archive(Ld *ld, const YNode *v)
+{
+    Config *c = ld->cfg;
+    c->archive_set = true;
+    if (v->kind != YNODE_SCALAR || v->len == 0) {
+        ld_err(ld, v->line, v->col, _("expected a file path or false for 'archive', got %s"),
+               v->kind == YNODE_SCALAR ? _("an empty value") : ld_kind(v));
+        return;
+    }
+    if (v->plain &&
+        (strcmp(v->str, "false") == 0 || strcmp(v->str, "off") == 0 || strcmp(v->str, "no") == 0))
+        return;
+    const char *home = getenv("HOME");
+    if (strncmp(v->str, "~/", 2) == 0 && home && home[0]) {
+        size_t n = strlen(home) + v->len + 1;
+        char *p = malloc(n);
+        if (!p) {
+            ld_err(ld, v->line, v->col, "%s", _("out of memory"));
+            return;
+        }
+        snprintf(p, n, "%s%s", home, v->str + 1);
+        c->archive = p;
+    } else {
+        c->archive = ld_strdup(ld, v, v->str);
+    }
+}
+
+/* The default archive path: $XDG_STATE_HOME/ioc/archive.db, else
+ * ~/.local/state/ioc/archive.db; NULL without either (or out of memory). */
+static char *default_archive(void)
+{
+    const char *xdg = getenv("XDG_STATE_HOME");
+    const char *home = getenv("HOME");
+    const char *base, *sub;
+    if (xdg && xdg[0] == '/') {
+        base = xdg;
+        sub = "/ioc/archive.db";
+    } else if (home && home[0]) {
+        base = home;
+        sub = "/.local/state/ioc/archive.db";
+    } else {
+        return NULL;
+    }
+    size_t n = strlen(base) + strlen(sub) + 1;
+    char *p = malloc(n);
+    if (p) snprintf(p, n, "%s%s", base, sub);
+    return p;
+}
+
+/* Loads the ioc: section (name, timezone, rotate, alert_log, archive, retention). */
 static void load_ioc(Ld *ld, const YNode *m)
 {
     Config *c = ld->cfg;
     if (!ld_expect(ld, m, YNODE_MAP, _("a mapping with name and timezone"))) return;
     ld_check_keys(ld, m, ioc_keys, N_OF(ioc_keys), _("in 'ioc'"));
     ld_str(ld, m, "name", true, _("in 'ioc'"), &c->name);
+    const YNode *ar = ld_get(ld, m, "archive", false, "");
+    if (ar) load_archive(ld, ar);
+    const YNode *ret = ld_get(ld, m, "retention", false, "");
+    if (ret) load_retention(ld, ret);
     if (ld_str(ld, m, "alert_log", false, "", &c->alert_log) && c->alert_log && !*c->alert_log) {
         const YNode *al = ynode_get(m, "alert_log");
         ld_err(ld, al->line, al->col, "%s", _("'alert_log' must be a file path"));
@@ -321,6 +420,9 @@ static bool set_defaults(Config *c, const char *name)
     c->timeout_ms = 5000;
     c->rotate_ms = 30000;
     c->numfmt = NUMFMT_PLAIN;
+    c->retention_ms[0] = 2 * 86400000LL;
+    c->retention_ms[1] = 35 * 86400000LL;
+    c->retention_ms[2] = 730 * 86400000LL;
     c->timezone = strdup("UTC");
     c->file = strdup(name ? name : "");
     return c->timezone && c->file;
@@ -404,6 +506,7 @@ Config *cfg_load_file(const char *path, Diag *diag)
     buf[len] = '\0';
     Config *c = cfg_load_string(buf, len, path, diag);
     free(buf);
+    if (c && !c->archive_set) c->archive = default_archive();
     return c;
 fail:
     if (fd >= 0) close(fd);

@@ -194,6 +194,13 @@ typedef struct {
     CfgNotify *notify;   /* notify: section */
     size_t n_notify;
     char *alert_log;     /* ioc.alert_log: JSON-lines file of alert transitions, or NULL */
+    /* ioc.archive: the SQLite archive (docs/archive.md), NULL = none. When the
+     * key is absent, cfg_load_file() sets the default path
+     * ($XDG_STATE_HOME/ioc/archive.db or ~/.local/state/ioc/archive.db) and
+     * cfg_load_string() (the bundled demo, tests) leaves it NULL. */
+    char *archive;
+    bool archive_set;         /* ioc.archive was given (a path, or false/off) */
+    int64_t retention_ms[3];  /* ioc.retention raw, minute, hour; default 2d, 35d, 730d */
 } Config;
 
 /* Loads and validates the YAML file at path. NULL after adding every error to

@@ -32,6 +32,9 @@ int cmd_snapshot(int argc, char **argv);
 /* ioc run: the headless collector. */
 int cmd_run(int argc, char **argv);
 
+/* ioc report: the daily KPI report from the archive. */
+int cmd_report(int argc, char **argv);
+
 /* ioc select: evaluate a JSONPath selector on a JSON document. */
 int cmd_select(int argc, char **argv);
 

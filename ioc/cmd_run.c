@@ -26,6 +26,7 @@ typedef struct {
     const char *path;
     bool quit, reload;
     FeedStateKind *prev; /* last logged state per feed */
+    char archive[400];   /* the archive status last logged */
 } Run;
 
 /* Writes one log line: time, level, then the formatted fields. */
@@ -98,6 +99,14 @@ static void on_turn(void *ud)
 {
     Run *r = ud;
     App *a = r->app;
+    if (strcmp(r->w->archive_status, r->archive) != 0) {
+        char v[420];
+        snprintf(r->archive, sizeof(r->archive), "%s", r->w->archive_status);
+        if (r->archive[0])
+            logline("warn", "event=archive error=\"%s\"", logval(r->archive, v, sizeof(v)));
+        else
+            logline("info", "event=archive result=ok path=%s", archive_path(r->w->archive));
+    }
     if (!(a->dirty & APP_DIRTY_STATUS)) {
         a->dirty = 0;
         return;
@@ -153,6 +162,9 @@ static bool start(Run *r, Config *cfg)
     watch_start(w);
     logline("info", "event=start config=%s feeds=%zu kpis=%zu rules=%zu notify=%zu", r->path,
             w->app->cfg->n_feeds, w->app->n_kpis, w->app->cfg->n_rules, w->app->cfg->n_notify);
+    if (w->archive)
+        logline("info", "event=archive path=%s writer=%s", archive_path(w->archive),
+                archive_writer(w->archive) ? "yes" : "no");
     return true;
 }
 

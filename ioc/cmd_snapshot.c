@@ -10,6 +10,7 @@
 #include "config/bundled.h"
 #include "config/config.h"
 #include "feeds/poller.h"
+#include "ioc/archive.h"
 #include "ioc/cli.h"
 #include "ioc/i18n.h"
 #include "ioc/loop.h"
@@ -87,6 +88,43 @@ static int take_snapshot(const Config *cfg, Snapshot *s, char *err, size_t errle
     return rc;
 }
 
+/* Fills s with the latest values and feed states recorded in cfg's archive
+ * (no polling). A KPI whose feed failed after its value is stale.
+ * IOC_EXIT_OK, or an exit status after printing the problem. */
+static int snapshot_from_archive(const Config *cfg, Snapshot *s)
+{
+    if (!cfg->archive) {
+        fprintf(stderr, "ioc snapshot: %s\n",
+                _("the config has no archive (ioc.archive is off); nothing to read"));
+        return IOC_EXIT_USAGE;
+    }
+    char err[512];
+    Archive *a = archive_open_reader(cfg->archive, err, sizeof(err));
+    if (!a) {
+        fprintf(stderr, "ioc snapshot: %s\n", err);
+        return strstr(err, "no archive at") ? IOC_EXIT_USAGE : IOC_EXIT_FAIL;
+    }
+    for (size_t f = 0; f < s->n_feeds; f++) {
+        SnapFeed *sf = &s->feeds[f];
+        bool known = archive_feed_state(a, sf->feed->id, &sf->status);
+        for (size_t i = 0; i < sf->feed->n_kpis; i++) {
+            SnapKpi *k = &sf->kpis[i];
+            Sample last;
+            k->has_value = archive_latest(a, k->kpi->key, &last);
+            k->value = k->has_value ? last.value : 0;
+            k->ts_ms = k->has_value ? last.ts_ms : 0;
+            bool stale = known && k->has_value && !feedstate_is_up(sf->status.state) &&
+                         sf->status.last_poll_ms > k->ts_ms;
+            k->status = snap_kpi_status(k->kpi, k->has_value, k->value, stale);
+            if (!k->has_value)
+                snprintf(k->error, sizeof(k->error), "%s", _("no value in the archive"));
+        }
+    }
+    archive_close(a);
+    s->taken_at_ms = loop_wall_ms();
+    return IOC_EXIT_OK;
+}
+
 /* True when the --fail-on condition holds for s. */
 static bool fail_condition(const Snapshot *s, const FailOn *f)
 {
@@ -137,18 +175,15 @@ static int write_output(const Snapshot *s, SnapFormat fmt, const char *path)
 int cmd_snapshot(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'},
-        {"format", required_argument, NULL, 'f'},
-        {"output", required_argument, NULL, 'o'},
-        {"fail-on", required_argument, NULL, 'F'},
-        {"demo", no_argument, NULL, 'D'},
-        {"help", no_argument, NULL, 'h'},
-        {0, 0, 0, 0},
+        {"config", required_argument, NULL, 'c'}, {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'}, {"fail-on", required_argument, NULL, 'F'},
+        {"demo", no_argument, NULL, 'D'},         {"from-archive", no_argument, NULL, 'A'},
+        {"help", no_argument, NULL, 'h'},         {0, 0, 0, 0},
     };
     const char *path = NULL, *out = NULL;
     SnapFormat fmt = SNAP_TEXT;
     FailOn fail = {0};
-    bool demo = false;
+    bool demo = false, from_archive = false;
     int ch;
     optind = 1;
     opterr = 0;
@@ -174,6 +209,9 @@ int cmd_snapshot(int argc, char **argv)
         case 'D':
             demo = true;
             break;
+        case 'A':
+            from_archive = true;
+            break;
         case 'h':
             return cli_help("snapshot");
         case ':':
@@ -186,6 +224,9 @@ int cmd_snapshot(int argc, char **argv)
         return cli_usage_error("snapshot", _("unexpected argument '%s'"), argv[optind]);
     if (demo && path)
         return cli_usage_error("snapshot", "%s", _("give either --demo or -c FILE, not both"));
+    if (demo && from_archive)
+        return cli_usage_error("snapshot", "%s",
+                               _("--from-archive reads a config's archive; not with --demo"));
     if (!demo) path = cli_config_path(path);
     if (!demo && !path)
         return cli_usage_error("snapshot", "%s",
@@ -230,6 +271,12 @@ int cmd_snapshot(int argc, char **argv)
     s = snap_new(cfg);
     if (!s) {
         fprintf(stderr, "ioc snapshot: %s\n", _("out of memory"));
+    } else if (from_archive) {
+        rc = snapshot_from_archive(cfg, s);
+        if (rc == IOC_EXIT_OK && write_output(s, fmt, out) == 0)
+            rc = fail_condition(s, &fail) ? IOC_EXIT_ALERT : IOC_EXIT_OK;
+        else if (rc == IOC_EXIT_OK)
+            rc = IOC_EXIT_FAIL;
     } else if (take_snapshot(cfg, s, err, sizeof(err)) != 0) {
         fprintf(stderr, "ioc snapshot: %s\n", err);
     } else if (write_output(s, fmt, out) == 0) {

@@ -18,10 +18,13 @@ static const CliCommand commands[] = {
         "Prints every error as FILE:LINE:COL: error: MESSAGE and exits 2 when\n"
         "there is any; otherwise prints a one-line summary and exits 0.\n")},
     {"snapshot", cmd_snapshot, N_("poll every feed once and print KPIs, statuses and feed states"),
-     "ioc snapshot [-c FILE | --demo] [-f json|csv|prom|text] [-o FILE] [--fail-on LIST]",
+     "ioc snapshot [-c FILE | --demo] [--from-archive] [-f json|csv|prom|text] [-o FILE]"
+     " [--fail-on LIST]",
      N_("  -c, --config FILE   the config (default: $IOC_CONFIG)\n"
         "      --demo          the bundled demo province, against a simulator that\n"
         "                      ioc starts and stops itself\n"
+        "      --from-archive  print the latest values recorded in the config's archive\n"
+        "                      (ioc.archive) without polling\n"
         "  -f, --format FMT    json, csv, prom (Prometheus text) or text (default)\n"
         "  -o, --output FILE   write to FILE (atomically) instead of standard output\n"
         "      --fail-on LIST  exit 3 when a KPI is at warn (or worse), at crit, or a\n"
@@ -34,6 +37,18 @@ static const CliCommand commands[] = {
         "Logs one line per event to standard error. SIGTERM or SIGINT stop it;\n"
         "SIGHUP reloads the config (an invalid new config is reported and the\n"
         "running one kept). Exit status: 0 stopped, 2 invalid config, 1 failure.\n")},
+    {"report", cmd_report, N_("a supervisor's daily KPI report from the archive"),
+     "ioc report [-c FILE] [--date DATE] [-f text|md|csv|json|html] [-o FILE]",
+     N_("  -c, --config FILE   the config (default: $IOC_CONFIG); its ioc.archive is read\n"
+        "  -d, --date DATE     the day, YYYY-MM-DD, today or yesterday (default), in the\n"
+        "                      centre's time zone (ioc.timezone)\n"
+        "  -f, --format FMT    text (default), md, csv, json or html\n"
+        "  -o, --output FILE   write to FILE (atomically) instead of standard output\n"
+        "For every KPI: last, min, average, max, target and whether it was met,\n"
+        "the share of the day in warn and crit, the number of samples; every feed's\n"
+        "availability; alerts fired, time to acknowledge, the longest open. Works\n"
+        "while ioc console or ioc run writes the archive. Exit status: 0 written,\n"
+        "2 usage, config error or no archive, 1 failure.\n")},
     {"select", cmd_select, N_("try a JSONPath selector (RFC 9535) on a JSON document"),
      "ioc select [--compact] EXPR [FILE]",
      N_("  EXPR            an RFC 9535 JSONPath query, e.g. '$.data.records[?@.rate > 50]'\n"

@@ -36,10 +36,11 @@ static void notify_alert(Watch *w, const Alert *a, bool firing, int64_t at)
     notify_event(w->notifier, &ev, loop_now_ms()); /* the notifier runs on the monotonic clock */
 }
 
-/* Alert engine callback: log, notify, then tell the owner. */
+/* Alert engine callback: log, archive, notify, then tell the owner. */
 static void on_alert(void *ud, const AlertEvent *ev)
 {
     Watch *w = ud;
+    archive_record_alert(w->archive, ev);
     if (w->log) {
         char err[160];
         if (alertlog_write(w->log, ev, err, sizeof(err)) != 0)
@@ -81,12 +82,46 @@ static void arm(Watch *w)
     w->timer = loop_timer_at(w->app->loop, loop_now_ms() + wait, on_deadline, w);
 }
 
-/* App hook: a poll result was stored; evaluate the alerts. */
+/* App hook: a poll result was stored; archive it and evaluate the alerts. */
 static void on_poll(void *ud, size_t feed)
 {
     Watch *w = ud;
+    archive_record_poll(w->archive, feed);
     alert_eval(w->alerts, loop_wall_ms());
     arm(w);
+}
+
+/* Loop timer: writes what the archive buffered (once a second). */
+static void on_archive_flush(void *ud, int64_t now_mono)
+{
+    Watch *w = ud;
+    archive_flush(w->archive, loop_wall_ms());
+    if (archive_error_seq(w->archive) != w->archive_seq) {
+        w->archive_seq = archive_error_seq(w->archive);
+        w->app->dirty |= APP_DIRTY_STATUS;
+    }
+    w->archive_timer = loop_timer_at(w->app->loop, now_mono + 1000, on_archive_flush, w);
+}
+
+/* Opens the config's archive and fills the store from it. 0, or -1 with a
+ * message (a file that is not an ioc archive). */
+static int open_archive(Watch *w, char *err, size_t errlen)
+{
+    const Config *c = w->app->cfg;
+    ArchiveOptions o = {
+        .retention_ms = {c->retention_ms[0], c->retention_ms[1], c->retention_ms[2]}};
+    w->archive = archive_open(c->archive, &o, err, errlen);
+    if (!w->archive) return -1;
+    if (archive_attach(w->archive, w->app) != 0) {
+        snprintf(err, errlen, "%s", _("out of memory"));
+        return -1;
+    }
+    /* On a read error the charts start empty (archive_error() says why). */
+    char rerr[256];
+    archive_restore(w->archive, w->app->store, NULL, loop_wall_ms(), rerr, sizeof(rerr));
+    w->archive_status = archive_error(w->archive);
+    w->archive_seq = archive_error_seq(w->archive);
+    return 0;
 }
 
 Watch *watch_new(Config *cfg, AlertEventFn fn, void *ud, char *err, size_t errlen)
@@ -99,9 +134,11 @@ Watch *watch_new(Config *cfg, AlertEventFn fn, void *ud, char *err, size_t errle
     }
     w->on_event = fn;
     w->ud = ud;
+    w->archive_status = "";
     w->app = app_new(cfg, err, errlen);
     if (!w->app) goto fail;
     const Config *c = w->app->cfg;
+    if (c->archive && open_archive(w, err, errlen) != 0) goto fail;
     if (c->alert_log) {
         w->log = alertlog_open(c->alert_log, err, errlen);
         if (!w->log) goto fail;
@@ -122,6 +159,8 @@ fail:
 
 void watch_start(Watch *w)
 {
+    if (w->archive && !w->archive_timer)
+        w->archive_timer = loop_timer_at(w->app->loop, loop_now_ms() + 1000, on_archive_flush, w);
     app_start(w->app);
 }
 
@@ -129,7 +168,10 @@ void watch_free(Watch *w)
 {
     if (!w) return;
     if (w->timer) loop_timer_cancel(w->app->loop, w->timer);
+    if (w->archive_timer) loop_timer_cancel(w->app->loop, w->archive_timer);
     if (w->notifier) notify_flush(w->notifier, loop_now_ms());
+    if (w->archive && w->app->polls) archive_record_stop(w->archive, loop_wall_ms());
+    archive_close(w->archive); /* writes what is buffered */
     alert_free(w->alerts);
     notify_free(w->notifier);
     alertlog_close(w->log);

@@ -9,6 +9,10 @@
  * an alert starts firing or resolves (unless silenced), and passed to the
  * owner's callback (the console redraws, "ioc run" logs a line).
  *
+ * With ioc.archive, samples, feed states and alert events also go to the
+ * SQLite archive (flushed once a second), and watch_new() first fills the
+ * store from it so that charts continue across a restart.
+ *
  * A Watch owns everything it holds; watch_free() frees it all. */
 #ifndef IOC_WATCH_H
 #define IOC_WATCH_H
@@ -19,6 +23,7 @@
 #include "config/config.h"
 #include "ioc/alert.h"
 #include "ioc/alertlog.h"
+#include "ioc/archive.h"
 #include "ioc/app.h"
 #include "ioc/notify.h"
 
@@ -31,6 +36,13 @@ typedef struct Watch {
     void *ud;
     long timer;          /* loop timer for the engine's next deadline; 0 none */
     char log_error[160]; /* the last alert-log write error ("" when fine), for the header */
+    Archive *archive;    /* owned; NULL without ioc.archive (docs/archive.md) */
+    long archive_timer;  /* loop timer of the next archive flush; 0 none */
+    /* The archive's problem in words ("" when fine or without an archive): a
+     * write error being retried, or "in use by another ioc". Always valid;
+     * the text changes in place (APP_DIRTY_STATUS is set when it does). */
+    const char *archive_status;
+    unsigned archive_seq; /* archive_error_seq() last seen */
 } Watch;
 
 /* Builds the core around cfg (taken, also on failure); fn receives every

@@ -1,0 +1,156 @@
+/* cmd_report.c - "ioc report": a supervisor's daily KPI report from the archive. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config/config.h"
+#include "ioc/cli.h"
+#include "ioc/i18n.h"
+#include "ioc/report.h"
+#include "ioc/report_build.h"
+#include "ioc/timefmt.h"
+
+/* Writes r to path atomically (temp file + rename), or to stdout for NULL/"-". */
+static int write_report(const Report *r, ReportFormat fmt, const char *path)
+{
+    if (!path || strcmp(path, "-") == 0) {
+        if (report_write(r, fmt, stdout) != 0 || fflush(stdout) != 0) {
+            perror("ioc report: stdout");
+            return -1;
+        }
+        return 0;
+    }
+    size_t n = strlen(path) + 32;
+    char *tmp = malloc(n);
+    if (!tmp) return -1;
+    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "w");
+    int rc = -1;
+    if (!f) {
+        fprintf(stderr, "ioc report: %s: %s\n", tmp, strerror(errno));
+    } else {
+        bool ok = report_write(r, fmt, f) == 0;
+        ok = (fclose(f) == 0) && ok;
+        if (ok && rename(tmp, path) == 0) {
+            rc = 0;
+        } else {
+            fprintf(stderr, "ioc report: %s: %s\n", path, strerror(errno));
+            unlink(tmp);
+        }
+    }
+    free(tmp);
+    return rc;
+}
+
+/* The local date of now plus days (0 today, -1 yesterday) as YYYY-MM-DD. */
+static void local_date(int days, char *buf, size_t n)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    struct tm d = {.tm_year = tm.tm_year,
+                   .tm_mon = tm.tm_mon,
+                   .tm_mday = tm.tm_mday + days,
+                   .tm_hour = 12,
+                   .tm_isdst = -1};
+    mktime(&d);
+    snprintf(buf, n, "%04d-%02d-%02d", d.tm_year + 1900, d.tm_mon + 1, d.tm_mday);
+}
+
+int cmd_report(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'}, {"date", required_argument, NULL, 'd'},
+        {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},         {0, 0, 0, 0},
+    };
+    const char *path = NULL, *date = NULL, *out = NULL;
+    ReportFormat fmt = REPORT_TEXT;
+    int ch;
+    optind = 1;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, ":c:d:f:o:h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'c':
+            path = optarg;
+            break;
+        case 'd':
+            date = optarg;
+            break;
+        case 'f':
+            if (!report_format_from_name(optarg, &fmt))
+                return cli_usage_error(
+                    "report", _("unknown format '%s' (text, md, csv, json, html)"), optarg);
+            break;
+        case 'o':
+            out = optarg;
+            break;
+        case 'h':
+            return cli_help("report");
+        case ':':
+            return cli_usage_error("report", _("option '%s' needs a value"), argv[optind - 1]);
+        default:
+            return cli_usage_error("report", _("unknown option '%s'"), argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error("report", _("unexpected argument '%s'"), argv[optind]);
+    path = cli_config_path(path);
+    if (!path)
+        return cli_usage_error("report", "%s",
+                               _("no config given (use -c FILE or set IOC_CONFIG)"));
+
+    Diag diag;
+    diag_init(&diag);
+    Config *cfg = cfg_load_file(path, &diag);
+    diag_print(&diag, stderr);
+    diag_done(&diag);
+    if (!cfg) return IOC_EXIT_USAGE;
+    int rc = IOC_EXIT_USAGE;
+    if (!cfg->archive) {
+        fprintf(stderr, "ioc report: %s\n",
+                _("the config has no archive (ioc.archive is off); nothing to report from"));
+        goto out;
+    }
+    if (timefmt_set_zone(cfg->timezone) != 0)
+        fprintf(stderr, _("ioc report: time zone '%s' not found; using UTC\n"), cfg->timezone);
+    char day[40];
+    if (date && strcmp(date, "today") == 0) {
+        local_date(0, day, sizeof(day));
+        date = day;
+    } else if (date && strcmp(date, "yesterday") == 0) {
+        local_date(-1, day, sizeof(day));
+        date = day;
+    }
+    int64_t from, to;
+    if (date && !report_day_bounds(date, &from, &to)) {
+        rc = cli_usage_error(
+            "report", _("invalid date '%s' (expected YYYY-MM-DD, today or yesterday)"), date);
+        goto out;
+    }
+    struct stat st;
+    if (stat(cfg->archive, &st) != 0) {
+        fprintf(stderr,
+                _("ioc report: no archive at %s (ioc console or ioc run writes it; see "
+                  "ioc.archive)\n"),
+                cfg->archive);
+        goto out;
+    }
+    Report r;
+    char err[512];
+    rc = IOC_EXIT_FAIL;
+    if (report_build(cfg->archive, cfg, date, &r, err, sizeof(err)) != 0)
+        fprintf(stderr, "ioc report: %s\n", err);
+    else if (write_report(&r, fmt, out) == 0)
+        rc = IOC_EXIT_OK;
+    report_free(&r);
+out:
+    cfg_free(cfg);
+    return rc;
+}

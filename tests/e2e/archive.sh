@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# End-to-end tests of the SQLite archive with "ioc run" against ioc-sim:
+# kill -9 while polling keeps every committed batch and the archive opens;
+# a restart continues (snapshot --from-archive, report); a second writer is
+# locked out but keeps polling; an unwritable archive is logged while polling
+# goes on; a foreign file is refused and left alone.
+set -euo pipefail
+: "${IOC_BIN:?}" "${IOC_SIM_BIN:?}" "${IOC_SRC:?}"
+. "$IOC_SRC/tests/e2e/lib.sh"
+export IOC_E2E_TOKEN=x IOC_E2E_BASIC=y
+
+"$IOC_SIM_BIN" -s "$IOC_SRC/tests/fixtures/sim/e2e.yaml" --port 0 >"$T_TMP/sim.out" 2>/dev/null &
+sim=$!
+pids=()
+trap 'kill -9 $sim ${pids[@]+"${pids[@]}"} 2>/dev/null; wait 2>/dev/null; rm -rf "$T_TMP"' EXIT
+for _ in $(seq 50); do grep -q listening "$T_TMP/sim.out" && break; sleep 0.1; done
+export IOC_SIM_URL=$(grep -o 'http://[0-9.:]*' "$T_TMP/sim.out")
+
+# wait_for FILE TEXT: waits up to 10 s for TEXT in FILE.
+wait_for() {
+  for _ in $(seq 100); do grep -qF -- "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
+  return 1
+}
+# jq_py EXPR: evaluates a Python expression over the JSON on stdout as `d`.
+jq_py() { python3 -c "import json,sys; d=json.load(open('$T_TMP/out')); print($1)"; }
+# check COND DESC: a shell condition as a test.
+check() { T_CMD=$1; T_RC=0; if eval "$1"; then t_ok "$2"; else t_bad "$2"; fi; }
+
+# make_cfg FILE ARCHIVE: a config with two feeds (one unreachable) and that archive.
+make_cfg() {
+  cat >"$1" <<YAML
+ioc: { name: archive test, timezone: Asia/Ho_Chi_Minh, archive: "$2" }
+feeds:
+  - id: a
+    url: "\${IOC_SIM_URL}/f01"
+    interval: 1s
+    timeout: 500ms
+    kpis: [ { id: rate, select: "\$.data.rate", warn: "< 60", target: 50 } ]
+  - id: gone
+    url: "http://127.0.0.1:1/"
+    interval: 1s
+    timeout: 500ms
+    kpis: [ { id: k, select: "\$.k" } ]
+YAML
+}
+
+arch=$T_TMP/state/deep/archive.db
+cfg=$T_TMP/archive.yaml
+make_cfg "$cfg" "$arch"
+
+# --- kill -9 while polling ------------------------------------------------------
+"$IOC_BIN" run -c "$cfg" 2>"$T_TMP/run1.log" &
+run1=$!; pids+=($run1)
+wait_for "$T_TMP/run1.log" "event=feed feed=a from=pending to=ok" \
+  && t_ok "ioc run polls with an archive" || t_bad "ioc run polls with an archive"
+check "grep -qF 'event=archive path=$arch writer=yes' '$T_TMP/run1.log'" \
+  "the archive (in a new directory) is logged as written"
+sleep 3
+kill -STOP $run1 # frozen: what the archive holds now is exactly what was committed
+t_run "$IOC_BIN" report -c "$cfg" --date today -f json
+t_status 0 "report reads the archive while the writer holds it"
+committed=$(jq_py "[k['samples'] for k in d['kpis'] if k['key']=='a.rate'][0]")
+check "[ '$committed' -ge 2 ]" "committed batches hold samples ($committed)"
+kill -9 $run1
+wait $run1 2>/dev/null || true
+t_run "$IOC_BIN" report -c "$cfg" --date today -f json
+t_status 0 "the archive opens after kill -9"
+after=$(jq_py "[k['samples'] for k in d['kpis'] if k['key']=='a.rate'][0]")
+check "[ '$after' = '$committed' ]" "every committed batch is there after kill -9 ($after)"
+
+# --- restart: values continue ----------------------------------------------------
+"$IOC_BIN" run -c "$cfg" 2>"$T_TMP/run2.log" &
+run2=$!; pids+=($run2)
+check "wait_for '$T_TMP/run2.log' 'writer=yes'" "a restarted ioc run takes the archive (lock freed)"
+t_run "$IOC_BIN" snapshot -c "$cfg" --from-archive -f json
+t_status 0 "snapshot --from-archive"
+check "[ \"\$(jq_py \"[k['value'] for f in d['feeds'] for k in f['kpis'] if f['id']=='a'][0]\")\" = 51.5 ]" \
+  "snapshot --from-archive has the latest value"
+check "[ \"\$(jq_py \"[f['state'] for f in d['feeds'] if f['id']=='gone'][0]\")\" = down ]" \
+  "snapshot --from-archive has the recorded feed state"
+t_run "$IOC_BIN" snapshot -c "$cfg" --from-archive -f text
+t_out_has "51.5" "snapshot --from-archive as text"
+
+# --- a second writer: locked out, keeps polling -----------------------------------
+"$IOC_BIN" run -c "$cfg" 2>"$T_TMP/run3.log" &
+run3=$!; pids+=($run3)
+check "wait_for '$T_TMP/run3.log' \"archive $arch is in use by another ioc (pid $run2); running without archive writes\"" \
+  "a second writer gets the lock message with the first one's pid"
+check "wait_for '$T_TMP/run3.log' 'event=feed feed=a from=pending to=ok'" \
+  "the second ioc run keeps polling"
+sleep 2
+check "kill -0 $run3" "the second ioc run is still running"
+kill -TERM $run3
+set +e; wait $run3; rc=$?; set -e
+check "[ $rc -eq 0 ]" "the second ioc run stops cleanly"
+
+sleep 2
+kill -TERM $run2
+set +e; wait $run2; rc=$?; set -e
+check "[ $rc -eq 0 ]" "ioc run stops cleanly with an archive"
+
+# --- the day's report --------------------------------------------------------------
+t_run "$IOC_BIN" report -c "$cfg" --date today -f json
+t_status 0 "report --date today"
+check "[ \"\$(jq_py \"[k['samples'] for k in d['kpis'] if k['key']=='a.rate'][0] > $after\")\" = True ]" \
+  "the restarted run added samples"
+check "[ \"\$(jq_py \"[(k['min'], k['avg'], k['max'], k['met']) for k in d['kpis'] if k['key']=='a.rate'][0]\")\" = \"(51.5, 51.5, 51.5, 'yes')\" ]" \
+  "report figures: min/avg/max 51.5, target 50 met"
+check "[ \"\$(jq_py \"[k['warn_share'] for k in d['kpis'] if k['key']=='a.rate'][0]\")\" = 1 ]" \
+  "report: all the covered time in warn (< 60)"
+check "[ \"\$(jq_py \"[(f['availability'], f['failures'] == f['polls'] > 0) for f in d['feeds'] if f['id']=='gone'][0]\")\" = '(0, True)' ]" \
+  "report: the unreachable feed's availability is 0"
+check "[ \"\$(jq_py \"[f['availability'] for f in d['feeds'] if f['id']=='a'][0]\")\" = 1 ]" \
+  "report: the simulated feed's availability is 1"
+t_run "$IOC_BIN" report -c "$cfg" --date today
+t_status 0 "report as text"
+t_run "$IOC_BIN" report -c "$cfg" --date 2026-02-30
+t_status 2 "an invalid date is a usage error"
+t_err_has "expected YYYY-MM-DD" "the invalid date message says what is expected"
+
+# --- no archive, foreign file --------------------------------------------------------
+make_cfg "$T_TMP/none.yaml" "$T_TMP/none/archive.db"
+t_run "$IOC_BIN" report -c "$T_TMP/none.yaml"
+t_status 2 "report without an archive exits 2"
+t_err_has "no archive at $T_TMP/none/archive.db" "and says where it looked"
+t_run "$IOC_BIN" snapshot -c "$T_TMP/none.yaml" --from-archive
+t_status 2 "snapshot --from-archive without an archive exits 2"
+
+echo "not a database" >"$T_TMP/foreign.db"
+cp "$T_TMP/foreign.db" "$T_TMP/foreign.copy"
+make_cfg "$T_TMP/foreign.yaml" "$T_TMP/foreign.db"
+t_run timeout 10 "$IOC_BIN" run -c "$T_TMP/foreign.yaml"
+t_status 1 "ioc run refuses a foreign file as archive"
+t_err_has "is not an ioc archive" "with a clear message"
+check "cmp -s '$T_TMP/foreign.db' '$T_TMP/foreign.copy'" "the foreign file is not modified"
+
+# --- an archive that cannot be written: logged, polling goes on -------------------
+if [ "$(id -u)" = 0 ]; then
+  touch "$T_TMP/plainfile" # root writes anywhere: use a directory that cannot exist
+  ro=$T_TMP/plainfile/archive.db
+else
+  mkdir -p "$T_TMP/rodir" && chmod 555 "$T_TMP/rodir"
+  ro=$T_TMP/rodir/archive.db
+fi
+make_cfg "$T_TMP/ro.yaml" "$ro"
+"$IOC_BIN" run -c "$T_TMP/ro.yaml" 2>"$T_TMP/run4.log" &
+run4=$!; pids+=($run4)
+check "wait_for '$T_TMP/run4.log' 'level=warn event=archive error=\"archive $ro: cannot'" \
+  "an unwritable archive is logged as an error"
+check "wait_for '$T_TMP/run4.log' 'event=feed feed=a from=pending to=ok'" \
+  "polling goes on without the archive"
+sleep 1
+check "kill -0 $run4" "ioc run keeps running"
+kill -TERM $run4
+set +e; wait $run4; rc=$?; set -e
+check "[ $rc -eq 0 ]" "and stops cleanly"
+[ -d "$T_TMP/rodir" ] && chmod 755 "$T_TMP/rodir"
+
+t_done

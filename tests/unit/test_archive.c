@@ -1,0 +1,722 @@
+/* test_archive.c - the SQLite archive: what is written comes back (raw,
+ * rollups, feed states, alert events), retention pruning in bounded steps,
+ * restore into a Store, foreign files refused and left byte-for-byte alone,
+ * read-only and full archives keep the buffer and recover, a second writer
+ * is locked out with a clear message, a killed writer loses nothing it
+ * committed. */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "ioc/archive.h"
+#include "ioc/loop.h"
+#include "ioc/watch.h"
+
+#define MIN  60000LL
+#define HOUR 3600000LL
+#define DAY  86400000LL
+/* 2023-11-14T22:00:00Z, on an hour boundary */
+#define T0 1700000000000LL / HOUR *HOUR
+
+/* A fresh temporary directory per test, removed afterwards. */
+static char tmpdir[256];
+
+static int setup(void **state)
+{
+    const char *dir = getenv("TMPDIR");
+    snprintf(tmpdir, sizeof(tmpdir), "%s/ioc-archive-XXXXXX", dir && *dir ? dir : "/tmp");
+    assert_non_null(mkdtemp(tmpdir));
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    char cmd[300];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* tmpdir/name into buf. */
+static const char *tpath(char *buf, size_t n, const char *name)
+{
+    snprintf(buf, n, "%s/%s", tmpdir, name);
+    return buf;
+}
+
+/* Opens a writer that must succeed. */
+static Archive *open_ok(const char *path, const ArchiveOptions *o)
+{
+    char err[400] = "";
+    Archive *a = archive_open(path, o, err, sizeof(err));
+    if (!a) fail_msg("archive_open: %s", err);
+    return a;
+}
+
+/* Number of raw samples of key in the whole archive (through a reader). */
+static size_t raw_count(const char *path, const char *key)
+{
+    char err[400];
+    Archive *r = archive_open_reader(path, err, sizeof(err));
+    if (!r) fail_msg("archive_open_reader: %s", err);
+    Sample *s;
+    size_t n;
+    assert_int_equal(archive_raw(r, key, INT64_MIN, INT64_MAX, &s, &n, err, sizeof(err)), 0);
+    free(s);
+    archive_close(r);
+    return n;
+}
+
+/* A status as the poller would leave it. */
+static FeedStatus status(FeedStateKind k, int64_t at, const char *error)
+{
+    FeedStatus st = {.state = k, .latency_ms = 40, .last_poll_ms = at, .http_status = 200};
+    snprintf(st.error, sizeof(st.error), "%s", error);
+    return st;
+}
+
+/* Samples, buckets, latest value, feed polls and states come back as written,
+ * through a separate reader; the parent directories are created. */
+static void test_round_trip(void **state)
+{
+    char path[300];
+    tpath(path, sizeof(path), "a/b/archive.db");
+    Archive *a = open_ok(path, NULL);
+    assert_true(archive_writer(a));
+    assert_string_equal(archive_error(a), "");
+    /* Minute 0: 10, 30, gap, 20; minute 1: 5. */
+    archive_add_sample(a, "dvc.rate", T0 + 1000, 10);
+    archive_add_sample(a, "dvc.rate", T0 + 11000, 30);
+    archive_add_sample(a, "dvc.rate", T0 + 21000, NAN);
+    archive_add_sample(a, "dvc.rate", T0 + 31000, 20);
+    archive_add_sample(a, "dvc.rate", T0 + MIN + 1000, 5);
+    archive_add_sample(a, "dvc.other", T0 + 1000, -1.5);
+    FeedStatus ok = status(FS_OK, T0 + 1000, "");
+    FeedStatus down = status(FS_DOWN, T0 + 21000, "timeout after 5 s");
+    FeedStatus ok2 = status(FS_OK, T0 + 31000, "");
+    archive_add_poll(a, "dvc", &ok);
+    archive_add_poll(a, "dvc", &down);
+    archive_add_poll(a, "dvc", &ok2);
+    assert_int_equal(archive_flush(a, T0 + 2 * MIN), 0);
+    ArchiveStats st;
+    archive_stats(a, &st);
+    assert_int_equal(st.written, 6);
+    assert_int_equal(st.pending, 0);
+    archive_close(a);
+
+    char err[400];
+    Archive *r = archive_open_reader(path, err, sizeof(err));
+    assert_non_null(r);
+    assert_false(archive_writer(r));
+    Sample *s;
+    size_t n;
+    assert_int_equal(archive_raw(r, "dvc.rate", T0, T0 + MIN, &s, &n, err, sizeof(err)), 0);
+    assert_int_equal(n, 4);
+    assert_true(s[0].ts_ms == T0 + 1000 && s[0].value == 10);
+    assert_true(isnan(s[2].value));
+    assert_true(s[3].ts_ms == T0 + 31000 && s[3].value == 20);
+    free(s);
+
+    ArchiveBucket *b;
+    assert_int_equal(
+        archive_buckets(r, "dvc.rate", ARCHIVE_MINUTE, T0, T0 + HOUR, &b, &n, err, sizeof(err)), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(b[0].count, 3);
+    assert_int_equal(b[0].gaps, 1);
+    assert_float_equal(b[0].min, 10, 0);
+    assert_float_equal(b[0].max, 30, 0);
+    assert_float_equal(b[0].sum, 60, 0);
+    assert_float_equal(b[0].first, 10, 0);
+    assert_float_equal(b[0].last, 20, 0);
+    assert_true(b[0].last_ts == T0 + 31000);
+    assert_int_equal(b[1].count, 1);
+    free(b);
+    assert_int_equal(
+        archive_buckets(r, "dvc.rate", ARCHIVE_HOUR, T0, T0 + HOUR, &b, &n, err, sizeof(err)), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(b[0].count, 4);
+    assert_float_equal(b[0].sum, 65, 0);
+    assert_float_equal(b[0].last, 5, 0);
+    free(b);
+
+    Sample last;
+    assert_true(archive_latest(r, "dvc.rate", &last));
+    assert_true(last.ts_ms == T0 + MIN + 1000 && last.value == 5);
+    assert_false(archive_latest(r, "nope.k", &last));
+
+    uint64_t polls, fails;
+    assert_int_equal(archive_polls(r, "dvc", T0, T0 + DAY, &polls, &fails, err, sizeof(err)), 0);
+    assert_int_equal(polls, 3);
+    assert_int_equal(fails, 1);
+    ArchiveState *sts;
+    assert_int_equal(archive_states(r, "dvc", T0, T0 + DAY, &sts, &n, err, sizeof(err)), 0);
+    assert_int_equal(n, 3);
+    assert_int_equal(sts[1].state, FS_DOWN);
+    assert_string_equal(sts[1].error, "timeout after 5 s");
+    free(sts);
+    /* Asking from after the down: the change before the window comes first. */
+    assert_int_equal(archive_states(r, "dvc", T0 + 25000, T0 + DAY, &sts, &n, err, sizeof(err)), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(sts[0].state, FS_DOWN);
+    free(sts);
+    FeedStatus fs;
+    assert_true(archive_feed_state(r, "dvc", &fs));
+    assert_int_equal(fs.state, FS_OK);
+    assert_true(fs.last_poll_ms == T0 + 31000);
+    archive_close(r);
+}
+
+/* Alert events keep the alert log's fields. */
+static void test_alert_events(void **state)
+{
+    char path[300];
+    tpath(path, sizeof(path), "archive.db");
+    Archive *a = open_ok(path, NULL);
+    CfgRule rule = {.id = "aqi_high", .kpi = "khongkhi.aqi", .severity = SEV_CRITICAL};
+    Alert al = {.rule = &rule, .has_value = true, .value = 162.5, .fired_ms = T0};
+    snprintf(al.summary, sizeof(al.summary), "AQI 162.5 tại Phạm Ngũ Lão");
+    AlertEvent ev = {.kind = AEV_TRANSITION,
+                     .alert = &al,
+                     .from = ALERT_PENDING,
+                     .to = ALERT_FIRING,
+                     .at_ms = T0};
+    archive_record_alert(a, &ev);
+    AlertEvent ack = {.kind = AEV_ACK,
+                      .alert = &al,
+                      .from = ALERT_FIRING,
+                      .to = ALERT_FIRING,
+                      .at_ms = T0 + 5 * MIN,
+                      .who = "lan",
+                      .comment = "đang xử lý"};
+    archive_record_alert(a, &ack);
+    assert_int_equal(archive_flush(a, T0 + 6 * MIN), 0);
+    ArchiveEvent *e;
+    size_t n;
+    char err[400];
+    assert_int_equal(archive_events(a, T0, T0 + DAY, &e, &n, err, sizeof(err)), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(e[0].event, "transition");
+    assert_string_equal(e[0].rule, "aqi_high");
+    assert_string_equal(e[0].kpi, "khongkhi.aqi");
+    assert_null(e[0].feed);
+    assert_int_equal(e[0].severity, SEV_CRITICAL);
+    assert_string_equal(e[0].from, "pending");
+    assert_string_equal(e[0].to, "firing");
+    assert_float_equal(e[0].value, 162.5, 0);
+    assert_string_equal(e[0].summary, "AQI 162.5 tại Phạm Ngũ Lão");
+    assert_true(e[0].fired_ms == T0);
+    assert_string_equal(e[1].event, "ack");
+    assert_string_equal(e[1].who, "lan");
+    assert_string_equal(e[1].comment, "đang xử lý");
+    assert_string_equal(e[1].state, "firing");
+    archive_events_free(e, n);
+    archive_close(a);
+}
+
+/* Rows past their retention go, a bounded number per flush; rollups outlive raw. */
+static void test_retention(void **state)
+{
+    char path[300];
+    tpath(path, sizeof(path), "archive.db");
+    ArchiveOptions o = {.retention_ms = {DAY, 3 * DAY, 10 * DAY}, .prune_rows = 10};
+    Archive *a = open_ok(path, &o);
+    int64_t now = T0 + 20 * DAY;
+    /* 25 samples 5 days old (past raw, within minute), 5 fresh ones. */
+    for (int i = 0; i < 25; i++)
+        archive_add_sample(a, "k.v", now - 5 * DAY + i * 1000, i);
+    for (int i = 0; i < 5; i++)
+        archive_add_sample(a, "k.v", now - HOUR + i * 1000, i);
+    assert_int_equal(archive_flush(a, now), 0); /* writes, then prunes 10 */
+    assert_int_equal(raw_count(path, "k.v"), 20);
+    assert_int_equal(archive_flush(a, now), 0);
+    assert_int_equal(raw_count(path, "k.v"), 10);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(archive_flush(a, now), 0);
+    assert_int_equal(raw_count(path, "k.v"), 5);
+    /* Rollups have retentions of their own. */
+    char err[400];
+    ArchiveBucket *b;
+    size_t n;
+    assert_int_equal(
+        archive_buckets(a, "k.v", ARCHIVE_HOUR, 0, INT64_MAX, &b, &n, err, sizeof(err)), 0);
+    assert_int_equal(n, 2); /* hour rollups are kept 10 days */
+    free(b);
+    assert_int_equal(
+        archive_buckets(a, "k.v", ARCHIVE_MINUTE, 0, INT64_MAX, &b, &n, err, sizeof(err)), 0);
+    assert_int_equal(n, 1); /* the 5-day-old minute is past 3 days */
+    assert_true(b[0].ts_ms >= now - HOUR);
+    free(b);
+    ArchiveStats st;
+    archive_stats(a, &st);
+    assert_int_equal(st.pruned, 25 + 1);
+    archive_close(a);
+}
+
+/* Restore: the store gets the newest raw samples, and older spans from
+ * rollups, so that last values, recent statistics and old extremes show. */
+static void test_restore(void **state)
+{
+    char path[300];
+    tpath(path, sizeof(path), "archive.db");
+    Archive *a = open_ok(path, NULL);
+    int64_t now = T0 + 10 * HOUR;
+    /* 10 h of one sample every 10 s (3600 samples, more than the 1024 raw ring),
+     * value = minute of the hour, with a spike of 999 six hours ago. */
+    for (int64_t t = T0; t < now; t += 10000) {
+        double v = (double)((t / MIN) % 60);
+        if (t == now - 6 * HOUR) v = 999;
+        archive_add_sample(a, "dvc.rate", t, v);
+    }
+    archive_add_sample(a, "dvc.gone", now - 1000, 1); /* a series the store does not have */
+    assert_int_equal(archive_flush(a, now), 0);
+
+    Store *s = store_new();
+    assert_non_null(s);
+    int id = store_add(s, "dvc.rate", NULL, NULL);
+    int other = store_add(s, "new.kpi", NULL, NULL);
+    char err[400];
+    long n = archive_restore(a, s, NULL, now, err, sizeof(err));
+    assert_true(n > 1024);
+    Sample last;
+    assert_true(store_last(s, id, &last));
+    assert_true(last.ts_ms == now - 10000);
+    assert_float_equal(last.value, (double)(((now - 10000) / MIN) % 60), 0);
+    assert_false(store_last(s, other, &last));
+    /* The last hour is raw: exact statistics. */
+    StoreStats st;
+    assert_true(store_stats(s, id, now - HOUR, now, &st));
+    assert_int_equal(st.count, 360);
+    assert_float_equal(st.min, 0, 0);
+    assert_float_equal(st.max, 59, 0);
+    /* The spike, far older than the raw ring, came back through the minute rollup. */
+    assert_true(store_stats(s, id, now - 7 * HOUR, now - 5 * HOUR, &st));
+    assert_float_equal(st.max, 999, 0);
+    /* A chart over the 10 h has values in every column. */
+    StorePoint pts[20];
+    assert_true(store_chart(s, id, T0, now - 1, pts, 20) >= 0);
+    for (int i = 0; i < 20; i++)
+        assert_true(pts[i].flags & STORE_PT_VALUE);
+    store_free(s);
+    archive_close(a);
+}
+
+/* Writes content to path. */
+static void write_file(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* Reads up to n bytes of path into buf; returns the length. */
+static size_t read_file(const char *path, char *buf, size_t n)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    size_t len = fread(buf, 1, n, f);
+    fclose(f);
+    return len;
+}
+
+/* Makes a SQLite database with sql run in it. */
+static void make_db(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+/* A text file, another application's database and a newer schema are refused
+ * by writer and reader alike, with a message, and not modified. */
+static void test_foreign_files(void **state)
+{
+    static const struct {
+        const char *name;
+        const char *sql; /* NULL: a text file */
+        const char *msg;
+    } cases[] = {
+        {"notes.txt", NULL, "not a SQLite database"},
+        {"other.db", "CREATE TABLE t(x); INSERT INTO t VALUES(1);", "another application's"},
+        {"newer.db", "PRAGMA application_id=1768907521; PRAGMA user_version=99; CREATE TABLE t(x);",
+         "written by a newer ioc"},
+        {"appid.db", "PRAGMA application_id=42;", "another application's"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char path[300], err[400] = "";
+        tpath(path, sizeof(path), cases[i].name);
+        if (cases[i].sql)
+            make_db(path, cases[i].sql);
+        else
+            write_file(path, "feeds:\n  - id: x\n", 17);
+        static char before[1 << 16], after[1 << 16];
+        size_t len = read_file(path, before, sizeof(before));
+        struct stat st0, st1;
+        assert_int_equal(stat(path, &st0), 0);
+        Archive *a = archive_open(path, NULL, err, sizeof(err));
+        if (a) fail_msg("%s: accepted as an archive", cases[i].name);
+        if (!strstr(err, cases[i].msg)) fail_msg("%s: message '%s'", cases[i].name, err);
+        assert_non_null(strstr(err, path));
+        assert_non_null(strstr(err, "left untouched"));
+        a = archive_open_reader(path, err, sizeof(err));
+        assert_null(a);
+        assert_non_null(strstr(err, cases[i].msg));
+        assert_int_equal(read_file(path, after, sizeof(after)), len);
+        assert_memory_equal(before, after, len);
+        assert_int_equal(stat(path, &st1), 0);
+        assert_true(st0.st_mtim.tv_sec == st1.st_mtim.tv_sec &&
+                    st0.st_mtim.tv_nsec == st1.st_mtim.tv_nsec);
+        char wal[320];
+        snprintf(wal, sizeof(wal), "%s-wal", path);
+        assert_int_equal(access(wal, F_OK), -1);
+    }
+    /* A missing file is no archive for a reader. */
+    char path[300], err[400];
+    tpath(path, sizeof(path), "missing.db");
+    assert_null(archive_open_reader(path, err, sizeof(err)));
+    assert_non_null(strstr(err, "no archive at"));
+}
+
+/* A read-only archive: the flush fails with the reason, the samples wait and
+ * are written once writing works again. */
+static void test_read_only(void **state)
+{
+    char path[300];
+    tpath(path, sizeof(path), "archive.db");
+    Archive *a = open_ok(path, NULL);
+    assert_int_equal(sqlite3_exec(archive_handle(a), "PRAGMA query_only=1", NULL, NULL, NULL),
+                     SQLITE_OK);
+    for (int i = 0; i < 10; i++)
+        archive_add_sample(a, "k.v", T0 + i * 1000, i);
+    assert_int_equal(archive_flush(a, T0 + MIN), -1);
+    assert_non_null(strstr(archive_error(a), path));
+    assert_non_null(strstr(archive_error(a), "readonly"));
+    assert_non_null(strstr(archive_error(a), "retrying"));
+    unsigned seq = archive_error_seq(a);
+    assert_true(seq > 0);
+    ArchiveStats st;
+    archive_stats(a, &st);
+    assert_int_equal(st.pending, 10);
+    assert_int_equal(st.failures, 1);
+    /* Still failing: the same text, no new change. */
+    assert_int_equal(archive_flush(a, T0 + MIN), -1);
+    assert_int_equal(archive_error_seq(a), seq);
+    assert_int_equal(sqlite3_exec(archive_handle(a), "PRAGMA query_only=0", NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(archive_flush(a, T0 + MIN), 0);
+    assert_string_equal(archive_error(a), "");
+    assert_int_equal(raw_count(path, "k.v"), 10);
+    archive_close(a);
+}
+
+/* A full disk (max_page_count): error text, the buffer is kept, a later flush
+ * writes everything. */
+static void test_disk_full(void **state)
+{
+    char path[300];
+    tpath(path, sizeof(path), "archive.db");
+    Archive *a = open_ok(path, NULL);
+    archive_add_sample(a, "k.v", T0, 0);
+    assert_int_equal(archive_flush(a, T0), 0);
+    sqlite3 *db = archive_handle(a);
+    sqlite3_stmt *q;
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA page_count", -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    int pages = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    char sql[64];
+    snprintf(sql, sizeof(sql), "PRAGMA max_page_count=%d", pages);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    for (int i = 1; i <= 5000; i++)
+        archive_add_sample(a, "k.v", T0 + i * 1000, i);
+    assert_int_equal(archive_flush(a, T0 + DAY / 2), -1);
+    assert_non_null(strstr(archive_error(a), "full"));
+    ArchiveStats st;
+    archive_stats(a, &st);
+    assert_int_equal(st.pending, 5000);
+    assert_int_equal(raw_count(path, "k.v"), 1); /* nothing of the batch is half-written */
+    archive_add_sample(a, "k.v", T0 + 6000 * 1000, 6000);
+    assert_int_equal(sqlite3_exec(db, "PRAGMA max_page_count=1000000", NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(archive_flush(a, T0 + DAY / 2), 0);
+    assert_string_equal(archive_error(a), "");
+    assert_int_equal(raw_count(path, "k.v"), 5002);
+    archive_close(a);
+}
+
+/* The buffer is bounded: the oldest samples go first, counted. An unusable
+ * path is an error to show, not a failure to open. */
+static void test_bounded_buffer(void **state)
+{
+    char path[300], file[300];
+    tpath(file, sizeof(file), "plain");
+    write_file(file, "x", 1);
+    tpath(path, sizeof(path), "plain/sub/archive.db");
+    ArchiveOptions o = {.max_buffer = 100};
+    Archive *a = open_ok(path, &o);
+    assert_non_null(strstr(archive_error(a), "cannot create its directory"));
+    for (int i = 0; i < 150; i++)
+        archive_add_sample(a, "k.v", T0 + i * 1000, i);
+    assert_int_equal(archive_flush(a, T0 + DAY), -1);
+    ArchiveStats st;
+    archive_stats(a, &st);
+    assert_int_equal(st.pending, 100);
+    assert_int_equal(st.dropped, 50);
+    /* The directory becomes possible: everything kept is written. */
+    assert_int_equal(unlink(file), 0);
+    assert_int_equal(archive_flush(a, T0 + DAY), 0);
+    assert_int_equal(raw_count(path, "k.v"), 100);
+    Archive *r = archive_open_reader(path, file, sizeof(file));
+    Sample *s;
+    size_t n;
+    assert_int_equal(archive_raw(r, "k.v", 0, INT64_MAX, &s, &n, file, sizeof(file)), 0);
+    assert_float_equal(s[0].value, 50, 0); /* the oldest 50 were dropped */
+    free(s);
+    archive_close(r);
+    archive_close(a);
+}
+
+/* A second writer is locked out with the first one's pid, reads still work,
+ * and the lock is free again after the first closes. */
+static void test_second_writer(void **state)
+{
+    char path[300];
+    tpath(path, sizeof(path), "archive.db");
+    Archive *a = open_ok(path, NULL);
+    archive_add_sample(a, "k.v", T0, 1);
+    assert_int_equal(archive_flush(a, T0), 0);
+    Archive *b = open_ok(path, NULL);
+    assert_false(archive_writer(b));
+    char want[600];
+    snprintf(want, sizeof(want),
+             "archive %s is in use by another ioc (pid %ld); running without "
+             "archive writes",
+             path, (long)getpid());
+    assert_string_equal(archive_error(b), want);
+    archive_add_sample(b, "k.v", T0 + 1000, 2); /* ignored */
+    assert_int_equal(archive_flush(b, T0 + 2000), 0);
+    Sample last;
+    assert_true(archive_latest(b, "k.v", &last)); /* it reads */
+    assert_float_equal(last.value, 1, 0);
+    archive_close(b);
+    archive_close(a);
+    Archive *c = open_ok(path, NULL);
+    assert_true(archive_writer(c));
+    archive_close(c);
+    assert_int_equal(raw_count(path, "k.v"), 1);
+}
+
+/* A writer killed with SIGKILL after some flushes (with more buffered): the
+ * archive opens and holds every committed batch. */
+static void test_killed_writer(void **state)
+{
+    char path[300];
+    tpath(path, sizeof(path), "archive.db");
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        char err[400];
+        Archive *a = archive_open(path, NULL, err, sizeof(err));
+        if (!a) _exit(3);
+        for (int batch = 0; batch < 30; batch++) {
+            for (int i = 0; i < 100; i++)
+                archive_add_sample(a, "k.v", T0 + (batch * 100 + i) * 1000LL, i);
+            if (archive_flush(a, T0) != 0) _exit(4);
+        }
+        for (int i = 0; i < 50; i++) /* buffered, never committed */
+            archive_add_sample(a, "k.v", T0 + (3000 + i) * 1000LL, i);
+        kill(getpid(), SIGKILL);
+        _exit(5);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    assert_int_equal(raw_count(path, "k.v"), 3000);
+    /* And a new writer takes over (the lock died with the process). */
+    Archive *a = open_ok(path, NULL);
+    assert_true(archive_writer(a));
+    archive_add_sample(a, "k.v", T0 + 4000 * 1000LL, 1);
+    assert_int_equal(archive_flush(a, T0), 0);
+    archive_close(a);
+    assert_int_equal(raw_count(path, "k.v"), 3001);
+}
+
+/* A Watch on a config with an archive: the store is filled from it before
+ * polling (charts and sparklines continue after a restart); a second Watch
+ * on the same archive shows the lock message and still runs. */
+static void test_watch_restart(void **state)
+{
+    char path[300], yaml[600];
+    tpath(path, sizeof(path), "archive.db");
+    int64_t now = loop_wall_ms();
+    Archive *a = open_ok(path, NULL);
+    for (int i = 0; i < 120; i++) /* the last 2 hours, one sample a minute */
+        archive_add_sample(a, "dvc.rate", now - (120 - i) * MIN, 50 + i % 10);
+    assert_int_equal(archive_flush(a, now), 0);
+    archive_close(a);
+    snprintf(yaml, sizeof(yaml),
+             "ioc: { name: t, archive: \"%s\" }\n"
+             "feeds:\n"
+             "  - id: dvc\n"
+             "    url: http://127.0.0.1:1/\n"
+             "    kpis: [ { id: rate, select: $.r } ]\n",
+             path);
+    Diag d;
+    diag_init(&d);
+    Config *cfg = cfg_load_string(yaml, strlen(yaml), "t.yaml", &d);
+    diag_done(&d);
+    assert_non_null(cfg);
+    assert_string_equal(cfg->archive, path);
+    char err[400];
+    Watch *w = watch_new(cfg, NULL, NULL, err, sizeof(err));
+    if (!w) fail_msg("watch_new: %s", err);
+    assert_non_null(w->archive);
+    assert_string_equal(w->archive_status, "");
+    int id = store_find(w->app->store, "dvc.rate");
+    StorePoint pts[24];
+    assert_true(store_chart(w->app->store, id, now - 2 * HOUR, now, pts, 24) >= 0);
+    for (int i = 0; i < 24; i++)
+        assert_true(pts[i].flags & STORE_PT_VALUE);
+    AppKpiView v;
+    app_kpi_view(w->app, 0, now - MIN, &v);
+    assert_true(v.has_value);
+    assert_float_equal(v.value, 50 + 119 % 10, 0);
+
+    Diag d2;
+    diag_init(&d2);
+    Watch *w2 =
+        watch_new(cfg_load_string(yaml, strlen(yaml), "t.yaml", &d2), NULL, NULL, err, sizeof(err));
+    diag_done(&d2);
+    assert_non_null(w2);
+    assert_non_null(strstr(w2->archive_status, "is in use by another ioc"));
+    app_kpi_view(w2->app, 0, now - MIN, &v); /* it still reads the history */
+    assert_true(v.has_value);
+    watch_free(w2);
+    watch_free(w);
+}
+
+/* The config keys: ioc.archive (path, ~/, false/off) and ioc.retention,
+ * with line:col errors; no default archive for configs loaded from text,
+ * the XDG default for files. */
+static void test_config_keys(void **state)
+{
+    static const struct {
+        const char *ioc;     /* inside "ioc: { name: t, ... }" */
+        const char *archive; /* expected path; NULL none */
+        int64_t ret[3];      /* expected retention (0: no check) */
+        const char *error;   /* expected "line:col: message" part; NULL valid */
+    } cases[] = {
+        {"", NULL, {2 * DAY, 35 * DAY, 730 * DAY}, NULL},
+        {", archive: /var/lib/ioc/a.db", "/var/lib/ioc/a.db", {0}, NULL},
+        {", archive: false", NULL, {0}, NULL},
+        {", archive: off", NULL, {0}, NULL},
+        {", archive: \"~/a.db\"", "HOME/a.db", {0}, NULL},
+        {", retention: { raw: 1d, minute: 30d, hour: 2y }", NULL, {DAY, 30 * DAY, 730 * DAY}, NULL},
+        {", retention: { hour: 90d }", NULL, {2 * DAY, 35 * DAY, 90 * DAY}, NULL},
+        {", retention: { raw: 10m }",
+         NULL,
+         {0},
+         "1:35: error: retention 'raw' must be at least 1h"},
+        {", retention: { raw: 40d, minute: 35d }",
+         NULL,
+         {0},
+         "1:48: error: retention 'minute' must be at least as long as 'raw'"},
+        {", retention: { raws: 1d }", NULL, {0}, "unknown key 'raws' in 'retention'"},
+        {", retention: { raw: 2x }", NULL, {0}, "invalid duration '2x' for 'raw'"},
+        {", archive: \"\"", NULL, {0}, "expected a file path or false for 'archive'"},
+        {", archive: [a]", NULL, {0}, "expected a file path or false for 'archive'"},
+    };
+    setenv("HOME", "/home/op", 1);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char yaml[400];
+        snprintf(yaml, sizeof(yaml),
+                 "ioc: { name: t%s }\nfeeds:\n  - id: f\n    url: http://h/\n"
+                 "    kpis: [ { id: k, select: $.k } ]\n",
+                 cases[i].ioc);
+        Diag d;
+        diag_init(&d);
+        Config *c = cfg_load_string(yaml, strlen(yaml), "t.yaml", &d);
+        if (cases[i].error) {
+            if (c) fail_msg("case %zu: accepted", i);
+            bool found = false;
+            for (size_t j = 0; j < d.n; j++) {
+                char line[400];
+                snprintf(line, sizeof(line), "%d:%d: error: %s", d.items[j].line, d.items[j].col,
+                         d.items[j].msg);
+                found = found || strstr(line, cases[i].error) != NULL;
+            }
+            if (!found) {
+                diag_print(&d, stderr);
+                fail_msg("case %zu: no error '%s'", i, cases[i].error);
+            }
+        } else {
+            if (!c) {
+                diag_print(&d, stderr);
+                fail_msg("case %zu: rejected", i);
+            }
+            if (!cases[i].archive)
+                assert_null(c->archive);
+            else if (strncmp(cases[i].archive, "HOME", 4) == 0)
+                assert_string_equal(c->archive, "/home/op/a.db");
+            else
+                assert_string_equal(c->archive, cases[i].archive);
+            for (int l = 0; l < 3 && cases[i].ret[0]; l++)
+                assert_true(c->retention_ms[l] == cases[i].ret[l]);
+        }
+        cfg_free(c);
+        diag_done(&d);
+    }
+    /* From a file: the default path under $XDG_STATE_HOME, else ~/.local/state. */
+    char path[300];
+    tpath(path, sizeof(path), "c.yaml");
+    const char *yaml = "ioc: { name: t }\nfeeds:\n  - id: f\n    url: http://h/\n"
+                       "    kpis: [ { id: k, select: $.k } ]\n";
+    write_file(path, yaml, strlen(yaml));
+    setenv("XDG_STATE_HOME", "/srv/state", 1);
+    Diag d;
+    diag_init(&d);
+    Config *c = cfg_load_file(path, &d);
+    assert_non_null(c);
+    assert_string_equal(c->archive, "/srv/state/ioc/archive.db");
+    cfg_free(c);
+    unsetenv("XDG_STATE_HOME");
+    c = cfg_load_file(path, &d);
+    assert_non_null(c);
+    assert_string_equal(c->archive, "/home/op/.local/state/ioc/archive.db");
+    cfg_free(c);
+    diag_done(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_alert_events, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_retention, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_restore, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_foreign_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_disk_full, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bounded_buffer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_second_writer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_killed_writer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_watch_restart, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_config_keys, setup, teardown),
+    };
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
