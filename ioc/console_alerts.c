@@ -103,8 +103,7 @@ static void unsilence(Console *c)
         return;
     }
     char err[160];
-    if (alert_unsilence(c->watch->alerts, a->silence_id, watch_operator(), loop_wall_ms(), err,
-                        sizeof(err)) != 0) {
+    if (watch_unsilence(c->watch, a->silence_id, watch_operator(), err, sizeof(err)) != 0) {
         say(c, "%s", err);
         return;
     }

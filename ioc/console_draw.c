@@ -153,7 +153,11 @@ static void header_status(Console *c, int64_t now)
     int badges = 0;
     for (size_t i = 0; i < n_left; i++)
         badges += left[i].s[0] ? text_width(left[i].s) + 1 : 0;
-    const char *log_err = c->watch->log_error;
+    /* Problems with the record (alert log, archive) stay in the header until fixed. */
+    char log_err[400];
+    const char *arch = c->watch->archive_status ? c->watch->archive_status : "";
+    snprintf(log_err, sizeof(log_err), "%s%s%s", c->watch->log_error,
+             c->watch->log_error[0] && arch[0] ? " | " : "", arch);
     int avail = c->cols - rw - badges - 3; /* for the name and the log error */
     int ew = log_err[0] ? text_width(log_err) + 1 : 0;
     if (ew > avail * 2 / 3) ew = avail * 2 / 3; /* an alarm: before the centre's name */

@@ -196,6 +196,13 @@ unsigned watch_silence(Watch *w, const char *target, int64_t for_ms, const char 
     return id;
 }
 
+int watch_unsilence(Watch *w, unsigned id, const char *who, char *err, size_t errlen)
+{
+    int rc = alert_unsilence(w->alerts, id, who, loop_wall_ms(), err, errlen);
+    arm(w);
+    return rc;
+}
+
 const char *watch_operator(void)
 {
     const char *op = getenv("IOC_OPERATOR");

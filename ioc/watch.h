@@ -62,6 +62,7 @@ int watch_ack(Watch *w, const char *rule_id, const char *who, const char *commen
               size_t errlen);
 unsigned watch_silence(Watch *w, const char *target, int64_t for_ms, const char *who,
                        const char *comment, char *err, size_t errlen);
+int watch_unsilence(Watch *w, unsigned id, const char *who, char *err, size_t errlen);
 
 /* The name an operator acts as: $IOC_OPERATOR, else the login name, else "operator". */
 const char *watch_operator(void);
