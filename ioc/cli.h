@@ -6,6 +6,7 @@
 #define IOC_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* Exit statuses (documented in docs/cli.md and ioc(1)). */
 enum {
@@ -55,6 +56,12 @@ int cli_help(const char *cmd);
  * max bytes. Returns the buffer (caller frees) and its length in *len, or
  * NULL with a message in err. */
 char *cli_read_file(const char *path, size_t max, size_t *len, char *err, size_t errlen);
+
+/* Writes an object through fn (e.g. a snapshot or report writer with its
+ * format) to path, replaced atomically (temp file + rename), or to stdout
+ * for NULL or "-". Errors are printed as "ioc CMD: ...". 0 or -1. */
+typedef int (*CliWriteFn)(const void *obj, int fmt, FILE *out);
+int cli_write_output(const char *cmd, const char *path, CliWriteFn fn, const void *obj, int fmt);
 
 /* The config path a command should use: the -c argument, else $IOC_CONFIG,
  * else NULL. */

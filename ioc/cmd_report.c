@@ -16,36 +16,10 @@
 #include "ioc/report_build.h"
 #include "ioc/timefmt.h"
 
-/* Writes r to path atomically (temp file + rename), or to stdout for NULL/"-". */
-static int write_report(const Report *r, ReportFormat fmt, const char *path)
+/* report_write() in the shape cli_write_output() takes. */
+static int write_any(const void *obj, int fmt, FILE *out)
 {
-    if (!path || strcmp(path, "-") == 0) {
-        if (report_write(r, fmt, stdout) != 0 || fflush(stdout) != 0) {
-            perror("ioc report: stdout");
-            return -1;
-        }
-        return 0;
-    }
-    size_t n = strlen(path) + 32;
-    char *tmp = malloc(n);
-    if (!tmp) return -1;
-    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    int rc = -1;
-    if (!f) {
-        fprintf(stderr, "ioc report: %s: %s\n", tmp, strerror(errno));
-    } else {
-        bool ok = report_write(r, fmt, f) == 0;
-        ok = (fclose(f) == 0) && ok;
-        if (ok && rename(tmp, path) == 0) {
-            rc = 0;
-        } else {
-            fprintf(stderr, "ioc report: %s: %s\n", path, strerror(errno));
-            unlink(tmp);
-        }
-    }
-    free(tmp);
-    return rc;
+    return report_write((const Report *)obj, (ReportFormat)fmt, out);
 }
 
 /* The local date of now plus days (0 today, -1 yesterday) as YYYY-MM-DD. */
@@ -147,7 +121,7 @@ int cmd_report(int argc, char **argv)
     rc = IOC_EXIT_FAIL;
     if (report_build(cfg->archive, cfg, date, &r, err, sizeof(err)) != 0)
         fprintf(stderr, "ioc report: %s\n", err);
-    else if (write_report(&r, fmt, out) == 0)
+    else if (cli_write_output("report", out, write_any, &r, (int)fmt) == 0)
         rc = IOC_EXIT_OK;
     report_free(&r);
 out:

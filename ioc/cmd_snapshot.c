@@ -140,36 +140,10 @@ static bool fail_condition(const Snapshot *s, const FailOn *f)
     return false;
 }
 
-/* Writes s to path atomically (temp file + rename), or to stdout for NULL/"-". */
-static int write_output(const Snapshot *s, SnapFormat fmt, const char *path)
+/* snap_write() in the shape cli_write_output() takes. */
+static int write_any(const void *obj, int fmt, FILE *out)
 {
-    if (!path || strcmp(path, "-") == 0) {
-        if (snap_write(s, fmt, stdout) != 0 || fflush(stdout) != 0) {
-            perror("ioc snapshot: stdout");
-            return -1;
-        }
-        return 0;
-    }
-    size_t n = strlen(path) + 32;
-    char *tmp = malloc(n);
-    if (!tmp) return -1;
-    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    int rc = -1;
-    if (!f) {
-        fprintf(stderr, "ioc snapshot: %s: %s\n", tmp, strerror(errno));
-    } else {
-        bool ok = snap_write(s, fmt, f) == 0;
-        ok = (fclose(f) == 0) && ok;
-        if (ok && rename(tmp, path) == 0) {
-            rc = 0;
-        } else {
-            fprintf(stderr, "ioc snapshot: %s: %s\n", path, strerror(errno));
-            unlink(tmp);
-        }
-    }
-    free(tmp);
-    return rc;
+    return snap_write((const Snapshot *)obj, (SnapFormat)fmt, out);
 }
 
 int cmd_snapshot(int argc, char **argv)
@@ -273,13 +247,13 @@ int cmd_snapshot(int argc, char **argv)
         fprintf(stderr, "ioc snapshot: %s\n", _("out of memory"));
     } else if (from_archive) {
         rc = snapshot_from_archive(cfg, s);
-        if (rc == IOC_EXIT_OK && write_output(s, fmt, out) == 0)
+        if (rc == IOC_EXIT_OK && cli_write_output("snapshot", out, write_any, s, (int)fmt) == 0)
             rc = fail_condition(s, &fail) ? IOC_EXIT_ALERT : IOC_EXIT_OK;
         else if (rc == IOC_EXIT_OK)
             rc = IOC_EXIT_FAIL;
     } else if (take_snapshot(cfg, s, err, sizeof(err)) != 0) {
         fprintf(stderr, "ioc snapshot: %s\n", err);
-    } else if (write_output(s, fmt, out) == 0) {
+    } else if (cli_write_output("snapshot", out, write_any, s, (int)fmt) == 0) {
         rc = fail_condition(s, &fail) ? IOC_EXIT_ALERT : IOC_EXIT_OK;
     }
     curl_global_cleanup();

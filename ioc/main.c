@@ -159,6 +159,37 @@ fail:
     return NULL;
 }
 
+int cli_write_output(const char *cmd, const char *path, CliWriteFn fn, const void *obj, int fmt)
+{
+    if (!path || strcmp(path, "-") == 0) {
+        if (fn(obj, fmt, stdout) != 0 || fflush(stdout) != 0) {
+            fprintf(stderr, "ioc %s: stdout: %s\n", cmd, strerror(errno));
+            return -1;
+        }
+        return 0;
+    }
+    size_t n = strlen(path) + 32;
+    char *tmp = malloc(n);
+    if (!tmp) return -1;
+    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "w");
+    int rc = -1;
+    if (!f) {
+        fprintf(stderr, "ioc %s: %s: %s\n", cmd, tmp, strerror(errno));
+    } else {
+        bool ok = fn(obj, fmt, f) == 0;
+        ok = (fclose(f) == 0) && ok;
+        if (ok && rename(tmp, path) == 0) {
+            rc = 0;
+        } else {
+            fprintf(stderr, "ioc %s: %s: %s\n", cmd, path, strerror(errno));
+            unlink(tmp);
+        }
+    }
+    free(tmp);
+    return rc;
+}
+
 const char *cli_config_path(const char *arg)
 {
     if (arg) return arg;
