@@ -12,11 +12,16 @@
 #include "ioc/i18n.h"
 
 static const CliCommand commands[] = {
-    {"check", cmd_check, N_("validate a config file"), "ioc check [-c FILE] [-q]",
-     N_("  -c, --config FILE   the config to check (default: $IOC_CONFIG)\n"
-        "  -q, --quiet         print nothing on success\n"
-        "Prints every error as FILE:LINE:COL: error: MESSAGE and exits 2 when\n"
-        "there is any; otherwise prints a one-line summary and exits 0.\n")},
+    {"demo", cmd_demo, N_("the console on the bundled demo province, with its own simulator"),
+     "ioc demo",
+     N_("Starts ioc-sim on a free loopback port, opens the console on the bundled\n"
+        "province and stops the simulator when the console ends. 'ioc' alone in a\n"
+        "terminal does the same (or opens $IOC_CONFIG's console when it is set).\n")},
+    {"console", cmd_console, N_("the full-screen console on a config"), "ioc console [-c FILE]",
+     N_("  -c, --config FILE   the config (default: $IOC_CONFIG)\n"
+        "Needs a terminal. Press ? in the console for its keys (docs/console.md).\n"
+        "Exit status: 0 after q, 128+N after signal N, 2 usage or config error,\n"
+        "1 failure (e.g. not a terminal).\n")},
     {"snapshot", cmd_snapshot, N_("poll every feed once and print KPIs, statuses and feed states"),
      "ioc snapshot [-c FILE | --demo] [--from-archive] [-f json|csv|prom|text] [-o FILE]"
      " [--fail-on LIST]",
@@ -49,6 +54,11 @@ static const CliCommand commands[] = {
         "availability; alerts fired, time to acknowledge, the longest open. Works\n"
         "while ioc console or ioc run writes the archive. Exit status: 0 written,\n"
         "2 usage, config error or no archive, 1 failure.\n")},
+    {"check", cmd_check, N_("validate a config file"), "ioc check [-c FILE] [-q]",
+     N_("  -c, --config FILE   the config to check (default: $IOC_CONFIG)\n"
+        "  -q, --quiet         print nothing on success\n"
+        "Prints every error as FILE:LINE:COL: error: MESSAGE and exits 2 when\n"
+        "there is any; otherwise prints a one-line summary and exits 0.\n")},
     {"select", cmd_select, N_("try a JSONPath selector (RFC 9535) on a JSON document"),
      "ioc select [--compact] EXPR [FILE]",
      N_("  EXPR            an RFC 9535 JSONPath query, e.g. '$.data.records[?@.rate > 50]'\n"
@@ -56,16 +66,6 @@ static const CliCommand commands[] = {
         "  -c, --compact   print the result on one line\n"
         "Prints the selected nodes as a JSON array. Exits 2 for an invalid\n"
         "selector or document.\n")},
-    {"console", cmd_console, N_("the full-screen console on a config"), "ioc console [-c FILE]",
-     N_("  -c, --config FILE   the config (default: $IOC_CONFIG)\n"
-        "Needs a terminal. Press ? in the console for its keys (docs/console.md).\n"
-        "Exit status: 0 after q, 128+N after signal N, 2 usage or config error,\n"
-        "1 failure (e.g. not a terminal).\n")},
-    {"demo", cmd_demo, N_("the console on the bundled demo province, with its own simulator"),
-     "ioc demo",
-     N_("Starts ioc-sim on a free loopback port, opens the console on the bundled\n"
-        "province and stops the simulator when the console ends. 'ioc' alone in a\n"
-        "terminal does the same (or opens $IOC_CONFIG's console when it is set).\n")},
     {"help", NULL, N_("show help for a command"), "ioc help [COMMAND]", ""},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -89,7 +89,8 @@ static void print_overview(FILE *out)
     for (size_t i = 0; i < N_COMMANDS; i++)
         fprintf(out, "  %-8s %s\n", commands[i].name, _(commands[i].summary));
     fprintf(out, "%s",
-            _("\nRun 'ioc help COMMAND' for a command's options. "
+            _("\nWithout a command on a terminal, ioc opens the console on $IOC_CONFIG, or the "
+              "demo.\nRun 'ioc help COMMAND' for a command's options. "
               "Exit status: 0 ok, 1 failure, 2 usage or config error.\n"));
 }
 
