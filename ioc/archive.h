@@ -188,7 +188,7 @@ typedef struct {
     double change;
     bool silenced;       /* the alert was silenced */
     unsigned silence_id; /* silence events: its id */
-    int64_t until_ms;    /* silence events: its end; 0 none */
+    int64_t until_ms;    /* silence and unsilence events: the silence's end; 0 none */
     bool expired;        /* unsilence: the silence expired (no operator) */
 } ArchiveEvent;
 

@@ -237,7 +237,7 @@ void archive_record_alert(Archive *a, const AlertEvent *ev)
     if (ev->silence) {
         e.target = dup_or_null(ev->silence->target, &oom);
         e.silence_id = ev->silence->id;
-        if (ev->kind == AEV_SILENCE) e.until_ms = ev->silence->until_ms;
+        e.until_ms = ev->silence->until_ms; /* unsilence too: which silence ended */
         e.expired = ev->kind == AEV_UNSILENCE && !ev->who;
     }
     e.who = dup_or_null(ev->who, &oom);

@@ -40,6 +40,7 @@ static void notify_alert(Watch *w, const Alert *a, bool firing, int64_t at)
 static void on_alert(void *ud, const AlertEvent *ev)
 {
     Watch *w = ud;
+    if (w->restoring) return; /* re-applying recorded silences: already on record */
     archive_record_alert(w->archive, ev);
     if (w->log) {
         char err[160];
@@ -124,6 +125,40 @@ static int open_archive(Watch *w, char *err, size_t errlen)
     return 0;
 }
 
+/* Re-applies the silences recorded in the archive that are still running, so
+ * an operator's silence survives a restart. Acknowledgements are not
+ * restored: they belong to an alert episode, and a restarted engine starts
+ * new ones. Returns how many were restored. */
+static size_t restore_silences(Watch *w)
+{
+    int64_t now = loop_wall_ms();
+    ArchiveEvent *ev = NULL;
+    size_t n = 0, restored = 0;
+    char err[160];
+    /* A silence longer than 35 days is not worth a longer scan. */
+    if (archive_events(w->archive, now - 35LL * 86400000, now + 1, &ev, &n, err, sizeof(err)) != 0)
+        return 0;
+    w->restoring = true;
+    for (size_t i = 0; i < n; i++) {
+        const ArchiveEvent *e = &ev[i];
+        if (!e->event || strcmp(e->event, "silence") != 0 || !e->target || e->until_ms <= now)
+            continue;
+        /* Removed or expired later on (perhaps after an earlier restore, where
+         * it had another id)? A silence is known by its target and end. */
+        bool ended = false;
+        for (size_t j = i + 1; j < n && !ended; j++)
+            ended = ev[j].event && strcmp(ev[j].event, "unsilence") == 0 && ev[j].target &&
+                    strcmp(ev[j].target, e->target) == 0 && ev[j].until_ms == e->until_ms;
+        if (ended) continue;
+        if (alert_silence(w->alerts, e->target, e->until_ms, e->who ? e->who : "?", e->comment, now,
+                          err, sizeof(err)) > 0)
+            restored++;
+    }
+    w->restoring = false;
+    archive_events_free(ev, n);
+    return restored;
+}
+
 Watch *watch_new(Config *cfg, AlertEventFn fn, void *ud, char *err, size_t errlen)
 {
     Watch *w = calloc(1, sizeof(*w));
@@ -149,6 +184,7 @@ Watch *watch_new(Config *cfg, AlertEventFn fn, void *ud, char *err, size_t errle
     }
     w->alerts = alert_new(w->app, NULL, on_alert, w, err, errlen);
     if (!w->alerts) goto fail;
+    if (w->archive) restore_silences(w);
     w->app->on_poll = on_poll;
     w->app->on_poll_ud = w;
     return w;

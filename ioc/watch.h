@@ -17,6 +17,7 @@
 #ifndef IOC_WATCH_H
 #define IOC_WATCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,6 +44,7 @@ typedef struct Watch {
      * the text changes in place (APP_DIRTY_STATUS is set when it does). */
     const char *archive_status;
     unsigned archive_seq; /* archive_error_seq() last seen */
+    bool restoring;       /* re-applying recorded silences (their events are not re-recorded) */
 } Watch;
 
 /* Builds the core around cfg (taken, also on failure); fn receives every

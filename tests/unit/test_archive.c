@@ -609,6 +609,55 @@ static void test_watch_restart(void **state)
     watch_free(w);
 }
 
+/* Loads yaml and builds a Watch on it (fails the test when it cannot). */
+static Watch *watch_on(const char *yaml)
+{
+    Diag d;
+    diag_init(&d);
+    Config *cfg = cfg_load_string(yaml, strlen(yaml), "t.yaml", &d);
+    diag_done(&d);
+    assert_non_null(cfg);
+    char err[400];
+    Watch *w = watch_new(cfg, NULL, NULL, err, sizeof(err));
+    if (!w) fail_msg("watch_new: %s", err);
+    return w;
+}
+
+/* An operator's silence survives a restart; a removed one does not come back. */
+static void test_silence_survives_restart(void **state)
+{
+    char path[300], yaml[600];
+    tpath(path, sizeof(path), "archive.db");
+    snprintf(yaml, sizeof(yaml),
+             "ioc: { name: t, archive: \"%s\" }\n"
+             "feeds:\n"
+             "  - id: dvc\n"
+             "    url: http://127.0.0.1:1/\n"
+             "    kpis: [ { id: rate, select: $.r, crit: '< 50' } ]\n",
+             path);
+    char err[200];
+    Watch *w = watch_on(yaml);
+    unsigned id = watch_silence(w, "dvc.rate", 2 * HOUR, "tester", "maintenance", err, sizeof(err));
+    if (!id) fail_msg("watch_silence: %s", err);
+    const AlertSilence *sl;
+    assert_int_equal(alert_silences(w->alerts, &sl), 1);
+    int64_t until = sl[0].until_ms;
+    watch_free(w); /* flushes the archive */
+
+    w = watch_on(yaml);
+    assert_int_equal(alert_silences(w->alerts, &sl), 1);
+    assert_string_equal(sl[0].target, "dvc.rate");
+    assert_int_equal(sl[0].until_ms, until);
+    assert_string_equal(sl[0].who, "tester");
+    assert_string_equal(sl[0].comment, "maintenance");
+    assert_int_equal(watch_unsilence(w, sl[0].id, "tester", err, sizeof(err)), 0);
+    watch_free(w);
+
+    w = watch_on(yaml); /* removed after the restore: stays removed */
+    assert_int_equal(alert_silences(w->alerts, &sl), 0);
+    watch_free(w);
+}
+
 /* The config keys: ioc.archive (path, ~/, false/off) and ioc.retention,
  * with line:col errors; no default archive for configs loaded from text,
  * the XDG default for files. */
@@ -715,6 +764,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_second_writer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_killed_writer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_watch_restart, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_silence_survives_restart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_config_keys, setup, teardown),
     };
     curl_global_init(CURL_GLOBAL_DEFAULT);
