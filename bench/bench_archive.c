@@ -16,10 +16,10 @@
 
 #include "config/bundled.h"
 #include "config/config.h"
-#include "ioc/archive.h"
-#include "ioc/report.h"
-#include "ioc/report_build.h"
-#include "ioc/timefmt.h"
+#include "services/archive.h"
+#include "export/report.h"
+#include "export/report_build.h"
+#include "base/timefmt.h"
 
 /* Monotonic seconds. */
 static double now_s(void)

@@ -16,7 +16,7 @@
 #include <curses.h>
 
 #include "config/bundled.h"
-#include "ioc/app.h"
+#include "core/app.h"
 #include "widgets/draw.h"
 #include "widgets/widget.h"
 

@@ -12,7 +12,7 @@
 
 #include "config/config.h"
 #include "feeds/poller.h"
-#include "ioc/loop.h"
+#include "base/loop.h"
 
 typedef struct {
     Poller *p;

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "ioc/store.h"
+#include "core/store.h"
 
 #define HOUR_MS 3600000LL
 #define T0      1750000000000LL /* fixed, so every run reads the same data */

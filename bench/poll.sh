@@ -15,7 +15,7 @@ cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DIOC_TESTS=OFF >/dev/null
 cmake --build build-bench -j"$(nproc)" --target ioc-sim bench_poll >/dev/null
 
 tmp=$(mktemp -d)
-build-bench/feeds/sim/ioc-sim -s bench/poll-scenario.yaml --port 0 >"$tmp/sim.out" &
+build-bench/sim/ioc-sim -s bench/poll-scenario.yaml --port 0 >"$tmp/sim.out" &
 sim=$!
 trap 'kill $sim 2>/dev/null; rm -rf "$tmp"' EXIT
 for _ in $(seq 50); do grep -q listening "$tmp/sim.out" && break; sleep 0.1; done

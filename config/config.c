@@ -3,6 +3,7 @@
  * config_pages.c, shared checks in config_util.c. */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,7 @@
 
 #include "config/config.h"
 #include "config/config_internal.h"
-#include "ioc/i18n.h"
+#include "base/i18n.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -152,6 +153,32 @@ bool cfg_threshold_holds(const CfgThreshold *t, double v)
         }
     }
     return false;
+}
+
+KpiStatus cfg_kpi_status(const CfgKpi *k, bool has_value, double v, bool stale)
+{
+    if (!has_value || isnan(v)) return KST_NONE;
+    if (stale) return KST_STALE;
+    if (k && cfg_threshold_holds(&k->crit, v)) return KST_CRIT;
+    if (k && cfg_threshold_holds(&k->warn, v)) return KST_WARN;
+    return KST_OK;
+}
+
+const char *cfg_status_name(KpiStatus s)
+{
+    switch (s) {
+    case KST_OK:
+        return "ok";
+    case KST_WARN:
+        return "warn";
+    case KST_CRIT:
+        return "crit";
+    case KST_STALE:
+        return "stale";
+    case KST_NONE:
+        return "none";
+    }
+    return "none";
 }
 
 /* True when tz looks like a zone name: "UTC", "Asia/Ho_Chi_Minh", "Etc/GMT+7". */

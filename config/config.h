@@ -15,10 +15,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "feeds/jsonpath.h"
-#include "feeds/prom.h"
-#include "feeds/value.h"
-#include "ioc/diag.h"
+#include "parse/jsonpath.h"
+#include "parse/prom.h"
+#include "parse/value.h"
+#include "base/diag.h"
 
 typedef enum { FEED_JSON, FEED_PROMETHEUS, FEED_CSV } FeedFormat;
 
@@ -32,6 +32,15 @@ typedef struct {
     CmpOp op[CFG_MAX_CMP];
     double v[CFG_MAX_CMP];
 } CfgThreshold;
+
+/* What a KPI's value means against its thresholds (cfg_kpi_status()). */
+typedef enum {
+    KST_OK,    /* value within thresholds */
+    KST_WARN,  /* warn threshold holds */
+    KST_CRIT,  /* crit threshold holds (wins over warn) */
+    KST_STALE, /* a value exists but the feed failed since: shown, not trusted */
+    KST_NONE,  /* no value at all */
+} KpiStatus;
 
 typedef struct {
     char *column; /* CSV key column */
@@ -221,6 +230,14 @@ size_t cfg_kpi_count(const Config *c);
 
 /* True when value v crosses threshold t. */
 bool cfg_threshold_holds(const CfgThreshold *t, double v);
+
+/* The status of a KPI for a value, from its thresholds: no value (or NaN)
+ * gives KST_NONE; stale gives KST_STALE when there is a value; crit wins
+ * over warn. k may be NULL (no thresholds). */
+KpiStatus cfg_kpi_status(const CfgKpi *k, bool has_value, double v, bool stale);
+
+/* "ok" "warn" "crit" "stale" "none" (machine names, never translated). */
+const char *cfg_status_name(KpiStatus s);
 
 /* Parses a duration ("500ms" "15s" "5m" "1h" "1d", or a combination such
  * as "1h30m") into milliseconds; false when malformed. */

@@ -13,8 +13,8 @@
 #include <stdint.h>
 
 #include "config/config.h"
-#include "config/ynode.h"
-#include "ioc/diag.h"
+#include "parse/ynode.h"
+#include "base/diag.h"
 
 /* Largest config accepted, in bytes. */
 #define CFG_MAX_FILE (4u << 20)

@@ -7,7 +7,7 @@
 #include <strings.h>
 
 #include "config/config_internal.h"
-#include "ioc/i18n.h"
+#include "base/i18n.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 

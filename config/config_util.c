@@ -9,8 +9,8 @@
 #include <strings.h>
 
 #include "config/config_internal.h"
-#include "ioc/i18n.h"
-#include "ioc/sbuf.h"
+#include "base/i18n.h"
+#include "base/sbuf.h"
 
 void ld_err(Ld *ld, int line, int col, const char *fmt, ...)
 {

@@ -9,11 +9,11 @@
 
 #include <cjson/cJSON.h>
 
-#include "feeds/csv.h"
-#include "feeds/jsonpath.h"
-#include "feeds/prom.h"
-#include "feeds/value.h"
-#include "ioc/i18n.h"
+#include "parse/csv.h"
+#include "parse/jsonpath.h"
+#include "parse/prom.h"
+#include "parse/value.h"
+#include "base/i18n.h"
 
 /* Sets a KPI's error message (printf-style). */
 __attribute__((format(printf, 2, 3))) static void kpi_fail(KpiValue *v, const char *fmt, ...)

@@ -9,7 +9,7 @@
 #include <strings.h>
 
 #include "feeds/sched.h"
-#include "ioc/i18n.h"
+#include "base/i18n.h"
 
 typedef struct {
     struct Poller *p;

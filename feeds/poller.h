@@ -18,7 +18,7 @@
 #include "config/config.h"
 #include "feeds/extract.h"
 #include "feeds/feedstate.h"
-#include "ioc/loop.h"
+#include "base/loop.h"
 
 /* Default cap on a response body when a feed sets no max_body. */
 #define POLLER_DEFAULT_MAX_BODY (4 * 1024 * 1024)

@@ -5,8 +5,8 @@
 
 #include "config/config.h"
 #include "ioc/cli.h"
-#include "ioc/diag.h"
-#include "ioc/i18n.h"
+#include "base/diag.h"
+#include "base/i18n.h"
 
 /* Counts the panels of every page. */
 static size_t count_panels(const Config *c)

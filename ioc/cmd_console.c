@@ -12,11 +12,11 @@
 #include "config/bundled.h"
 #include "config/config.h"
 #include "ioc/cli.h"
-#include "ioc/console.h"
-#include "ioc/i18n.h"
+#include "console/console.h"
+#include "base/i18n.h"
 #include "ioc/simproc.h"
-#include "ioc/timefmt.h"
-#include "ioc/watch.h"
+#include "base/timefmt.h"
+#include "services/watch.h"
 
 /* Prints "ioc CMD needs a terminal (...)" and returns false when standard
  * output or input is not a terminal. */

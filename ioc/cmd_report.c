@@ -11,10 +11,10 @@
 
 #include "config/config.h"
 #include "ioc/cli.h"
-#include "ioc/i18n.h"
-#include "ioc/report.h"
-#include "ioc/report_build.h"
-#include "ioc/timefmt.h"
+#include "base/i18n.h"
+#include "export/report.h"
+#include "export/report_build.h"
+#include "base/timefmt.h"
 
 /* report_write() in the shape cli_write_output() takes. */
 static int write_any(const void *obj, int fmt, FILE *out)

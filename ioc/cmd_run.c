@@ -15,10 +15,10 @@
 #include <unistd.h>
 
 #include "config/config.h"
-#include "ioc/watch.h"
+#include "services/watch.h"
 #include "ioc/cli.h"
-#include "ioc/i18n.h"
-#include "ioc/timefmt.h"
+#include "base/i18n.h"
+#include "base/timefmt.h"
 
 typedef struct {
     Watch *w;

@@ -8,9 +8,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "feeds/jsonpath.h"
+#include "parse/jsonpath.h"
 #include "ioc/cli.h"
-#include "ioc/i18n.h"
+#include "base/i18n.h"
 
 /* Documents larger than this are refused (a selector is tried on samples). */
 #define SELECT_MAX_DOC (64u * 1024 * 1024)

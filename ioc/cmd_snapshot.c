@@ -10,13 +10,13 @@
 #include "config/bundled.h"
 #include "config/config.h"
 #include "feeds/poller.h"
-#include "ioc/archive.h"
+#include "services/archive.h"
 #include "ioc/cli.h"
-#include "ioc/i18n.h"
-#include "ioc/loop.h"
+#include "base/i18n.h"
+#include "base/loop.h"
 #include "ioc/simproc.h"
-#include "ioc/snapshot.h"
-#include "ioc/timefmt.h"
+#include "export/snapshot.h"
+#include "base/timefmt.h"
 
 /* What --fail-on asks for. */
 typedef struct {
@@ -54,7 +54,7 @@ static void on_result(void *ud, size_t feed, const FeedStatus *st, const KpiValu
         k->has_value = vals[i].has_value;
         k->value = vals[i].value;
         k->ts_ms = vals[i].has_value ? wall_ms : 0;
-        k->status = snap_kpi_status(k->kpi, k->has_value, k->value, false);
+        k->status = cfg_kpi_status(k->kpi, k->has_value, k->value, false);
         snprintf(k->error, sizeof(k->error), "%s", vals[i].error);
     }
 }
@@ -115,7 +115,7 @@ static int snapshot_from_archive(const Config *cfg, Snapshot *s)
             k->ts_ms = k->has_value ? last.ts_ms : 0;
             bool stale = known && k->has_value && !feedstate_is_up(sf->status.state) &&
                          sf->status.last_poll_ms > k->ts_ms;
-            k->status = snap_kpi_status(k->kpi, k->has_value, k->value, stale);
+            k->status = cfg_kpi_status(k->kpi, k->has_value, k->value, stale);
             if (!k->has_value)
                 snprintf(k->error, sizeof(k->error), "%s", _("no value in the archive"));
         }

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "ioc/cli.h"
-#include "ioc/i18n.h"
+#include "base/i18n.h"
 
 static const CliCommand commands[] = {
     {"demo", cmd_demo, N_("the console on the bundled demo province, with its own simulator"),

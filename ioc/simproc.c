@@ -17,7 +17,7 @@
 #include <sys/prctl.h>
 #endif
 
-#include "ioc/i18n.h"
+#include "base/i18n.h"
 
 struct SimProc {
     pid_t pid;
@@ -57,7 +57,7 @@ static void find_sim(char *buf, size_t n)
             *slash = '\0';
             snprintf(buf, n, "%s/ioc-sim", self);
             if (is_exec(buf)) return;
-            snprintf(buf, n, "%s/../feeds/sim/ioc-sim", self);
+            snprintf(buf, n, "%s/../sim/ioc-sim", self);
             if (is_exec(buf)) return;
         }
     }

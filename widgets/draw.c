@@ -1,6 +1,6 @@
 /* draw.c - the curses side of the widgets' drawing (see draw.h): colours
  * and styles, the panel frame, clipped text, bars, sparklines, list keys.
- * Formatting and cleaning of text are in draw_fmt.c. */
+ * Formatting is in base/fmt.c and core/kpitext.c, cleaning in base/text.c. */
 #include "widgets/draw.h"
 
 #include <math.h>
@@ -8,7 +8,7 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "widgets/text.h"
+#include "base/text.h"
 
 #define LINE_MAX_BYTES 4096 /* a row of blocks or text built before drawing */
 #define ROW_COLS_MAX   1000 /* widest bar or sparkline drawn (columns) */
@@ -167,9 +167,9 @@ DrawRect draw_frame(WINDOW *win, const ViewCtx *ctx, const char *title, const ch
     if (rows < 3 || cols < 4) return (DrawRect){0, 0, rows > 0 ? rows : 0, cols > 0 ? cols : 0};
     draw_set(win, ctx->focused ? draw_style(ctx, DRAW_PAIR_FRAME, A_BOLD) : draw_style(ctx, 0, 0));
     box(win, 0, 0);
-    char t[DRAW_NAME_MAX + 2], note[DRAW_NAME_MAX + 2], clean[DRAW_NAME_MAX];
-    snprintf(t, sizeof t, " %s ", draw_clean(title, ctx->utf8, clean, sizeof clean));
-    snprintf(note, sizeof note, " %s ", draw_clean(right_note, ctx->utf8, clean, sizeof clean));
+    char t[TEXT_CLEAN_MAX + 2], note[TEXT_CLEAN_MAX + 2], clean[TEXT_CLEAN_MAX];
+    snprintf(t, sizeof t, " %s ", text_clean(title, ctx->utf8, clean, sizeof clean));
+    snprintf(note, sizeof note, " %s ", text_clean(right_note, ctx->utf8, clean, sizeof clean));
     int room = cols - 2;
     int tw = title && title[0] ? draw_width(t) : 0;
     int nw = right_note && right_note[0] ? draw_width(note) : 0;

@@ -4,7 +4,7 @@
  * Nothing here draws outside the window it is given: every string is cut by
  * display width to the columns left before the window's right edge, and rows
  * outside the window are ignored. Strings from the config or a feed go
- * through draw_clean() first (sanitised; without UTF-8, made ASCII).
+ * through text_clean() first (sanitised; without UTF-8, made ASCII).
  *
  * Styles: with ctx->color a status gets a colour pair AND an attribute and
  * a symbol; without colour only attributes (status never depends on colour
@@ -24,9 +24,10 @@
 
 #include "config/config.h"
 #include "feeds/feedstate.h"
-#include "ioc/snapshot.h"
-#include "ioc/store.h"
-#include "widgets/draw_fmt.h"
+#include "core/store.h"
+#include "base/fmt.h"
+#include "base/text.h"
+#include "core/kpitext.h"
 #include "widgets/widget.h"
 
 /* Colour pairs set up by draw_init_colors(). */

@@ -13,8 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ioc/i18n.h"
-#include "ioc/timefmt.h"
+#include "base/i18n.h"
+#include "base/timefmt.h"
 #include "widgets/draw.h"
 
 /* Smallest width left to the summary (or name) before other columns go. */
@@ -23,16 +23,16 @@
 /* One row of the engine's list, formatted before drawing to measure the columns. */
 typedef struct {
     const Alert *a;
-    char summary[DRAW_NAME_MAX];
-    char marks[DRAW_NAME_MAX];
+    char summary[TEXT_CLEAN_MAX];
+    char marks[TEXT_CLEAN_MAX];
     char age[32];
 } AlertRow;
 
 /* One row of the fallback list (app_issues). */
 typedef struct {
     KpiStatus sev;
-    char name[DRAW_NAME_MAX];
-    char val[DRAW_VAL_MAX];
+    char name[TEXT_CLEAN_MAX];
+    char val[KPITEXT_VAL_MAX];
     char age[32];
 } IssueRow;
 
@@ -45,13 +45,13 @@ static KpiStatus sev_status(Severity s)
 /* The severity symbol: ✗ ! i (ASCII x ! i). */
 static const char *sev_symbol(Severity s, bool utf8)
 {
-    return s == SEV_INFO ? "i" : draw_status_symbol(sev_status(s), utf8);
+    return s == SEV_INFO ? "i" : kpitext_status_symbol(sev_status(s), utf8);
 }
 
 /* The severity word: "crit" "warn" "info", translated. */
 static const char *sev_word(Severity s)
 {
-    return s == SEV_INFO ? _("info") : draw_status_word(sev_status(s));
+    return s == SEV_INFO ? _("info") : kpitext_status_word(sev_status(s));
 }
 
 /* The state word of an alert, translated. */
@@ -93,15 +93,15 @@ static void fmt_until(int64_t until, int64_t now, char *buf, size_t n)
 static void alert_row(AlertRow *r, const Alert *a, const ViewCtx *ctx)
 {
     r->a = a;
-    draw_clean(a->summary, ctx->utf8, r->summary, sizeof r->summary);
+    text_clean(a->summary, ctx->utf8, r->summary, sizeof r->summary);
     r->marks[0] = '\0';
     size_t len = 0;
     if (a->acked) {
         char who[ALERT_WHO_MAX * 2], comment[ALERT_COMMENT_MAX * 2];
-        draw_clean(a->ack_by, ctx->utf8, who, sizeof who);
-        draw_clean(a->ack_comment, ctx->utf8, comment, sizeof comment);
+        text_clean(a->ack_by, ctx->utf8, who, sizeof who);
+        text_clean(a->ack_comment, ctx->utf8, comment, sizeof comment);
         snprintf(r->marks, sizeof r->marks, _("%s acked by %s"),
-                 draw_status_symbol(KST_OK, ctx->utf8), who);
+                 kpitext_status_symbol(KST_OK, ctx->utf8), who);
         len = strlen(r->marks);
         if (ctx->zoomed && comment[0])
             snprintf(r->marks + len, sizeof r->marks - len, ": %s", comment);
@@ -115,14 +115,14 @@ static void alert_row(AlertRow *r, const Alert *a, const ViewCtx *ctx)
     }
     int64_t start = a->active_ms ? a->active_ms : a->fired_ms ? a->fired_ms : a->since_ms;
     r->age[0] = '\0';
-    if (start > 0) draw_fmt_age(ctx->now_ms - start, r->age, sizeof r->age);
+    if (start > 0) fmt_age(ctx->now_ms - start, r->age, sizeof r->age);
 }
 
 /* Draws the "no alerts" line. */
 static void draw_none(WINDOW *win, DrawRect r, const ViewCtx *ctx)
 {
-    char msg[DRAW_NAME_MAX];
-    snprintf(msg, sizeof msg, "%s %s", draw_status_symbol(KST_OK, ctx->utf8), _("no alerts"));
+    char msg[TEXT_CLEAN_MAX];
+    snprintf(msg, sizeof msg, "%s %s", kpitext_status_symbol(KST_OK, ctx->utf8), _("no alerts"));
     draw_set(win, draw_status_style(KST_OK, ctx));
     draw_text_fit(win, r.y, r.x, r.cols, msg, ctx->utf8);
 }
@@ -228,14 +228,14 @@ static void issue_row(IssueRow *r, const AppIssue *is, const ViewCtx *ctx)
         const AppKpi *ak = &a->kpis[is->kpi];
         AppKpiView v;
         app_kpi_view(a, (size_t)is->kpi, ctx->now_ms, &v);
-        draw_clean(ak->kpi->name, ctx->utf8, r->name, sizeof r->name);
-        draw_fmt_value(ak->kpi, v.has_value, v.value, ctx->utf8, r->val, sizeof r->val);
+        text_clean(ak->kpi->name, ctx->utf8, r->name, sizeof r->name);
+        kpitext_value(ak->kpi, v.has_value, v.value, ctx->utf8, r->val, sizeof r->val);
     } else {
-        draw_clean(a->cfg->feeds[is->feed_idx].name, ctx->utf8, r->name, sizeof r->name);
-        snprintf(r->val, sizeof r->val, "%s", draw_feed_word(a->feeds[is->feed_idx].state));
+        text_clean(a->cfg->feeds[is->feed_idx].name, ctx->utf8, r->name, sizeof r->name);
+        snprintf(r->val, sizeof r->val, "%s", kpitext_feed_word(a->feeds[is->feed_idx].state));
     }
     r->age[0] = '\0';
-    if (is->since_ms > 0) draw_fmt_age(ctx->now_ms - is->since_ms, r->age, sizeof r->age);
+    if (is->since_ms > 0) fmt_age(ctx->now_ms - is->since_ms, r->age, sizeof r->age);
 }
 
 /* Draws the list of app_issues() (no alert engine). */
@@ -263,8 +263,8 @@ static void issues_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
         return;
     }
     /* Column widths: severity word, value and age as the widest shown. */
-    int ww = draw_width(draw_status_word(KST_CRIT)), vw = 0, aw = 0;
-    if (draw_width(draw_status_word(KST_WARN)) > ww) ww = draw_width(draw_status_word(KST_WARN));
+    int ww = draw_width(kpitext_status_word(KST_CRIT)), vw = 0, aw = 0;
+    if (draw_width(kpitext_status_word(KST_WARN)) > ww) ww = draw_width(kpitext_status_word(KST_WARN));
     for (int i = 0; i < w->page_rows && w->scroll + i < (int)n; i++) {
         issue_row(row, &is[w->scroll + i], ctx);
         int cw;
@@ -292,8 +292,8 @@ static void issues_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
         }
         attr_t extra = sel ? A_REVERSE : 0;
         draw_set(win, (DrawStyle){st.attr ^ extra, st.pair});
-        draw_text(win, y, x, 1, draw_status_symbol(row->sev, ctx->utf8));
-        draw_text_fit(win, y, x + 2, ww, draw_status_word(row->sev), ctx->utf8);
+        draw_text(win, y, x, 1, kpitext_status_symbol(row->sev, ctx->utf8));
+        draw_text_fit(win, y, x + 2, ww, kpitext_status_word(row->sev), ctx->utf8);
         x += 2 + ww + 1;
         draw_set(win, draw_style(ctx, 0, extra));
         draw_text_fit(win, y, x, nw, row->name, ctx->utf8);

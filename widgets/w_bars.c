@@ -5,15 +5,15 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ioc/i18n.h"
+#include "base/i18n.h"
 #include "widgets/draw.h"
 
 /* Everything drawn on one row, computed before drawing to align columns. */
 typedef struct {
     const CfgKpi *k;
     AppKpiView v;
-    char name[DRAW_NAME_MAX];
-    char val[DRAW_VAL_MAX];
+    char name[TEXT_CLEAN_MAX];
+    char val[KPITEXT_VAL_MAX];
 } BarRow;
 
 /* Draws the bars panel. */
@@ -33,12 +33,12 @@ static void bars_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
         BarRow *b = &rows[i];
         b->k = ctx->app->kpis[w->kpis[i]].kpi;
         app_kpi_view(ctx->app, (size_t)w->kpis[i], ctx->at_ms, &b->v);
-        draw_clean(b->k->name, ctx->utf8, b->name, sizeof b->name);
-        draw_fmt_value(b->k, b->v.has_value, b->v.value, ctx->utf8, b->val, sizeof b->val);
+        text_clean(b->k->name, ctx->utf8, b->name, sizeof b->name);
+        kpitext_value(b->k, b->v.has_value, b->v.value, ctx->utf8, b->val, sizeof b->val);
         if (b->v.has_value && b->v.stale) { /* stale: its age too */
             char age[32];
             size_t len = strlen(b->val);
-            draw_fmt_age(b->v.age_ms, age, sizeof age);
+            fmt_age(b->v.age_ms, age, sizeof age);
             snprintf(b->val + len, sizeof b->val - len, " (%s)", age);
         }
         if (!isnan(b->k->min) && b->k->min < lo) lo = b->k->min;
@@ -64,7 +64,7 @@ static void bars_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
         const BarRow *b = &rows[i];
         DrawStyle st = draw_status_style(b->v.status, ctx);
         draw_set(win, st);
-        draw_text(win, y, x, 1, draw_status_symbol(b->v.status, ctx->utf8));
+        draw_text(win, y, x, 1, kpitext_status_symbol(b->v.status, ctx->utf8));
         draw_set(win, draw_style(ctx, 0, A_NORMAL));
         draw_text_fit(win, y, x + 2, nw, b->name, ctx->utf8);
         x += 2 + nw + 1;

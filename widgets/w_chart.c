@@ -9,8 +9,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "ioc/i18n.h"
-#include "ioc/timefmt.h"
+#include "base/i18n.h"
+#include "base/timefmt.h"
 #include "widgets/draw.h"
 
 #define PLOT_COLS_MAX 1000
@@ -230,18 +230,18 @@ static void legend(const Widget *w, WINDOW *win, int y, int x, int cols, int64_t
     int end = x + cols;
     for (size_t i = 0; i < w->n_kpis && x < end; i++) {
         const AppKpi *ak = &ctx->app->kpis[w->kpis[i]];
-        char name[DRAW_NAME_MAX], val[DRAW_VAL_MAX], item[DRAW_NAME_MAX + 2 * DRAW_VAL_MAX];
+        char name[TEXT_CLEAN_MAX], val[KPITEXT_VAL_MAX], item[TEXT_CLEAN_MAX + 2 * KPITEXT_VAL_MAX];
         AppKpiView v;
         app_kpi_view(ctx->app, (size_t)w->kpis[i], ctx->at_ms, &v);
-        draw_fmt_value(ak->kpi, v.has_value, v.value, ctx->utf8, val, sizeof val);
-        draw_clean(ak->kpi->name, ctx->utf8, name, sizeof name);
+        kpitext_value(ak->kpi, v.has_value, v.value, ctx->utf8, val, sizeof val);
+        text_clean(ak->kpi->name, ctx->utf8, name, sizeof name);
         snprintf(item, sizeof item, "%s %s", name, val);
         StoreStats st;
         if (ctx->zoomed && store_stats(ctx->app->store, ak->series, from, ctx->at_ms, &st)) {
-            char a[DRAW_NUM_MAX], b[DRAW_NUM_MAX];
+            char a[FMT_NUM_MAX], b[FMT_NUM_MAX];
             size_t len = strlen(item);
-            draw_fmt_number(st.min, ak->kpi->decimals, a, sizeof a);
-            draw_fmt_number(st.max, ak->kpi->decimals, b, sizeof b);
+            fmt_number(st.min, ak->kpi->decimals, a, sizeof a);
+            fmt_number(st.max, ak->kpi->decimals, b, sizeof b);
             snprintf(item + len, sizeof item - len, _(" (min %s, max %s)"), a, b);
         }
         draw_set(win, series_style(ctx, (int)i));
@@ -271,11 +271,11 @@ static void chart_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
         return;
     }
     /* y-axis labels (max, middle, min) when they leave room for the plot. */
-    char lab[3][DRAW_NUM_MAX];
+    char lab[3][FMT_NUM_MAX];
     int dec = ctx->app->kpis[w->kpis[0]].kpi->decimals, lw = 0;
-    draw_fmt_number(hi, dec, lab[0], sizeof lab[0]);
-    draw_fmt_number((lo + hi) / 2, dec, lab[1], sizeof lab[1]);
-    draw_fmt_number(lo, dec, lab[2], sizeof lab[2]);
+    fmt_number(hi, dec, lab[0], sizeof lab[0]);
+    fmt_number((lo + hi) / 2, dec, lab[1], sizeof lab[1]);
+    fmt_number(lo, dec, lab[2], sizeof lab[2]);
     for (int i = 0; i < 3; i++)
         lw = draw_width(lab[i]) > lw ? draw_width(lab[i]) : lw;
     if (lw + 1 > r.cols / 3) lw = -1;

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ioc/i18n.h"
+#include "base/i18n.h"
 #include "widgets/draw.h"
 
 /* The scale of the bar for KPI k showing v (has: v is valid). */
@@ -26,20 +26,20 @@ static void gauge_scale(const CfgKpi *k, bool has, double v, double *lo, double 
 static int gauge_line(WINDOW *win, int y, int x, int cols, const ViewCtx *ctx, const CfgKpi *k,
                       const AppKpiView *v)
 {
-    char val[DRAW_VAL_MAX], num[DRAW_NUM_MAX], tgt[DRAW_VAL_MAX] = "", age[32];
+    char val[KPITEXT_VAL_MAX], num[FMT_NUM_MAX], tgt[KPITEXT_VAL_MAX] = "", age[32];
     int x0 = x, end = x + cols;
-    draw_fmt_value(k, v->has_value, v->value, ctx->utf8, val, sizeof val);
+    kpitext_value(k, v->has_value, v->value, ctx->utf8, val, sizeof val);
     if (k->has_target) {
-        draw_fmt_number(k->target, k->decimals, num, sizeof num);
+        fmt_number(k->target, k->decimals, num, sizeof num);
         snprintf(tgt, sizeof tgt, _("target %s"), num);
     }
     DrawStyle st = draw_status_style(v->status, ctx);
     draw_set(win, st);
-    x += draw_text(win, y, x, end - x, draw_status_symbol(v->status, ctx->utf8)) + 1;
+    x += draw_text(win, y, x, end - x, kpitext_status_symbol(v->status, ctx->utf8)) + 1;
     draw_set(win, (DrawStyle){st.attr | A_BOLD, st.pair});
     x += draw_text_fit(win, y, x, end - x, val, ctx->utf8) + 1;
     if (v->has_value && v->stale) {
-        draw_fmt_age(v->age_ms, age, sizeof age);
+        fmt_age(v->age_ms, age, sizeof age);
         draw_set(win, draw_style(ctx, DRAW_PAIR_STALE, A_DIM));
         x += draw_text(win, y, x, end - x, age) + 1;
     }
@@ -85,9 +85,9 @@ static void gauge_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
     draw_set(win, st);
     draw_hbar(win, y + 1, r.x, r.cols, frac, ctx->utf8, true);
     if (need == 3) { /* the scale's ends under the bar */
-        char a[DRAW_NUM_MAX], b[DRAW_NUM_MAX];
-        draw_fmt_number(lo, k->decimals, a, sizeof a);
-        draw_fmt_number(hi, k->decimals, b, sizeof b);
+        char a[FMT_NUM_MAX], b[FMT_NUM_MAX];
+        fmt_number(lo, k->decimals, a, sizeof a);
+        fmt_number(hi, k->decimals, b, sizeof b);
         draw_set(win, draw_style(ctx, DRAW_PAIR_STALE, A_DIM));
         int aw = draw_width(a), bw = draw_width(b);
         if (aw + bw + 3 <= r.cols) {

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ioc/i18n.h"
+#include "base/i18n.h"
 #include "widgets/draw.h"
 
 /* Widths of the columns. */
@@ -19,18 +19,18 @@ static void health_age(const FeedStatus *fs, const ViewCtx *ctx, char *buf, size
     if (fs->last_ok_ms <= 0)
         snprintf(buf, n, "-");
     else
-        draw_fmt_age(ctx->now_ms - fs->last_ok_ms, buf, n);
+        fmt_age(ctx->now_ms - fs->last_ok_ms, buf, n);
 }
 
 /* The latency of feed f ("120 ms"), or "-" when none. */
 static void health_latency(const FeedStatus *fs, char *buf, size_t n)
 {
-    char num[DRAW_NUM_MAX];
+    char num[FMT_NUM_MAX];
     if (fs->latency_ms < 0) {
         snprintf(buf, n, "-");
         return;
     }
-    draw_fmt_number((double)fs->latency_ms, 0, num, sizeof num);
+    fmt_number((double)fs->latency_ms, 0, num, sizeof num);
     snprintf(buf, n, _("%s ms"), num);
 }
 
@@ -38,13 +38,13 @@ static void health_latency(const FeedStatus *fs, char *buf, size_t n)
 static void health_measure(const ViewCtx *ctx, HealthCols *c)
 {
     const App *a = ctx->app;
-    char buf[DRAW_NAME_MAX];
+    char buf[TEXT_CLEAN_MAX];
     memset(c, 0, sizeof *c);
     for (size_t f = 0; f < a->cfg->n_feeds; f++) {
         const FeedStatus *fs = &a->feeds[f];
         int cw;
-        if ((cw = draw_width(draw_feed_word(fs->state))) > c->word) c->word = cw;
-        draw_clean(a->cfg->feeds[f].name, ctx->utf8, buf, sizeof buf);
+        if ((cw = draw_width(kpitext_feed_word(fs->state))) > c->word) c->word = cw;
+        text_clean(a->cfg->feeds[f].name, ctx->utf8, buf, sizeof buf);
         if ((cw = draw_width(buf)) > c->name) c->name = cw;
         health_age(fs, ctx, buf, sizeof buf);
         if ((cw = draw_width(buf)) > c->age) c->age = cw;
@@ -60,15 +60,15 @@ static void health_row(WINDOW *win, int y, DrawRect r, const HealthCols *c, size
 {
     const App *a = ctx->app;
     const FeedStatus *fs = &a->feeds[f];
-    char buf[DRAW_NAME_MAX];
+    char buf[TEXT_CLEAN_MAX];
     int x = r.x, end = r.x + r.cols;
-    DrawStyle st = draw_status_style(draw_feed_status(fs->state), ctx);
+    DrawStyle st = draw_status_style(kpitext_feed_status(fs->state), ctx);
     draw_set(win, st);
-    draw_text(win, y, x, 1, draw_status_symbol(draw_feed_status(fs->state), ctx->utf8));
-    draw_text_fit(win, y, x + 2, c->word, draw_feed_word(fs->state), ctx->utf8);
+    draw_text(win, y, x, 1, kpitext_status_symbol(kpitext_feed_status(fs->state), ctx->utf8));
+    draw_text_fit(win, y, x + 2, c->word, kpitext_feed_word(fs->state), ctx->utf8);
     x += 2 + c->word + 1;
     draw_set(win, draw_style(ctx, 0, A_NORMAL));
-    draw_text_fit(win, y, x, c->name, draw_clean(a->cfg->feeds[f].name, ctx->utf8, buf, sizeof buf),
+    draw_text_fit(win, y, x, c->name, text_clean(a->cfg->feeds[f].name, ctx->utf8, buf, sizeof buf),
                   ctx->utf8);
     x += c->name + 1;
     bool old = !feedstate_is_up(fs->state);
@@ -86,7 +86,7 @@ static void health_row(WINDOW *win, int y, DrawRect r, const HealthCols *c, size
     }
     if (fs->error[0] && x < end) {
         draw_set(win, st);
-        draw_text_fit(win, y, x + 1, end - x - 1, draw_clean(fs->error, ctx->utf8, buf, sizeof buf),
+        draw_text_fit(win, y, x + 1, end - x - 1, text_clean(fs->error, ctx->utf8, buf, sizeof buf),
                       ctx->utf8);
     }
 }

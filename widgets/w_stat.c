@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ioc/i18n.h"
+#include "base/i18n.h"
 #include "widgets/draw.h"
 
 /* A glyph of the large digits: three rows of equal width. */
@@ -81,9 +81,9 @@ static void big_draw(WINDOW *win, int y, int x, const char *num, bool utf8)
 
 /* The texts of the value, measured before drawing. */
 typedef struct {
-    char num[DRAW_NUM_MAX];   /* the number alone (large digits) */
-    char val[DRAW_VAL_MAX];   /* number and unit */
-    char unit[DRAW_NAME_MAX]; /* cleaned unit */
+    char num[FMT_NUM_MAX];   /* the number alone (large digits) */
+    char val[KPITEXT_VAL_MAX];   /* number and unit */
+    char unit[TEXT_CLEAN_MAX]; /* cleaned unit */
     char age[64];             /* "4m ago" when stale, else "" */
     int big;                  /* columns the large digits line needs; -1: not possible */
 } StatText;
@@ -92,12 +92,12 @@ typedef struct {
 static void stat_text(StatText *t, const ViewCtx *ctx, const CfgKpi *k, const AppKpiView *v)
 {
     char tmp[32];
-    draw_fmt_value(k, v->has_value, v->value, ctx->utf8, t->val, sizeof t->val);
-    draw_fmt_number(v->value, k->decimals, t->num, sizeof t->num);
-    draw_clean(k->unit, ctx->utf8, t->unit, sizeof t->unit);
+    kpitext_value(k, v->has_value, v->value, ctx->utf8, t->val, sizeof t->val);
+    fmt_number(v->value, k->decimals, t->num, sizeof t->num);
+    text_clean(k->unit, ctx->utf8, t->unit, sizeof t->unit);
     t->age[0] = '\0';
     if (v->has_value && v->stale) {
-        draw_fmt_age(v->age_ms, tmp, sizeof tmp);
+        fmt_age(v->age_ms, tmp, sizeof tmp);
         snprintf(t->age, sizeof t->age, _("%s ago"), tmp);
     }
     int bw = v->has_value ? big_width(t->num, ctx->utf8) : -1;
@@ -111,7 +111,7 @@ static void stat_text(StatText *t, const ViewCtx *ctx, const CfgKpi *k, const Ap
 static void draw_value(WINDOW *win, DrawRect r, int y, const ViewCtx *ctx, const StatText *t,
                        KpiStatus status, bool big)
 {
-    const char *sym = draw_status_symbol(status, ctx->utf8);
+    const char *sym = kpitext_status_symbol(status, ctx->utf8);
     DrawStyle st = draw_status_style(status, ctx), bold = {st.attr | A_BOLD, st.pair};
     int end = r.x + r.cols;
     if (big) {
@@ -140,15 +140,15 @@ static void draw_value(WINDOW *win, DrawRect r, int y, const ViewCtx *ctx, const
 /* The line under the value: change over the window and the target. */
 static void draw_change(WINDOW *win, DrawRect r, int y, const ViewCtx *ctx, const AppKpi *ak)
 {
-    char line[DRAW_VAL_MAX * 2] = "", part[DRAW_VAL_MAX], d[DRAW_NUM_MAX], win_s[32];
+    char line[KPITEXT_VAL_MAX * 2] = "", part[KPITEXT_VAL_MAX], d[FMT_NUM_MAX], win_s[32];
     StoreDelta dl;
     if (store_delta(ctx->app->store, ak->series, ctx->at_ms - ctx->window_ms, ctx->at_ms, &dl)) {
-        draw_fmt_delta(dl.delta, ak->kpi->decimals, ctx->utf8, d, sizeof d);
-        draw_fmt_age(ctx->window_ms, win_s, sizeof win_s);
+        fmt_delta(dl.delta, ak->kpi->decimals, ctx->utf8, d, sizeof d);
+        fmt_age(ctx->window_ms, win_s, sizeof win_s);
         snprintf(line, sizeof line, _("%s over %s"), d, win_s);
     }
     if (ak->kpi->has_target) {
-        draw_fmt_number(ak->kpi->target, ak->kpi->decimals, d, sizeof d);
+        fmt_number(ak->kpi->target, ak->kpi->decimals, d, sizeof d);
         snprintf(part, sizeof part, _("target %s"), d);
         size_t len = strlen(line);
         snprintf(line + len, sizeof line - len, "%s%s", len ? "  " : "", part);
@@ -162,20 +162,20 @@ static void draw_change(WINDOW *win, DrawRect r, int y, const ViewCtx *ctx, cons
 static void draw_stats(WINDOW *win, DrawRect r, int y, const ViewCtx *ctx, const AppKpi *ak,
                        const AppKpiView *v)
 {
-    char line[DRAW_NAME_MAX], mn[DRAW_NUM_MAX], av[DRAW_NUM_MAX], mx[DRAW_NUM_MAX];
+    char line[TEXT_CLEAN_MAX], mn[FMT_NUM_MAX], av[FMT_NUM_MAX], mx[FMT_NUM_MAX];
     StoreStats s;
     if (!v->has_value && !ctx->history && ak->error[0]) {
-        char clean[DRAW_NAME_MAX];
+        char clean[TEXT_CLEAN_MAX];
         draw_set(win, draw_style(ctx, DRAW_PAIR_STALE, A_DIM));
-        draw_text_fit(win, y, r.x, r.cols, draw_clean(ak->error, ctx->utf8, clean, sizeof clean),
+        draw_text_fit(win, y, r.x, r.cols, text_clean(ak->error, ctx->utf8, clean, sizeof clean),
                       ctx->utf8);
         return;
     }
     if (!store_stats(ctx->app->store, ak->series, ctx->at_ms - ctx->window_ms, ctx->at_ms, &s))
         return;
-    draw_fmt_number(s.min, ak->kpi->decimals, mn, sizeof mn);
-    draw_fmt_number(s.avg, ak->kpi->decimals, av, sizeof av);
-    draw_fmt_number(s.max, ak->kpi->decimals, mx, sizeof mx);
+    fmt_number(s.min, ak->kpi->decimals, mn, sizeof mn);
+    fmt_number(s.avg, ak->kpi->decimals, av, sizeof av);
+    fmt_number(s.max, ak->kpi->decimals, mx, sizeof mx);
     snprintf(line, sizeof line, _("min %s  avg %s  max %s"), mn, av, mx);
     int w = draw_width(line);
     draw_set(win, draw_style(ctx, DRAW_PAIR_LABEL, A_NORMAL));

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ioc/i18n.h"
+#include "base/i18n.h"
 #include "widgets/draw.h"
 
 #define TREND_COLS 8  /* columns of the trend sparkline */
@@ -16,11 +16,11 @@
 typedef struct {
     int kpi; /* index into app->kpis */
     AppKpiView v;
-    char name[DRAW_NAME_MAX];
-    char val[DRAW_NUM_MAX];   /* the number, or a dash */
-    char unit[DRAW_NAME_MAX]; /* cleaned unit */
-    char target[DRAW_NUM_MAX];
-    char word[DRAW_NUM_MAX + 40];
+    char name[TEXT_CLEAN_MAX];
+    char val[FMT_NUM_MAX];   /* the number, or a dash */
+    char unit[TEXT_CLEAN_MAX]; /* cleaned unit */
+    char target[FMT_NUM_MAX];
+    char word[FMT_NUM_MAX + 40];
 } TableRow;
 
 /* Column widths and positions (0 width: column not shown). */
@@ -32,20 +32,20 @@ typedef struct {
 static void table_row(TableRow *t, int k, const ViewCtx *ctx)
 {
     const CfgKpi *kpi = ctx->app->kpis[k].kpi;
-    char num[DRAW_NUM_MAX], age[32];
+    char num[FMT_NUM_MAX], age[32];
     t->kpi = k;
     app_kpi_view(ctx->app, (size_t)k, ctx->at_ms, &t->v);
-    draw_clean(kpi->name, ctx->utf8, t->name, sizeof t->name);
+    text_clean(kpi->name, ctx->utf8, t->name, sizeof t->name);
     if (t->v.has_value)
-        draw_fmt_number(t->v.value, kpi->decimals, t->val, sizeof t->val);
+        fmt_number(t->v.value, kpi->decimals, t->val, sizeof t->val);
     else
-        draw_fmt_value(kpi, false, 0, ctx->utf8, t->val, sizeof t->val); /* the dash */
-    draw_clean(kpi->unit, ctx->utf8, t->unit, sizeof t->unit);
+        kpitext_value(kpi, false, 0, ctx->utf8, t->val, sizeof t->val); /* the dash */
+    text_clean(kpi->unit, ctx->utf8, t->unit, sizeof t->unit);
     t->target[0] = '\0';
-    if (kpi->has_target) draw_fmt_number(kpi->target, kpi->decimals, t->target, sizeof t->target);
-    snprintf(num, sizeof num, "%s", draw_status_word(t->v.status));
+    if (kpi->has_target) fmt_number(kpi->target, kpi->decimals, t->target, sizeof t->target);
+    snprintf(num, sizeof num, "%s", kpitext_status_word(t->v.status));
     if (t->v.has_value && t->v.stale) { /* stale: with its age */
-        draw_fmt_age(t->v.age_ms, age, sizeof age);
+        fmt_age(t->v.age_ms, age, sizeof age);
         snprintf(t->word, sizeof t->word, "%s %s", num, age);
     } else {
         snprintf(t->word, sizeof t->word, "%s", num);
@@ -86,9 +86,9 @@ static void table_trend(WINDOW *win, int y, int x, int cols, const TableRow *t, 
         return;
     }
     StoreDelta d;
-    char buf[DRAW_NUM_MAX];
+    char buf[FMT_NUM_MAX];
     if (!store_delta(ctx->app->store, ak->series, from, ctx->at_ms, &d)) return;
-    draw_fmt_delta(d.delta, ak->kpi->decimals, false, buf, sizeof buf);
+    fmt_delta(d.delta, ak->kpi->decimals, false, buf, sizeof buf);
     draw_text_fit(win, y, x, cols, buf, false);
 }
 
@@ -118,7 +118,7 @@ static void table_draw_row(WINDOW *win, int y, int x, int end, const TableCols *
 {
     DrawStyle st = draw_status_style(t->v.status, ctx);
     draw_set(win, st);
-    draw_text(win, y, x, 1, draw_status_symbol(t->v.status, ctx->utf8));
+    draw_text(win, y, x, 1, kpitext_status_symbol(t->v.status, ctx->utf8));
     draw_set(win, draw_style(ctx, 0, A_NORMAL));
     draw_text_fit(win, y, x + 2, c->name, t->name, ctx->utf8);
     x += 2 + c->name + 1;
@@ -146,9 +146,9 @@ static void table_draw_row(WINDOW *win, int y, int x, int end, const TableCols *
     }
     const char *why = ctx->app->kpis[t->kpi].error;
     if (ctx->zoomed && !ctx->history && !t->v.has_value && why[0] && x < end) { /* why no value */
-        char clean[DRAW_NAME_MAX];
+        char clean[TEXT_CLEAN_MAX];
         draw_set(win, draw_style(ctx, DRAW_PAIR_STALE, A_DIM));
-        draw_text_fit(win, y, x, end - x, draw_clean(why, ctx->utf8, clean, sizeof clean),
+        draw_text_fit(win, y, x, end - x, text_clean(why, ctx->utf8, clean, sizeof clean),
                       ctx->utf8);
     }
 }
@@ -160,7 +160,7 @@ static void table_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
     int n = 0;
     TableCols want = {0, 0, 0, 0, 0, TREND_COLS};
     for (size_t i = 0; rows && i < w->n_kpis; i++) {
-        if (!draw_match(ctx->app->kpis[w->kpis[i]].kpi->name, ctx->filter)) continue;
+        if (!text_match(ctx->app->kpis[w->kpis[i]].kpi->name, ctx->filter)) continue;
         TableRow *t = &rows[n++];
         table_row(t, w->kpis[i], ctx);
         int cw;

@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ioc/i18n.h"
+#include "base/i18n.h"
 #include "widgets/draw.h"
-#include "widgets/text.h"
+#include "base/text.h"
 
 #define CHUNK_MAX 1024 /* bytes of a word handled at once */
 
@@ -88,7 +88,7 @@ static void text_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
         size_t take = len < sizeof raw - 1 ? len : sizeof raw - 1;
         memcpy(raw, p, take);
         raw[take] = '\0';
-        draw_clean(raw, ctx->utf8, clean, sizeof clean);
+        text_clean(raw, ctx->utf8, clean, sizeof clean);
         if (!put_paragraph(&c, clean)) return;
         if (p[len] != '\n') return;
         p += len + 1;

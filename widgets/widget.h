@@ -17,8 +17,8 @@
 #include <curses.h>
 
 #include "config/config.h"
-#include "ioc/alert.h"
-#include "ioc/app.h"
+#include "core/alert.h"
+#include "core/app.h"
 
 #define WIDGET_MAX_KPIS 32
 

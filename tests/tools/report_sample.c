@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ioc/report.h"
-#include "ioc/timefmt.h"
-#include "widgets/text.h"
+#include "export/report.h"
+#include "base/timefmt.h"
+#include "base/text.h"
 
 #define DAY0   INT64_C(1795453200000) /* 2026-11-24T00:00:00+07:00 */
 #define DAY_MS INT64_C(86400000)

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "ioc/alert.h"
+#include "core/alert.h"
 
 #define T0  1700000000000LL
 #define SEC 1000LL

@@ -18,8 +18,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "ioc/alertlog.h"
-#include "ioc/timefmt.h"
+#include "services/alertlog.h"
+#include "base/timefmt.h"
 
 /* 2023-11-14T22:13:20.123Z */
 #define T0 1700000000123LL

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "ioc/app.h"
+#include "core/app.h"
 
 static const char *yaml = "ioc: { name: T }\n"
                           "feeds:\n"

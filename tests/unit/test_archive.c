@@ -22,9 +22,9 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "ioc/archive.h"
-#include "ioc/loop.h"
-#include "ioc/watch.h"
+#include "services/archive.h"
+#include "base/loop.h"
+#include "services/watch.h"
 
 #define MIN  60000LL
 #define HOUR 3600000LL

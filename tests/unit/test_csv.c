@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "feeds/csv.h"
+#include "parse/csv.h"
 
 /* Parses len bytes through a heap copy without a NUL terminator, so that
  * ASan catches any read past len. */

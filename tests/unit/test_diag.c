@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "ioc/diag.h"
+#include "base/diag.h"
 
 /* Prints d into a string (caller frees). */
 static char *print_to_string(const Diag *d)

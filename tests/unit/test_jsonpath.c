@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "feeds/jsonpath.h"
+#include "parse/jsonpath.h"
 
 typedef struct {
     const char *doc;  /* JSON text */

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "ioc/loop.h"
+#include "base/loop.h"
 
 typedef struct {
     Loop *loop;

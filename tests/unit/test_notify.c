@@ -22,7 +22,7 @@
 #include <cjson/cJSON.h>
 #include <microhttpd.h>
 
-#include "ioc/notify.h"
+#include "services/notify.h"
 
 /* Wall time of the test alerts: 2026-11-25T11:30:05.123Z. */
 #define T_START INT64_C(1795606205123)

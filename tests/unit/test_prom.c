@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "feeds/prom.h"
+#include "parse/prom.h"
 
 /* Parses a C string body through a heap copy without a NUL terminator, so
  * that ASan catches any read past len. */

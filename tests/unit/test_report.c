@@ -19,9 +19,9 @@
 #include <cjson/cJSON.h>
 #include <cmocka.h>
 
-#include "ioc/report.h"
-#include "ioc/timefmt.h"
-#include "widgets/text.h"
+#include "export/report.h"
+#include "base/timefmt.h"
+#include "base/text.h"
 
 #define DAY0   INT64_C(1795478400000) /* 2026-11-24T00:00:00Z */
 #define HOUR   INT64_C(3600000)

@@ -19,10 +19,10 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "ioc/archive.h"
-#include "ioc/report.h"
-#include "ioc/report_build.h"
-#include "ioc/timefmt.h"
+#include "services/archive.h"
+#include "export/report.h"
+#include "export/report_build.h"
+#include "base/timefmt.h"
 
 #define MIN 60000LL
 /* 2026-11-24T00:00:00+07:00 */

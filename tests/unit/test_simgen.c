@@ -9,8 +9,8 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "feeds/sim/sim_gen.h"
-#include "feeds/sim/sim_time.h"
+#include "sim/sim_gen.h"
+#include "sim/sim_time.h"
 
 /* 2025-03-26T00:00:00Z, a Wednesday. */
 #define T0   1742947200000LL

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "feeds/sim/sim_render.h"
+#include "sim/sim_render.h"
 
 typedef struct {
     double v;

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "feeds/sim/sim_scenario.h"
+#include "sim/sim_scenario.h"
 
 #define T0 1742954400000LL /* 2025-03-26T09:00:00+07:00 */
 

@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "feeds/sim/sim_time.h"
+#include "sim/sim_time.h"
 
 typedef struct {
     const char *in;

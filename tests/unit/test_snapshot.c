@@ -16,10 +16,10 @@
 #include <cjson/cJSON.h>
 #include <cmocka.h>
 
-#include "feeds/prom.h"
-#include "ioc/snapshot.h"
-#include "ioc/timefmt.h"
-#include "widgets/text.h"
+#include "parse/prom.h"
+#include "export/snapshot.h"
+#include "base/timefmt.h"
+#include "base/text.h"
 
 /* 2026-11-25T18:30:05+07:00 */
 #define T0 INT64_C(1795606205000)
@@ -84,7 +84,7 @@ static void set_value(SnapKpi *k, double v, int64_t ts, bool stale)
     k->has_value = true;
     k->value = v;
     k->ts_ms = ts;
-    k->status = snap_kpi_status(k->kpi, true, v, stale);
+    k->status = cfg_kpi_status(k->kpi, true, v, stale);
 }
 
 static int setup(void **state)
@@ -247,10 +247,10 @@ static void test_kpi_status(void **state)
         CfgKpi k = kpi("f.k", "k", "k", "");
         k.warn = cases[i].warn;
         k.crit = cases[i].crit;
-        KpiStatus got = snap_kpi_status(&k, cases[i].has_value, cases[i].v, cases[i].stale);
+        KpiStatus got = cfg_kpi_status(&k, cases[i].has_value, cases[i].v, cases[i].stale);
         if (got != cases[i].want)
-            fail_msg("case %zu: %s, want %s", i, snap_status_name(got),
-                     snap_status_name(cases[i].want));
+            fail_msg("case %zu: %s, want %s", i, cfg_status_name(got),
+                     cfg_status_name(cases[i].want));
     }
 }
 
@@ -268,11 +268,11 @@ static void test_names(void **state)
     assert_false(snap_format_from_name("yaml", &f));
     assert_false(snap_format_from_name("JSON", &f));
     assert_false(snap_format_from_name(NULL, &f));
-    assert_string_equal(snap_status_name(KST_OK), "ok");
-    assert_string_equal(snap_status_name(KST_WARN), "warn");
-    assert_string_equal(snap_status_name(KST_CRIT), "crit");
-    assert_string_equal(snap_status_name(KST_STALE), "stale");
-    assert_string_equal(snap_status_name(KST_NONE), "none");
+    assert_string_equal(cfg_status_name(KST_OK), "ok");
+    assert_string_equal(cfg_status_name(KST_WARN), "warn");
+    assert_string_equal(cfg_status_name(KST_CRIT), "crit");
+    assert_string_equal(cfg_status_name(KST_STALE), "stale");
+    assert_string_equal(cfg_status_name(KST_NONE), "none");
 }
 
 /* A new snapshot has every feed pending and every KPI without a value. */

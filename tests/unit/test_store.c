@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "ioc/store.h"
+#include "core/store.h"
 
 #define MIN_MS  60000LL
 #define HOUR_MS 3600000LL

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "widgets/text.h"
+#include "base/text.h"
 
 #define ELL  "\xE2\x80\xA6" /* … */
 #define FFFD "\xEF\xBF\xBD"

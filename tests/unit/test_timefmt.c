@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "ioc/timefmt.h"
+#include "base/timefmt.h"
 
 /* 2026-11-25T11:30:05Z */
 #define T_2026_11_25 INT64_C(1795606205000)

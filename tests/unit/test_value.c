@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "feeds/value.h"
+#include "parse/value.h"
 
 typedef struct {
     const char *in;

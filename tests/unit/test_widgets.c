@@ -16,9 +16,9 @@
 
 #include <cmocka.h>
 
-#include "ioc/alert.h"
-#include "ioc/app.h"
-#include "ioc/snapshot.h"
+#include "core/alert.h"
+#include "core/app.h"
+#include "export/snapshot.h"
 #include "widgets/draw.h"
 #include "widgets/widget.h"
 
@@ -316,9 +316,9 @@ static void test_numbers(void **state)
         {1e15, -1, "1e+15"},
         {-12345678.9, 0, "-12,345,679"},
     };
-    char buf[DRAW_NUM_MAX];
+    char buf[FMT_NUM_MAX];
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        draw_fmt_number(cases[i].v, cases[i].decimals, buf, sizeof buf);
+        fmt_number(cases[i].v, cases[i].decimals, buf, sizeof buf);
         assert_string_equal(buf, cases[i].want);
     }
 }
@@ -342,8 +342,8 @@ static void test_numbers_like_snapshot(void **state)
         assert_non_null(f);
         assert_int_equal(snap_write(s, SNAP_TEXT, f), 0);
         fclose(f);
-        char num[DRAW_NUM_MAX], want[DRAW_NUM_MAX + 8];
-        draw_fmt_number(values[i], -1, num, sizeof num);
+        char num[FMT_NUM_MAX], want[FMT_NUM_MAX + 8];
+        fmt_number(values[i], -1, num, sizeof num);
         snprintf(want, sizeof want, " %s ", num);
         assert_non_null(strstr(text, want));
         free(text);
@@ -358,37 +358,37 @@ static void test_values_and_symbols(void **state)
     App *a = make_app();
     const CfgKpi *rate = a->kpis[kpi(a, "dvc.rate")].kpi, *money = a->kpis[kpi(a, "dvc.money")].kpi,
                  *pm = a->kpis[kpi(a, "env.pm25")].kpi;
-    char buf[DRAW_VAL_MAX];
-    draw_fmt_value(rate, true, 72.5, true, buf, sizeof buf);
+    char buf[KPITEXT_VAL_MAX];
+    kpitext_value(rate, true, 72.5, true, buf, sizeof buf);
     assert_string_equal(buf, "72.5 %");
-    draw_fmt_value(money, true, 1234.5, true, buf, sizeof buf);
+    kpitext_value(money, true, 1234.5, true, buf, sizeof buf);
     assert_string_equal(buf, "1,234.5 t\xE1\xBB\xB7 \xC4\x91\xE1\xBB\x93ng");
-    draw_fmt_value(money, true, 1234.5, false, buf, sizeof buf);
+    kpitext_value(money, true, 1234.5, false, buf, sizeof buf);
     assert_string_equal(buf, "1,234.5 ty dong");
-    draw_fmt_value(pm, true, 35, false, buf, sizeof buf);
+    kpitext_value(pm, true, 35, false, buf, sizeof buf);
     assert_string_equal(buf, "35 ug/m3");
-    draw_fmt_value(rate, false, 0, true, buf, sizeof buf);
+    kpitext_value(rate, false, 0, true, buf, sizeof buf);
     assert_string_equal(buf, "\xE2\x80\x93");
-    draw_fmt_value(rate, false, 0, false, buf, sizeof buf);
+    kpitext_value(rate, false, 0, false, buf, sizeof buf);
     assert_string_equal(buf, "-");
 
-    draw_fmt_delta(2.1, 1, true, buf, sizeof buf);
+    fmt_delta(2.1, 1, true, buf, sizeof buf);
     assert_string_equal(buf, "\xE2\x96\xB2 +2.1");
-    draw_fmt_delta(-0.4, -1, true, buf, sizeof buf);
+    fmt_delta(-0.4, -1, true, buf, sizeof buf);
     assert_string_equal(buf, "\xE2\x96\xBC \xE2\x88\x92"
                              "0.4");
-    draw_fmt_delta(-0.4, -1, false, buf, sizeof buf);
+    fmt_delta(-0.4, -1, false, buf, sizeof buf);
     assert_string_equal(buf, "v -0.4");
-    draw_fmt_delta(0.01, 1, true, buf, sizeof buf);
+    fmt_delta(0.01, 1, true, buf, sizeof buf);
     assert_string_equal(buf, "= 0.0");
 
     /* The symbols of the text snapshot. */
     static const char *const sym_utf8[] = {"\xE2\x9C\x93", "!", "\xE2\x9C\x97", "~", "-"};
     static const char *const sym_ascii[] = {"+", "!", "x", "~", "-"};
     for (int st = KST_OK; st <= KST_NONE; st++) {
-        assert_string_equal(draw_status_symbol((KpiStatus)st, true), sym_utf8[st]);
-        assert_string_equal(draw_status_symbol((KpiStatus)st, false), sym_ascii[st]);
-        assert_string_equal(draw_status_word((KpiStatus)st), snap_status_name((KpiStatus)st));
+        assert_string_equal(kpitext_status_symbol((KpiStatus)st, true), sym_utf8[st]);
+        assert_string_equal(kpitext_status_symbol((KpiStatus)st, false), sym_ascii[st]);
+        assert_string_equal(kpitext_status_word((KpiStatus)st), cfg_status_name((KpiStatus)st));
     }
     app_free(a);
 }
@@ -412,13 +412,13 @@ static void test_clean_ascii(void **state)
     };
     char buf[128];
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-        assert_string_equal(draw_clean(cases[i].in, false, buf, sizeof buf), cases[i].want);
-    assert_string_equal(draw_clean("a\x1B]0;t\x07" HAI_NFD, true, buf, sizeof buf),
+        assert_string_equal(text_clean(cases[i].in, false, buf, sizeof buf), cases[i].want);
+    assert_string_equal(text_clean("a\x1B]0;t\x07" HAI_NFD, true, buf, sizeof buf),
                         "a]0;t" HAI_NFD);
-    assert_true(draw_match(HAI_NFC, "h\xE1\xBA\xA3i"));
-    assert_true(draw_match("PM2.5", "pm2"));
-    assert_false(draw_match("PM2.5", "pm3"));
-    assert_true(draw_match("x", NULL));
+    assert_true(text_match(HAI_NFC, "h\xE1\xBA\xA3i"));
+    assert_true(text_match("PM2.5", "pm2"));
+    assert_false(text_match("PM2.5", "pm3"));
+    assert_true(text_match("x", NULL));
 }
 
 /* ---- stat ----------------------------------------------------------------- */

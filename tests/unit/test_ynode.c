@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "config/ynode.h"
+#include "parse/ynode.h"
 
 /* Parses text; returns the tree (NULL on error) and leaves messages in d. */
 static YNode *parse(const char *text, Diag *d)

@@ -1,0 +1,97 @@
+/* diag.c - diagnostics list (see diag.h). */
+#include "base/diag.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/i18n.h"
+
+void diag_init(Diag *d)
+{
+    memset(d, 0, sizeof(*d));
+}
+
+void diag_done(Diag *d)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        free(d->items[i].file);
+        free(d->items[i].msg);
+    }
+    free(d->items);
+    memset(d, 0, sizeof(*d));
+}
+
+void diag_vadd(Diag *d, DiagLevel level, const char *file, int line, int col, const char *fmt,
+               va_list ap)
+{
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 8;
+        DiagItem *items = realloc(d->items, cap * sizeof(*items));
+        if (!items) return; /* out of memory: the item is dropped, never a crash */
+        d->items = items;
+        d->cap = cap;
+    }
+    char buf[1024];
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    DiagItem *it = &d->items[d->n];
+    it->level = level;
+    it->file = file ? strdup(file) : NULL;
+    it->line = line;
+    it->col = col;
+    it->msg = strdup(buf);
+    if (!it->msg) {
+        free(it->file);
+        return;
+    }
+    d->n++;
+    if (level == DIAG_ERROR)
+        d->errors++;
+    else
+        d->warnings++;
+}
+
+void diag_add(Diag *d, DiagLevel level, const char *file, int line, int col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vadd(d, level, file, line, col, fmt, ap);
+    va_end(ap);
+}
+
+/* Orders two items by file, line, column. */
+static int diag_cmp(const DiagItem *a, const DiagItem *b)
+{
+    int c = strcmp(a->file ? a->file : "", b->file ? b->file : "");
+    if (c) return c;
+    if (a->line != b->line) return a->line < b->line ? -1 : 1;
+    if (a->col != b->col) return a->col < b->col ? -1 : 1;
+    return 0;
+}
+
+void diag_sort(Diag *d)
+{
+    /* Insertion sort: stable, and lists are short. */
+    for (size_t i = 1; i < d->n; i++) {
+        DiagItem it = d->items[i];
+        size_t j = i;
+        while (j > 0 && diag_cmp(&d->items[j - 1], &it) > 0) {
+            d->items[j] = d->items[j - 1];
+            j--;
+        }
+        d->items[j] = it;
+    }
+}
+
+void diag_print(const Diag *d, FILE *out)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        const DiagItem *it = &d->items[i];
+        const char *lvl = it->level == DIAG_ERROR ? _("error") : _("warning");
+        if (it->file && it->line > 0)
+            fprintf(out, "%s:%d:%d: %s: %s\n", it->file, it->line, it->col, lvl, it->msg);
+        else if (it->file)
+            fprintf(out, "%s: %s: %s\n", it->file, lvl, it->msg);
+        else
+            fprintf(out, "%s: %s\n", lvl, it->msg);
+    }
+}

@@ -1,0 +1,480 @@
+/* text.c - terminal text: sanitising, display width, fitting (see text.h). */
+#include "base/text.h"
+
+#include <langinfo.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <wchar.h>
+#include <wctype.h>
+
+#define REPLACEMENT_CHAR 0xFFFDu
+
+bool text_utf8_locale(void)
+{
+    const char *cs = nl_langinfo(CODESET);
+    return cs && (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "UTF8") == 0);
+}
+
+const char *text_ellipsis(void)
+{
+    return text_utf8_locale() ? "\xE2\x80\xA6" : "...";
+}
+
+/* Decodes one UTF-8 character from the n > 0 bytes at s into *cp. Returns
+ * the bytes consumed; an ill-formed sequence gives U+FFFD and consumes its
+ * maximal ill-formed subpart (at least one byte). */
+static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    unsigned char c = s[0];
+    size_t need;
+    unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
+    uint32_t v;
+
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (c >= 0xC2 && c <= 0xDF) {
+        need = 1;
+        v = c & 0x1Fu;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        need = 2;
+        v = c & 0x0Fu;
+        if (c == 0xE0)
+            lo = 0xA0; /* no overlong forms */
+        else if (c == 0xED)
+            hi = 0x9F; /* no surrogates */
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 3;
+        v = c & 0x07u;
+        if (c == 0xF0)
+            lo = 0x90;
+        else if (c == 0xF4)
+            hi = 0x8F; /* nothing above U+10FFFF */
+    } else {
+        *cp = REPLACEMENT_CHAR;
+        return 1;
+    }
+    for (size_t i = 1; i <= need; i++) {
+        unsigned char b = i < n ? s[i] : 0;
+        unsigned char blo = i == 1 ? lo : 0x80, bhi = i == 1 ? hi : 0xBF;
+        if (i >= n || b < blo || b > bhi) {
+            *cp = REPLACEMENT_CHAR;
+            return i;
+        }
+        v = (v << 6) | (b & 0x3Fu);
+    }
+    *cp = v;
+    return need + 1;
+}
+
+/* Encodes cp (a valid scalar value) as UTF-8 into buf; returns its length. */
+static size_t utf8_encode(uint32_t cp, char *buf)
+{
+    if (cp < 0x80) {
+        buf[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        buf[0] = (char)(0xC0 | (cp >> 6));
+        buf[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        buf[0] = (char)(0xE0 | (cp >> 12));
+        buf[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        buf[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    buf[0] = (char)(0xF0 | (cp >> 18));
+    buf[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    buf[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    buf[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* What sanitising does with code point cp: 0 keep, 1 make a space, 2 drop. */
+static int sanitize_action(uint32_t cp)
+{
+    if (cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f' || cp == 0x2028 ||
+        cp == 0x2029)
+        return 1;
+    if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)) return 2;
+    if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)) return 2;
+    return 0;
+}
+
+size_t text_sanitize_n(const char *in, size_t len, char *out, size_t outsz)
+{
+    const unsigned char *s = (const unsigned char *)in;
+    size_t o = 0;
+
+    if (outsz == 0) return 0;
+    if (!in) len = 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        char enc[4];
+        size_t k;
+
+        i += utf8_decode(s + i, len - i, &cp);
+        switch (sanitize_action(cp)) {
+        case 1:
+            enc[0] = ' ';
+            k = 1;
+            break;
+        case 2:
+            continue;
+        default:
+            k = utf8_encode(cp, enc);
+            break;
+        }
+        if (k > outsz - 1 - o) break;
+        memcpy(out + o, enc, k);
+        o += k;
+    }
+    out[o] = '\0';
+    return o;
+}
+
+size_t text_sanitize(const char *in, char *out, size_t outsz)
+{
+    return text_sanitize_n(in, in ? strlen(in) : 0, out, outsz);
+}
+
+char *text_sanitize_dup(const char *in, size_t max_bytes)
+{
+    size_t len = in ? strlen(in) : 0;
+    size_t cap = max_bytes;
+
+    /* An ill-formed byte grows to 3 bytes; nothing else grows. */
+    if (len <= (SIZE_MAX - 1) / 3 && len * 3 < cap) cap = len * 3;
+    if (cap == SIZE_MAX) cap--;
+    char *out = malloc(cap + 1);
+    if (!out) return NULL;
+    text_sanitize_n(in, len, out, cap + 1);
+    return out;
+}
+
+/* Reads one character from the n > 0 bytes at s with the locale's decoder:
+ * returns the bytes consumed and stores its display width in *w (invalid
+ * bytes: one column each; non-printable characters: 0). */
+static size_t next_char(const char *s, size_t n, mbstate_t *st, int *w)
+{
+    wchar_t wc;
+    size_t k = mbrtowc(&wc, s, n, st);
+
+    if (k == (size_t)-1 || k == (size_t)-2) {
+        memset(st, 0, sizeof *st);
+        *w = 1;
+        return 1;
+    }
+    if (k == 0) { /* an embedded NUL */
+        *w = 0;
+        return 1;
+    }
+    int cw = wcwidth(wc);
+    *w = cw < 0 ? 0 : cw;
+    return k;
+}
+
+/* Reads one cluster (a character and the zero-width characters after it).
+ * Returns its bytes and stores its width in *w. */
+static size_t next_cluster(const char *s, size_t n, mbstate_t *st, int *w)
+{
+    size_t i = next_char(s, n, st, w);
+    while (i < n) {
+        mbstate_t save = *st;
+        int cw;
+        size_t k = next_char(s + i, n - i, st, &cw);
+        if (cw != 0) {
+            *st = save;
+            break;
+        }
+        i += k;
+    }
+    return i;
+}
+
+int text_width_n(const char *s, size_t len)
+{
+    mbstate_t st;
+    long total = 0;
+
+    if (!s) return 0;
+    memset(&st, 0, sizeof st);
+    for (size_t i = 0; i < len;) {
+        int w;
+        i += next_char(s + i, len - i, &st, &w);
+        total += w;
+        if (total >= INT_MAX) return INT_MAX;
+    }
+    return (int)total;
+}
+
+int text_width(const char *s)
+{
+    return s ? text_width_n(s, strlen(s)) : 0;
+}
+
+/* The longest prefix of the len bytes at s made of whole clusters, at most
+ * cols columns and max_bytes bytes. Returns its bytes; *width its width. */
+static size_t fit_prefix(const char *s, size_t len, int cols, size_t max_bytes, int *width)
+{
+    mbstate_t st;
+    size_t i = 0;
+    int used = 0;
+
+    memset(&st, 0, sizeof st);
+    while (i < len) {
+        int w;
+        size_t k = next_cluster(s + i, len - i, &st, &w);
+        if (w > cols - used || k > max_bytes - i) break;
+        i += k;
+        used += w;
+    }
+    *width = used;
+    return i;
+}
+
+size_t text_fit(const char *s, int cols, int *width)
+{
+    int w = 0;
+    size_t n = 0;
+
+    if (s) n = fit_prefix(s, strlen(s), cols < 0 ? 0 : cols, SIZE_MAX, &w);
+    if (width) *width = w;
+    return n;
+}
+
+/* text_truncate() writing at most max_text bytes of text (max_text <
+ * outsz). Returns the width written. */
+static int truncate_to(const char *s, int cols, char *out, size_t max_text)
+{
+    size_t len = s ? strlen(s) : 0;
+    const char *ell = text_ellipsis();
+    size_t eb = strlen(ell);
+    int ew = text_width(ell);
+    int w;
+    size_t n = fit_prefix(s ? s : "", len, cols, max_text, &w);
+
+    if (n == len) { /* it all fits */
+        memcpy(out, s ? s : "", n);
+        out[n] = '\0';
+        return w;
+    }
+    if (cols < ew || max_text < eb) {
+        /* No room for the whole ellipsis: as much of "..." as fits; "…" is
+         * one character, so nothing. */
+        size_t k = 0;
+        if (eb == (size_t)ew) {
+            k = (size_t)cols < max_text ? (size_t)cols : max_text;
+            if (k > eb) k = eb;
+        }
+        memcpy(out, ell, k);
+        out[k] = '\0';
+        return (int)k;
+    }
+    n = fit_prefix(s, len, cols - ew, max_text - eb, &w);
+    memcpy(out, s, n);
+    memcpy(out + n, ell, eb + 1);
+    return w + ew;
+}
+
+int text_truncate(const char *s, int cols, char *out, size_t outsz)
+{
+    if (outsz == 0) return 0;
+    return truncate_to(s, cols < 0 ? 0 : cols, out, outsz - 1);
+}
+
+int text_pad(const char *s, int cols, TextAlign align, char *out, size_t outsz)
+{
+    size_t budget, len;
+    int w;
+
+    if (outsz == 0) return 0;
+    if (cols < 0) cols = 0;
+    budget = outsz - 1;
+    for (;;) {
+        w = truncate_to(s, cols, out, budget);
+        len = strlen(out);
+        size_t need = len + (size_t)(cols - w);
+        if (need <= outsz - 1 || len == 0) break;
+        size_t over = need - (outsz - 1);
+        budget = len > over ? len - over : 0;
+    }
+    size_t pad = (size_t)(cols - w);
+    if (pad > outsz - 1 - len) pad = outsz - 1 - len;
+    if (align == TEXT_RIGHT) {
+        memmove(out + pad, out, len + 1);
+        memset(out, ' ', pad);
+    } else {
+        memset(out + len, ' ', pad);
+        out[len + pad] = '\0';
+    }
+    return w + (int)pad;
+}
+
+/* The ASCII letter of a Latin letter with marks (0: none known). */
+static char latin_base(uint32_t cp)
+{
+    static const char latin1[] = "AAAAAAACEEEEIIIIDNOOOOOxOUUUUYTsaaaaaaaceeeeiiiidnooooo/ouuuuyty";
+    static const char ext_a[] =
+        "AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIiJjJjKkkLlLlLlLlLl"
+        "NnNnNnnNnOoOoOoOoRrRrRrSsSsSsSsTtTtTtUuUuUuUuUuUuWwYyYZzZzZzs";
+    if (cp >= 0xC0 && cp <= 0xFF) return latin1[cp - 0xC0];
+    if (cp >= 0x100 && cp <= 0x17F) return ext_a[cp - 0x100];
+    if (cp == 0x1A0 || cp == 0x1A1) return cp == 0x1A0 ? 'O' : 'o'; /* Ơ ơ */
+    if (cp == 0x1AF || cp == 0x1B0) return cp == 0x1AF ? 'U' : 'u'; /* Ư ư */
+    if (cp >= 0x1EA0 && cp <= 0x1EF9) {                             /* Vietnamese: Ạ ... ỹ */
+        unsigned i = cp - 0x1EA0;
+        char base = i < 24 ? 'A' : i < 40 ? 'E' : i < 44 ? 'I' : i < 68 ? 'O' : i < 82 ? 'U' : 'Y';
+        return (i & 1u) ? (char)(base - 'A' + 'a') : base;
+    }
+    return 0;
+}
+
+/* The ASCII text standing for code point cp ("" for marks and zero-width
+ * characters, "?" when there is none). */
+static const char *ascii_of(uint32_t cp, char buf[2])
+{
+    char c = latin_base(cp);
+    if (!c) {
+        switch (cp) {
+        case 0xA0:
+            c = ' ';
+            break;
+        case 0xB0:
+            c = 'o';
+            break;
+        case 0xB2:
+            c = '2';
+            break;
+        case 0xB3:
+            c = '3';
+            break;
+        case 0xB5:
+            c = 'u';
+            break;
+        case 0xB7:
+            c = '.';
+            break;
+        case 0xB9:
+            c = '1';
+            break;
+        case 0x2010:
+        case 0x2011:
+        case 0x2012:
+        case 0x2013:
+        case 0x2014:
+        case 0x2212:
+            c = '-';
+            break;
+        case 0x2018:
+        case 0x2019:
+            c = '\'';
+            break;
+        case 0x201C:
+        case 0x201D:
+            c = '"';
+            break;
+        case 0x2022:
+            c = '*';
+            break;
+        case 0x2026:
+            return "...";
+        default:
+            if ((cp >= 0x300 && cp <= 0x36F) || (cp >= 0x200B && cp <= 0x200F) ||
+                (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF)
+                return "";
+            c = '?';
+        }
+    }
+    buf[0] = c;
+    buf[1] = '\0';
+    return buf;
+}
+
+/* Rewrites the valid UTF-8 string s in place as ASCII (never longer). */
+static void asciify(char *s)
+{
+    const unsigned char *r = (const unsigned char *)s;
+    char *w = s;
+    while (*r) {
+        uint32_t cp = *r;
+        size_t len = 1;
+        if (cp >= 0xF0) {
+            cp &= 0x07u;
+            len = 4;
+        } else if (cp >= 0xE0) {
+            cp &= 0x0Fu;
+            len = 3;
+        } else if (cp >= 0xC0) {
+            cp &= 0x1Fu;
+            len = 2;
+        }
+        for (size_t i = 1; i < len; i++) {
+            if ((r[i] & 0xC0u) != 0x80u) { /* not valid after all: one '?' per byte */
+                len = 1;
+                cp = 0xFFFD;
+                break;
+            }
+            cp = (cp << 6) | (r[i] & 0x3Fu);
+        }
+        char one[2];
+        const char *a = cp < 0x80 ? NULL : ascii_of(cp, one);
+        if (!a) {
+            *w++ = (char)cp;
+        } else {
+            size_t n = strlen(a); /* <= len: never overtakes the reader */
+            memcpy(w, a, n);
+            w += n;
+        }
+        r += len;
+    }
+    *w = '\0';
+}
+
+const char *text_clean(const char *s, bool utf8, char *out, size_t n)
+{
+    if (n == 0) return out;
+    text_sanitize(s, out, n);
+    if (!utf8) asciify(out);
+    return out;
+}
+
+/* Lower-case wide copy of s into out (cap characters); its length. */
+static size_t lower_wide(const char *s, wchar_t *out, size_t cap)
+{
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    size_t n = 0, len = strlen(s);
+    while (len > 0 && n < cap) {
+        wchar_t wc;
+        size_t r = mbrtowc(&wc, s, len, &st);
+        if (r == 0) break;
+        if (r == (size_t)-1 || r == (size_t)-2) {
+            memset(&st, 0, sizeof st);
+            wc = (unsigned char)*s;
+            r = 1;
+        }
+        out[n++] = (wchar_t)towlower((wint_t)wc);
+        s += r;
+        len -= r;
+    }
+    return n;
+}
+
+bool text_match(const char *s, const char *filter)
+{
+    wchar_t hay[256], needle[64];
+    if (!filter || !filter[0]) return true;
+    if (!s) return false;
+    size_t nh = lower_wide(s, hay, 256), nn = lower_wide(filter, needle, 64);
+    if (nn == 0) return true;
+    for (size_t i = 0; i + nn <= nh; i++)
+        if (wmemcmp(hay + i, needle, nn) == 0) return true;
+    return false;
+}

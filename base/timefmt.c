@@ -1,0 +1,150 @@
+/* timefmt.c - ISO 8601 times, clock times and ages (see timefmt.h). */
+#include "base/timefmt.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#define DEFAULT_TZDIR "/usr/share/zoneinfo"
+#define MAX_ZONE_NAME 255
+
+/* True when name is a relative path of plain components (no "", ".", ".."),
+ * made of the characters IANA zone names use. */
+static bool zone_name_ok(const char *name)
+{
+    size_t len = strlen(name);
+    if (len == 0 || len > MAX_ZONE_NAME || name[0] == '/') return false;
+    for (const char *p = name; *p; p++) {
+        char c = *p;
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-' || c == '+' || c == '.' || c == '/'))
+            return false;
+    }
+    const char *comp = name;
+    for (;;) {
+        const char *end = strchr(comp, '/');
+        size_t n = end ? (size_t)(end - comp) : strlen(comp);
+        if (n == 0 || (n == 1 && comp[0] == '.') || (n == 2 && comp[0] == '.' && comp[1] == '.'))
+            return false;
+        if (!end) return true;
+        comp = end + 1;
+    }
+}
+
+/* True when path is a regular file starting with the TZif magic. */
+static bool is_zone_file(const char *path)
+{
+    struct stat st;
+    char magic[4];
+    bool ok = false;
+
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return false;
+    FILE *f = fopen(path, "rb");
+    if (!f) return false;
+    ok = fread(magic, 1, sizeof magic, f) == sizeof magic && memcmp(magic, "TZif", 4) == 0;
+    fclose(f);
+    return ok;
+}
+
+int timefmt_set_zone(const char *tz)
+{
+    if (!tz || !zone_name_ok(tz)) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (strcmp(tz, "UTC") != 0 && strcmp(tz, "Etc/UTC") != 0 && strcmp(tz, "GMT") != 0) {
+        const char *dir = getenv("TZDIR");
+        char path[4096];
+        if (!dir || !*dir) dir = DEFAULT_TZDIR;
+        int r = snprintf(path, sizeof path, "%s/%s", dir, tz);
+        if (r < 0 || (size_t)r >= sizeof path) {
+            errno = EINVAL;
+            return -1;
+        }
+        if (!is_zone_file(path)) {
+            errno = ENOENT;
+            return -1;
+        }
+    }
+    if (setenv("TZ", tz, 1) != 0) return -1;
+    tzset();
+    return 0;
+}
+
+/* Splits ms into whole seconds (rounded down) and converts them to broken
+ * down time, local or UTC. Returns false when the time cannot be shown. */
+static bool broken_down(int64_t ms, bool utc, struct tm *tm)
+{
+    int64_t sec = ms / 1000 - (ms % 1000 < 0 ? 1 : 0);
+    time_t t = (time_t)sec;
+
+    if ((int64_t)t != sec) return false;
+    if (!(utc ? gmtime_r(&t, tm) : localtime_r(&t, tm))) return false;
+    return tm->tm_year >= -1900 && tm->tm_year <= 9999 - 1900;
+}
+
+/* Finishes a formatting call: r is snprintf's result for a buffer of n. */
+static int finish(int r, char *buf, size_t n)
+{
+    if (r < 0 || (size_t)r >= n) {
+        if (n > 0) buf[0] = '\0';
+        errno = ERANGE;
+        return -1;
+    }
+    return r;
+}
+
+/* Reports a time that cannot be shown. */
+static int overflow(char *buf, size_t n)
+{
+    if (n > 0) buf[0] = '\0';
+    errno = EOVERFLOW;
+    return -1;
+}
+
+int timefmt_iso(int64_t ms, char *buf, size_t n)
+{
+    struct tm tm;
+
+    if (!broken_down(ms, false, &tm)) return overflow(buf, n);
+    long off = tm.tm_gmtoff;
+    char sign = off < 0 ? '-' : '+';
+    if (off < 0) off = -off;
+    return finish(snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld", tm.tm_year + 1900,
+                           tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, sign,
+                           off / 3600, off % 3600 / 60),
+                  buf, n);
+}
+
+int timefmt_iso_utc(int64_t ms, char *buf, size_t n)
+{
+    struct tm tm;
+
+    if (!broken_down(ms, true, &tm)) return overflow(buf, n);
+    return finish(snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+                           tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec),
+                  buf, n);
+}
+
+int timefmt_hms(int64_t ms, char *buf, size_t n)
+{
+    struct tm tm;
+
+    if (!broken_down(ms, false, &tm)) return overflow(buf, n);
+    return finish(snprintf(buf, n, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec), buf, n);
+}
+
+int timefmt_age(int64_t ms_delta, char *buf, size_t n)
+{
+    int64_t s = ms_delta > 0 ? ms_delta / 1000 : 0;
+
+    if (s < 60) return finish(snprintf(buf, n, "%" PRId64 "s", s), buf, n);
+    if (s < 3600) return finish(snprintf(buf, n, "%" PRId64 "m", s / 60), buf, n);
+    if (s < 86400) return finish(snprintf(buf, n, "%" PRId64 "h", s / 3600), buf, n);
+    return finish(snprintf(buf, n, "%" PRId64 "d", s / 86400), buf, n);
+}

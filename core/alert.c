@@ -1,0 +1,444 @@
+/* alert.c - the alert engine: rule conditions, state machines, deadlines and
+ * the display list (see alert.h and docs/alerts.md). */
+#include "core/alert.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alert_internal.h"
+#include "base/i18n.h"
+
+/* A rule's condition at one moment. */
+typedef enum { COND_CLEAR, COND_HOLDS, COND_UNKNOWN } Cond;
+
+/* Finds the feed index of feed id; -1 when absent. */
+static int feed_index(const Config *c, const char *id)
+{
+    for (size_t i = 0; i < c->n_feeds; i++)
+        if (c->feeds[i].id && strcmp(c->feeds[i].id, id) == 0) return (int)i;
+    return -1;
+}
+
+/* Links each warn implicit rule to the crit implicit rule of the same KPI. */
+static void link_siblings(AlertEngine *e)
+{
+    for (size_t i = 0; i < e->n; i++) {
+        const CfgRule *r = e->alerts[i].rule;
+        if (!r->implicit || r->severity != SEV_WARNING) continue;
+        for (size_t j = 0; j < e->n; j++) {
+            const CfgRule *o = e->alerts[j].rule;
+            if (o->implicit && o->severity == SEV_CRITICAL && o->kpi && r->kpi &&
+                strcmp(o->kpi, r->kpi) == 0) {
+                e->priv[i].crit_sibling = (int)j;
+                break;
+            }
+        }
+    }
+}
+
+AlertEngine *alert_new(const App *app, const AlertOptions *opts, AlertEventFn fn, void *ud,
+                       char *err, size_t errlen)
+{
+    AlertEngine *e = calloc(1, sizeof(*e));
+    if (!e) goto oom;
+    e->app = app;
+    e->fn = fn;
+    e->ud = ud;
+    e->opt.resolved_keep_ms = 15 * 60 * 1000;
+    e->opt.max_silences = 256;
+    if (opts) {
+        if (opts->resolved_keep_ms >= 0) e->opt.resolved_keep_ms = opts->resolved_keep_ms;
+        if (opts->max_silences > 0) e->opt.max_silences = opts->max_silences;
+    }
+    e->next_sil_id = 1;
+    const Config *c = app->cfg;
+    e->n = c->n_rules;
+    e->alerts = calloc(e->n ? e->n : 1, sizeof(*e->alerts));
+    e->priv = calloc(e->n ? e->n : 1, sizeof(*e->priv));
+    if (!e->alerts || !e->priv) goto oom;
+    for (size_t i = 0; i < e->n; i++) {
+        const CfgRule *r = &c->rules[i];
+        Alert *a = &e->alerts[i];
+        a->rule = r;
+        a->kpi = -1;
+        a->feed = -1;
+        a->state = ALERT_INACTIVE;
+        e->priv[i].core = ALERT_INACTIVE;
+        e->priv[i].crit_sibling = -1;
+        if (r->kind == RULE_FEED) {
+            a->feed = r->feed ? feed_index(c, r->feed) : -1;
+        } else if (r->kpi) {
+            a->kpi = app_find_kpi(app, r->kpi);
+            if (a->kpi >= 0) a->feed = (int)app->kpis[a->kpi].feed_idx;
+        }
+        if (a->feed < 0) {
+            snprintf(err, errlen, _("rule '%s' watches '%s', which the config does not have"),
+                     r->id ? r->id : "?",
+                     r->kpi    ? r->kpi
+                     : r->feed ? r->feed
+                               : "?");
+            alert_free(e);
+            return NULL;
+        }
+    }
+    link_siblings(e);
+    return e;
+oom:
+    snprintf(err, errlen, "%s", _("out of memory"));
+    alert_free(e);
+    return NULL;
+}
+
+void alert_free(AlertEngine *e)
+{
+    if (!e) return;
+    free(e->alerts);
+    free(e->priv);
+    free(e->sil);
+    free(e);
+}
+
+void alert_emit(const AlertEngine *e, const AlertEvent *ev)
+{
+    if (e->fn) e->fn(e->ud, ev);
+}
+
+/* The condition of a feed rule from the feed's last poll. */
+static Cond eval_feed(AlertEngine *e, Alert *a)
+{
+    const CfgRule *r = a->rule;
+    const FeedStatus *fs = &e->app->feeds[a->feed];
+    if (fs->state == FS_PENDING) return COND_UNKNOWN;
+    bool holds = false, unknown = false;
+    a->has_value = true;
+    a->value = fs->consecutive_failures;
+    if (r->feed_down > 0 && fs->state == FS_DOWN &&
+        fs->consecutive_failures >= (unsigned)r->feed_down)
+        holds = true;
+    if (r->feed_bad_data > 0 && fs->state == FS_BAD_DATA &&
+        fs->consecutive_failures >= (unsigned)r->feed_bad_data)
+        holds = true;
+    if (r->feed_slow_ms > 0) {
+        /* A poll that failed to connect says nothing about latency. */
+        if (fs->state == FS_DOWN || fs->latency_ms < 0) {
+            unknown = true;
+        } else if (fs->latency_ms > r->feed_slow_ms) {
+            if (!holds) a->value = (double)fs->latency_ms;
+            holds = true;
+        } else if (!r->feed_down && !r->feed_bad_data) {
+            a->value = (double)fs->latency_ms;
+        }
+    }
+    return holds ? COND_HOLDS : unknown ? COND_UNKNOWN : COND_CLEAR;
+}
+
+/* The condition of a nodata rule: no value for nodata_ms. */
+static Cond eval_nodata(AlertEngine *e, Alert *a, AlertPriv *p, int64_t now)
+{
+    const App *app = e->app;
+    Sample last;
+    p->nodata_ref = e->start_ms;
+    if (store_last_value(app->store, app->kpis[a->kpi].series, &last) && last.ts_ms <= now) {
+        p->nodata_ref = last.ts_ms;
+        a->has_value = true;
+        a->value = last.value;
+    }
+    return now - p->nodata_ref >= a->rule->nodata_ms ? COND_HOLDS : COND_CLEAR;
+}
+
+/* The condition of a KPI rule; active selects the clear level (hysteresis). */
+static Cond eval_kpi(AlertEngine *e, Alert *a, AlertPriv *p, int64_t now, bool active)
+{
+    const CfgRule *r = a->rule;
+    const App *app = e->app;
+    const AppKpi *k = &app->kpis[a->kpi];
+    p->fresh_until = 0;
+    if (r->kind == RULE_NODATA) return eval_nodata(e, a, p, now);
+    AppKpiView v;
+    app_kpi_view(app, (size_t)a->kpi, now, &v);
+    if (v.has_value) {
+        a->has_value = true;
+        a->value = v.value;
+    }
+    /* No value, a gap (feed down) or an old value: never counts as clear. */
+    if (!v.has_value || v.stale || isnan(v.value)) return COND_UNKNOWN;
+    /* app_kpi_view() calls a value stale when older than 3 intervals. */
+    p->fresh_until = v.ts_ms + 3 * k->feed->interval_ms + 1;
+    double x = v.value;
+    if (r->implicit) return cfg_threshold_holds(&r->threshold, x) ? COND_HOLDS : COND_CLEAR;
+    double level = r->target_relative ? k->kpi->target : r->level;
+    double clear = r->has_clear ? r->clear : level;
+    switch (r->kind) {
+    case RULE_ABOVE:
+        return x > (active ? clear : level) ? COND_HOLDS : COND_CLEAR;
+    case RULE_BELOW:
+        return x < (active ? clear : level) ? COND_HOLDS : COND_CLEAR;
+    case RULE_CHANGE: {
+        StoreDelta d;
+        if (!store_delta(app->store, k->series, now - r->over_ms, now, &d) || isnan(d.delta)) {
+            a->has_change = false;
+            return COND_UNKNOWN;
+        }
+        a->has_change = true;
+        a->change = d.delta;
+        return fabs(d.delta) >= (active ? clear : level) ? COND_HOLDS : COND_CLEAR;
+    }
+    default:
+        return COND_UNKNOWN;
+    }
+}
+
+/* Advances the rule's own machine (core) with condition c at now. */
+static void step(AlertEngine *e, Alert *a, AlertPriv *p, Cond c, int64_t now)
+{
+    const CfgRule *r = a->rule;
+    bool expired = now - a->resolved_ms >= e->opt.resolved_keep_ms;
+    if (c == COND_UNKNOWN) {
+        if (p->core == ALERT_PENDING || p->core == ALERT_FIRING) {
+            p->stale = true;
+            p->clear_since = 0; /* time without a value never counts toward clearing */
+        } else if (p->core == ALERT_RESOLVED && expired) {
+            p->core = ALERT_INACTIVE;
+        }
+        return;
+    }
+    p->stale = false;
+    bool holds = c == COND_HOLDS;
+    switch (p->core) {
+    case ALERT_PENDING:
+        if (!holds)
+            p->core = ALERT_INACTIVE;
+        else if (now - p->cond_since >= r->for_ms)
+            p->core = ALERT_FIRING;
+        break;
+    case ALERT_FIRING:
+        if (holds) {
+            p->clear_since = 0;
+            break;
+        }
+        if (p->clear_since == 0) p->clear_since = now;
+        if (now - p->clear_since >= r->keep_firing_ms) {
+            p->core = ALERT_RESOLVED;
+            p->clear_since = 0;
+        }
+        break;
+    default: /* inactive or resolved */
+        if (holds) {
+            p->cond_since = now;
+            p->clear_since = 0;
+            p->core = r->for_ms > 0 ? ALERT_PENDING : ALERT_FIRING;
+        } else if (p->core == ALERT_RESOLVED && expired) {
+            p->core = ALERT_INACTIVE;
+        }
+        break;
+    }
+}
+
+/* True when alert i is firing as far as an operator can tell (also while stale). */
+static bool shown_firing(const AlertEngine *e, int i)
+{
+    const Alert *a = &e->alerts[i];
+    return a->state == ALERT_FIRING || (a->state == ALERT_STALE && a->held == ALERT_FIRING);
+}
+
+/* The visible state of alert i from its core, staleness and crit sibling. */
+static AlertState visible(const AlertEngine *e, size_t i, AlertState *held)
+{
+    const AlertPriv *p = &e->priv[i];
+    bool active = p->core == ALERT_PENDING || p->core == ALERT_FIRING;
+    AlertState s = p->core;
+    if (active && p->crit_sibling >= 0 && shown_firing(e, p->crit_sibling)) s = ALERT_SUPPRESSED;
+    *held = ALERT_INACTIVE;
+    if (active && p->stale) {
+        *held = s;
+        return ALERT_STALE;
+    }
+    return s;
+}
+
+/* True for the states of an alert that is not part of an episode. */
+static bool is_idle(AlertState s)
+{
+    return s == ALERT_INACTIVE || s == ALERT_RESOLVED;
+}
+
+/* Evaluates alert i at now and reports a change of its visible state. */
+static void eval_one(AlertEngine *e, size_t i, int64_t now)
+{
+    Alert *a = &e->alerts[i];
+    AlertPriv *p = &e->priv[i];
+    AlertState old = a->state, old_held = a->held;
+    AlertState core_before = p->core;
+    bool active = p->core == ALERT_PENDING || p->core == ALERT_FIRING;
+    Cond c = a->rule->kind == RULE_FEED ? eval_feed(e, a) : eval_kpi(e, a, p, now, active);
+    step(e, a, p, c, now);
+    /* A suppressed warning that clears was never shown firing: the critical
+     * alert's resolution closes the episode, so it goes back to inactive. */
+    bool was_suppressed =
+        old == ALERT_SUPPRESSED || (old == ALERT_STALE && old_held == ALERT_SUPPRESSED);
+    if (core_before == ALERT_FIRING && p->core == ALERT_RESOLVED && was_suppressed)
+        p->core = ALERT_INACTIVE;
+    AlertState held;
+    AlertState s = visible(e, i, &held);
+    a->held = held;
+    if (s == old) {
+        alert_render(e, a, a->rule->summary, a->summary, sizeof(a->summary));
+        return;
+    }
+    if (is_idle(old) && !is_idle(s)) {
+        /* A new episode: a previous ack does not carry over. */
+        a->active_ms = now;
+        a->acked = false;
+        a->ack_by[0] = a->ack_comment[0] = '\0';
+        a->ack_ms = 0;
+    }
+    bool was_firing = old == ALERT_FIRING || (old == ALERT_STALE && old_held == ALERT_FIRING);
+    if (s == ALERT_FIRING && !was_firing) a->fired_ms = now;
+    if (s == ALERT_RESOLVED) a->resolved_ms = now;
+    if (s == ALERT_INACTIVE) a->active_ms = 0;
+    a->state = s;
+    a->since_ms = now;
+    alert_render(e, a, a->rule->summary, a->summary, sizeof(a->summary));
+    AlertEvent ev = {.kind = AEV_TRANSITION, .alert = a, .from = old, .to = s, .at_ms = now};
+    alert_emit(e, &ev);
+}
+
+void alert_eval(AlertEngine *e, int64_t now)
+{
+    if (!e->started) {
+        e->started = true;
+        e->start_ms = now;
+    }
+    alert_expire_silences(e, now);
+    alert_apply_silences(e);
+    /* Crit alerts first, so that a warning sees whether its critical fires. */
+    for (size_t i = 0; i < e->n; i++)
+        if (e->priv[i].crit_sibling < 0) eval_one(e, i, now);
+    for (size_t i = 0; i < e->n; i++)
+        if (e->priv[i].crit_sibling >= 0) eval_one(e, i, now);
+}
+
+/* Lowers *d to t. */
+static void earliest(int64_t *d, int64_t t)
+{
+    if (t < *d) *d = t;
+}
+
+int64_t alert_next_deadline(const AlertEngine *e)
+{
+    int64_t d = INT64_MAX;
+    for (size_t i = 0; i < e->n_sil; i++)
+        earliest(&d, e->sil[i].until_ms);
+    for (size_t i = 0; i < e->n; i++) {
+        const Alert *a = &e->alerts[i];
+        const AlertPriv *p = &e->priv[i];
+        const CfgRule *r = a->rule;
+        bool active = p->core == ALERT_PENDING || p->core == ALERT_FIRING;
+        if (p->core == ALERT_PENDING && !p->stale) earliest(&d, p->cond_since + r->for_ms);
+        if (p->core == ALERT_FIRING && !p->stale && p->clear_since)
+            earliest(&d, p->clear_since + r->keep_firing_ms);
+        if (p->core == ALERT_RESOLVED) earliest(&d, a->resolved_ms + e->opt.resolved_keep_ms);
+        if (active && !p->stale && p->fresh_until) earliest(&d, p->fresh_until);
+        if (r->kind == RULE_NODATA && e->started && !active)
+            earliest(&d, p->nodata_ref + r->nodata_ms);
+    }
+    return d;
+}
+
+size_t alert_count(const AlertEngine *e)
+{
+    return e->n;
+}
+
+const Alert *alert_get(const AlertEngine *e, size_t i)
+{
+    return i < e->n ? &e->alerts[i] : NULL;
+}
+
+const Alert *alert_find(const AlertEngine *e, const char *rule_id)
+{
+    for (size_t i = 0; rule_id && i < e->n; i++)
+        if (e->alerts[i].rule->id && strcmp(e->alerts[i].rule->id, rule_id) == 0)
+            return &e->alerts[i];
+    return NULL;
+}
+
+/* Display rank of a state: firing first, resolved last. */
+static int state_rank(AlertState s)
+{
+    switch (s) {
+    case ALERT_FIRING:
+        return 0;
+    case ALERT_STALE:
+        return 1;
+    case ALERT_PENDING:
+        return 2;
+    case ALERT_SUPPRESSED:
+        return 3;
+    default:
+        return 4;
+    }
+}
+
+/* Orders two alerts for display: rank, severity (critical first), oldest episode. */
+static int list_cmp(const Alert *x, const Alert *y)
+{
+    int rx = state_rank(x->state), ry = state_rank(y->state);
+    if (rx != ry) return rx < ry ? -1 : 1;
+    if (x->rule->severity != y->rule->severity)
+        return x->rule->severity > y->rule->severity ? -1 : 1;
+    if (x->active_ms != y->active_ms) return x->active_ms < y->active_ms ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+size_t alert_list(const AlertEngine *e, const Alert **out, size_t max)
+{
+    size_t total = 0, cnt = 0;
+    for (size_t i = 0; i < e->n; i++) {
+        const Alert *a = &e->alerts[i];
+        if (a->state == ALERT_INACTIVE) continue;
+        total++;
+        /* Insertion into the sorted top max (n is a few hundred at most). */
+        size_t pos = cnt;
+        while (pos > 0 && list_cmp(a, out[pos - 1]) < 0)
+            pos--;
+        if (pos >= max) continue;
+        if (cnt < max) cnt++;
+        memmove(out + pos + 1, out + pos, (cnt - 1 - pos) * sizeof(*out));
+        out[pos] = a;
+    }
+    return total;
+}
+
+void alert_counts(const AlertEngine *e, AlertCounts *out)
+{
+    memset(out, 0, sizeof(*out));
+    for (size_t i = 0; i < e->n; i++) {
+        const Alert *a = &e->alerts[i];
+        unsigned sev = (unsigned)a->rule->severity;
+        if (sev > SEV_CRITICAL) sev = SEV_CRITICAL;
+        switch (a->state) {
+        case ALERT_FIRING:
+            out->firing[sev]++;
+            if (!a->acked) out->unacked[sev]++;
+            break;
+        case ALERT_PENDING:
+            out->pending++;
+            break;
+        case ALERT_STALE:
+            out->stale++;
+            break;
+        case ALERT_SUPPRESSED:
+            out->suppressed++;
+            break;
+        case ALERT_RESOLVED:
+            out->resolved++;
+            break;
+        default:
+            break;
+        }
+        if (a->state != ALERT_INACTIVE && a->silenced) out->silenced++;
+    }
+}

@@ -1,0 +1,176 @@
+/* alert.h - the alert engine: one state machine per rule of the config.
+ *
+ * An AlertEngine borrows an App (which must outlive it) and makes one Alert
+ * per CfgRule of app->cfg (explicit rules first, then the implicit rules made
+ * from KPI warn/crit thresholds, in config order). It never reads a clock:
+ * the caller runs alert_eval(engine, now) after each poll result and when
+ * alert_next_deadline() comes; values are read through app_kpi_view(at =
+ * now) and app->feeds. Semantics (states, for, keep_firing_for, hysteresis,
+ * critical over warning, stale, nodata, feed rules, ack, silence) are written
+ * down in docs/alerts.md.
+ *
+ * Every visible state change, ack, silence and unsilence calls the engine's
+ * AlertEventFn synchronously; the callback may read the engine (alert_list,
+ * alert_counts...) but must not call a function that changes it (eval, ack,
+ * silence, unsilence). Pointers to Alerts stay valid until alert_free();
+ * pointers to silences until the next call that changes the engine.
+ * No global state; not thread-safe (one thread owns it). */
+#ifndef IOC_ALERT_H
+#define IOC_ALERT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/config.h"
+#include "core/app.h"
+
+/* What an operator sees of an alert. */
+typedef enum {
+    ALERT_INACTIVE,   /* the condition does not hold */
+    ALERT_PENDING,    /* holds, for less than the rule's for: */
+    ALERT_FIRING,     /* holds (or within keep_firing_for after it stopped) */
+    ALERT_SUPPRESSED, /* a warn threshold that holds while the KPI's crit alert fires */
+    ALERT_STALE,      /* was pending/firing/suppressed; no fresh value now (held tells which) */
+    ALERT_RESOLVED,   /* fired, then cleared; back to inactive after resolved_keep_ms */
+} AlertState;
+
+#define ALERT_SUMMARY_MAX 256
+#define ALERT_WHO_MAX     64
+#define ALERT_COMMENT_MAX 256
+#define ALERT_TARGET_MAX  80
+
+/* One alert instance (one per rule). Read-only for callers. */
+typedef struct {
+    const CfgRule *rule; /* borrowed from the App's config */
+    int kpi;             /* index into app->kpis; -1 for feed rules */
+    int feed;            /* index into cfg->feeds (the KPI's feed for KPI rules) */
+    AlertState state;
+    AlertState held;     /* ALERT_STALE: the state it keeps (pending, firing, suppressed) */
+    int64_t since_ms;    /* when it entered state */
+    int64_t active_ms;   /* when the current episode began (pending or firing); 0 when none */
+    int64_t fired_ms;    /* when it last started firing; 0 never */
+    int64_t resolved_ms; /* when it last resolved; 0 never */
+    bool has_value;      /* value holds the last value seen */
+    double value;        /* KPI value; feed rules: failed polls, or latency ms for slow */
+    bool has_change;     /* change rules: change holds the change over the window */
+    double change;
+    bool acked; /* acknowledged (kept until the alert is active again after resolving) */
+    char ack_by[ALERT_WHO_MAX];
+    int64_t ack_ms;
+    char ack_comment[ALERT_COMMENT_MAX]; /* "" when none */
+    bool silenced;                       /* an active silence matches: no notification */
+    unsigned silence_id; /* the matching silence with the latest end (when silenced) */
+    int64_t silenced_until;
+    char summary[ALERT_SUMMARY_MAX]; /* rendered from the rule's template (or the default) */
+} Alert;
+
+/* A silence: alerts whose rule id, KPI key or feed id equals target are
+ * flagged silenced (they still change state) until until_ms. */
+typedef struct {
+    unsigned id; /* > 0, unique within the engine */
+    char target[ALERT_TARGET_MAX];
+    int64_t start_ms, until_ms;
+    char who[ALERT_WHO_MAX];
+    char comment[ALERT_COMMENT_MAX];
+} AlertSilence;
+
+typedef enum {
+    AEV_TRANSITION, /* alert went from -> to */
+    AEV_ACK,        /* an operator acknowledged alert */
+    AEV_SILENCE,    /* silence was added */
+    AEV_UNSILENCE,  /* silence was removed (who set) or expired (who NULL) */
+} AlertEventKind;
+
+/* What happened; every pointer is valid during the callback only. */
+typedef struct {
+    AlertEventKind kind;
+    const Alert *alert;          /* AEV_TRANSITION, AEV_ACK; NULL otherwise */
+    const AlertSilence *silence; /* AEV_SILENCE, AEV_UNSILENCE; NULL otherwise */
+    AlertState from, to;         /* AEV_TRANSITION (both the alert's state for AEV_ACK) */
+    int64_t at_ms;               /* when (the caller's clock) */
+    const char *who;             /* operator; NULL for the engine */
+    const char *comment;         /* operator's comment; NULL when none */
+} AlertEvent;
+
+typedef void (*AlertEventFn)(void *ud, const AlertEvent *ev);
+
+/* Engine settings (alert_new() with NULL: all defaults). */
+typedef struct {
+    int64_t resolved_keep_ms; /* how long a resolved alert stays listed: < 0 default (15 min);
+                                 0 leaves the list at the next evaluation */
+    size_t max_silences;      /* 0: default (256) */
+} AlertOptions;
+
+typedef struct AlertEngine AlertEngine;
+
+/* Builds an engine for app's rules (opts NULL: defaults; fn may be NULL).
+ * NULL with a message in err on failure (out of memory, a rule naming a KPI
+ * or feed the App does not have). */
+AlertEngine *alert_new(const App *app, const AlertOptions *opts, AlertEventFn fn, void *ud,
+                       char *err, size_t errlen);
+
+/* Frees the engine (NULL is fine). */
+void alert_free(AlertEngine *e);
+
+/* Expires silences, then evaluates every rule at time now (ms since the
+ * epoch, the caller's clock), calling the event callback for each change. */
+void alert_eval(AlertEngine *e, int64_t now);
+
+/* The earliest time at which alert_eval() would change something without a
+ * new poll result (a pending for: ending, keep_firing_for ending, a resolved
+ * alert leaving the list, a nodata deadline, a value turning stale, a silence
+ * expiring); INT64_MAX when nothing is due. */
+int64_t alert_next_deadline(const AlertEngine *e);
+
+/* Number of alerts (= rules) and the i-th (config order); NULL past the end. */
+size_t alert_count(const AlertEngine *e);
+const Alert *alert_get(const AlertEngine *e, size_t i);
+
+/* The alert of rule id (implicit ids: "KPIKEY:warn"); NULL when absent. */
+const Alert *alert_find(const AlertEngine *e, const char *rule_id);
+
+/* Fills out[0..max) with the visible alerts (every state but inactive) in
+ * display order: firing, stale, pending, suppressed, resolved; within each,
+ * critical first, then the oldest episode first. Returns how many there are
+ * in all (may exceed max). */
+size_t alert_list(const AlertEngine *e, const Alert **out, size_t max);
+
+/* Counts for a header line. */
+typedef struct {
+    size_t firing[3];  /* by Severity (SEV_INFO..SEV_CRITICAL) */
+    size_t unacked[3]; /* firing and not acknowledged, by severity */
+    size_t pending, stale, suppressed, resolved, silenced;
+} AlertCounts;
+
+void alert_counts(const AlertEngine *e, AlertCounts *out);
+
+/* Acknowledges the alert of rule_id as who (required), with an optional
+ * comment. Not possible while it is inactive. 0, or -1 with a message. */
+int alert_ack(AlertEngine *e, const char *rule_id, const char *who, const char *comment,
+              int64_t now, char *err, size_t errlen);
+
+/* Silences target (a rule id, KPI key or feed id that some rule uses) until
+ * until_ms (> now). Returns the silence id (> 0), or 0 with a message. */
+unsigned alert_silence(AlertEngine *e, const char *target, int64_t until_ms, const char *who,
+                       const char *comment, int64_t now, char *err, size_t errlen);
+
+/* Removes silence id. 0, or -1 with a message when there is no such silence. */
+int alert_unsilence(AlertEngine *e, unsigned id, const char *who, int64_t now, char *err,
+                    size_t errlen);
+
+/* The active silences (in order of creation); *out borrowed. */
+size_t alert_silences(const AlertEngine *e, const AlertSilence **out);
+
+/* "inactive" "pending" "firing" "suppressed" "stale" "resolved" (log names). */
+const char *alert_state_name(AlertState s);
+
+/* "info" "warning" "critical". */
+const char *alert_severity_name(Severity s);
+
+/* Renders template tpl (NULL: the rule's default text) for alert a into
+ * buf[0..n): {{kpi}} {{key}} {{value}} {{unit}} {{target}} {{feed}} {{rule}}
+ * {{severity}} {{change}}. Truncated at a UTF-8 boundary. */
+void alert_render(const AlertEngine *e, const Alert *a, const char *tpl, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,47 @@
+/* alert_internal.h - the alert engine's private state, shared by alert.c
+ * (evaluation, deadlines, lists) and alert_ops.c (ack, silences, rendering). */
+#ifndef IOC_ALERT_INTERNAL_H
+#define IOC_ALERT_INTERNAL_H
+
+#include "core/alert.h"
+
+/* The rule's own machine and bookkeeping behind one Alert. The visible state
+ * (Alert.state) is derived from core, stale and the crit sibling. */
+typedef struct {
+    AlertState core;     /* INACTIVE, PENDING, FIRING or RESOLVED */
+    bool stale;          /* core is PENDING/FIRING and the value is not fresh */
+    int64_t cond_since;  /* when the condition began to hold (the for: clock) */
+    int64_t clear_since; /* FIRING: when it stopped holding (keep_firing_for); 0 = holds */
+    int64_t fresh_until; /* KPI rules: when the current value turns stale by age; 0 none */
+    int64_t nodata_ref;  /* nodata rules: time of the last value (or the engine's start) */
+    int crit_sibling;    /* warn implicit rules: the alert of the KPI's crit threshold, else -1 */
+} AlertPriv;
+
+struct AlertEngine {
+    const App *app; /* borrowed */
+    AlertEventFn fn;
+    void *ud;
+    AlertOptions opt;
+    Alert *alerts; /* one per rule, owned */
+    AlertPriv *priv;
+    size_t n;
+    AlertSilence *sil; /* active silences, in order of creation */
+    size_t n_sil, cap_sil;
+    unsigned next_sil_id;
+    bool started;     /* alert_eval() has run */
+    int64_t start_ms; /* time of the first alert_eval() */
+};
+
+/* Calls the event callback, if any. */
+void alert_emit(const AlertEngine *e, const AlertEvent *ev);
+
+/* Recomputes every alert's silenced flag from the active silences. */
+void alert_apply_silences(AlertEngine *e);
+
+/* Removes silences that ended at or before now (an AEV_UNSILENCE each). */
+void alert_expire_silences(AlertEngine *e, int64_t now);
+
+/* Copies src into dst[0..n) NUL-terminated, cut at a UTF-8 boundary. */
+void alert_copy_text(char *dst, size_t n, const char *src);
+
+#endif

@@ -1,0 +1,175 @@
+/* app.c - the running core: config + store + loop + poller (see app.h). */
+#include "core/app.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/i18n.h"
+
+/* Poller callback: store the values (or a gap), update feed and KPI states. */
+static void on_result(void *ud, size_t feed, const FeedStatus *st, const KpiValue *vals,
+                      int64_t wall_ms)
+{
+    App *a = ud;
+    if (a->feeds[feed].state != st->state) a->dirty |= APP_DIRTY_STATUS;
+    a->feeds[feed] = *st;
+    a->polls++;
+    a->dirty |= APP_DIRTY_DATA;
+    for (size_t i = 0; i < a->n_kpis; i++) {
+        AppKpi *k = &a->kpis[i];
+        if (k->feed_idx != feed) continue;
+        const KpiValue *v = &vals[k->kpi - k->feed->kpis];
+        store_append(a->store, k->series, wall_ms, v->has_value ? v->value : NAN);
+        snprintf(k->error, sizeof(k->error), "%s", v->has_value ? "" : v->error);
+        Sample last;
+        KpiStatus s;
+        if (v->has_value)
+            s = cfg_kpi_status(k->kpi, true, v->value, false);
+        else
+            s = store_last_value(a->store, k->series, &last) ? KST_STALE : KST_NONE;
+        if (s != k->status) {
+            k->status = s;
+            k->status_since = wall_ms;
+            a->dirty |= APP_DIRTY_STATUS;
+        }
+    }
+    if (a->on_poll) a->on_poll(a->on_poll_ud, feed);
+}
+
+App *app_new(Config *cfg, char *err, size_t errlen)
+{
+    App *a = calloc(1, sizeof(*a));
+    if (!a) {
+        cfg_free(cfg);
+        snprintf(err, errlen, "%s", _("out of memory"));
+        return NULL;
+    }
+    a->cfg = cfg;
+    a->n_kpis = cfg_kpi_count(cfg);
+    a->kpis = calloc(a->n_kpis ? a->n_kpis : 1, sizeof(*a->kpis));
+    a->feeds = calloc(cfg->n_feeds ? cfg->n_feeds : 1, sizeof(*a->feeds));
+    a->store = store_new();
+    a->loop = loop_new();
+    if (!a->kpis || !a->feeds || !a->store || !a->loop) {
+        snprintf(err, errlen, "%s", _("out of memory"));
+        goto fail;
+    }
+    size_t n = 0;
+    for (size_t f = 0; f < cfg->n_feeds; f++) {
+        a->feeds[f].state = FS_PENDING;
+        a->feeds[f].latency_ms = -1;
+        for (size_t k = 0; k < cfg->feeds[f].n_kpis; k++, n++) {
+            AppKpi *ak = &a->kpis[n];
+            ak->feed = &cfg->feeds[f];
+            ak->kpi = &cfg->feeds[f].kpis[k];
+            ak->feed_idx = f;
+            ak->status = KST_NONE;
+            StoreError se;
+            ak->series = store_add(a->store, ak->kpi->key, NULL, &se);
+            if (ak->series < 0) {
+                snprintf(err, errlen, "%s: %s", ak->kpi->key, se.msg);
+                goto fail;
+            }
+        }
+    }
+    a->poller = poller_new(a->loop, cfg, on_result, a, err, errlen);
+    if (!a->poller) goto fail;
+    return a;
+fail:
+    app_free(a);
+    return NULL;
+}
+
+void app_start(App *a)
+{
+    poller_start(a->poller, 2000);
+}
+
+void app_free(App *a)
+{
+    if (!a) return;
+    poller_free(a->poller);
+    loop_free(a->loop);
+    store_free(a->store);
+    free(a->kpis);
+    free(a->feeds);
+    cfg_free(a->cfg);
+    free(a);
+}
+
+int app_find_kpi(const App *a, const char *key)
+{
+    for (size_t i = 0; i < a->n_kpis; i++)
+        if (strcmp(a->kpis[i].kpi->key, key) == 0) return (int)i;
+    return -1;
+}
+
+size_t app_feeds_up(const App *a)
+{
+    size_t n = 0;
+    for (size_t f = 0; f < a->cfg->n_feeds; f++)
+        n += feedstate_is_up(a->feeds[f].state) ? 1 : 0;
+    return n;
+}
+
+void app_kpi_view(const App *a, size_t i, int64_t at_ms, AppKpiView *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->status = KST_NONE;
+    const AppKpi *k = &a->kpis[i];
+    StoreAsOf as;
+    bool gap = false;
+    if (store_asof(a->store, k->series, at_ms, &as)) {
+        out->has_value = true;
+        out->value = as.value;
+        out->ts_ms = as.ts_ms;
+    } else if (as.gap) {
+        /* The feed was down at that moment: show the last value before, as stale. */
+        gap = true;
+        StoreStats st;
+        int64_t from = at_ms - 35LL * 24 * 3600 * 1000;
+        if (store_stats(a->store, k->series, from, at_ms, &st)) {
+            out->has_value = true;
+            out->value = st.last.value;
+            out->ts_ms = st.last.ts_ms;
+        }
+    }
+    if (!out->has_value) return;
+    out->age_ms = at_ms > out->ts_ms ? at_ms - out->ts_ms : 0;
+    out->stale = gap || out->age_ms > 3 * k->feed->interval_ms;
+    out->status = cfg_kpi_status(k->kpi, true, out->value, out->stale);
+}
+
+/* Orders issues: critical first, then the oldest first. */
+static int issue_cmp(const void *x, const void *y)
+{
+    const AppIssue *a = x, *b = y;
+    if (a->severity != b->severity) return a->severity == KST_CRIT ? -1 : 1;
+    if (a->since_ms != b->since_ms) return a->since_ms < b->since_ms ? -1 : 1;
+    return a->kpi < b->kpi ? -1 : a->kpi > b->kpi;
+}
+
+size_t app_issues(const App *a, AppIssue *out, size_t max)
+{
+    size_t n = 0;
+    for (size_t f = 0; f < a->cfg->n_feeds; f++) {
+        FeedStateKind s = a->feeds[f].state;
+        if (s != FS_DOWN && s != FS_BAD_DATA) continue;
+        if (n < max) {
+            int64_t since =
+                a->feeds[f].last_ok_ms ? a->feeds[f].last_ok_ms : a->feeds[f].last_poll_ms;
+            out[n] = (AppIssue){KST_CRIT, -1, f, since};
+        }
+        n++;
+    }
+    for (size_t i = 0; i < a->n_kpis; i++) {
+        KpiStatus s = a->kpis[i].status;
+        if (s != KST_CRIT && s != KST_WARN) continue;
+        if (n < max) out[n] = (AppIssue){s, (int)i, a->kpis[i].feed_idx, a->kpis[i].status_since};
+        n++;
+    }
+    qsort(out, n < max ? n : max, sizeof(*out), issue_cmp);
+    return n;
+}

@@ -1,0 +1,100 @@
+/* app.h - the running core shared by the console (and later the headless
+ * collector): config, time-series store, event loop, poller, and the live
+ * state of every feed and KPI.
+ *
+ * An App owns its Config, Store, Loop and Poller. The poller's results are
+ * appended to the store (a failed poll appends a gap, never a zero), copied
+ * into the feed states, and turn KPI statuses; every change sets a dirty
+ * flag that the console reads and clears. Views (app_kpi_view) answer "what
+ * does this KPI show at time T", live or in history. */
+#ifndef IOC_APP_H
+#define IOC_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/config.h"
+#include "feeds/feedstate.h"
+#include "feeds/poller.h"
+#include "base/loop.h"
+#include "core/store.h"
+
+/* One KPI of the config, flattened over all feeds (config order). */
+typedef struct {
+    const CfgFeed *feed; /* borrowed from the App's config */
+    const CfgKpi *kpi;
+    size_t feed_idx;
+    int series;           /* store id */
+    KpiStatus status;     /* live status */
+    int64_t status_since; /* wall ms when the live status last changed; 0 never */
+    char error[160];      /* why the last poll gave no value ("" otherwise) */
+} AppKpi;
+
+/* What changed since the flags were last cleared. */
+enum {
+    APP_DIRTY_DATA = 1,   /* a poll delivered values or a feed changed state */
+    APP_DIRTY_STATUS = 2, /* some KPI or feed changed status */
+};
+
+typedef struct App {
+    Config *cfg;       /* owned */
+    Store *store;      /* owned */
+    Loop *loop;        /* owned */
+    Poller *poller;    /* owned */
+    FeedStatus *feeds; /* cfg->n_feeds, the latest status of each feed */
+    AppKpi *kpis;      /* every KPI of every feed */
+    size_t n_kpis;
+    unsigned dirty; /* APP_DIRTY_* */
+    uint64_t polls; /* completed polls since start */
+    /* Called after each poll result has been stored (NULL: none), e.g. to
+     * evaluate alerts; feed is the index of the feed just polled. */
+    void (*on_poll)(void *ud, size_t feed);
+    void *on_poll_ud;
+} App;
+
+/* Builds an App around cfg (taking ownership, also on failure). NULL with a
+ * message in err on failure. Nothing is polled until app_start(). */
+App *app_new(Config *cfg, char *err, size_t errlen);
+
+/* Starts periodic polling (first polls spread over two seconds). */
+void app_start(App *a);
+
+/* Frees everything (NULL is fine). */
+void app_free(App *a);
+
+/* Index of the KPI with key "feed.kpi" in a->kpis, or -1. */
+int app_find_kpi(const App *a, const char *key);
+
+/* Number of feeds whose last poll delivered data. */
+size_t app_feeds_up(const App *a);
+
+/* What a KPI shows at a moment. */
+typedef struct {
+    bool has_value;
+    double value;     /* valid when has_value */
+    int64_t ts_ms;    /* time of the value; 0 when none */
+    int64_t age_ms;   /* at - ts_ms */
+    bool stale;       /* the value is old: the feed failed since, or it is older than 3 intervals */
+    KpiStatus status; /* KST_* (KST_STALE when stale, KST_NONE without a value) */
+} AppKpiView;
+
+/* The view of KPI i at wall time at_ms: live when at_ms is the current time,
+ * history otherwise (the value as of at_ms from the store). */
+void app_kpi_view(const App *a, size_t i, int64_t at_ms, AppKpiView *out);
+
+/* A KPI or feed that needs attention (until the alert engine exists, the
+ * alert list shows these: KPIs in crit or warn, feeds down or with bad data). */
+typedef struct {
+    KpiStatus severity; /* KST_CRIT or KST_WARN (a down feed is KST_CRIT) */
+    int kpi;            /* index into a->kpis, or -1 for a feed */
+    size_t feed_idx;
+    int64_t since_ms; /* when it started */
+} AppIssue;
+
+/* Fills out[0..max) with the current issues, critical first, then by age
+ * (oldest first); returns how many there are in all. The order is only
+ * complete when max >= n_kpis + n_feeds (the console passes that). */
+size_t app_issues(const App *a, AppIssue *out, size_t max);
+
+#endif

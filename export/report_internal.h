@@ -1,0 +1,107 @@
+/* report_internal.h - what the report writers share (private to
+ * ioc/report*.c): cleaning names, formatting numbers, durations, times and
+ * percentages the same way in every format, and grouping KPIs by feed. */
+#ifndef IOC_REPORT_INTERNAL_H
+#define IOC_REPORT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "export/report.h"
+
+/* Longest text kept of a name, unit, rule or summary after sanitising. */
+#define REP_STR_MAX 1024
+/* Size of a buffer for one formatted number, time or duration. */
+#define REP_NUM_MAX 64
+
+/* Sanitised copy of s (NULL gives "") in buf of n bytes (text_sanitize):
+ * no controls, no bidi overrides, valid UTF-8. Returns buf. */
+const char *rep_clean(const char *s, char *buf, size_t n);
+
+/* Shortest text that reads back as v ("82.5", "1e+300"), '.' decimal point
+ * whatever the locale; "" when v is not finite. Returns buf. */
+const char *rep_fmt_double(double v, char *buf, size_t n);
+
+/* v with at most maxdec decimals, trailing zeros dropped, no grouping, '.'
+ * decimal point ("12.5", "0", "100"); "" when not finite. Returns buf. */
+const char *rep_fmt_fixed(double v, int maxdec, char *buf, size_t n);
+
+/* A KPI's value for a person: the KPI's decimals, thousands separators
+ * (fmt_number); "–" for NaN, "Inf"/"-Inf" for infinities. Returns buf. */
+const char *rep_fmt_value(const ReportKpi *k, double v, char *buf, size_t n);
+
+/* A share (0..1) as a percentage for a person: "12.5 %", "–" when not
+ * finite. Returns buf. */
+const char *rep_fmt_share(double share, char *buf, size_t n);
+
+/* A duration for a person: "45s", "12m 30s", "2h 05m", "1d 03h"; negative
+ * durations are "0s". Returns buf. */
+const char *rep_fmt_duration(int64_t ms, char *buf, size_t n);
+
+/* The time from earlier to later in ms: 0 when negative, saturated instead
+ * of overflowing (times come from an archive and may be anything). */
+int64_t rep_elapsed(int64_t later, int64_t earlier);
+
+/* Local clock time "18:30:05" of ms, or "" when ms is 0 (never). A time
+ * on another day than the report's gets its date ("2026-11-25 00:10:00").
+ * Returns buf. */
+const char *rep_fmt_clock(const Report *r, int64_t ms, char *buf, size_t n);
+
+/* Local ISO time "2026-11-25T18:30:05+07:00", "" when ms is 0. Returns buf. */
+const char *rep_fmt_iso(int64_t ms, char *buf, size_t n);
+
+/* "info" "warning" "critical" (untranslated: CSV/JSON keys). */
+const char *rep_severity_name(int severity);
+
+/* The severity as a person reads it (translated). */
+const char *rep_severity_word(int severity);
+
+/* A symbol for a severity, so that colour is never the only cue:
+ * "‼" critical, "!" warning, "i" info. */
+const char *rep_severity_symbol(int severity);
+
+/* Whether a KPI met its target, for machines: "yes" "no" "–". */
+const char *rep_met_name(ReportMet m);
+
+/* The symbol: "✓" "✗" "–". */
+const char *rep_met_symbol(ReportMet m);
+
+/* The word a person reads next to the symbol: "met" "not met" "no target"
+ * (translated). */
+const char *rep_met_word(const ReportKpi *k);
+
+/* The title line: "Daily KPI report" (translated). */
+const char *rep_title(void);
+
+/* True when KPI i is the first of its feed (by feed name) in r->kpis: the
+ * writers group KPIs by feed in the order feeds first appear. */
+bool rep_first_of_feed(const Report *r, size_t i);
+
+/* True when KPIs a and b belong to the same feed. */
+bool rep_same_feed(const ReportKpi *a, const ReportKpi *b);
+
+/* The feed part of a KPI key ("dvc" of "dvc.online_rate") in buf. */
+const char *rep_feed_id(const ReportKpi *k, char *buf, size_t n);
+
+/* The longest open alert, or NULL when there is none. */
+const ReportAlert *rep_longest_open(const Report *r);
+
+/* The writers: return 0, or -1 with errno set (ENOMEM). Output errors are
+ * checked by report_write(). */
+int rep_write_text(const Report *r, FILE *out);
+int rep_write_md(const Report *r, FILE *out);
+int rep_write_csv(const Report *r, FILE *out);
+int rep_write_json(const Report *r, FILE *out);
+int rep_write_html(const Report *r, FILE *out);
+
+/* Writes the SVG chart of one KPI's day (inline, no scripts, nothing
+ * external) sized w x h CSS pixels, or nothing when it has no points with a
+ * value. Returns true when a chart was written. */
+bool rep_svg_chart(const Report *r, const ReportKpi *k, int w, int h, FILE *out);
+
+/* Writes s sanitised and HTML-escaped (& < > " ') to out. */
+void rep_html_put(const char *s, FILE *out);
+
+#endif

@@ -1,0 +1,227 @@
+/* report_json.c - a report as a versioned JSON document built with cJSON
+ * (docs/report.md describes version 1). Numbers are exact; values that are
+ * absent or not finite are null. */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+
+#include <cjson/cJSON.h>
+
+#include "export/report_internal.h"
+
+#define REP_JSON_VERSION 1
+
+/* Adds a sanitised string, or null for NULL. False on out of memory. */
+static bool add_str(cJSON *o, const char *key, const char *s)
+{
+    char buf[REP_STR_MAX];
+
+    if (!s) return cJSON_AddNullToObject(o, key) != NULL;
+    return cJSON_AddStringToObject(o, key, rep_clean(s, buf, sizeof buf)) != NULL;
+}
+
+/* Makes a number item written exactly, or null when v is not finite. */
+static cJSON *num_item(double v)
+{
+    char buf[REP_NUM_MAX];
+
+    if (!isfinite(v)) return cJSON_CreateNull();
+    return cJSON_CreateRaw(rep_fmt_double(v, buf, sizeof buf));
+}
+
+/* Adds a number (null when !has or not finite). */
+static bool add_num(cJSON *o, const char *key, bool has, double v)
+{
+    cJSON *item = num_item(has ? v : NAN);
+
+    if (!item) return false;
+    cJSON_AddItemToObject(o, key, item);
+    return true;
+}
+
+/* Adds an integer, exact beyond 2^53. */
+static bool add_int(cJSON *o, const char *key, int64_t v)
+{
+    char buf[24];
+
+    snprintf(buf, sizeof buf, "%" PRId64, v);
+    return cJSON_AddRawToObject(o, key, buf) != NULL;
+}
+
+/* Adds a local ISO time, or null for 0 (never). */
+static bool add_time(cJSON *o, const char *key, int64_t ms)
+{
+    char buf[REP_NUM_MAX];
+
+    if (ms == 0 || !rep_fmt_iso(ms, buf, sizeof buf)[0])
+        return cJSON_AddNullToObject(o, key) != NULL;
+    return cJSON_AddStringToObject(o, key, buf) != NULL;
+}
+
+/* Adds the chart points as [[ts_ms, value or null], ...]. */
+static bool add_points(cJSON *o, const ReportKpi *k)
+{
+    cJSON *arr = cJSON_AddArrayToObject(o, "points");
+
+    if (!arr) return false;
+    for (size_t i = 0; i < k->n_points && k->pt_ts && k->pt_v; i++) {
+        char ts[24];
+        cJSON *pt = cJSON_CreateArray(), *t = NULL, *v = NULL;
+        if (!pt) return false;
+        cJSON_AddItemToArray(arr, pt);
+        snprintf(ts, sizeof ts, "%" PRId64, k->pt_ts[i]);
+        if (!(t = cJSON_CreateRaw(ts))) return false;
+        cJSON_AddItemToArray(pt, t);
+        if (!(v = num_item(k->pt_v[i]))) return false;
+        cJSON_AddItemToArray(pt, v);
+    }
+    return true;
+}
+
+/* Builds the object of one KPI; NULL on out of memory. */
+static cJSON *kpi_json(const ReportKpi *k)
+{
+    char id[REP_STR_MAX];
+    bool data = k->has_value && k->samples > 0;
+    cJSON *o = cJSON_CreateObject();
+    bool ok = o != NULL;
+
+    ok = ok && add_str(o, "key", k->key) && add_str(o, "feed", rep_feed_id(k, id, sizeof id)) &&
+         add_str(o, "feed_name", k->feed_name) && add_str(o, "name", k->name) &&
+         add_str(o, "unit", k->unit ? k->unit : "") && add_int(o, "decimals", k->decimals) &&
+         add_int(o, "samples", (int64_t)k->samples) && add_num(o, "last", data, k->last) &&
+         add_time(o, "last_ts", data ? k->last_ts : 0) && add_num(o, "min", data, k->min) &&
+         add_num(o, "avg", data, k->avg) && add_num(o, "max", data, k->max) &&
+         add_num(o, "target", k->has_target, k->target) &&
+         add_str(o, "met", rep_met_name(k->met)) && add_str(o, "warn", k->warn) &&
+         add_str(o, "crit", k->crit) && add_num(o, "warn_share", data, k->warn_share) &&
+         add_num(o, "crit_share", data, k->crit_share) && add_points(o, k);
+    if (!ok) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* Builds the object of one feed; NULL on out of memory. */
+static cJSON *feed_json(const ReportFeed *f)
+{
+    cJSON *o = cJSON_CreateObject();
+    bool ok = o != NULL;
+
+    ok = ok && add_str(o, "id", f->id) && add_str(o, "name", f->name) &&
+         add_num(o, "availability", true, f->availability) &&
+         add_int(o, "polls", (int64_t)f->polls) && add_int(o, "failures", (int64_t)f->failures) &&
+         add_int(o, "longest_down_ms", f->longest_down_ms);
+    if (!ok) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* Builds the object of one alert; NULL on out of memory. */
+static cJSON *alert_json(const ReportAlert *a)
+{
+    cJSON *o = cJSON_CreateObject();
+    bool ok = o != NULL;
+
+    ok = ok && add_str(o, "rule", a->rule) && add_str(o, "kpi", a->kpi) &&
+         add_str(o, "severity", rep_severity_name(a->severity)) &&
+         add_str(o, "summary", a->summary) && add_time(o, "fired", a->fired_ms) &&
+         add_time(o, "acked", a->acked_ms) &&
+         add_str(o, "acked_by", a->acked_ms ? a->acked_by : NULL) &&
+         add_num(o, "ack_after_ms", a->acked_ms != 0,
+                 (double)rep_elapsed(a->acked_ms, a->fired_ms)) &&
+         add_time(o, "resolved", a->resolved_ms);
+    if (!ok) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* Builds the alerts object: counts, time to ack, longest open, list. */
+static bool add_alerts(cJSON *root, const Report *r)
+{
+    const ReportAlert *lo = rep_longest_open(r);
+    cJSON *al = cJSON_AddObjectToObject(root, "alerts"), *fired = NULL, *list = NULL;
+    bool ok = al != NULL;
+
+    ok = ok && (fired = cJSON_AddObjectToObject(al, "fired")) != NULL &&
+         add_int(fired, "info", (int64_t)r->fired[SEV_INFO]) &&
+         add_int(fired, "warning", (int64_t)r->fired[SEV_WARNING]) &&
+         add_int(fired, "critical", (int64_t)r->fired[SEV_CRITICAL]);
+    ok = ok && add_num(al, "ack_avg_ms", true, r->ack_avg_ms);
+    if (ok && lo) {
+        cJSON *o = cJSON_AddObjectToObject(al, "longest_open");
+        ok = o != NULL && add_str(o, "rule", lo->rule) &&
+             add_int(o, "index", (int64_t)r->longest_open_idx) &&
+             add_int(o, "duration_ms", r->longest_open_ms);
+    } else if (ok) {
+        ok = cJSON_AddNullToObject(al, "longest_open") != NULL;
+    }
+    ok = ok && (list = cJSON_AddArrayToObject(al, "list")) != NULL;
+    for (size_t i = 0; ok && i < r->n_alerts; i++) {
+        cJSON *a = alert_json(&r->alerts[i]);
+        ok = a != NULL;
+        if (ok) cJSON_AddItemToArray(list, a);
+    }
+    return ok;
+}
+
+/* Builds the whole document; NULL on out of memory. */
+static cJSON *report_json(const Report *r)
+{
+    cJSON *root = cJSON_CreateObject(), *centre = NULL, *kpis = NULL, *feeds = NULL;
+    bool ok = root != NULL;
+
+    ok = ok && add_int(root, "version", REP_JSON_VERSION) &&
+         (centre = cJSON_AddObjectToObject(root, "centre")) != NULL &&
+         add_str(centre, "name", r->centre) && add_str(centre, "timezone", r->timezone) &&
+         add_str(root, "date", r->date) && add_time(root, "from", r->from_ms) &&
+         add_time(root, "to", r->to_ms) && add_time(root, "generated_at", r->generated_ms);
+    ok = ok && (kpis = cJSON_AddArrayToObject(root, "kpis")) != NULL;
+    for (size_t i = 0; ok && i < r->n_kpis; i++) {
+        if (!rep_first_of_feed(r, i)) continue;
+        for (size_t j = i; ok && j < r->n_kpis; j++) {
+            if (!rep_same_feed(&r->kpis[i], &r->kpis[j])) continue;
+            cJSON *k = kpi_json(&r->kpis[j]);
+            ok = k != NULL;
+            if (ok) cJSON_AddItemToArray(kpis, k);
+        }
+    }
+    ok = ok && (feeds = cJSON_AddArrayToObject(root, "feeds")) != NULL;
+    for (size_t i = 0; ok && i < r->n_feeds; i++) {
+        cJSON *f = feed_json(&r->feeds[i]);
+        ok = f != NULL;
+        if (ok) cJSON_AddItemToArray(feeds, f);
+    }
+    ok = ok && add_alerts(root, r);
+    if (!ok) {
+        cJSON_Delete(root);
+        return NULL;
+    }
+    return root;
+}
+
+int rep_write_json(const Report *r, FILE *out)
+{
+    cJSON *root = report_json(r);
+    char *text = NULL;
+
+    if (!root) goto fail;
+    text = cJSON_Print(root);
+    if (!text) goto fail;
+    fputs(text, out);
+    fputc('\n', out);
+    cJSON_free(text);
+    cJSON_Delete(root);
+    return 0;
+fail:
+    cJSON_Delete(root);
+    errno = ENOMEM;
+    return -1;
+}

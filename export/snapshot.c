@@ -1,0 +1,188 @@
+/* snapshot.c - snapshots: allocation, KPI status, and format dispatch (see
+ * snapshot.h); the exporters live in snapshot_{json,csv,prom,text}.c. */
+#include "export/snapshot.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "export/snapshot_internal.h"
+#include "base/text.h"
+
+Snapshot *snap_new(const Config *cfg)
+{
+    if (!cfg) return NULL;
+    Snapshot *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->cfg = cfg;
+    s->n_feeds = cfg->n_feeds;
+    if (cfg->n_feeds > 0) {
+        s->feeds = calloc(cfg->n_feeds, sizeof *s->feeds);
+        if (!s->feeds) goto fail;
+    }
+    for (size_t i = 0; i < cfg->n_feeds; i++) {
+        const CfgFeed *f = &cfg->feeds[i];
+        SnapFeed *sf = &s->feeds[i];
+        sf->feed = f;
+        sf->status.state = FS_PENDING;
+        sf->status.latency_ms = -1;
+        if (f->n_kpis == 0) continue;
+        sf->kpis = calloc(f->n_kpis, sizeof *sf->kpis);
+        if (!sf->kpis) goto fail;
+        for (size_t k = 0; k < f->n_kpis; k++) {
+            sf->kpis[k].kpi = &f->kpis[k];
+            sf->kpis[k].status = KST_NONE;
+        }
+    }
+    return s;
+fail:
+    snap_free(s);
+    return NULL;
+}
+
+void snap_free(Snapshot *s)
+{
+    if (!s) return;
+    for (size_t i = 0; i < s->n_feeds && s->feeds; i++)
+        free(s->feeds[i].kpis);
+    free(s->feeds);
+    free(s);
+}
+
+bool snap_format_from_name(const char *name, SnapFormat *out)
+{
+    static const struct {
+        const char *name;
+        SnapFormat f;
+    } names[] = {{"json", SNAP_JSON}, {"csv", SNAP_CSV}, {"prom", SNAP_PROM}, {"text", SNAP_TEXT}};
+
+    for (size_t i = 0; name && i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(name, names[i].name) == 0) {
+            *out = names[i].f;
+            return true;
+        }
+    }
+    return false;
+}
+
+int snap_write(const Snapshot *s, SnapFormat f, FILE *out)
+{
+    int rc;
+
+    if (!s || !out) {
+        errno = EINVAL;
+        return -1;
+    }
+    switch (f) {
+    case SNAP_JSON:
+        rc = snap_write_json(s, out);
+        break;
+    case SNAP_CSV:
+        rc = snap_write_csv(s, out);
+        break;
+    case SNAP_PROM:
+        rc = snap_write_prom(s, out);
+        break;
+    case SNAP_TEXT:
+        rc = snap_write_text(s, out);
+        break;
+    default:
+        errno = EINVAL;
+        return -1;
+    }
+    if (rc != 0) return -1;
+    if (fflush(out) != 0 || ferror(out)) {
+        if (errno == 0) errno = EIO;
+        return -1;
+    }
+    return 0;
+}
+
+void snap_summarize(const Snapshot *s, SnapSummary *sum)
+{
+    memset(sum, 0, sizeof *sum);
+    sum->feeds = s->n_feeds;
+    for (size_t i = 0; i < s->n_feeds; i++) {
+        const SnapFeed *sf = &s->feeds[i];
+        if (feedstate_is_up(sf->status.state)) sum->feeds_up++;
+        for (size_t k = 0; k < sf->feed->n_kpis; k++) {
+            sum->kpis++;
+            switch (sf->kpis[k].status) {
+            case KST_OK:
+                sum->ok++;
+                break;
+            case KST_WARN:
+                sum->warn++;
+                break;
+            case KST_CRIT:
+                sum->crit++;
+                break;
+            case KST_STALE:
+                sum->stale++;
+                break;
+            case KST_NONE:
+            default:
+                sum->none++;
+                break;
+            }
+        }
+    }
+}
+
+const char *snap_clean(const char *s, char *buf, size_t n)
+{
+    text_sanitize(s, buf, n);
+    return buf;
+}
+
+void snap_c_decimal_point(char *buf)
+{
+    const char *dp = localeconv()->decimal_point;
+    size_t dl = dp ? strlen(dp) : 0;
+
+    if (dl == 0 || strcmp(dp, ".") == 0) return;
+    char *p = strstr(buf, dp);
+    if (!p) return;
+    *p = '.';
+    memmove(p + 1, p + dl, strlen(p + dl) + 1);
+}
+
+const char *snap_fmt_double(double v, char *buf, size_t n, const char *nan, const char *pinf,
+                            const char *ninf)
+{
+    if (isnan(v)) {
+        snprintf(buf, n, "%s", nan);
+        return buf;
+    }
+    if (isinf(v)) {
+        snprintf(buf, n, "%s", v > 0 ? pinf : ninf);
+        return buf;
+    }
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, n, "%.*g", prec, v);
+        if (prec == 17 || strtod(buf, NULL) == v) break;
+    }
+    snap_c_decimal_point(buf);
+    return buf;
+}
+
+const char *snap_fmt_threshold(const CfgThreshold *t, char *buf, size_t n)
+{
+    static const char *const ops[] = {"<", "<=", ">", ">="};
+    size_t used = 0;
+
+    if (n == 0) return buf;
+    buf[0] = '\0';
+    for (size_t i = 0; t && i < t->n && i < CFG_MAX_CMP; i++) {
+        char num[40];
+        int op = t->op[i];
+        snap_fmt_double(t->v[i], num, sizeof num, "NaN", "+Inf", "-Inf");
+        int r = snprintf(buf + used, n - used, "%s%s %s", i ? " or " : "",
+                         op >= 0 && op < 4 ? ops[op] : "?", num);
+        if (r < 0 || (size_t)r >= n - used) break;
+        used += (size_t)r;
+    }
+    return buf;
+}

@@ -1,0 +1,121 @@
+/* jsonpath.c - freeing compiled paths and node lists, and the small UTF-8 and
+ * string-builder helpers the parser, evaluator and regex translator share. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse/jsonpath_internal.h"
+
+/* Frees a query and everything below it (NULL is fine). */
+void jp_query_free(JpQuery *q)
+{
+    if (!q) return;
+    for (size_t i = 0; i < q->nsegs; i++) {
+        JpSeg *g = &q->segs[i];
+        for (size_t j = 0; j < g->nsels; j++) {
+            free(g->sels[j].name);
+            jp_expr_free(g->sels[j].filter);
+        }
+        free(g->sels);
+    }
+    free(q->segs);
+    free(q);
+}
+
+/* Frees an expression and everything below it (NULL is fine). */
+void jp_expr_free(JpExpr *e)
+{
+    if (!e) return;
+    jp_expr_free(e->a);
+    jp_expr_free(e->b);
+    for (size_t i = 0; i < e->nitems; i++)
+        jp_expr_free(e->items[i]);
+    free(e->items);
+    jp_query_free(e->query);
+    if (e->lit) cJSON_Delete(e->lit);
+    for (size_t i = 0; i < e->nargs; i++)
+        jp_expr_free(e->args[i]);
+    if (e->re_state == JP_RE_OK) regfree(&e->re);
+    free(e);
+}
+
+/* Frees a compiled path (NULL is fine). */
+void jp_free(JpPath *p)
+{
+    if (!p) return;
+    jp_query_free(p->query);
+    free(p);
+}
+
+/* Empties a node list and frees its array. */
+void jp_nodelist_free(JpNodeList *l)
+{
+    if (!l) return;
+    free(l->nodes);
+    l->nodes = NULL;
+    l->len = l->cap = 0;
+}
+
+/* Appends one byte to b. */
+void jp_buf_putc(JpBuf *b, char c)
+{
+    jp_buf_put(b, &c, 1);
+}
+
+/* Appends the UTF-8 encoding of code point cp to b. */
+void jp_buf_put_cp(JpBuf *b, uint32_t cp)
+{
+    char u[4];
+    size_t n;
+    if (cp < 0x80) {
+        u[0] = (char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        u[0] = (char)(0xC0 | (cp >> 6));
+        u[1] = (char)(0x80 | (cp & 0x3F));
+        n = 2;
+    } else if (cp < 0x10000) {
+        u[0] = (char)(0xE0 | (cp >> 12));
+        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        u[2] = (char)(0x80 | (cp & 0x3F));
+        n = 3;
+    } else {
+        u[0] = (char)(0xF0 | (cp >> 18));
+        u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        u[3] = (char)(0x80 | (cp & 0x3F));
+        n = 4;
+    }
+    jp_buf_put(b, u, n);
+}
+
+/* Decodes the UTF-8 scalar value starting at s[*i] and advances *i past it;
+ * returns -1 for an invalid, truncated, overlong or surrogate sequence. */
+long jp_utf8_decode(const char *s, size_t len, size_t *i)
+{
+    const unsigned char *u = (const unsigned char *)s + *i;
+    size_t left = len - *i;
+    if (left == 0) return -1;
+    unsigned char c = u[0];
+    size_t n;
+    long cp, min;
+    if (c < 0x80) {
+        *i += 1;
+        return c;
+    } else if ((c & 0xE0) == 0xC0) {
+        n = 2, cp = c & 0x1F, min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+        n = 3, cp = c & 0x0F, min = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+        n = 4, cp = c & 0x07, min = 0x10000;
+    } else {
+        return -1;
+    }
+    if (left < n) return -1;
+    for (size_t k = 1; k < n; k++) {
+        if ((u[k] & 0xC0) != 0x80) return -1;
+        cp = (cp << 6) | (u[k] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
+    *i += n;
+    return cp;
+}

@@ -1,0 +1,743 @@
+/* archive.c - the SQLite archive's writer: open and checks, schema, lock,
+ * batched flush and retention pruning (see archive.h). The buffers are in
+ * archive_buffer.c, queries and restore in archive_read.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "services/archive_internal.h"
+#include "base/i18n.h"
+
+#define DEFAULT_BUFFER 100000
+#define DEFAULT_PRUNE  2000
+#define PRUNE_STEPS    64 /* index seeks per flush at most */
+
+static const int64_t default_retention[3] = {2 * 86400000LL, 35 * 86400000LL, 730 * 86400000LL};
+static const int64_t level_width[3] = {0, 60000, 3600000};
+
+static const char schema_sql[] =
+    "CREATE TABLE series(id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);"
+    "CREATE TABLE feed(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
+    "CREATE TABLE raw(series INTEGER NOT NULL, ts INTEGER NOT NULL, value REAL,"
+    " PRIMARY KEY(series, ts)) WITHOUT ROWID;"
+    "CREATE TABLE minute(series INTEGER NOT NULL, ts INTEGER NOT NULL, n INTEGER NOT NULL,"
+    " gaps INTEGER NOT NULL, vmin REAL, vmax REAL, vsum REAL, first_ts INTEGER, vfirst REAL,"
+    " last_ts INTEGER, vlast REAL, PRIMARY KEY(series, ts)) WITHOUT ROWID;"
+    "CREATE TABLE hour(series INTEGER NOT NULL, ts INTEGER NOT NULL, n INTEGER NOT NULL,"
+    " gaps INTEGER NOT NULL, vmin REAL, vmax REAL, vsum REAL, first_ts INTEGER, vfirst REAL,"
+    " last_ts INTEGER, vlast REAL, PRIMARY KEY(series, ts)) WITHOUT ROWID;"
+    "CREATE TABLE feed_poll(feed INTEGER NOT NULL, ts INTEGER NOT NULL, polls INTEGER NOT NULL,"
+    " failures INTEGER NOT NULL, last_ts INTEGER NOT NULL, PRIMARY KEY(feed, ts)) WITHOUT ROWID;"
+    "CREATE TABLE feed_state(feed INTEGER NOT NULL, ts INTEGER NOT NULL, state TEXT NOT NULL,"
+    " error TEXT, latency_ms INTEGER, http_status INTEGER, PRIMARY KEY(feed, ts)) WITHOUT ROWID;"
+    "CREATE TABLE alert_event(id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, event TEXT NOT NULL,"
+    " rule TEXT, kpi TEXT, feed TEXT, severity TEXT, value REAL, change REAL, from_state TEXT,"
+    " to_state TEXT, state TEXT, silence INTEGER, target TEXT, until_ts INTEGER,"
+    " expired INTEGER, operator TEXT, comment TEXT, silenced INTEGER, acked_by TEXT,"
+    " summary TEXT, fired_ts INTEGER);"
+    "CREATE INDEX alert_event_ts ON alert_event(ts);";
+
+/* The rollup upsert: merges one sample (n = 1, or a gap: n = 0, gaps = 1). */
+#define ROLLUP_SQL(table)                                                                          \
+    "INSERT INTO " table "(series,ts,n,gaps,vmin,vmax,vsum,first_ts,vfirst,last_ts,vlast)"         \
+    " VALUES(?1,?2,?3,?4,?5,?5,?5,?6,?5,?6,?5) ON CONFLICT(series,ts) DO UPDATE SET"               \
+    " n=n+excluded.n, gaps=gaps+excluded.gaps,"                                                    \
+    " vmin=CASE WHEN excluded.n=0 THEN vmin WHEN n=0 THEN excluded.vmin"                           \
+    "  ELSE min(vmin,excluded.vmin) END,"                                                          \
+    " vmax=CASE WHEN excluded.n=0 THEN vmax WHEN n=0 THEN excluded.vmax"                           \
+    "  ELSE max(vmax,excluded.vmax) END,"                                                          \
+    " vsum=CASE WHEN excluded.n=0 THEN vsum WHEN n=0 THEN excluded.vsum"                           \
+    "  ELSE vsum+excluded.vsum END,"                                                               \
+    " first_ts=CASE WHEN excluded.n=0 THEN first_ts WHEN n=0 OR excluded.first_ts<first_ts"        \
+    "  THEN excluded.first_ts ELSE first_ts END,"                                                  \
+    " vfirst=CASE WHEN excluded.n=0 THEN vfirst WHEN n=0 OR excluded.first_ts<first_ts"            \
+    "  THEN excluded.vfirst ELSE vfirst END,"                                                      \
+    " last_ts=CASE WHEN excluded.n=0 THEN last_ts WHEN n=0 OR excluded.last_ts>=last_ts"           \
+    "  THEN excluded.last_ts ELSE last_ts END,"                                                    \
+    " vlast=CASE WHEN excluded.n=0 THEN vlast WHEN n=0 OR excluded.last_ts>=last_ts"               \
+    "  THEN excluded.vlast ELSE vlast END"
+
+#define PRUNE_SQL(table, key)                                                                      \
+    "DELETE FROM " table " WHERE " key "=?1 AND ts < coalesce((SELECT ts FROM " table              \
+    " WHERE " key "=?1 AND ts<?2 ORDER BY ts LIMIT 1 OFFSET ?3), ?2)"
+
+static const char *const stmt_sql[ST_COUNT] = {
+    [ST_RAW] = "INSERT OR REPLACE INTO raw(series,ts,value) VALUES(?1,?2,?3)",
+    [ST_MINUTE] = ROLLUP_SQL("minute"),
+    [ST_HOUR] = ROLLUP_SQL("hour"),
+    [ST_POLL] = "INSERT INTO feed_poll(feed,ts,polls,failures,last_ts) VALUES(?1,?2,1,?3,?4)"
+                " ON CONFLICT(feed,ts) DO UPDATE SET polls=polls+1,"
+                " failures=failures+excluded.failures, last_ts=max(last_ts,excluded.last_ts)",
+    [ST_STATE] = "INSERT OR REPLACE INTO feed_state(feed,ts,state,error,latency_ms,http_status)"
+                 " VALUES(?1,?2,?3,?4,?5,?6)",
+    [ST_EVENT] = "INSERT INTO alert_event(ts,event,rule,kpi,feed,severity,value,change,"
+                 "from_state,to_state,state,silence,target,until_ts,expired,operator,comment,"
+                 "silenced,acked_by,summary,fired_ts) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,"
+                 "?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21)",
+    [ST_PRUNE_RAW] = PRUNE_SQL("raw", "series"),
+    [ST_PRUNE_RAW + 1] = PRUNE_SQL("minute", "series"),
+    [ST_PRUNE_RAW + 2] = PRUNE_SQL("hour", "series"),
+    [ST_PRUNE_RAW + 3] = PRUNE_SQL("feed_poll", "feed"),
+    [ST_PRUNE_RAW + 4] = PRUNE_SQL("feed_state", "feed"),
+    [ST_PRUNE_EVENT] = "DELETE FROM alert_event WHERE id IN (SELECT id FROM alert_event"
+                       " WHERE ts<?1 ORDER BY ts LIMIT ?2)",
+    [ST_NEXT_SERIES] = "SELECT id FROM series WHERE id>?1 ORDER BY id LIMIT 1",
+    [ST_NEXT_FEED] = "SELECT id FROM feed WHERE id>?1 ORDER BY id LIMIT 1",
+};
+
+void ar_set_error(Archive *a, const char *fmt, ...)
+{
+    char buf[sizeof(a->error)];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (strcmp(buf, a->error) == 0) return;
+    memcpy(a->error, buf, sizeof(buf));
+    a->error_seq++;
+}
+
+sqlite3_int64 ar_lookup(Archive *a, const char *table, const char *name)
+{
+    char sql[80];
+    sqlite3_stmt *st = NULL;
+    snprintf(sql, sizeof(sql), "SELECT id FROM %s WHERE %s=?1", table,
+             strcmp(table, "series") == 0 ? "key" : "name");
+    sqlite3_int64 id = 0;
+    if (!a->db || sqlite3_prepare_v2(a->db, sql, -1, &st, NULL) != SQLITE_OK) goto done;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) id = sqlite3_column_int64(st, 0);
+done:
+    sqlite3_finalize(st);
+    return id;
+}
+
+/* Creates the parent directories of path (mkdir -p); 0 or -1 with errno. */
+static int mkdir_parents(const char *path)
+{
+    char *p = strdup(path);
+    if (!p) return -1;
+    int rc = 0;
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/') continue;
+        *s = '\0';
+        if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+            int e = errno;
+            struct stat st;
+            if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode)) {
+                errno = e;
+                rc = -1;
+                break;
+            }
+        }
+        *s = '/';
+    }
+    free(p);
+    return rc;
+}
+
+/* Takes the writer's lock on "<path>.lock". 0 taken; 1 held by another ioc
+ * (locked_out set, message set); -1 cannot create the lock file (message set). */
+static int take_lock(Archive *a)
+{
+    size_t n = strlen(a->path) + 8;
+    char *lp = malloc(n);
+    if (!lp) {
+        ar_set_error(a, "%s", _("out of memory"));
+        return -1;
+    }
+    snprintf(lp, n, "%s.lock", a->path);
+    if (mkdir_parents(a->path) != 0) {
+        ar_set_error(a, _("archive %s: cannot create its directory: %s; retrying"), a->path,
+                     strerror(errno));
+        free(lp);
+        return -1;
+    }
+    int fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+    if (fd < 0) {
+        ar_set_error(a, _("archive %s: cannot create the lock file: %s; retrying"), a->path,
+                     strerror(errno));
+        free(lp);
+        return -1;
+    }
+    free(lp);
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        char buf[32] = "";
+        ssize_t r = pread(fd, buf, sizeof(buf) - 1, 0);
+        buf[r > 0 ? r : 0] = '\0';
+        long pid = strtol(buf, NULL, 10);
+        close(fd);
+        a->locked_out = true;
+        if (pid > 0)
+            ar_set_error(a,
+                         _("archive %s is in use by another ioc (pid %ld); running without "
+                           "archive writes"),
+                         a->path, pid);
+        else
+            ar_set_error(a,
+                         _("archive %s is in use by another ioc; running without archive writes"),
+                         a->path);
+        return 1;
+    }
+    char pid[32];
+    int len = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+    if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, (size_t)len, 0) != len) {
+        /* The pid is only for the message of a second writer; the lock holds anyway. */
+    }
+    a->lock_fd = fd;
+    return 0;
+}
+
+/* Checks the start of an existing file: 1 looks like SQLite (or is empty),
+ * 0 missing, -1 not SQLite / not a regular file (err set). */
+static int check_header(const char *path, char *err, size_t errlen)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        if (errno == ENOENT) return 0;
+        snprintf(err, errlen, _("archive %s: %s"), path, strerror(errno));
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, _("archive %s is not a regular file; it was left untouched"), path);
+        return -1;
+    }
+    if (st.st_size == 0) return 1;
+    char head[16] = {0};
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ssize_t r = fd >= 0 ? read(fd, head, sizeof(head)) : -1;
+    if (fd >= 0) close(fd);
+    if (r < 0) {
+        snprintf(err, errlen, _("archive %s: %s"), path, strerror(errno));
+        return -1;
+    }
+    if (r != (ssize_t)sizeof(head) || memcmp(head, "SQLite format 3", 16) != 0) {
+        snprintf(err, errlen,
+                 _("archive %s is not an ioc archive (not a SQLite database); it was left "
+                   "untouched (give another path in ioc.archive)"),
+                 path);
+        return -1;
+    }
+    return 1;
+}
+
+/* Reads an integer PRAGMA; -1 on error. */
+static long long pragma_int(sqlite3 *db, const char *name, int *rc)
+{
+    char sql[64];
+    sqlite3_stmt *st = NULL;
+    long long v = -1;
+    snprintf(sql, sizeof(sql), "PRAGMA %s", name);
+    *rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    if (*rc == SQLITE_OK) {
+        *rc = sqlite3_step(st);
+        if (*rc == SQLITE_ROW) {
+            v = sqlite3_column_int64(st, 0);
+            *rc = SQLITE_OK;
+        }
+    }
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* Checks that db is an ioc archive of a schema this build reads. 1 it is, 0
+ * empty (a new file), -1 refused (err set), -2 a transient error (err set). */
+static int check_db(sqlite3 *db, const char *path, char *err, size_t errlen)
+{
+    int rc;
+    long long app = pragma_int(db, "application_id", &rc);
+    long long ver = rc == SQLITE_OK ? pragma_int(db, "user_version", &rc) : 0;
+    long long tables = rc == SQLITE_OK ? pragma_int(db, "schema_version", &rc) : 0;
+    if (rc != SQLITE_OK) {
+        int base = rc & 0xff;
+        if (base == SQLITE_NOTADB || base == SQLITE_CORRUPT) {
+            snprintf(err, errlen,
+                     _("archive %s is damaged or not a SQLite database (%s); it was left "
+                       "untouched"),
+                     path, sqlite3_errstr(rc));
+            return -1;
+        }
+        snprintf(err, errlen, _("archive %s: cannot read: %s"), path, sqlite3_errmsg(db));
+        return -2;
+    }
+    if (app == 0 && tables == 0) return 0;
+    if (app != ARCHIVE_APP_ID) {
+        snprintf(err, errlen,
+                 _("archive %s is another application's SQLite database, not an ioc archive; it "
+                   "was left untouched (give another path in ioc.archive)"),
+                 path);
+        return -1;
+    }
+    if (ver > ARCHIVE_SCHEMA) {
+        snprintf(err, errlen,
+                 _("archive %s was written by a newer ioc (schema %lld; this ioc reads up to "
+                   "%d); it was left untouched"),
+                 path, ver, ARCHIVE_SCHEMA);
+        return -1;
+    }
+    if (ver < 1) {
+        snprintf(err, errlen, _("archive %s has no schema version; it was left untouched"), path);
+        return -1;
+    }
+    return 1;
+}
+
+/* Closes the connection and its statements. */
+static void close_db(Archive *a)
+{
+    for (int i = 0; i < ST_COUNT; i++) {
+        sqlite3_finalize(a->st[i]);
+        a->st[i] = NULL;
+    }
+    if (a->db) sqlite3_close(a->db);
+    a->db = NULL;
+}
+
+/* Puts a transient SQLite failure into the error text; closes the connection
+ * for errors that a reopen may cure. */
+static void db_failed(Archive *a, int rc, const char *what)
+{
+    const char *msg = a->db ? sqlite3_errmsg(a->db) : sqlite3_errstr(rc);
+    ar_set_error(a, _("archive %s: cannot %s: %s; keeping data in memory and retrying"), a->path,
+                 what, msg);
+    int base = rc & 0xff;
+    if (base == SQLITE_IOERR || base == SQLITE_CANTOPEN || base == SQLITE_CORRUPT ||
+        base == SQLITE_NOTADB)
+        close_db(a);
+}
+
+/* Opens the writer's connection: lock, checks, WAL, schema, statements.
+ * 0 open (or locked out), -1 transient (error set), -2 refused (err set). */
+static int writer_open(Archive *a, char *err, size_t errlen)
+{
+    char msg[sizeof(a->error)];
+    if (a->lock_fd < 0) {
+        int l = take_lock(a);
+        if (l < 0) return -1;
+        if (l > 0) {
+            /* Another ioc writes: keep a reading connection for restore. */
+            char e2[sizeof(a->error)];
+            if (check_header(a->path, e2, sizeof(e2)) == 1 &&
+                sqlite3_open_v2(a->path, &a->db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+                check_db(a->db, a->path, e2, sizeof(e2)) == 1) {
+                sqlite3_busy_timeout(a->db, 2000);
+                return 0;
+            }
+            close_db(a);
+            return 0;
+        }
+    }
+    int exists = check_header(a->path, msg, sizeof(msg));
+    if (exists < 0) {
+        snprintf(err, errlen, "%s", msg);
+        ar_set_error(a, "%s", msg);
+        return -2;
+    }
+    int flags = SQLITE_OPEN_READWRITE | (exists ? 0 : SQLITE_OPEN_CREATE);
+    int rc = sqlite3_open_v2(a->path, &a->db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        db_failed(a, rc, _("open"));
+        close_db(a);
+        return -1;
+    }
+    sqlite3_busy_timeout(a->db, 250);
+    int ok = check_db(a->db, a->path, msg, sizeof(msg));
+    if (ok == -1) {
+        snprintf(err, errlen, "%s", msg);
+        ar_set_error(a, "%s", msg);
+        close_db(a);
+        return -2;
+    }
+    if (ok == -2) {
+        ar_set_error(a, "%s", msg);
+        close_db(a);
+        return -1;
+    }
+    const char *step = _("set up WAL mode");
+    rc =
+        sqlite3_exec(a->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+    if (rc == SQLITE_OK && ok == 0) {
+        step = _("create the schema");
+        char sql[sizeof(schema_sql) + 160];
+        snprintf(sql, sizeof(sql),
+                 "BEGIN IMMEDIATE;%sPRAGMA application_id=%d;"
+                 "PRAGMA user_version=%d;COMMIT;",
+                 schema_sql, ARCHIVE_APP_ID, ARCHIVE_SCHEMA);
+        rc = sqlite3_exec(a->db, sql, NULL, NULL, NULL);
+        if (rc != SQLITE_OK && !sqlite3_get_autocommit(a->db))
+            sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    for (int i = 0; rc == SQLITE_OK && i < ST_COUNT; i++) {
+        step = _("prepare statements");
+        rc = sqlite3_prepare_v3(a->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &a->st[i], NULL);
+    }
+    if (rc != SQLITE_OK) {
+        db_failed(a, rc, step);
+        close_db(a);
+        return -1;
+    }
+    /* Row ids are looked up again on this connection (the file may be new). */
+    for (size_t i = 0; i < a->n_series; i++)
+        a->series[i].id = 0;
+    for (size_t i = 0; i < a->n_feeds; i++)
+        a->feeds[i].id = 0;
+    return 0;
+}
+
+/* Allocates an Archive for path with options o. */
+static Archive *archive_alloc(const char *path, const ArchiveOptions *o, char *err, size_t errlen)
+{
+    Archive *a = calloc(1, sizeof(*a));
+    if (!a || !path || !*path || !(a->path = strdup(path))) {
+        snprintf(err, errlen, "%s",
+                 path && *path ? _("out of memory") : _("no archive path given"));
+        free(a);
+        return NULL;
+    }
+    a->lock_fd = -1;
+    if (o) a->opt = *o;
+    for (int i = 0; i < 3; i++)
+        if (a->opt.retention_ms[i] <= 0) a->opt.retention_ms[i] = default_retention[i];
+    if (!a->opt.max_buffer) a->opt.max_buffer = DEFAULT_BUFFER;
+    if (!a->opt.prune_rows) a->opt.prune_rows = DEFAULT_PRUNE;
+    return a;
+}
+
+Archive *archive_open(const char *path, const ArchiveOptions *o, char *err, size_t errlen)
+{
+    Archive *a = archive_alloc(path, o, err, errlen);
+    if (!a) return NULL;
+    if (writer_open(a, err, errlen) == -2) {
+        archive_close(a);
+        return NULL;
+    }
+    return a;
+}
+
+Archive *archive_open_reader(const char *path, char *err, size_t errlen)
+{
+    Archive *a = archive_alloc(path, NULL, err, errlen);
+    if (!a) return NULL;
+    a->reader = true;
+    int exists = check_header(path, err, errlen);
+    if (exists == 0)
+        snprintf(err, errlen,
+                 _("no archive at %s (ioc console or ioc run writes it; see ioc.archive)"), path);
+    if (exists != 1) goto fail;
+    int rc = sqlite3_open_v2(path, &a->db, SQLITE_OPEN_READONLY, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, _("archive %s: cannot open: %s"), path,
+                 a->db ? sqlite3_errmsg(a->db) : sqlite3_errstr(rc));
+        goto fail;
+    }
+    sqlite3_busy_timeout(a->db, 2000);
+    int ok = check_db(a->db, path, err, errlen);
+    if (ok == 0) snprintf(err, errlen, _("archive %s holds no data yet"), path);
+    if (ok != 1) goto fail;
+    return a;
+fail:
+    archive_close(a);
+    return NULL;
+}
+
+static int flush(Archive *a, int64_t now_ms, bool prune);
+
+void archive_close(Archive *a)
+{
+    if (!a) return;
+    if (!a->reader && !a->locked_out) flush(a, 0, false);
+    close_db(a);
+    if (a->lock_fd >= 0) close(a->lock_fd); /* releases the lock */
+    for (size_t i = 0; i < a->n_series; i++)
+        free(a->series[i].name);
+    for (size_t i = 0; i < a->n_feeds; i++)
+        free(a->feeds[i].name);
+    for (size_t i = 0; i < a->e_len; i++)
+        ar_event_done(&a->events[(a->e_head + i) % a->e_cap]);
+    free(a->series);
+    free(a->feeds);
+    free(a->kpi_series);
+    free(a->feed_idx);
+    free(a->samples);
+    free(a->polls);
+    free(a->events);
+    free(a->path);
+    free(a);
+}
+
+const char *archive_path(const Archive *a)
+{
+    return a->path;
+}
+
+bool archive_writer(const Archive *a)
+{
+    return a && !a->reader && !a->locked_out;
+}
+
+const char *archive_error(const Archive *a)
+{
+    return a ? a->error : "";
+}
+
+unsigned archive_error_seq(const Archive *a)
+{
+    return a ? a->error_seq : 0;
+}
+
+struct sqlite3 *archive_handle(Archive *a)
+{
+    return a->db;
+}
+
+void archive_stats(const Archive *a, ArchiveStats *out)
+{
+    *out = a->stats;
+    out->pending = a->s_len;
+}
+
+/* Binds text or NULL. */
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* Runs a prepared statement to completion; returns the SQLite code (DONE ok). */
+static int run(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_ROW ? SQLITE_DONE : rc;
+}
+
+/* Gives every name in names[0..n) a row id in table. SQLite code. */
+static int resolve(Archive *a, ArName *names, size_t n, const char *table)
+{
+    char sql[80];
+    snprintf(sql, sizeof(sql), "INSERT OR IGNORE INTO %s(%s) VALUES(?1)", table,
+             strcmp(table, "series") == 0 ? "key" : "name");
+    sqlite3_stmt *st = NULL;
+    int rc = SQLITE_OK;
+    for (size_t i = 0; i < n; i++) {
+        if (names[i].id) continue;
+        if (!st && (rc = sqlite3_prepare_v2(a->db, sql, -1, &st, NULL)) != SQLITE_OK) break;
+        sqlite3_bind_text(st, 1, names[i].name, -1, SQLITE_STATIC);
+        rc = run(st);
+        if (rc != SQLITE_DONE) break;
+        rc = SQLITE_OK;
+        names[i].id = ar_lookup(a, table, names[i].name);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Floor of ts to a multiple of w. */
+static int64_t bucket(int64_t ts, int64_t w)
+{
+    int64_t b = ts / w * w;
+    return b > ts ? b - w : b;
+}
+
+/* Writes one sample: raw row and both rollups. SQLite code. */
+static int write_sample(Archive *a, const ArSample *s)
+{
+    sqlite3_int64 id = a->series[s->series].id;
+    bool gap = isnan(s->v);
+    sqlite3_stmt *st = a->st[ST_RAW];
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, s->ts);
+    if (gap)
+        sqlite3_bind_null(st, 3);
+    else
+        sqlite3_bind_double(st, 3, s->v);
+    int rc = run(st);
+    for (int l = 1; l <= 2 && rc == SQLITE_DONE; l++) {
+        st = a->st[l == 1 ? ST_MINUTE : ST_HOUR];
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_int64(st, 2, bucket(s->ts, level_width[l]));
+        sqlite3_bind_int(st, 3, gap ? 0 : 1);
+        sqlite3_bind_int(st, 4, gap ? 1 : 0);
+        if (gap) {
+            sqlite3_bind_null(st, 5);
+            sqlite3_bind_null(st, 6);
+        } else {
+            sqlite3_bind_double(st, 5, s->v);
+            sqlite3_bind_int64(st, 6, s->ts);
+        }
+        rc = run(st);
+    }
+    return rc;
+}
+
+/* Writes one poll (count and, when changed, the state). SQLite code. */
+static int write_poll(Archive *a, const ArPoll *p)
+{
+    sqlite3_int64 id = a->feeds[p->feed].id;
+    int rc = SQLITE_DONE;
+    if (p->counted) {
+        sqlite3_stmt *st = a->st[ST_POLL];
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_int64(st, 2, bucket(p->ts, 60000));
+        sqlite3_bind_int(st, 3, p->up ? 0 : 1);
+        sqlite3_bind_int64(st, 4, p->ts);
+        rc = run(st);
+    }
+    if (rc == SQLITE_DONE && p->changed) {
+        sqlite3_stmt *st = a->st[ST_STATE];
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_int64(st, 2, p->ts);
+        bind_text(st, 3, p->state < 0 ? "stopped" : feedstate_name((FeedStateKind)p->state));
+        bind_text(st, 4, p->error[0] ? p->error : NULL);
+        sqlite3_bind_int64(st, 5, p->latency_ms);
+        sqlite3_bind_int(st, 6, p->http_status);
+        rc = run(st);
+    }
+    return rc;
+}
+
+/* Writes one alert event. SQLite code. */
+static int write_event(Archive *a, const ArchiveEvent *e)
+{
+    sqlite3_stmt *st = a->st[ST_EVENT];
+    sqlite3_bind_int64(st, 1, e->ts_ms);
+    bind_text(st, 2, e->event);
+    bind_text(st, 3, e->rule);
+    bind_text(st, 4, e->kpi);
+    bind_text(st, 5, e->feed);
+    bind_text(st, 6, e->severity >= 0 ? alert_severity_name((Severity)e->severity) : NULL);
+    if (e->has_value && isfinite(e->value)) sqlite3_bind_double(st, 7, e->value);
+    if (e->has_change && isfinite(e->change)) sqlite3_bind_double(st, 8, e->change);
+    bind_text(st, 9, e->from);
+    bind_text(st, 10, e->to);
+    bind_text(st, 11, e->state);
+    if (e->silence_id) sqlite3_bind_int64(st, 12, e->silence_id);
+    bind_text(st, 13, e->target);
+    if (e->until_ms) sqlite3_bind_int64(st, 14, e->until_ms);
+    if (e->target) sqlite3_bind_int(st, 15, e->expired);
+    bind_text(st, 16, e->who);
+    bind_text(st, 17, e->comment);
+    if (e->rule) sqlite3_bind_int(st, 18, e->silenced);
+    bind_text(st, 19, e->acked_by);
+    bind_text(st, 20, e->summary);
+    if (e->fired_ms) sqlite3_bind_int64(st, 21, e->fired_ms);
+    return run(st);
+}
+
+/* Deletes up to a->opt.prune_rows rows past retention, a few index seeks at a time. */
+static int prune(Archive *a, int64_t now_ms)
+{
+    static const int key_kind[5] = {0, 0, 0, 1, 1}; /* 0 series, 1 feed */
+    static const int retention_of[6] = {0, 1, 2, 1, 2, 2};
+    int64_t budget = (int64_t)a->opt.prune_rows;
+    if (a->prune_table == 0 && a->prune_id == 0 && now_ms < a->prune_next) return SQLITE_DONE;
+    for (int steps = 0; budget > 0 && steps < PRUNE_STEPS; steps++) {
+        int t = a->prune_table;
+        int64_t cutoff = now_ms - a->opt.retention_ms[retention_of[t]];
+        if (t == 5) {
+            sqlite3_stmt *st = a->st[ST_PRUNE_EVENT];
+            sqlite3_bind_int64(st, 1, cutoff);
+            sqlite3_bind_int64(st, 2, budget);
+            int rc = run(st);
+            if (rc != SQLITE_DONE) return rc;
+            int n = sqlite3_changes(a->db);
+            a->stats.pruned += (uint64_t)n;
+            if (n < budget) {
+                a->prune_table = 0; /* a whole pass done: the next in a minute */
+                a->prune_id = 0;
+                a->prune_next = now_ms + 60000;
+                break;
+            }
+            budget -= n;
+            continue;
+        }
+        sqlite3_stmt *nx = a->st[key_kind[t] ? ST_NEXT_FEED : ST_NEXT_SERIES];
+        sqlite3_bind_int64(nx, 1, a->prune_id);
+        int rc = sqlite3_step(nx);
+        sqlite3_int64 id = rc == SQLITE_ROW ? sqlite3_column_int64(nx, 0) : 0;
+        sqlite3_reset(nx);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) return rc;
+        if (!id) {
+            a->prune_table++;
+            a->prune_id = 0;
+            continue;
+        }
+        sqlite3_stmt *st = a->st[ST_PRUNE_RAW + t];
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_int64(st, 2, cutoff);
+        sqlite3_bind_int64(st, 3, budget);
+        rc = run(st);
+        if (rc != SQLITE_DONE) return rc;
+        int n = sqlite3_changes(a->db);
+        a->stats.pruned += (uint64_t)n;
+        budget -= n;
+        a->prune_id = budget > 0 ? id : id - 1; /* budget spent: this key may have more */
+    }
+    return SQLITE_DONE;
+}
+
+/* The flush; prune false for the last one at close. */
+static int flush(Archive *a, int64_t now_ms, bool do_prune)
+{
+    if (a->reader || a->locked_out) return 0;
+    if (!a->db) {
+        char err[8];
+        if (writer_open(a, err, sizeof(err)) != 0 || !a->db) {
+            a->stats.failures++;
+            return -1;
+        }
+        if (a->locked_out) return 0;
+    }
+    int rc = SQLITE_OK;
+    if (a->s_len || a->p_len || a->e_len) {
+        rc = resolve(a, a->series, a->n_series, "series");
+        if (rc == SQLITE_OK) rc = resolve(a, a->feeds, a->n_feeds, "feed");
+        if (rc != SQLITE_OK) goto fail;
+        rc = sqlite3_exec(a->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+        if (rc != SQLITE_OK) goto fail;
+        rc = SQLITE_DONE;
+        for (size_t i = 0; i < a->s_len && rc == SQLITE_DONE; i++)
+            rc = write_sample(a, &a->samples[(a->s_head + i) % a->s_cap]);
+        for (size_t i = 0; i < a->p_len && rc == SQLITE_DONE; i++)
+            rc = write_poll(a, &a->polls[(a->p_head + i) % a->p_cap]);
+        for (size_t i = 0; i < a->e_len && rc == SQLITE_DONE; i++)
+            rc = write_event(a, &a->events[(a->e_head + i) % a->e_cap]);
+        if (rc != SQLITE_DONE) goto fail;
+        rc = sqlite3_exec(a->db, "COMMIT", NULL, NULL, NULL);
+        if (rc != SQLITE_OK) goto fail;
+        a->stats.written += a->s_len;
+        a->s_head = a->s_len = 0;
+        a->p_head = a->p_len = 0;
+        for (size_t i = 0; i < a->e_len; i++)
+            ar_event_done(&a->events[(a->e_head + i) % a->e_cap]);
+        a->e_head = a->e_len = 0;
+    }
+    if (do_prune) {
+        rc = prune(a, now_ms);
+        if (rc != SQLITE_DONE) goto fail;
+    }
+    a->stats.flushes++;
+    ar_set_error(a, "%s", "");
+    return 0;
+fail:
+    if (a->db && !sqlite3_get_autocommit(a->db)) sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
+    a->stats.failures++;
+    db_failed(a, rc, _("write"));
+    return -1;
+}
+
+int archive_flush(Archive *a, int64_t now_ms)
+{
+    if (!a) return 0;
+    return flush(a, now_ms, true);
+}

@@ -1,0 +1,174 @@
+/* notify_webhook.c - one webhook attempt: an HTTP POST of the message body
+ * through the Loop's curl multi handle (see notify_internal.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/i18n.h"
+#include "services/notify_internal.h"
+
+/* Default time allowed for one attempt. */
+#define WEBHOOK_DEFAULT_TIMEOUT_MS 10000
+
+/* curl write callback: the receiver's reply is not needed; discard it. */
+static size_t discard(char *data, size_t size, size_t nmemb, void *ud)
+{
+    return size * nmemb;
+}
+
+/* Appends "name: value" to a header list; false on out of memory. The
+ * temporary copy is wiped: values may be tokens. */
+static bool add_header(struct curl_slist **list, const char *name, const char *value)
+{
+    size_t n = strlen(name) + strlen(value) + 3;
+    char *h = malloc(n);
+    if (!h) return false;
+    snprintf(h, n, "%s: %s", name, value);
+    struct curl_slist *l = curl_slist_append(*list, h);
+    memset(h, 0, n);
+    free(h);
+    if (!l) return false;
+    *list = l;
+    return true;
+}
+
+/* True when the target's config sets a header named name (any case). */
+static bool has_header(const CfgNotify *c, const char *name)
+{
+    for (size_t i = 0; i < c->n_headers; i++)
+        if (c->headers[i].name && strcasecmp(c->headers[i].name, name) == 0) return true;
+    return false;
+}
+
+int webhook_setup(Target *t, char *err, size_t errlen)
+{
+    const CfgNotify *c = t->cfg;
+    t->easy = curl_easy_init();
+    if (!t->easy) goto fail;
+    for (size_t i = 0; i < c->n_headers; i++)
+        if (c->headers[i].name && c->headers[i].value &&
+            !add_header(&t->headers, c->headers[i].name, c->headers[i].value))
+            goto fail;
+    if (!has_header(c, "Content-Type") &&
+        !add_header(&t->headers, "Content-Type", "application/json"))
+        goto fail;
+    /* No "Expect: 100-continue" round trip before larger bodies. */
+    struct curl_slist *l = curl_slist_append(t->headers, "Expect:");
+    if (!l) goto fail;
+    t->headers = l;
+    CURL *e = t->easy;
+    long timeout = (long)(c->timeout_ms > 0 ? c->timeout_ms : WEBHOOK_DEFAULT_TIMEOUT_MS);
+    if (curl_easy_setopt(e, CURLOPT_URL, c->url) != CURLE_OK ||
+        curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK)
+        goto fail;
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L); /* a redirected POST is an error */
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, timeout);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard);
+    curl_easy_setopt(e, CURLOPT_USERAGENT, "ioc/" IOC_VERSION);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
+    curl_easy_setopt(e, CURLOPT_POST, 1L);
+    return 0;
+fail:
+    snprintf(err, errlen, _("notify target %zu (%s): cannot set up its HTTP client"), t->idx + 1,
+             t->name);
+    return -1;
+}
+
+/* Words for a failed transfer (never the URL: it may hold secrets), and
+ * whether trying again may help. */
+static AttemptResult describe(const Target *t, CURLcode rc, char *buf, size_t n)
+{
+    char what[32];
+    switch (rc) {
+    case CURLE_COULDNT_CONNECT: {
+        long os = 0;
+        curl_easy_getinfo(t->easy, CURLINFO_OS_ERRNO, &os);
+        if (os == ECONNREFUSED || os == 0)
+            snprintf(buf, n, "%s", _("connection refused"));
+        else
+            snprintf(buf, n, _("cannot connect: %s"), strerror((int)os));
+        return ATTEMPT_RETRY;
+    }
+    case CURLE_OPERATION_TIMEDOUT:
+        notify_fmt_duration(t->cfg->timeout_ms > 0 ? t->cfg->timeout_ms
+                                                   : WEBHOOK_DEFAULT_TIMEOUT_MS,
+                            what, sizeof(what));
+        snprintf(buf, n, _("timeout after %s"), what);
+        return ATTEMPT_RETRY;
+    case CURLE_COULDNT_RESOLVE_HOST:
+        snprintf(buf, n, "%s", _("cannot resolve the host name"));
+        return ATTEMPT_RETRY;
+    case CURLE_GOT_NOTHING:
+        snprintf(buf, n, "%s", _("empty reply (connection closed)"));
+        return ATTEMPT_RETRY;
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+        snprintf(buf, n, "%s", _("connection reset"));
+        return ATTEMPT_RETRY;
+    /* Configuration problems: another attempt would fail the same way. */
+    case CURLE_UNSUPPORTED_PROTOCOL:
+        snprintf(buf, n, "%s", _("protocol not allowed (http and https only)"));
+        return ATTEMPT_FAIL;
+    case CURLE_URL_MALFORMAT:
+        snprintf(buf, n, "%s", _("malformed url"));
+        return ATTEMPT_FAIL;
+    case CURLE_PEER_FAILED_VERIFICATION:
+        snprintf(buf, n, "%s", _("TLS: the server's certificate is not trusted"));
+        return ATTEMPT_FAIL;
+    default:
+        snprintf(buf, n, _("transfer failed: %s"), curl_easy_strerror(rc));
+        return ATTEMPT_RETRY;
+    }
+}
+
+/* Loop callback: the POST has ended; 2xx is delivered, 5xx and transport
+ * errors may be retried, anything else (4xx, 3xx) is final. */
+static void on_done(void *ud, CURL *easy, CURLcode rc)
+{
+    Target *t = ud;
+    t->in_transfer = false;
+    char why[160] = "";
+    AttemptResult r;
+    long code = 0;
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &code);
+    if (rc != CURLE_OK) {
+        r = describe(t, rc, why, sizeof(why));
+    } else if (code >= 200 && code < 300) {
+        r = ATTEMPT_OK;
+    } else {
+        snprintf(why, sizeof(why), "HTTP %ld", code);
+        r = code >= 500 ? ATTEMPT_RETRY : ATTEMPT_FAIL;
+    }
+    notify_attempt_done(t, r, why);
+}
+
+int webhook_start(Target *t, AttemptResult *r, char *why, size_t n)
+{
+    curl_easy_setopt(t->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)t->cur.len);
+    curl_easy_setopt(t->easy, CURLOPT_POSTFIELDS, t->cur.body);
+    if (loop_add_transfer(t->nf->loop, t->easy, on_done, t) != 0) {
+        snprintf(why, n, "%s", _("cannot start the transfer"));
+        *r = ATTEMPT_RETRY;
+        return -1;
+    }
+    t->in_transfer = true;
+    return 0;
+}
+
+void webhook_cancel(Target *t)
+{
+    if (t->in_transfer && t->nf->loop) loop_cancel_transfer(t->nf->loop, t->easy);
+    t->in_transfer = false;
+}
+
+void webhook_free(Target *t)
+{
+    if (t->easy) curl_easy_cleanup(t->easy);
+    curl_slist_free_all(t->headers);
+    t->easy = NULL;
+    t->headers = NULL;
+}
