@@ -138,13 +138,3 @@ int timefmt_hms(int64_t ms, char *buf, size_t n)
     if (!broken_down(ms, false, &tm)) return overflow(buf, n);
     return finish(snprintf(buf, n, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec), buf, n);
 }
-
-int timefmt_age(int64_t ms_delta, char *buf, size_t n)
-{
-    int64_t s = ms_delta > 0 ? ms_delta / 1000 : 0;
-
-    if (s < 60) return finish(snprintf(buf, n, "%" PRId64 "s", s), buf, n);
-    if (s < 3600) return finish(snprintf(buf, n, "%" PRId64 "m", s / 60), buf, n);
-    if (s < 86400) return finish(snprintf(buf, n, "%" PRId64 "h", s / 3600), buf, n);
-    return finish(snprintf(buf, n, "%" PRId64 "d", s / 86400), buf, n);
-}

@@ -1,5 +1,5 @@
 /* timefmt.h - times as the centre shows them: ISO 8601 with offset, clock
- * time, and ages ("4m" for "last data 4m ago").
+ * time (durations and ages are in base/fmt.h).
  *
  * Local times use the process time zone, which timefmt_set_zone() sets from
  * the config's ioc.timezone. The time zone is PROCESS-WIDE (the TZ
@@ -35,10 +35,5 @@ int timefmt_iso_utc(int64_t ms, char *buf, size_t n);
 
 /* Local clock time: "18:30:05". */
 int timefmt_hms(int64_t ms, char *buf, size_t n);
-
-/* A duration in its largest whole unit: "12s" below a minute, "4m" below an
- * hour, "3h" below a day, then "2d" (rounded down; a negative duration,
- * from clock skew, is "0s"). */
-int timefmt_age(int64_t ms_delta, char *buf, size_t n);
 
 #endif

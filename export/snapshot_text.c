@@ -171,7 +171,7 @@ static void put_feed(const Snapshot *s, const SnapFeed *sf, const Widths *w, FIL
     }
     if (!feedstate_is_up(st->state) && st->last_ok_ms > 0 && s->taken_at_ms >= st->last_ok_ms) {
         char age[TIMEFMT_SIZE], msg[128];
-        timefmt_age(s->taken_at_ms - st->last_ok_ms, age, sizeof age);
+        fmt_age(s->taken_at_ms - st->last_ok_ms, age, sizeof age);
         snprintf(msg, sizeof msg, _("last ok %s ago"), age);
         line_add(&l, st->error[0] ? "; " : "");
         line_add(&l, msg);

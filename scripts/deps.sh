@@ -7,19 +7,41 @@ pkgs=(build-essential cmake pkg-config
       libncurses-dev libcurl4-openssl-dev libcjson-dev libyaml-dev
       libmicrohttpd-dev libsqlite3-dev ca-certificates)
 if [ "${1:-}" = "--test" ]; then
-  pkgs+=(libcmocka-dev clang tmux curl python3 chromium)
+  pkgs+=(libcmocka-dev clang tmux curl python3 chromium locales)
 fi
+# Locales the tests switch to: a decimal comma (de_DE), and the UI languages.
+test_locales=(de_DE.UTF-8 vi_VN.UTF-8 en_US.UTF-8)
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+
+# ensure_locales: generates the test locales that locale -a does not list.
+ensure_locales() {
+  local want=() l have
+  have=$(locale -a 2>/dev/null | tr 'A-Z' 'a-z' | sed 's/utf-8/utf8/')
+  for l in "${test_locales[@]}"; do
+    grep -qx "$(echo "$l" | tr 'A-Z' 'a-z' | sed 's/utf-8/utf8/')" <<<"$have" || want+=("$l")
+  done
+  [ ${#want[@]} -eq 0 ] && return 0
+  echo "ioc: generating locales ${want[*]}" >&2
+  for l in "${want[@]}"; do
+    grep -qx "$l UTF-8" /etc/locale.gen 2>/dev/null \
+      || echo "$l UTF-8" | $sudo tee -a /etc/locale.gen >/dev/null
+  done
+  $sudo locale-gen >/dev/null
+}
 
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
     || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
-
-echo "ioc: installing ${missing[*]}" >&2
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "ioc: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if [ "${1:-}" = "--test" ]; then
+  ensure_locales
+fi

@@ -1,4 +1,4 @@
-/* test_timefmt.c - ISO times with offsets, clock times and ages
+/* test_timefmt.c - ISO times with offsets and clock times
  * (ioc/timefmt.c), in Asia/Ho_Chi_Minh, UTC and a zone with summer time. */
 #include <errno.h>
 #include <setjmp.h>
@@ -103,42 +103,6 @@ static void test_bad_zone(void **state)
     assert_string_equal(buf, "2026-11-25T18:30:05+07:00");
 }
 
-typedef struct {
-    int64_t ms;
-    const char *want;
-} AgeCase;
-
-static const AgeCase age_cases[] = {
-    {0, "0s"},
-    {999, "0s"},
-    {12000, "12s"},
-    {59999, "59s"},
-    {60000, "1m"},
-    {4 * 60000 + 59000, "4m"},
-    {3599999, "59m"},
-    {3600000, "1h"},
-    {3 * 3600000 + 1, "3h"},
-    {86399999, "23h"},
-    {86400000, "1d"},
-    {2 * 86400000 + 5 * 3600000, "2d"},
-    {INT64_C(400) * 86400000, "400d"},
-    {-5000, "0s"}, /* clock skew */
-    {INT64_MIN, "0s"},
-};
-
-static void test_age(void **state)
-{
-    (void)state;
-    for (size_t i = 0; i < sizeof age_cases / sizeof age_cases[0]; i++) {
-        char buf[TIMEFMT_SIZE];
-        assert_int_equal(timefmt_age(age_cases[i].ms, buf, sizeof buf),
-                         (int)strlen(age_cases[i].want));
-        assert_string_equal(buf, age_cases[i].want);
-    }
-    char buf[TIMEFMT_SIZE];
-    assert_true(timefmt_age(INT64_MAX, buf, sizeof buf) > 0);
-}
-
 /* Short buffers and unshowable times fail cleanly with an empty string. */
 static void test_errors(void **state)
 {
@@ -153,8 +117,6 @@ static void test_errors(void **state)
     assert_int_equal(timefmt_iso(T_2026_11_25, buf, 26), 25);
     assert_int_equal(timefmt_hms(0, buf, 8), -1);
     assert_string_equal(buf, "");
-    assert_int_equal(timefmt_age(12000, buf, 3), -1);
-    assert_int_equal(timefmt_age(12000, buf, 4), 3);
     assert_int_equal(timefmt_iso_utc(0, buf, 0), -1);
     errno = 0;
     assert_int_equal(timefmt_iso(INT64_MAX, buf, sizeof buf), -1);
@@ -172,7 +134,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_local_times), cmocka_unit_test(test_utc),
-        cmocka_unit_test(test_bad_zone),    cmocka_unit_test(test_age),
+        cmocka_unit_test(test_bad_zone),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
