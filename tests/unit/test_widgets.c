@@ -813,6 +813,14 @@ static void test_health(void **state)
             wchar_t c = cell(win, y, x, NULL, 0, NULL, NULL);
             assert_true(c >= 0x20 && c != 0x7F && (c < 0x80 || c > 0x9F));
         }
+    assert_int_equal(find_col(win, 3, "samples:"), -1); /* no line without such samples */
+    /* Samples retimed after a wall-clock step back are counted on the last line. */
+    a->kpis[0].retimed = 720;
+    a->kpis[1].rejected = 2;
+    w->cls->draw(w, win, &ctx);
+    assert_int_equal(find_col(win, 3, "samples: 720 re-timed (clock went back), 2 rejected"), 1);
+    assert_int_equal(find_col(win, 1, "\xE2\x9C\x97 down"), 1);
+    a->kpis[0].retimed = a->kpis[1].rejected = 0;
     /* A narrow panel cuts the error with an ellipsis. */
     delwin(win);
     win = newwin(5, 60, 0, 0);
