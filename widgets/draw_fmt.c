@@ -222,7 +222,7 @@ void draw_fmt_number(double v, int decimals, char *buf, size_t n)
 {
     if (n == 0) return;
     if (!isfinite(v)) {
-        snprintf(buf, n, "%s", isnan(v) ? "NaN" : v > 0 ? "Inf" : "-Inf");
+        snprintf(buf, n, "%s", isnan(v) ? "-" : v > 0 ? "Inf" : "-Inf"); /* NaN: no value */
         return;
     }
     if (v >= 1e15 || v <= -1e15) { /* shortest text that reads back, no grouping */

@@ -41,7 +41,8 @@ const char *draw_clean(const char *s, bool utf8, char *out, size_t n);
 
 /* Formats v with decimals places (-1: automatic, up to 2 without trailing
  * zeros; at most 9) and thousands separators, with a '.' decimal point
- * whatever the locale: "1,234,567", "82.5", "-0.4". As the text snapshot. */
+ * whatever the locale: "1,234,567", "82.5", "-0.4". As the text snapshot.
+ * NaN (no value, e.g. the average of an empty window) is "-". */
 void draw_fmt_number(double v, int decimals, char *buf, size_t n);
 
 /* A KPI's value with its unit: "72.5 %", "1,234 tỷ đồng" (unit cleaned;

@@ -315,6 +315,8 @@ static void test_numbers(void **state)
         {100, 0, "100"},
         {1e15, -1, "1e+15"},
         {-12345678.9, 0, "-12,345,679"},
+        {NAN, 1, "-"}, /* no value, never "NaN" */
+        {INFINITY, -1, "Inf"},
     };
     char buf[DRAW_NUM_MAX];
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -511,6 +513,14 @@ static void test_stat_big_stale_none(void **state)
     ctx.utf8 = false;
     w->cls->draw(w, win, &ctx);
     assert_true(find_row(win, "|_|") >= 1); /* ASCII large digits */
+    /* Values near the double range overflow the sum: the average is "-". */
+    ctx.utf8 = true;
+    put(a, "dvc.rate", NOW - 4000, 1.7e308);
+    put(a, "dvc.rate", NOW - 3000, 1.7e308);
+    w->cls->draw(w, win, &ctx);
+    assert_true(find_row(win, "avg -  max") >= 0);
+    assert_int_equal(find_row(win, "NaN"), -1);
+    assert_int_equal(find_row(win, "avg Inf"), -1);
     delwin(win);
     widget_free(w);
     app_free(a);
