@@ -250,6 +250,15 @@ void draw_fmt_number(double v, int decimals, char *buf, size_t n)
     group_thousands(buf, n);
 }
 
+double draw_fmt_round(double v, int decimals)
+{
+    if (decimals < 0 || !isfinite(v)) return v;
+    char buf[400]; /* 309 integer digits, a point, 9 decimals */
+    snprintf(buf, sizeof buf, "%.*f", decimals > 9 ? 9 : decimals, v);
+    double r = strtod(buf, NULL); /* the same locale writes and reads the point */
+    return r == 0 ? 0 : r;        /* no "-0" */
+}
+
 void draw_fmt_value(const CfgKpi *k, bool has_value, double v, bool utf8, char *buf, size_t n)
 {
     char num[DRAW_NUM_MAX], unit[DRAW_NAME_MAX];

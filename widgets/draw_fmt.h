@@ -45,6 +45,12 @@ const char *draw_clean(const char *s, bool utf8, char *out, size_t n);
  * NaN (no value, e.g. the average of an empty window) is "-". */
 void draw_fmt_number(double v, int decimals, char *buf, size_t n);
 
+/* The double nearest to v written with decimals places (0..9), i.e. the
+ * number draw_fmt_number() shows, for exports that print numbers exactly
+ * (JSON): 11.600000000000001 with 1 decimal is 11.6. v itself when decimals
+ * < 0 (automatic) or v is not finite. */
+double draw_fmt_round(double v, int decimals);
+
 /* A KPI's value with its unit: "72.5 %", "1,234 tỷ đồng" (unit cleaned;
  * ASCII when !utf8); without a value "–" (ASCII "-"). */
 void draw_fmt_value(const CfgKpi *k, bool has_value, double v, bool utf8, char *buf, size_t n);
