@@ -87,6 +87,15 @@ static void fixed(double v, int decimals, bool trim, char *buf, size_t n)
         memmove(buf, buf + 1, strlen(buf));
 }
 
+double fmt_round(double v, int decimals)
+{
+    if (decimals < 0 || !isfinite(v)) return v;
+    char buf[400]; /* 309 integer digits, a point, 9 decimals */
+    snprintf(buf, sizeof buf, "%.*f", decimals > 9 ? 9 : decimals, v);
+    double r = strtod(buf, NULL); /* the same locale writes and reads the point */
+    return r == 0 ? 0 : r;        /* no "-0" */
+}
+
 void fmt_fixed(double v, int max_decimals, char *buf, size_t n)
 {
     if (n == 0) return;
@@ -118,7 +127,7 @@ void fmt_number(double v, int decimals, char *buf, size_t n)
 {
     if (n == 0) return;
     if (!isfinite(v)) {
-        snprintf(buf, n, "%s", isnan(v) ? "NaN" : v > 0 ? "Inf" : "-Inf");
+        snprintf(buf, n, "%s", isnan(v) ? "-" : v > 0 ? "Inf" : "-Inf"); /* NaN: no value */
         return;
     }
     if (v >= 1e15 || v <= -1e15) { /* shortest text that reads back, no grouping */

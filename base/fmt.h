@@ -22,6 +22,12 @@ void fmt_shortest(double v, char *buf, size_t n);
  * finite. For machine-readable and report cells. */
 void fmt_fixed(double v, int max_decimals, char *buf, size_t n);
 
+/* The double nearest to v written with decimals places (0..9), i.e. the
+ * number fmt_number() shows, for exports that print numbers exactly (JSON):
+ * 11.600000000000001 with 1 decimal is 11.6. v itself when decimals < 0
+ * (automatic) or v is not finite. */
+double fmt_round(double v, int decimals);
+
 /* Reads a decimal number written with '.' from the len bytes at s, whatever
  * the locale (strtod syntax otherwise). *used is the bytes read: 0 when
  * there is no number (the result is then 0). */
@@ -29,7 +35,8 @@ double fmt_parse_double(const char *s, size_t len, size_t *used);
 
 /* Formats v with decimals places (-1: automatic, up to 2 without trailing
  * zeros; at most 9) and thousands separators, with a '.' decimal point
- * whatever the locale: "1,234,567", "82.5", "-0.4". */
+ * whatever the locale: "1,234,567", "82.5", "-0.4". NaN (no value, e.g.
+ * the average of an empty window) is "-". */
 void fmt_number(double v, int decimals, char *buf, size_t n);
 
 /* A change with its sign and arrow: "▲ +2.1", "▼ −0.4", "= 0" (ASCII

@@ -8,11 +8,37 @@
 
 #include "base/i18n.h"
 
-/* Poller callback: store the values (or a gap), update feed and KPI states. */
-static void on_result(void *ud, size_t feed, const FeedStatus *st, const KpiValue *vals,
-                      int64_t wall_ms)
+/* Appends value v of KPI k polled at wall time wall_ms. The timestamp is
+ * forced monotonic per series: when the wall clock is not after the newest
+ * sample (it was stepped back), the sample is stored 1 ms after it and
+ * counted as retimed, so no poll's value is lost. A sample the store still
+ * refuses is counted as rejected. The first sample of each episode sets
+ * k->note for the log. Returns true when the sample was stored. */
+static bool store_value(App *a, AppKpi *k, int64_t wall_ms, double v)
 {
-    App *a = ud;
+    Sample last;
+    int64_t ts = wall_ms;
+    int how = APP_SAMPLE_OK;
+    if (store_last(a->store, k->series, &last) && wall_ms <= last.ts_ms) {
+        ts = last.ts_ms + 1;
+        how = APP_SAMPLE_RETIMED;
+    }
+    StoreRc rc = store_append(a->store, k->series, ts, v);
+    if (rc < 0) how = APP_SAMPLE_REJECTED;
+    if (how == APP_SAMPLE_RETIMED) k->retimed++;
+    if (how == APP_SAMPLE_REJECTED) k->rejected++;
+    if (how != APP_SAMPLE_OK && how != k->trouble) {
+        k->note = how;
+        k->behind_ms = how == APP_SAMPLE_RETIMED ? last.ts_ms - wall_ms : 0;
+        a->dirty |= APP_DIRTY_STATUS;
+    }
+    k->trouble = how;
+    return rc >= 0;
+}
+
+void app_poll_result(App *a, size_t feed, const FeedStatus *st, const KpiValue *vals,
+                     int64_t wall_ms)
+{
     if (a->feeds[feed].state != st->state) a->dirty |= APP_DIRTY_STATUS;
     a->feeds[feed] = *st;
     a->polls++;
@@ -21,11 +47,15 @@ static void on_result(void *ud, size_t feed, const FeedStatus *st, const KpiValu
         AppKpi *k = &a->kpis[i];
         if (k->feed_idx != feed) continue;
         const KpiValue *v = &vals[k->kpi - k->feed->kpis];
-        store_append(a->store, k->series, wall_ms, v->has_value ? v->value : NAN);
-        snprintf(k->error, sizeof(k->error), "%s", v->has_value ? "" : v->error);
+        bool stored = store_value(a, k, wall_ms, v->has_value ? v->value : NAN);
+        bool has = v->has_value && stored;
+        snprintf(k->error, sizeof(k->error), "%s",
+                 has       ? ""
+                 : !stored ? _("the store rejected the sample")
+                           : v->error);
         Sample last;
         KpiStatus s;
-        if (v->has_value)
+        if (has)
             s = cfg_kpi_status(k->kpi, true, v->value, false);
         else
             s = store_last_value(a->store, k->series, &last) ? KST_STALE : KST_NONE;
@@ -36,6 +66,22 @@ static void on_result(void *ud, size_t feed, const FeedStatus *st, const KpiValu
         }
     }
     if (a->on_poll) a->on_poll(a->on_poll_ud, feed);
+}
+
+/* Poller callback: stores the result (app_poll_result). */
+static void on_result(void *ud, size_t feed, const FeedStatus *st, const KpiValue *vals,
+                      int64_t wall_ms)
+{
+    app_poll_result(ud, feed, st, vals, wall_ms);
+}
+
+void app_sample_counts(const App *a, uint64_t *retimed, uint64_t *rejected)
+{
+    *retimed = *rejected = 0;
+    for (size_t i = 0; i < a->n_kpis; i++) {
+        *retimed += a->kpis[i].retimed;
+        *rejected += a->kpis[i].rejected;
+    }
 }
 
 App *app_new(Config *cfg, char *err, size_t errlen)

@@ -29,7 +29,21 @@ typedef struct {
     KpiStatus status;     /* live status */
     int64_t status_since; /* wall ms when the live status last changed; 0 never */
     char error[160];      /* why the last poll gave no value ("" otherwise) */
+    /* Samples whose wall time was not after the series' newest sample (the
+     * wall clock went back): stored 1 ms after it instead (docs/store.md). */
+    uint64_t retimed;
+    uint64_t rejected; /* samples the store refused (StoreRc < 0): counted, never silent */
+    int trouble;       /* APP_SAMPLE_*: how the last sample was stored */
+    int note;          /* APP_SAMPLE_* when an episode started and is not logged yet; 0 */
+    int64_t behind_ms; /* how far the wall clock was behind when the episode started */
 } AppKpi;
+
+/* How a KPI's sample was stored (AppKpi.trouble and .note). */
+enum {
+    APP_SAMPLE_OK = 0,      /* at the poll's wall time */
+    APP_SAMPLE_RETIMED = 1, /* 1 ms after the newest sample: the wall clock went back */
+    APP_SAMPLE_REJECTED = 2 /* not stored: the store refused it */
+};
 
 /* What changed since the flags were last cleared. */
 enum {
@@ -62,6 +76,15 @@ void app_start(App *a);
 
 /* Frees everything (NULL is fine). */
 void app_free(App *a);
+
+/* Stores one poll result of feed as if the poller had delivered it at wall
+ * time wall_ms (the poller's callback; tests call it with a fake clock):
+ * values or gaps into the store, feed and KPI states, counters, on_poll. */
+void app_poll_result(App *a, size_t feed, const FeedStatus *st, const KpiValue *vals,
+                     int64_t wall_ms);
+
+/* Sums the retimed and rejected samples of every KPI. */
+void app_sample_counts(const App *a, uint64_t *retimed, uint64_t *rejected);
 
 /* Index of the KPI with key "feed.kpi" in a->kpis, or -1. */
 int app_find_kpi(const App *a, const char *key);

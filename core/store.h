@@ -122,10 +122,12 @@ bool store_asof(const Store *s, int id, int64_t t, StoreAsOf *out);
 
 /* Statistics over the closed window [from, to]. */
 typedef struct {
-    uint64_t count;            /* samples with a value */
-    uint64_t gaps;             /* gap samples */
-    double min, max, sum, avg; /* NaN when count == 0 (sum is 0) */
-    Sample first, last;        /* oldest / newest sample with a value */
+    uint64_t count; /* samples with a value */
+    uint64_t gaps;  /* gap samples */
+    /* NaN when count == 0 (sum is 0); avg is also NaN when the sum overflowed
+     * (values near the double range): an average is never +-Inf */
+    double min, max, sum, avg;
+    Sample first, last; /* oldest / newest sample with a value */
     /* false when part of the window was only available as whole buckets
      * reaching past an edge (counted whole), or is no longer retained */
     bool exact;

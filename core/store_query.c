@@ -362,6 +362,7 @@ bool store_stats(const Store *st, int id, int64_t from, int64_t to, StoreStats *
         out->max = a.max;
         out->sum = a.sum;
         out->avg = a.sum / (double)out->count;
+        if (!isfinite(out->avg)) out->avg = NAN; /* the sum overflowed: unknown, not Inf */
     }
     return out->count > 0;
 }

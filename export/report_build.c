@@ -210,6 +210,7 @@ static bool kpi_figures(ReportKpi *rk, const CfgKpi *k, const Pts *v, int64_t fr
     rk->min = count ? mn : NAN;
     rk->max = count ? mx : NAN;
     rk->avg = count ? sum / (double)count : NAN;
+    if (!isfinite(rk->avg)) rk->avg = NAN; /* an overflowed sum: "–", never "NaN" or "Inf" */
     if (!count) rk->last = NAN;
     rk->warn_share = covered ? (double)in_warn / (double)covered : 0;
     rk->crit_share = covered ? (double)in_crit / (double)covered : 0;

@@ -9,6 +9,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "base/fmt.h"
 #include "export/report_internal.h"
 
 #define REP_JSON_VERSION 1
@@ -74,10 +75,17 @@ static bool add_points(cJSON *o, const ReportKpi *k)
         snprintf(ts, sizeof ts, "%" PRId64, k->pt_ts[i]);
         if (!(t = cJSON_CreateRaw(ts))) return false;
         cJSON_AddItemToArray(pt, t);
-        if (!(v = num_item(k->pt_v[i]))) return false;
+        if (!(v = num_item(fmt_round(k->pt_v[i], k->decimals)))) return false;
         cJSON_AddItemToArray(pt, v);
     }
     return true;
+}
+
+/* Adds a value of KPI k rounded to its decimals when it has them (no float
+ * noise such as 11.600000000000001), null when !has or not finite. */
+static bool add_val(cJSON *o, const char *key, bool has, const ReportKpi *k, double v)
+{
+    return add_num(o, key, has, fmt_round(v, k->decimals));
 }
 
 /* Builds the object of one KPI; NULL on out of memory. */
@@ -91,9 +99,9 @@ static cJSON *kpi_json(const ReportKpi *k)
     ok = ok && add_str(o, "key", k->key) && add_str(o, "feed", rep_feed_id(k, id, sizeof id)) &&
          add_str(o, "feed_name", k->feed_name) && add_str(o, "name", k->name) &&
          add_str(o, "unit", k->unit ? k->unit : "") && add_int(o, "decimals", k->decimals) &&
-         add_int(o, "samples", (int64_t)k->samples) && add_num(o, "last", data, k->last) &&
-         add_time(o, "last_ts", data ? k->last_ts : 0) && add_num(o, "min", data, k->min) &&
-         add_num(o, "avg", data, k->avg) && add_num(o, "max", data, k->max) &&
+         add_int(o, "samples", (int64_t)k->samples) && add_val(o, "last", data, k, k->last) &&
+         add_time(o, "last_ts", data ? k->last_ts : 0) && add_val(o, "min", data, k, k->min) &&
+         add_val(o, "avg", data, k, k->avg) && add_val(o, "max", data, k, k->max) &&
          add_num(o, "target", k->has_target, k->target) &&
          add_str(o, "met", rep_met_name(k->met)) && add_str(o, "warn", k->warn) &&
          add_str(o, "crit", k->crit) && add_num(o, "warn_share", data, k->warn_share) &&

@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "export/snapshot_internal.h"
+#include "base/fmt.h"
+#include "base/i18n.h"
 #include "base/text.h"
+#include "export/snapshot_internal.h"
 
 Snapshot *snap_new(const Config *cfg)
 {
@@ -166,6 +168,30 @@ const char *snap_fmt_double(double v, char *buf, size_t n, const char *nan, cons
     }
     snap_c_decimal_point(buf);
     return buf;
+}
+
+const char *snap_kpi_error(const SnapFeed *sf, const SnapKpi *sk, char *buf, size_t n)
+{
+    const FeedStatus *st = &sf->status;
+    if (n == 0) return buf;
+    if (sk->has_value && isfinite(sk->value))
+        buf[0] = '\0';
+    else if (sk->has_value)
+        snprintf(buf, n, "%s", _("value is not finite"));
+    else if (st->state == FS_DOWN && (!sk->error[0] || strcmp(sk->error, st->error) == 0))
+        snprintf(buf, n, _("feed down: %s"), st->error[0] ? st->error : _("no answer"));
+    else if (sk->error[0])
+        snprintf(buf, n, "%s", sk->error);
+    else if (st->state == FS_PENDING)
+        snprintf(buf, n, "%s", _("no data yet"));
+    else
+        snprintf(buf, n, "%s", _("no value"));
+    return buf;
+}
+
+double snap_kpi_value(const SnapKpi *sk)
+{
+    return fmt_round(sk->value, sk->kpi ? sk->kpi->decimals : -1);
 }
 
 const char *snap_fmt_threshold(const CfgThreshold *t, char *buf, size_t n)

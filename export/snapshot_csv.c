@@ -50,7 +50,7 @@ static void put_row(FILE *out, const SnapFeed *sf, const SnapKpi *sk)
         fputc(',', out);
         put_text(out, k->name);
         fputc(',', out);
-        put_num(out, sk->has_value, sk->value);
+        put_num(out, sk->has_value, snap_kpi_value(sk));
         fputc(',', out);
         put_text(out, k->unit);
         fputc(',', out);

@@ -34,6 +34,15 @@ const char *snap_fmt_double(double v, char *buf, size_t n, const char *nan, cons
  * has no comparison. Returns buf. */
 const char *snap_fmt_threshold(const CfgThreshold *t, char *buf, size_t n);
 
+/* Why KPI sk of feed sf has no value, for exports ("" when it has one):
+ * its own error, "feed down: ..." when the feed's failure is the reason,
+ * "no data yet" before the first poll, "value is not finite". Returns buf. */
+const char *snap_kpi_error(const SnapFeed *sf, const SnapKpi *sk, char *buf, size_t n);
+
+/* The value of a KPI as exports write it: rounded to the KPI's decimals
+ * when it has them (11.600000000000001 with 1 decimal is 11.6), else v. */
+double snap_kpi_value(const SnapKpi *sk);
+
 /* Replaces the locale's decimal point in the number text buf by '.'. */
 void snap_c_decimal_point(char *buf);
 

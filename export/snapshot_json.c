@@ -66,17 +66,20 @@ static bool add_threshold(cJSON *o, const char *key, const CfgThreshold *t)
     return cJSON_AddStringToObject(o, key, snap_fmt_threshold(t, buf, sizeof buf)) != NULL;
 }
 
-/* Builds the object of one KPI; NULL on out of memory. */
-static cJSON *kpi_json(const SnapKpi *sk)
+/* Builds the object of one KPI of feed sf; NULL on out of memory. A null
+ * value always comes with an error saying why. */
+static cJSON *kpi_json(const SnapFeed *sf, const SnapKpi *sk)
 {
     const CfgKpi *k = sk->kpi;
     cJSON *o = cJSON_CreateObject();
     bool ok = o != NULL;
+    bool has = sk->has_value && isfinite(sk->value);
+    char why[sizeof sk->error + 64];
 
     ok = ok && add_str(o, "id", k->id) && add_str(o, "key", k->key) &&
          add_str(o, "name", k->name) && add_str(o, "name_en", k->name_en);
-    if (ok && sk->has_value)
-        ok = add_num(o, "value", sk->value);
+    if (ok && has)
+        ok = add_num(o, "value", snap_kpi_value(sk));
     else if (ok)
         ok = cJSON_AddNullToObject(o, "value") != NULL;
     ok = ok && add_str(o, "unit", k->unit ? k->unit : "") &&
@@ -86,7 +89,8 @@ static cJSON *kpi_json(const SnapKpi *sk)
     else if (ok)
         ok = cJSON_AddNullToObject(o, "target") != NULL;
     ok = ok && add_threshold(o, "warn", &k->warn) && add_threshold(o, "crit", &k->crit) &&
-         add_time(o, "ts", sk->has_value ? sk->ts_ms : 0) && add_str_or_null(o, "error", sk->error);
+         add_time(o, "ts", has ? sk->ts_ms : 0) &&
+         add_str_or_null(o, "error", snap_kpi_error(sf, sk, why, sizeof why));
     if (!ok) {
         cJSON_Delete(o);
         return NULL;
@@ -117,7 +121,7 @@ static cJSON *feed_json(const SnapFeed *sf)
          add_u64(o, "bytes", st->bytes);
     ok = ok && (kpis = cJSON_AddArrayToObject(o, "kpis")) != NULL;
     for (size_t i = 0; ok && i < f->n_kpis; i++) {
-        cJSON *k = kpi_json(&sf->kpis[i]);
+        cJSON *k = kpi_json(sf, &sf->kpis[i]);
         ok = k != NULL;
         if (ok) cJSON_AddItemToArray(kpis, k);
     }

@@ -43,7 +43,8 @@ static void quote_sample(const char *s, size_t len, char *out, size_t n)
 }
 
 /* Reduces vals with the KPI's agg (count counts nodes) and applies scale
- * and offset. n_nodes is the number of matches before dropping nulls. */
+ * and offset; a result that is not finite is no value ("value is not
+ * finite"). n_nodes is the number of matches before dropping nulls. */
 static void finish(const CfgKpi *k, const double *vals, size_t n, size_t n_nodes, KpiValue *out)
 {
     double v;
@@ -57,6 +58,10 @@ static void finish(const CfgKpi *k, const double *vals, size_t n, size_t n_nodes
         return;
     }
     v = v * k->scale + k->offset;
+    if (!isfinite(v)) { /* Inf from the feed, or an overflow in agg, scale or offset */
+        kpi_fail(out, "%s", _("value is not finite"));
+        return;
+    }
     out->has_value = true;
     out->value = v;
     out->error[0] = '\0';

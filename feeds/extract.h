@@ -3,7 +3,9 @@
  * The body is parsed once in the feed's format (JSON, Prometheus text, CSV);
  * each KPI's selector picks its nodes, strings are read as numbers in the
  * KPI's number format, booleans are 1/0, null or no match is "no value"
- * (never zero), then the KPI's agg, scale and offset apply. */
+ * (never zero), then the KPI's agg, scale and offset apply. A result that
+ * is not finite (Inf in the feed, or an overflow) is no value with the error
+ * "value is not finite", so every mode (snapshot, run, console) agrees. */
 #ifndef IOC_EXTRACT_H
 #define IOC_EXTRACT_H
 

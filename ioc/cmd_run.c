@@ -94,7 +94,8 @@ static void on_signal(void *ud, int sig)
     loop_stop(r->app->loop);
 }
 
-/* Before-sleep hook: logs feed state changes since the last turn. */
+/* Before-sleep hook: logs feed state changes and sample episodes (clock
+ * stepped back, store refusals) since the last turn. */
 static void on_turn(void *ud)
 {
     Run *r = ud;
@@ -106,6 +107,15 @@ static void on_turn(void *ud)
             logline("warn", "event=archive error=\"%s\"", logval(r->archive, v, sizeof(v)));
         else
             logline("info", "event=archive result=ok path=%s", archive_path(r->w->archive));
+    }
+    for (size_t i = 0; i < a->n_kpis; i++) { /* the first sample of each episode */
+        AppKpi *k = &a->kpis[i];
+        if (!k->note) continue;
+        logline("warn", "event=sample kpi=%s result=%s behind_ms=%lld retimed=%llu rejected=%llu",
+                k->kpi->key, k->note == APP_SAMPLE_RETIMED ? "retimed" : "rejected",
+                (long long)k->behind_ms, (unsigned long long)k->retimed,
+                (unsigned long long)k->rejected);
+        k->note = 0;
     }
     if (!(a->dirty & APP_DIRTY_STATUS)) {
         a->dirty = 0;

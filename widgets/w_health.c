@@ -1,6 +1,7 @@
 /* w_health.c - the health widget: one row per feed with its state (symbol
  * and word: ok, slow, down, bad-data, pending), name, age of its last data,
- * latency and last error (sanitised, cut). Scrolls with the list keys. */
+ * latency and last error (sanitised, cut); a last line counts samples
+ * retimed after a wall-clock step back or rejected. Scrolls with the list keys. */
 #include <stdio.h>
 #include <string.h>
 
@@ -91,6 +92,21 @@ static void health_row(WINDOW *win, int y, DrawRect r, const HealthCols *c, size
     }
 }
 
+/* Draws on row y the samples the App retimed (the wall clock went back) or
+ * the store rejected, when there are any; false when there are none. */
+static bool health_samples(WINDOW *win, int y, DrawRect r, const ViewCtx *ctx)
+{
+    uint64_t retimed, rejected;
+    app_sample_counts(ctx->app, &retimed, &rejected);
+    if (retimed == 0 && rejected == 0) return false;
+    char line[TEXT_CLEAN_MAX];
+    snprintf(line, sizeof line, _("samples: %llu re-timed (clock went back), %llu rejected"),
+             (unsigned long long)retimed, (unsigned long long)rejected);
+    draw_set(win, draw_style(ctx, DRAW_PAIR_WARN, A_BOLD));
+    draw_text_fit(win, y, r.x, r.cols, line, ctx->utf8);
+    return true;
+}
+
 /* Draws the health panel. */
 static void health_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
 {
@@ -100,6 +116,7 @@ static void health_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
     snprintf(note, sizeof note, _("%zu/%d up"), app_feeds_up(a), n);
     DrawRect r = draw_frame(win, ctx, draw_title(w, NULL, _("Feeds")), note);
     if (r.rows <= 0 || r.cols <= 0) return;
+    if (r.rows > 1 && health_samples(win, r.y + r.rows - 1, r, ctx)) r.rows--;
     draw_list_clamp(w, n, r.rows, false);
     if (n == 0) {
         draw_set(win, draw_style(ctx, DRAW_PAIR_STALE, A_DIM));

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -109,12 +110,96 @@ static void test_issues_order(void **state)
     app_free(a);
 }
 
+/* Delivers one poll of feed 0 (dvc: rate, n) at the fake wall time wall. */
+static void poll_dvc(App *a, int64_t wall, double rate, double n)
+{
+    FeedStatus st = {.state = FS_OK, .latency_ms = 5};
+    KpiValue v[2] = {{.has_value = true, .value = rate}, {.has_value = true, .value = n}};
+    app_poll_result(a, 0, &st, v, wall);
+}
+
+/* A wall clock stepped back two hours loses no poll: each sample is stored
+ * 1 ms after the newest one, counted as retimed, the first of the episode
+ * noted for the log; once the clock passes the newest sample again, samples
+ * carry the wall time. A sample the store refuses is counted and shown. */
+static void test_clock_step_back(void **state)
+{
+    (void)state;
+    App *a = make_app();
+    AppKpi *k = &a->kpis[0];
+    int64_t t0 = 1700000000000, back = 2 * 3600 * 1000LL;
+    poll_dvc(a, t0, 70, 1);
+    poll_dvc(a, t0 + 10000, 71, 2);
+    assert_int_equal(k->retimed, 0);
+    assert_int_equal(k->note, 0);
+    int64_t wall = t0 + 10000 - back; /* the clock steps back */
+    for (int i = 1; i <= 5; i++)
+        poll_dvc(a, wall + i * 10000, 72 + i, 3);
+    Sample last;
+    assert_true(store_last(a->store, k->series, &last));
+    assert_int_equal(last.ts_ms, t0 + 10000 + 5);
+    assert_float_equal(last.value, 77, 0);
+    StoreStats st;
+    assert_true(store_stats(a->store, k->series, t0 - 1, t0 + 20000, &st));
+    assert_int_equal(st.count, 7); /* every poll kept */
+    assert_int_equal(k->retimed, 5);
+    assert_int_equal(a->kpis[1].retimed, 5);
+    assert_int_equal(k->note, APP_SAMPLE_RETIMED); /* one note for the episode */
+    assert_int_equal(k->behind_ms, back - 10000);
+    assert_int_equal(k->status, KST_OK);
+    uint64_t rt, rj;
+    app_sample_counts(a, &rt, &rj);
+    assert_int_equal(rt, 10);
+    assert_int_equal(rj, 0);
+    k->note = 0;                    /* the logger took it */
+    poll_dvc(a, t0 + 20000, 80, 4); /* the clock has passed the newest sample */
+    assert_true(store_last(a->store, k->series, &last));
+    assert_int_equal(last.ts_ms, t0 + 20000);
+    assert_int_equal(k->retimed, 5);
+    assert_int_equal(k->note, 0);
+    poll_dvc(a, t0, 81, 5); /* a second episode is noted again */
+    assert_int_equal(k->note, APP_SAMPLE_RETIMED);
+    assert_int_equal(k->behind_ms, 20000);
+
+    /* A time the store cannot hold: rejected, counted, shown as the error. */
+    k->note = 0;
+    poll_dvc(a, STORE_TS_LIMIT + 1, 82, 6);
+    assert_int_equal(k->rejected, 1);
+    assert_int_equal(k->note, APP_SAMPLE_REJECTED);
+    assert_string_equal(k->error, "the store rejected the sample");
+    assert_int_equal(k->status, KST_STALE);
+    app_sample_counts(a, &rt, &rj);
+    assert_int_equal(rj, 2);
+    app_free(a);
+}
+
+/* A value that is not finite reaches the App as no value with its error
+ * (extract_feed rejects it): stored as a gap, the KPI shows the error. */
+static void test_not_finite_value(void **state)
+{
+    (void)state;
+    App *a = make_app();
+    FeedStatus st = {.state = FS_BAD_DATA, .latency_ms = 5};
+    KpiValue v[2] = {{.has_value = false}, {.has_value = true, .value = 3}};
+    snprintf(v[0].error, sizeof v[0].error, "value is not finite");
+    app_poll_result(a, 0, &st, v, 1700000000000);
+    assert_string_equal(a->kpis[0].error, "value is not finite");
+    assert_int_equal(a->kpis[0].status, KST_NONE);
+    AppKpiView view;
+    app_kpi_view(a, 0, 1700000000000, &view);
+    assert_false(view.has_value);
+    assert_int_equal(a->feeds[0].state, FS_BAD_DATA);
+    app_free(a);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_views),
         cmocka_unit_test(test_issues_order),
+        cmocka_unit_test(test_clock_step_back),
+        cmocka_unit_test(test_not_finite_value),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     curl_global_cleanup();

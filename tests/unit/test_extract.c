@@ -215,6 +215,69 @@ static void test_csv(void **state)
     free_feed(f);
 }
 
+/* A value that is not finite (Inf in the feed, 1e999, or an overflow
+ * in agg, scale or offset) is no value with the error "value is not finite",
+ * whatever the format: snapshot, run and console see the same thing. */
+static void test_not_finite(void **state)
+{
+    (void)state;
+    const char *json = "{\"a\": 1e999, \"b\": -1e999, \"c\": 1e300, \"d\": \"1e400\", "
+                       "\"e\": [1e308, 1e308], \"f\": 2.5}";
+    KpiSpec js[] = {
+        {"$.a", AGG_FIRST, NUMFMT_PLAIN, 0, 0, 0, 0},
+        {"$.b", AGG_FIRST, NUMFMT_PLAIN, 0, 0, 0, 0},
+        {"$.c", AGG_FIRST, NUMFMT_PLAIN, 1e10, 0, 0, 0}, /* finite, scaled to Inf */
+        {"$.d", AGG_FIRST, NUMFMT_PLAIN, 0, 0, 0, 0},
+        {"$.e[*]", AGG_SUM, NUMFMT_PLAIN, 0, 0, 0, 0}, /* the sum overflows */
+        {"$.f", AGG_FIRST, NUMFMT_PLAIN, 0, 0, 0, 0},
+        {"$.c", AGG_FIRST, NUMFMT_PLAIN, -1e10, 0, 0, 0},
+    };
+    CfgFeed *f = make_feed(FEED_JSON, js, 7);
+    KpiValue v[7];
+    char err[160];
+    assert_int_equal(extract_feed(f, json, strlen(json), v, err, sizeof(err)), 1);
+    for (size_t i = 0; i < 7; i++) {
+        if (i == 5) continue;
+        assert_false(v[i].has_value);
+        assert_string_equal(v[i].error, "value is not finite");
+    }
+    assert_true(v[5].has_value);
+    assert_float_equal(v[5].value, 2.5, 0);
+    free_feed(f);
+
+    const char *prom = "m_inf +Inf\nm_ninf -Inf\nm_nan NaN\nm_ok 3\n";
+    KpiSpec ps[] = {
+        {"m_inf", AGG_FIRST, NUMFMT_PLAIN, 0, 0, 0, 0},
+        {"m_ninf", AGG_FIRST, NUMFMT_PLAIN, 0, 0, 0, 0},
+        {"m_nan", AGG_FIRST, NUMFMT_PLAIN, 0, 0, 0, 0},
+        {"m_ok", AGG_FIRST, NUMFMT_PLAIN, 0, 0, 0, 0},
+    };
+    f = make_feed(FEED_PROMETHEUS, ps, 4);
+    assert_int_equal(extract_feed(f, prom, strlen(prom), v, err, sizeof(err)), 1);
+    for (size_t i = 0; i < 2; i++) {
+        assert_false(v[i].has_value);
+        assert_string_equal(v[i].error, "value is not finite");
+    }
+    assert_false(v[2].has_value); /* NaN is Prometheus' "no value": dropped like a null */
+    assert_float_equal(v[3].value, 3, 0);
+    free_feed(f);
+
+    const char *csv = "n,x\na,1e999\nb,7\n";
+    KpiSpec cs[] = {
+        {"x", AGG_FIRST, NUMFMT_PLAIN, 0, 0, "n", "a"},
+        {"x", AGG_FIRST, NUMFMT_PLAIN, 0, 0, "n", "b"},
+        {"x", AGG_FIRST, NUMFMT_PLAIN, 0, 1e308 * 10, "n", "b"}, /* offset Inf */
+    };
+    f = make_feed(FEED_CSV, cs, 3);
+    assert_int_equal(extract_feed(f, csv, strlen(csv), v, err, sizeof(err)), 1);
+    assert_false(v[0].has_value);
+    assert_string_equal(v[0].error, "value is not finite");
+    assert_float_equal(v[1].value, 7, 0);
+    assert_false(v[2].has_value);
+    assert_string_equal(v[2].error, "value is not finite");
+    free_feed(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -223,6 +286,7 @@ int main(void)
         cmocka_unit_test(test_error_text_is_safe),
         cmocka_unit_test(test_prometheus),
         cmocka_unit_test(test_csv),
+        cmocka_unit_test(test_not_finite),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -98,7 +98,10 @@ static void test_numbers(void **state)
         assert_string_equal(buf, c->fixed);
     }
     fmt_number(NAN, -1, buf, sizeof buf);
-    assert_string_equal(buf, "NaN");
+    assert_string_equal(buf, "-");
+    assert_true(fmt_round(11.600000000000001, 1) == 11.6);
+    assert_true(fmt_round(-0.04, 1) == 0 && !signbit(fmt_round(-0.04, 1)));
+    assert_true(fmt_round(2.0 / 3, -1) == 2.0 / 3);
     fmt_number(-INFINITY, -1, buf, sizeof buf);
     assert_string_equal(buf, "-Inf");
     fmt_fixed(INFINITY, 2, buf, sizeof buf);

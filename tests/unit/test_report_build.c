@@ -136,6 +136,8 @@ static Archive *script_day(void)
     archive_add_sample(a, "dvc.plain", M(0), 4);
     archive_add_sample(a, "dvc.plain", M(60), 7);
     archive_add_sample(a, "dvc.both", M(0), 6);
+    archive_add_sample(a, "gone.k", M(10), 1.7e308); /* the sum overflows */
+    archive_add_sample(a, "gone.k", M(11), 1.7e308);
     /* old: every 30 s for 2 h, 10 then 20; its raw samples are pruned below. */
     for (int i = 0; i < 240; i++)
         archive_add_sample(a, "dvc.old", M(0) + i * 30000LL, i % 2 ? 20 : 10);
@@ -280,6 +282,10 @@ static void test_scripted_day(void **state)
     assert_float_equal(k->avg, 5.5, 0);
     assert_int_equal(k->met, REPORT_MET_YES);
     assert_int_equal(kpi(&r, "dvc.both")->met, REPORT_MET_UNKNOWN);
+    k = kpi(&r, "gone.k"); /* an overflowing sum: no average ("–"), never Inf or NaN */
+    assert_int_equal(k->samples, 2);
+    assert_float_equal(k->max, 1.7e308, 0);
+    assert_true(isnan(k->avg));
     k = kpi(&r, "dvc.empty");
     assert_false(k->has_value);
     assert_int_equal(k->samples, 0);

@@ -416,7 +416,7 @@ static void test_json(void **state)
     cJSON *gt = cJSON_GetArrayItem(feeds, 2);
     expect_str(gt, "state", "slow");
     k = cJSON_GetArrayItem(get(gt, "kpis"), 0);
-    expect_num(k, "value", 0.1 + 0.2); /* printed exactly */
+    expect_num(k, "value", 0.3); /* 0.1 + 0.2 rounded to the KPI's 1 decimal */
     expect_str(k, "warn", "< 20 or > 80");
     expect_str(k, "status", "warn");
 
@@ -427,6 +427,60 @@ static void test_json(void **state)
     assert_int_equal(cJSON_GetArraySize(get(cam, "kpis")), 0);
     cJSON_Delete(root);
     free(text);
+}
+
+/* JSON values: rounded to the KPI's decimals when it has them (no float
+ * noise), else the shortest text that reads back; every null value comes
+ * with an error saying why. */
+static void test_json_values_and_reasons(void **state)
+{
+    Fixture *fx = *state;
+    SnapFeed *f = fx->snap->feeds;
+    f[0].kpis[0].value = 99.75714285714285;  /* automatic decimals: exact */
+    f[0].kpis[1].value = 1234567.4;          /* 0 decimals */
+    f[2].kpis[0].value = 11.600000000000001; /* 1 decimal */
+    f[1].kpis[0].has_value = false;          /* the down feed is the reason */
+    f[2].kpis[1].value = INFINITY;           /* from an old archive, say */
+    char *text = render(fx->snap, SNAP_JSON);
+    assert_non_null(strstr(text, "99.75714285714285,"));
+    assert_non_null(strstr(text, "\"value\":\t1234567,"));
+    assert_non_null(strstr(text, "\"value\":\t11.6,"));
+    assert_null(strstr(text, "11.600000000000001"));
+    cJSON *root = cJSON_Parse(text);
+    assert_non_null(root);
+    cJSON *feeds = get(root, "feeds");
+    expect_str(cJSON_GetArrayItem(get(cJSON_GetArrayItem(feeds, 1), "kpis"), 0), "error",
+               "feed down: timeout after 5000 ms[31m");
+    expect_str(cJSON_GetArrayItem(get(cJSON_GetArrayItem(feeds, 1), "kpis"), 1), "error",
+               "+CMD not a number"); /* its own error wins */
+    cJSON *k = cJSON_GetArrayItem(get(cJSON_GetArrayItem(feeds, 2), "kpis"), 1);
+    expect_str(k, "value", NULL);
+    expect_str(k, "error", "value is not finite");
+    expect_str(k, "ts", NULL);
+    size_t nulls = 0;
+    for (int i = 0; i < cJSON_GetArraySize(feeds); i++) {
+        cJSON *ks = get(cJSON_GetArrayItem(feeds, i), "kpis");
+        for (int j = 0; j < cJSON_GetArraySize(ks); j++) {
+            cJSON *kj = cJSON_GetArrayItem(ks, j);
+            if (!cJSON_IsNull(get(kj, "value"))) continue;
+            nulls++;
+            assert_true(cJSON_IsString(get(kj, "error")));
+        }
+    }
+    assert_int_equal(nulls, 4);
+    cJSON_Delete(root);
+    free(text);
+
+    /* Nothing polled yet: every KPI says so. */
+    Snapshot *fresh = snap_new(&fx->cfg);
+    text = render(fresh, SNAP_JSON);
+    root = cJSON_Parse(text);
+    k = cJSON_GetArrayItem(get(cJSON_GetArrayItem(get(root, "feeds"), 0), "kpis"), 0);
+    expect_str(k, "value", NULL);
+    expect_str(k, "error", "no data yet");
+    cJSON_Delete(root);
+    free(text);
+    snap_free(fresh);
 }
 
 static void test_csv(void **state)
@@ -456,7 +510,7 @@ static void test_csv(void **state)
         "Ch\xE1\xBB\x89 s\xE1\xBB\x91 AQI,,'@idx,none,,,'+CMD not a number\r\n"
         "gt,Giao th\xC3\xB4ng \xE6\xBC\xA2\xE5\xAD\x97,slow,speed,"
         "T\xE1\xBB\x91"
-        "c \xC4\x91\xE1\xBB\x99 trung b\xC3\xACnh,0.30000000000000004,km/h,warn,40,"
+        "c \xC4\x91\xE1\xBB\x99 trung b\xC3\xACnh,0.3,km/h,warn,40,"
         "2026-11-25T18:30:00+07:00,\r\n"
         "gt,Giao th\xC3\xB4ng \xE6\xBC\xA2\xE5\xAD\x97,slow,delta,"
         "Bi\xE1\xBA\xBFn \xC4\x91\xE1\xBB\x99ng,-3.5,,ok,,2026-11-25T18:30:00+07:00,\r\n"
@@ -789,6 +843,7 @@ int main(void)
         cmocka_unit_test(test_names),
         cmocka_unit_test_setup_teardown(test_new_defaults, setup, teardown),
         cmocka_unit_test_setup_teardown(test_json, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_json_values_and_reasons, setup, teardown),
         cmocka_unit_test_setup_teardown(test_csv, setup, teardown),
         cmocka_unit_test_setup_teardown(test_prom, setup, teardown),
         cmocka_unit_test_setup_teardown(test_prom_special_values, setup, teardown),

@@ -443,6 +443,18 @@ static void test_gaps(void **state)
     assert_int_equal(st.count, 8);
     assert_int_equal(st.gaps, 7);
     assert_float_equal(st.sum, 21 + 300, 1e-9); /* gaps are not zeros */
+    {
+        /* An overflowing sum gives no average (NaN), never +-Inf. */
+        Store *o = one(&sp);
+        store_append(o, 0, T0H, 1.7e308);
+        store_append(o, 0, T0H + 1000, 1.7e308);
+        StoreStats so;
+        assert_true(store_stats(o, 0, T0H, T0H + 1000, &so));
+        assert_int_equal(so.count, 2);
+        assert_true(isnan(so.avg));
+        assert_float_equal(so.max, 1.7e308, 0);
+        store_free(o);
+    }
     assert_float_equal(st.min, 1, 0);
 
     /* as-of inside the gap minute: from rollups, exact (its newest is a gap) */

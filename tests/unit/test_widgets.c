@@ -315,6 +315,8 @@ static void test_numbers(void **state)
         {100, 0, "100"},
         {1e15, -1, "1e+15"},
         {-12345678.9, 0, "-12,345,679"},
+        {NAN, 1, "-"}, /* no value, never "NaN" */
+        {INFINITY, -1, "Inf"},
     };
     char buf[FMT_NUM_MAX];
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -511,6 +513,14 @@ static void test_stat_big_stale_none(void **state)
     ctx.utf8 = false;
     w->cls->draw(w, win, &ctx);
     assert_true(find_row(win, "|_|") >= 1); /* ASCII large digits */
+    /* Values near the double range overflow the sum: the average is "-". */
+    ctx.utf8 = true;
+    put(a, "dvc.rate", NOW - 4000, 1.7e308);
+    put(a, "dvc.rate", NOW - 3000, 1.7e308);
+    w->cls->draw(w, win, &ctx);
+    assert_true(find_row(win, "avg -  max") >= 0);
+    assert_int_equal(find_row(win, "NaN"), -1);
+    assert_int_equal(find_row(win, "avg Inf"), -1);
     delwin(win);
     widget_free(w);
     app_free(a);
@@ -813,6 +823,14 @@ static void test_health(void **state)
             wchar_t c = cell(win, y, x, NULL, 0, NULL, NULL);
             assert_true(c >= 0x20 && c != 0x7F && (c < 0x80 || c > 0x9F));
         }
+    assert_int_equal(find_col(win, 3, "samples:"), -1); /* no line without such samples */
+    /* Samples retimed after a wall-clock step back are counted on the last line. */
+    a->kpis[0].retimed = 720;
+    a->kpis[1].rejected = 2;
+    w->cls->draw(w, win, &ctx);
+    assert_int_equal(find_col(win, 3, "samples: 720 re-timed (clock went back), 2 rejected"), 1);
+    assert_int_equal(find_col(win, 1, "\xE2\x9C\x97 down"), 1);
+    a->kpis[0].retimed = a->kpis[1].rejected = 0;
     /* A narrow panel cuts the error with an ellipsis. */
     delwin(win);
     win = newwin(5, 60, 0, 0);
