@@ -421,6 +421,87 @@ Archive *archive_open(const char *path, const ArchiveOptions *o, char *err, size
     return a;
 }
 
+/* A "file:" URI of path that opens it immutable (characters other than
+ * letters, digits and / . _ ~ - percent-encoded); NULL when out of memory. */
+static char *immutable_uri(const char *path)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t len = strlen(path);
+    char *uri = malloc(len * 3 + sizeof("file:?immutable=1"));
+    if (!uri) return NULL;
+    char *o = uri;
+    memcpy(o, "file:", 5);
+    o += 5;
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("/._~-", *p)) {
+            *o++ = (char)*p;
+        } else {
+            *o++ = '%';
+            *o++ = hex[*p >> 4];
+            *o++ = hex[*p & 15];
+        }
+    }
+    memcpy(o, "?immutable=1", sizeof("?immutable=1"));
+    return uri;
+}
+
+/* True when the write-ahead log of path holds frames (a file "<path>-wal"
+ * that is not empty): they are only read through the shared-memory index. */
+static bool wal_waiting(const char *path)
+{
+    size_t n = strlen(path) + 5;
+    char *wal = malloc(n);
+    if (!wal) return true;
+    snprintf(wal, n, "%s-wal", path);
+    struct stat st;
+    bool waiting = stat(wal, &st) == 0 && st.st_size > 0;
+    free(wal);
+    return waiting;
+}
+
+/* Opens path read-only as a's connection and checks it (check_db()'s
+ * result, err set unless 1). A WAL archive needs its shared-memory file
+ * "<path>-shm"; when that cannot be created or written (a read-only folder or
+ * mount, a user who may only read) and no write-ahead log is waiting, the
+ * file is opened immutable instead: no writer can be running then, since a
+ * writer creates the -shm file. */
+static int open_read_only(Archive *a, const char *path, char *err, size_t errlen)
+{
+    int rc = sqlite3_open_v2(path, &a->db, SQLITE_OPEN_READONLY, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, _("archive %s: cannot open: %s"), path,
+                 a->db ? sqlite3_errmsg(a->db) : sqlite3_errstr(rc));
+        return -2;
+    }
+    sqlite3_busy_timeout(a->db, 2000);
+    int ok = check_db(a->db, path, err, errlen);
+    int base = sqlite3_errcode(a->db) & 0xff;
+    if (ok != -2 || (base != SQLITE_READONLY && base != SQLITE_CANTOPEN)) return ok;
+    if (wal_waiting(path)) {
+        snprintf(err, errlen,
+                 _("archive %s: cannot read it without write access to its folder: its "
+                   "write-ahead log (%s-wal) needs %s-shm; open it once with write access "
+                   "(ioc run, or sqlite3) to fold the log into the file"),
+                 path, path, path);
+        return -2;
+    }
+    close_db(a);
+    char *uri = immutable_uri(path);
+    if (!uri) {
+        snprintf(err, errlen, "%s", _("out of memory"));
+        return -2;
+    }
+    rc = sqlite3_open_v2(uri, &a->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+    free(uri);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, _("archive %s: cannot open: %s"), path,
+                 a->db ? sqlite3_errmsg(a->db) : sqlite3_errstr(rc));
+        return -2;
+    }
+    return check_db(a->db, path, err, errlen);
+}
+
 Archive *archive_open_reader(const char *path, char *err, size_t errlen)
 {
     Archive *a = archive_alloc(path, NULL, err, errlen);
@@ -431,14 +512,7 @@ Archive *archive_open_reader(const char *path, char *err, size_t errlen)
         snprintf(err, errlen,
                  _("no archive at %s (ioc console or ioc run writes it; see ioc.archive)"), path);
     if (exists != 1) goto fail;
-    int rc = sqlite3_open_v2(path, &a->db, SQLITE_OPEN_READONLY, NULL);
-    if (rc != SQLITE_OK) {
-        snprintf(err, errlen, _("archive %s: cannot open: %s"), path,
-                 a->db ? sqlite3_errmsg(a->db) : sqlite3_errstr(rc));
-        goto fail;
-    }
-    sqlite3_busy_timeout(a->db, 2000);
-    int ok = check_db(a->db, path, err, errlen);
+    int ok = open_read_only(a, path, err, errlen);
     if (ok == 0) snprintf(err, errlen, _("archive %s holds no data yet"), path);
     if (ok != 1) goto fail;
     return a;
