@@ -48,6 +48,7 @@ void report_free(Report *r)
         free(a->acked_by);
     }
     free(r->alerts);
+    free(r->stops);
     memset(r, 0, sizeof *r);
 }
 
@@ -228,6 +229,25 @@ const char *rep_fmt_iso(int64_t ms, char *buf, size_t n)
 {
     buf[0] = '\0';
     if (ms != 0 && timefmt_iso(ms, buf, n) < 0) buf[0] = '\0';
+    return buf;
+}
+
+const char *rep_not_running(const Report *r, char *buf, size_t n)
+{
+    char d[REP_NUM_MAX], unclean[128] = "";
+    size_t killed = 0;
+
+    if (r->n_stops == 0) {
+        snprintf(buf, n, "%s", _("ioc not running: none recorded"));
+        return buf;
+    }
+    for (size_t i = 0; i < r->n_stops; i++)
+        killed += !r->stops[i].clean;
+    if (killed) snprintf(unclean, sizeof unclean, _(", %zu after an unclean stop"), killed);
+    snprintf(buf, n,
+             ngettext("ioc not running: %s (%zu period%s)", "ioc not running: %s (%zu periods%s)",
+                      r->n_stops),
+             rep_fmt_duration(r->not_running_ms, d, sizeof d), r->n_stops, unclean);
     return buf;
 }
 

@@ -40,7 +40,8 @@ typedef struct {
 
 typedef struct {
     char *id, *name;
-    double availability;      /* share of the day's polls that succeeded (0..1); NaN no polls */
+    double availability;      /* share of the day's polls that succeeded (0..1); NaN no polls
+                                 (ioc polls only while it runs: not_running_ms never counts) */
     uint64_t polls, failures;
     int64_t longest_down_ms;  /* longest continuous failure during the day */
 } ReportFeed;
@@ -53,6 +54,12 @@ typedef struct {
     char *acked_by;             /* NULL when never acknowledged */
     int64_t resolved_ms;        /* 0 when still open at the end of the day */
 } ReportAlert;
+
+/* A period when ioc was not running (so neither polling nor alerting). */
+typedef struct {
+    int64_t from_ms, to_ms;   /* clipped to the day's covered time */
+    bool clean;               /* after a clean stop; false: ioc was killed or crashed */
+} ReportStop;
 
 typedef struct {
     char *centre, *timezone;  /* the config's ioc.name and ioc.timezone */
@@ -69,6 +76,9 @@ typedef struct {
     double ack_avg_ms;        /* average time to acknowledge; NaN when none acked */
     int64_t longest_open_ms;  /* the longest fired-to-resolved (or to day end) */
     size_t longest_open_idx;  /* index into alerts of that one */
+    int64_t not_running_ms;   /* time of the day (until now, for today) ioc was not running */
+    ReportStop *stops;        /* those periods, in time order */
+    size_t n_stops;
 } Report;
 
 typedef enum { REPORT_TEXT, REPORT_MD, REPORT_CSV, REPORT_JSON, REPORT_HTML } ReportFormat;

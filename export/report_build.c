@@ -406,6 +406,30 @@ static int build_alerts(Archive *a, Report *r, int64_t end, char *err, size_t er
     return 0;
 }
 
+/* Fills the periods of the day's covered time [from, end) when ioc was not
+ * running. -1 with a message. */
+static int build_stops(Archive *a, Report *r, int64_t end, char *err, size_t errlen)
+{
+    ArchivePeriod *p;
+    size_t n;
+    if (archive_not_running(a, r->from_ms, end, &p, &n, err, errlen) != 0) return -1;
+    r->stops = calloc(n ? n : 1, sizeof(*r->stops));
+    if (!r->stops) {
+        free(p);
+        snprintf(err, errlen, "%s", _("out of memory"));
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        int64_t from = p[i].from_ms > r->from_ms ? p[i].from_ms : r->from_ms;
+        int64_t to = p[i].to_ms < end ? p[i].to_ms : end;
+        if (to <= from) continue;
+        r->stops[r->n_stops++] = (ReportStop){from, to, p[i].clean};
+        r->not_running_ms += to - from;
+    }
+    free(p);
+    return 0;
+}
+
 int report_build_at(const char *archive_path, const Config *cfg, const char *date, int64_t now_ms,
                     Report *out, char *err, size_t errlen)
 {
@@ -438,7 +462,7 @@ int report_build_at(const char *archive_path, const Config *cfg, const char *dat
     int rc = -1;
     if (build_kpis(a, cfg, out, end, err, errlen) == 0 &&
         build_feeds(a, cfg, out, end, err, errlen) == 0 &&
-        build_alerts(a, out, end, err, errlen) == 0)
+        build_alerts(a, out, end, err, errlen) == 0 && build_stops(a, out, end, err, errlen) == 0)
         rc = 0;
     archive_close(a);
     return rc;

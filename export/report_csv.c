@@ -1,5 +1,6 @@
 /* report_csv.c - a report as CSV: one row per KPI, the shape spreadsheets
- * want (RFC 4180, CRLF line ends, spreadsheet-safe text cells). Feeds and
+ * want (RFC 4180, CRLF line ends, spreadsheet-safe text cells); the day's
+ * time ioc was not running is repeated on each row, like the date. Feeds and
  * alerts are in the other formats (docs/report.md). */
 #include <stdbool.h>
 #include <stdio.h>
@@ -74,13 +75,14 @@ static void put_row(const Report *r, const ReportKpi *k, FILE *out)
     put_pct(data, k->crit_share, out);
     fputc(',', out);
     put_text(data ? "" : "no data", out);
-    fputs("\r\n", out);
+    put_num(true, (double)r->not_running_ms / 1000.0, out);
+    fprintf(out, ",%zu\r\n", r->n_stops);
 }
 
 int rep_write_csv(const Report *r, FILE *out)
 {
     fputs("date,feed,feed_name,kpi,kpi_name,unit,samples,last,last_ts,min,avg,max,target,met,"
-          "warn_pct,crit_pct,note\r\n",
+          "warn_pct,crit_pct,note,ioc_not_running_s,ioc_not_running_periods\r\n",
           out);
     for (size_t i = 0; i < r->n_kpis; i++) {
         if (!rep_first_of_feed(r, i)) continue;

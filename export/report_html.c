@@ -226,7 +226,7 @@ static void put_kpis(const Report *r, FILE *out)
     fputs("</section>\n", out);
 }
 
-/* Writes the feed section. */
+/* Writes the feed section: the time ioc was not running, then a table. */
 static void put_feeds(const Report *r, FILE *out)
 {
     char h[6][64];
@@ -239,7 +239,11 @@ static void put_feeds(const Report *r, FILE *out)
         cols[i] = h[i];
     }
     fputs("<section>\n", out);
+    char nr[REP_STR_MAX];
+
     put_el("h2", NULL, _("Feeds"), out);
+    fputc('\n', out);
+    put_el("p", "not-running", rep_not_running(r, nr, sizeof nr), out);
     fputc('\n', out);
     if (r->n_feeds == 0) {
         put_el("p", NULL, _("No feeds."), out);

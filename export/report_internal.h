@@ -52,6 +52,11 @@ const char *rep_fmt_clock(const Report *r, int64_t ms, char *buf, size_t n);
 /* Local ISO time "2026-11-25T18:30:05+07:00", "" when ms is 0. Returns buf. */
 const char *rep_fmt_iso(int64_t ms, char *buf, size_t n);
 
+/* The summary of the time ioc was not running, for a person (translated):
+ * "ioc not running: 32s (1 period, 1 after an unclean stop)", or "ioc not
+ * running: none recorded". Returns buf. */
+const char *rep_not_running(const Report *r, char *buf, size_t n);
+
 /* "info" "warning" "critical" (untranslated: CSV/JSON keys). */
 const char *rep_severity_name(int severity);
 

@@ -180,6 +180,25 @@ static bool add_alerts(cJSON *root, const Report *r)
     return ok;
 }
 
+/* Builds the ioc_not_running object: the total and each period. */
+static bool add_not_running(cJSON *root, const Report *r)
+{
+    cJSON *o = cJSON_AddObjectToObject(root, "ioc_not_running"), *list = NULL;
+    bool ok = o != NULL && add_int(o, "duration_ms", r->not_running_ms) &&
+              (list = cJSON_AddArrayToObject(o, "periods")) != NULL;
+
+    for (size_t i = 0; ok && i < r->n_stops; i++) {
+        const ReportStop *s = &r->stops[i];
+        cJSON *p = cJSON_CreateObject();
+        ok = p != NULL;
+        if (ok) cJSON_AddItemToArray(list, p);
+        ok = ok && add_time(p, "from", s->from_ms) && add_time(p, "to", s->to_ms) &&
+             add_int(p, "duration_ms", s->to_ms - s->from_ms) &&
+             cJSON_AddBoolToObject(p, "clean", s->clean) != NULL;
+    }
+    return ok;
+}
+
 /* Builds the whole document; NULL on out of memory. */
 static cJSON *report_json(const Report *r)
 {
@@ -207,7 +226,7 @@ static cJSON *report_json(const Report *r)
         ok = f != NULL;
         if (ok) cJSON_AddItemToArray(feeds, f);
     }
-    ok = ok && add_alerts(root, r);
+    ok = ok && add_not_running(root, r) && add_alerts(root, r);
     if (!ok) {
         cJSON_Delete(root);
         return NULL;

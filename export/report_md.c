@@ -111,13 +111,17 @@ static void put_kpis(const Report *r, FILE *out)
     }
 }
 
-/* Writes the feed section. */
+/* Writes the feed section: the time ioc was not running, then a table. */
 static void put_feeds(const Report *r, FILE *out)
 {
     const char *head[] = {_("feed"),  _("name"),     _("availability"),
                           _("polls"), _("failures"), _("longest outage")};
 
+    char nr[REP_STR_MAX];
+
     fprintf(out, "\n## %s\n\n", _("Feeds"));
+    md_put(rep_not_running(r, nr, sizeof nr), out);
+    fputs("\n\n", out);
     if (r->n_feeds == 0) {
         fprintf(out, "%s\n", _("No feeds."));
         return;

@@ -204,13 +204,17 @@ static int put_kpis(const Report *r, FILE *out)
     return rc;
 }
 
-/* Writes the feed section: availability, polls, failures, longest outage. */
+/* Writes the feed section: the time ioc was not running, then availability,
+ * polls, failures, longest outage. */
 static int put_feeds(const Report *r, FILE *out)
 {
     Table t;
     int rc;
 
+    char nr[REP_STR_MAX];
+
     fprintf(out, "\n%s\n", _("Feeds"));
+    fprintf(out, "  %s\n", rep_not_running(r, nr, sizeof nr));
     if (r->n_feeds == 0) {
         fprintf(out, "  %s\n", _("no feeds"));
         return 0;

@@ -44,6 +44,33 @@ static const char schema_sql[] =
     " summary TEXT, fired_ts INTEGER);"
     "CREATE INDEX alert_event_ts ON alert_event(ts);";
 
+/* Added within schema version 1: created by the writer when missing (an older
+ * ioc ignores it; readers treat a missing table as no periods). */
+static const char not_running_sql[] =
+    "CREATE TABLE IF NOT EXISTS not_running(ts INTEGER PRIMARY KEY, until_ts INTEGER NOT NULL,"
+    " clean INTEGER NOT NULL);";
+
+/* The newest committed time in the archive (index seeks per feed and series). */
+static const char newest_sql[] =
+    "SELECT max(t) FROM ("
+    "SELECT (SELECT last_ts FROM feed_poll WHERE feed=f.id ORDER BY ts DESC LIMIT 1) AS t"
+    " FROM feed f"
+    " UNION ALL SELECT (SELECT ts FROM feed_state WHERE feed=f.id ORDER BY ts DESC LIMIT 1)"
+    " FROM feed f"
+    " UNION ALL SELECT (SELECT ts FROM raw WHERE series=s.id ORDER BY ts DESC LIMIT 1)"
+    " FROM series s"
+    " UNION ALL SELECT max(ts) FROM alert_event"
+    " UNION ALL SELECT max(until_ts) FROM not_running)";
+
+/* "stopped" at ?1 (or just after the feed's newest state) for every feed whose
+ * newest recorded state is another: the run before was killed. */
+static const char unclean_stop_sql[] =
+    "INSERT INTO feed_state(feed,ts,state) SELECT id, max(?1, ts+1), 'stopped' FROM ("
+    "SELECT f.id AS id,"
+    " (SELECT ts FROM feed_state WHERE feed=f.id ORDER BY ts DESC LIMIT 1) AS ts,"
+    " (SELECT state FROM feed_state WHERE feed=f.id ORDER BY ts DESC LIMIT 1) AS state"
+    " FROM feed f) WHERE state<>'stopped'";
+
 /* The rollup upsert: merges one sample (n = 1, or a gap: n = 0, gaps = 1). */
 #define ROLLUP_SQL(table)                                                                          \
     "INSERT INTO " table "(series,ts,n,gaps,vmin,vmax,vsum,first_ts,vfirst,last_ts,vlast)"         \
@@ -90,6 +117,7 @@ static const char *const stmt_sql[ST_COUNT] = {
                        " WHERE ts<?1 ORDER BY ts LIMIT ?2)",
     [ST_NEXT_SERIES] = "SELECT id FROM series WHERE id>?1 ORDER BY id LIMIT 1",
     [ST_NEXT_FEED] = "SELECT id FROM feed WHERE id>?1 ORDER BY id LIMIT 1",
+    [ST_PRUNE_STOPS] = "DELETE FROM not_running WHERE until_ts<?1",
 };
 
 void ar_set_error(Archive *a, const char *fmt, ...)
@@ -374,6 +402,10 @@ static int writer_open(Archive *a, char *err, size_t errlen)
         if (rc != SQLITE_OK && !sqlite3_get_autocommit(a->db))
             sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
     }
+    if (rc == SQLITE_OK) {
+        step = _("create the schema");
+        rc = sqlite3_exec(a->db, not_running_sql, NULL, NULL, NULL);
+    }
     for (int i = 0; rc == SQLITE_OK && i < ST_COUNT; i++) {
         step = _("prepare statements");
         rc = sqlite3_prepare_v3(a->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &a->st[i], NULL);
@@ -421,6 +453,87 @@ Archive *archive_open(const char *path, const ArchiveOptions *o, char *err, size
     return a;
 }
 
+/* A "file:" URI of path that opens it immutable (characters other than
+ * letters, digits and / . _ ~ - percent-encoded); NULL when out of memory. */
+static char *immutable_uri(const char *path)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t len = strlen(path);
+    char *uri = malloc(len * 3 + sizeof("file:?immutable=1"));
+    if (!uri) return NULL;
+    char *o = uri;
+    memcpy(o, "file:", 5);
+    o += 5;
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("/._~-", *p)) {
+            *o++ = (char)*p;
+        } else {
+            *o++ = '%';
+            *o++ = hex[*p >> 4];
+            *o++ = hex[*p & 15];
+        }
+    }
+    memcpy(o, "?immutable=1", sizeof("?immutable=1"));
+    return uri;
+}
+
+/* True when the write-ahead log of path holds frames (a file "<path>-wal"
+ * that is not empty): they are only read through the shared-memory index. */
+static bool wal_waiting(const char *path)
+{
+    size_t n = strlen(path) + 5;
+    char *wal = malloc(n);
+    if (!wal) return true;
+    snprintf(wal, n, "%s-wal", path);
+    struct stat st;
+    bool waiting = stat(wal, &st) == 0 && st.st_size > 0;
+    free(wal);
+    return waiting;
+}
+
+/* Opens path read-only as a's connection and checks it (check_db()'s
+ * result, err set unless 1). A WAL archive needs its shared-memory file
+ * "<path>-shm"; when that cannot be created or written (a read-only folder or
+ * mount, a user who may only read) and no write-ahead log is waiting, the
+ * file is opened immutable instead: no writer can be running then, since a
+ * writer creates the -shm file. */
+static int open_read_only(Archive *a, const char *path, char *err, size_t errlen)
+{
+    int rc = sqlite3_open_v2(path, &a->db, SQLITE_OPEN_READONLY, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, _("archive %s: cannot open: %s"), path,
+                 a->db ? sqlite3_errmsg(a->db) : sqlite3_errstr(rc));
+        return -2;
+    }
+    sqlite3_busy_timeout(a->db, 2000);
+    int ok = check_db(a->db, path, err, errlen);
+    int base = sqlite3_errcode(a->db) & 0xff;
+    if (ok != -2 || (base != SQLITE_READONLY && base != SQLITE_CANTOPEN)) return ok;
+    if (wal_waiting(path)) {
+        snprintf(err, errlen,
+                 _("archive %s: cannot read it without write access to its folder: its "
+                   "write-ahead log (%s-wal) needs %s-shm; open it once with write access "
+                   "(ioc run, or sqlite3) to fold the log into the file"),
+                 path, path, path);
+        return -2;
+    }
+    close_db(a);
+    char *uri = immutable_uri(path);
+    if (!uri) {
+        snprintf(err, errlen, "%s", _("out of memory"));
+        return -2;
+    }
+    rc = sqlite3_open_v2(uri, &a->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+    free(uri);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, _("archive %s: cannot open: %s"), path,
+                 a->db ? sqlite3_errmsg(a->db) : sqlite3_errstr(rc));
+        return -2;
+    }
+    return check_db(a->db, path, err, errlen);
+}
+
 Archive *archive_open_reader(const char *path, char *err, size_t errlen)
 {
     Archive *a = archive_alloc(path, NULL, err, errlen);
@@ -431,14 +544,7 @@ Archive *archive_open_reader(const char *path, char *err, size_t errlen)
         snprintf(err, errlen,
                  _("no archive at %s (ioc console or ioc run writes it; see ioc.archive)"), path);
     if (exists != 1) goto fail;
-    int rc = sqlite3_open_v2(path, &a->db, SQLITE_OPEN_READONLY, NULL);
-    if (rc != SQLITE_OK) {
-        snprintf(err, errlen, _("archive %s: cannot open: %s"), path,
-                 a->db ? sqlite3_errmsg(a->db) : sqlite3_errstr(rc));
-        goto fail;
-    }
-    sqlite3_busy_timeout(a->db, 2000);
-    int ok = check_db(a->db, path, err, errlen);
+    int ok = open_read_only(a, path, err, errlen);
     if (ok == 0) snprintf(err, errlen, _("archive %s holds no data yet"), path);
     if (ok != 1) goto fail;
     return a;
@@ -606,6 +712,40 @@ static int write_poll(Archive *a, const ArPoll *p)
     return rc;
 }
 
+/* Writes the start of this run: the time since the archive's newest entry
+ * as a period when ioc was not running, and "stopped" for the feeds of a run
+ * that was killed (see archive_record_start()). SQLite code. */
+static int write_start(Archive *a)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(a->db, newest_sql, -1, &st, NULL);
+    if (rc != SQLITE_OK) return rc;
+    rc = sqlite3_step(st);
+    bool known = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
+    int64_t last = known ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return rc;
+    if (!known || last >= a->start_ms) return SQLITE_DONE; /* a new archive, or the clock */
+    rc = sqlite3_prepare_v2(a->db, unclean_stop_sql, -1, &st, NULL);
+    if (rc != SQLITE_OK) return rc;
+    sqlite3_bind_int64(st, 1, last);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return rc;
+    bool clean = sqlite3_changes(a->db) == 0;
+    if (clean && a->start_ms - last < 1000) return SQLITE_DONE; /* a reload (SIGHUP) */
+    rc = sqlite3_prepare_v2(
+        a->db, "INSERT OR REPLACE INTO not_running(ts,until_ts,clean) VALUES(?1,?2,?3)", -1, &st,
+        NULL);
+    if (rc != SQLITE_OK) return rc;
+    sqlite3_bind_int64(st, 1, last);
+    sqlite3_bind_int64(st, 2, a->start_ms);
+    sqlite3_bind_int(st, 3, clean);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 /* Writes one alert event. SQLite code. */
 static int write_event(Archive *a, const ArchiveEvent *e)
 {
@@ -653,6 +793,11 @@ static int prune(Archive *a, int64_t now_ms)
             int n = sqlite3_changes(a->db);
             a->stats.pruned += (uint64_t)n;
             if (n < budget) {
+                sqlite3_stmt *ps = a->st[ST_PRUNE_STOPS]; /* a few rows: one per start */
+                sqlite3_bind_int64(ps, 1, cutoff);
+                rc = run(ps);
+                if (rc != SQLITE_DONE) return rc;
+                a->stats.pruned += (uint64_t)sqlite3_changes(a->db);
                 a->prune_table = 0; /* a whole pass done: the next in a minute */
                 a->prune_id = 0;
                 a->prune_next = now_ms + 60000;
@@ -699,13 +844,13 @@ static int flush(Archive *a, int64_t now_ms, bool do_prune)
         if (a->locked_out) return 0;
     }
     int rc = SQLITE_OK;
-    if (a->s_len || a->p_len || a->e_len) {
+    if (a->s_len || a->p_len || a->e_len || a->start_pending) {
         rc = resolve(a, a->series, a->n_series, "series");
         if (rc == SQLITE_OK) rc = resolve(a, a->feeds, a->n_feeds, "feed");
         if (rc != SQLITE_OK) goto fail;
         rc = sqlite3_exec(a->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
         if (rc != SQLITE_OK) goto fail;
-        rc = SQLITE_DONE;
+        rc = a->start_pending ? write_start(a) : SQLITE_DONE;
         for (size_t i = 0; i < a->s_len && rc == SQLITE_DONE; i++)
             rc = write_sample(a, &a->samples[(a->s_head + i) % a->s_cap]);
         for (size_t i = 0; i < a->p_len && rc == SQLITE_DONE; i++)
@@ -716,6 +861,7 @@ static int flush(Archive *a, int64_t now_ms, bool do_prune)
         rc = sqlite3_exec(a->db, "COMMIT", NULL, NULL, NULL);
         if (rc != SQLITE_OK) goto fail;
         a->stats.written += a->s_len;
+        a->start_pending = false;
         a->s_head = a->s_len = 0;
         a->p_head = a->p_len = 0;
         for (size_t i = 0; i < a->e_len; i++)

@@ -93,6 +93,16 @@ void archive_record_alert(Archive *a, const AlertEvent *ev);
  * feed's downtime ends when ioc stops). */
 void archive_record_stop(Archive *a, int64_t ts_ms);
 
+/* Buffers the start of a run at ts_ms (call once, before the first poll).
+ * The next flush records the time from the archive's newest committed entry
+ * (a poll, sample, feed state, alert event or earlier start) to ts_ms as a
+ * period when ioc was not running; and when the run before did not stop
+ * cleanly (kill -9, a crash, a power cut), "stopped" as the state of every
+ * feed whose last recorded state is another, at that newest time, so that a
+ * feed's outage ends when ioc died instead of running on until the restart.
+ * No-op for NULL, a reader, or a locked-out writer. */
+void archive_record_start(Archive *a, int64_t ts_ms);
+
 /* Buffers one sample of series key (ts_ms increasing per series; NaN a gap).
  * For tests and benchmarks; the console and "ioc run" use archive_record_poll(). */
 void archive_add_sample(Archive *a, const char *key, int64_t ts_ms, double value);
@@ -172,6 +182,19 @@ int archive_states(Archive *a, const char *feed_id, int64_t from, int64_t to, Ar
 /* The newest recorded state of feed id other than "stopped", with the time of
  * its newest poll in st->last_poll_ms; false when none. */
 bool archive_feed_state(Archive *a, const char *feed_id, FeedStatus *st);
+
+/* A period when ioc was not running. */
+typedef struct {
+    int64_t from_ms; /* the stop, or the newest committed entry before a kill */
+    int64_t to_ms;   /* the next start */
+    bool clean;      /* the run before stopped cleanly (it recorded "stopped") */
+} ArchivePeriod;
+
+/* Periods when ioc was not running that overlap [from, to), oldest first, not
+ * clipped, into *out (caller frees). An archive written by an ioc that did not
+ * record them gives 0 periods. -1 with a message on error. */
+int archive_not_running(Archive *a, int64_t from, int64_t to, ArchivePeriod **out, size_t *n,
+                        char *err, size_t errlen);
 
 /* A recorded alert event (the alert log's fields); strings owned, NULL when absent. */
 typedef struct {

@@ -170,6 +170,13 @@ void archive_record_stop(Archive *a, int64_t ts_ms)
         if (a->feeds[f].last_state >= 0) push_poll(a, (int)f, ts_ms, NULL, -1);
 }
 
+void archive_record_start(Archive *a, int64_t ts_ms)
+{
+    if (!a || a->reader || a->locked_out) return;
+    a->start_ms = ts_ms;
+    a->start_pending = true;
+}
+
 void archive_add_sample(Archive *a, const char *key, int64_t ts_ms, double value)
 {
     if (!a || a->reader || a->locked_out) return;

@@ -46,6 +46,7 @@ enum {
     ST_PRUNE_EVENT = ST_PRUNE_RAW + 5,
     ST_NEXT_SERIES,
     ST_NEXT_FEED,
+    ST_PRUNE_STOPS, /* not_running periods past retention */
     ST_COUNT,
 };
 
@@ -72,6 +73,9 @@ struct Archive {
     size_t p_head, p_len, p_cap;
     ArchiveEvent *events;
     size_t e_head, e_len, e_cap;
+    /* archive_record_start(): the run's start, written by the next flush */
+    int64_t start_ms;
+    bool start_pending;
     /* pruning cursor: table, key id */
     int prune_table;
     sqlite3_int64 prune_id;

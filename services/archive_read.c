@@ -518,3 +518,45 @@ long archive_restore(Archive *a, Store *s, const StoreSpec *spec, int64_t now_ms
     }
     return total;
 }
+
+int archive_not_running(Archive *a, int64_t from, int64_t to, ArchivePeriod **out, size_t *n,
+                        char *err, size_t errlen)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st = prepare(
+        a, "SELECT 1 FROM sqlite_master WHERE type='table' AND name='not_running'", err, errlen);
+    if (!st) return -1;
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return step_failed(a, st, err, errlen);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE) return 0; /* written by an ioc that did not record them */
+    st = prepare(a,
+                 "SELECT ts, until_ts, clean FROM not_running"
+                 " WHERE ts<?2 AND until_ts>?1 ORDER BY ts",
+                 err, errlen);
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, from);
+    sqlite3_bind_int64(st, 2, to);
+    Vec v = {.elem = sizeof(ArchivePeriod)};
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        ArchivePeriod *p = vec_push(&v);
+        if (!p) {
+            snprintf(err, errlen, "%s", _("out of memory"));
+            sqlite3_finalize(st);
+            free(v.data);
+            return -1;
+        }
+        p->from_ms = sqlite3_column_int64(st, 0);
+        p->to_ms = sqlite3_column_int64(st, 1);
+        p->clean = sqlite3_column_int(st, 2) != 0;
+    }
+    if (rc != SQLITE_DONE) {
+        free(v.data);
+        return step_failed(a, st, err, errlen);
+    }
+    sqlite3_finalize(st);
+    *out = v.data;
+    *n = v.n;
+    return 0;
+}

@@ -195,6 +195,8 @@ fail:
 
 void watch_start(Watch *w)
 {
+    /* The time since the archive's newest entry is recorded as ioc not running. */
+    if (w->archive && !w->archive_timer) archive_record_start(w->archive, loop_wall_ms());
     if (w->archive && !w->archive_timer)
         w->archive_timer = loop_timer_at(w->app->loop, loop_now_ms() + 1000, on_archive_flush, w);
     app_start(w->app);

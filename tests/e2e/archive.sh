@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end tests of the SQLite archive with "ioc run" against ioc-sim:
 # kill -9 while polling keeps every committed batch and the archive opens;
-# a restart continues (snapshot --from-archive, report); a second writer is
+# a restart continues (snapshot --from-archive, report) and the time ioc was
+# killed is reported as "ioc not running", not as a feed outage; the readers
+# work without write access to the archive's folder; a second writer is
 # locked out but keeps polling; an unwritable archive is logged while polling
 # goes on; a foreign file is refused and left alone.
 set -euo pipefail
@@ -12,7 +14,8 @@ export IOC_E2E_TOKEN=x IOC_E2E_BASIC=y
 "$IOC_SIM_BIN" -s "$IOC_SRC/tests/fixtures/sim/e2e.yaml" --port 0 >"$T_TMP/sim.out" 2>/dev/null &
 sim=$!
 pids=()
-trap 'kill -9 $sim ${pids[@]+"${pids[@]}"} 2>/dev/null; wait 2>/dev/null; rm -rf "$T_TMP"' EXIT
+rodir=
+trap 'kill -9 $sim ${pids[@]+"${pids[@]}"} 2>/dev/null; wait 2>/dev/null; rm -rf "$T_TMP" ${rodir:+"$rodir"}' EXIT
 for _ in $(seq 50); do grep -q listening "$T_TMP/sim.out" && break; sleep 0.1; done
 export IOC_SIM_URL=$(grep -o 'http://[0-9.:]*' "$T_TMP/sim.out")
 
@@ -48,7 +51,11 @@ arch=$T_TMP/state/deep/archive.db
 cfg=$T_TMP/archive.yaml
 make_cfg "$cfg" "$arch"
 
+# now_ms: the wall clock in ms.
+now_ms() { date +%s%3N; }
+
 # --- kill -9 while polling ------------------------------------------------------
+start1=$(now_ms)
 "$IOC_BIN" run -c "$cfg" 2>"$T_TMP/run1.log" &
 run1=$!; pids+=($run1)
 wait_for "$T_TMP/run1.log" "event=feed feed=a from=pending to=ok" \
@@ -63,12 +70,15 @@ committed=$(jq_py "[k['samples'] for k in d['kpis'] if k['key']=='a.rate'][0]")
 check "[ '$committed' -ge 2 ]" "committed batches hold samples ($committed)"
 kill -9 $run1
 wait $run1 2>/dev/null || true
+killed=$(now_ms)
 t_run "$IOC_BIN" report -c "$cfg" --date today -f json
 t_status 0 "the archive opens after kill -9"
 after=$(jq_py "[k['samples'] for k in d['kpis'] if k['key']=='a.rate'][0]")
 check "[ '$after' = '$committed' ]" "every committed batch is there after kill -9 ($after)"
 
 # --- restart: values continue ----------------------------------------------------
+sleep 2 # ioc is not running for a while
+restarted=$(now_ms)
 "$IOC_BIN" run -c "$cfg" 2>"$T_TMP/run2.log" &
 run2=$!; pids+=($run2)
 check "wait_for '$T_TMP/run2.log' 'writer=yes'" "a restarted ioc run takes the archive (lock freed)"
@@ -97,6 +107,7 @@ check "[ $rc -eq 0 ]" "the second ioc run stops cleanly"
 sleep 2
 kill -TERM $run2
 set +e; wait $run2; rc=$?; set -e
+stop2=$(now_ms)
 check "[ $rc -eq 0 ]" "ioc run stops cleanly with an archive"
 
 # --- the day's report --------------------------------------------------------------
@@ -112,8 +123,58 @@ check "[ \"\$(jq_py \"[(f['availability'], f['failures'] == f['polls'] > 0) for 
   "report: the unreachable feed's availability is 0"
 check "[ \"\$(jq_py \"[f['availability'] for f in d['feeds'] if f['id']=='a'][0]\")\" = 1 ]" \
   "report: the simulated feed's availability is 1"
+# The kill -9: a period when ioc was not running, which no feed is charged for.
+nr="d['ioc_not_running']"
+check "[ \"\$(jq_py \"[(p['clean'], p['duration_ms'] >= 2000) for p in $nr['periods']]\")\" = '[(False, True)]' ]" \
+  "report: the time after kill -9 is one period of ioc not running (unclean)"
+check "[ \"\$(jq_py \"$nr['duration_ms'] == sum(p['duration_ms'] for p in $nr['periods'])\")\" = True ]" \
+  "report: ioc_not_running.duration_ms is the sum of its periods"
+gap=$((restarted - killed)) # at least; the period starts at the last commit before the kill
+down=$(jq_py "[f['longest_down_ms'] for f in d['feeds'] if f['id']=='gone'][0]")
+check "[ $down -gt 0 ] && [ $down -lt $((stop2 - start1 - gap)) ]" \
+  "report: the unreachable feed's longest outage ($down ms) leaves out the time ioc was killed"
 t_run "$IOC_BIN" report -c "$cfg" --date today
 t_status 0 "report as text"
+t_out_has "ioc not running: " "the text report shows the time ioc was not running"
+t_out_has "(1 period, 1 after an unclean stop)" "as one period after an unclean stop"
+for f in md html; do
+  t_run "$IOC_BIN" report -c "$cfg" --date today -f $f
+  t_out_has "(1 period, 1 after an unclean stop)" "the $f report shows it too"
+done
+t_run "$IOC_BIN" report -c "$cfg" --date today -f csv
+check "tr -d '\\r' <'$T_TMP/out' | head -n 1 | grep -q ',ioc_not_running_s,ioc_not_running_periods\$' && tr -d '\\r' <'$T_TMP/out' | sed -n 2p | grep -q ',1\$'" \
+  "the csv report has the not-running columns"
+
+# --- readers without write access to the archive's folder -------------------------
+# After a clean stop the archive has no -wal/-shm; a reader must not need to create
+# them. Root writes anywhere, so as root the readers run as nobody on a copy in a
+# root-owned folder (0755, file 0644); otherwise the folder is made read-only.
+rodir=$(mktemp -d "${TMPDIR:-/tmp}/ioc-ro.XXXXXX")
+cp "$arch" "$rodir/archive.db"
+make_cfg "$rodir/ro.yaml" "$rodir/archive.db"
+as_reader=()
+if [ "$(id -u)" = 0 ]; then
+  chmod 755 "$rodir"; chmod 644 "$rodir/archive.db" "$rodir/ro.yaml"
+  as_reader=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+  "${as_reader[@]}" "$IOC_BIN" --version >/dev/null 2>&1 || as_reader=()
+else
+  chmod 444 "$rodir/archive.db"; chmod 555 "$rodir"
+fi
+if [ "$(id -u)" = 0 ] && [ ${#as_reader[@]} -eq 0 ]; then
+  echo "skip - readers without write access (nobody cannot run $IOC_BIN)"
+else
+  t_run "${as_reader[@]}" "$IOC_BIN" report -c "$rodir/ro.yaml" --date today -f json
+  t_status 0 "report reads an archive in a folder it cannot write"
+  t_none_has "readonly database" "without 'attempt to write a readonly database'"
+  check "[ \"\$(jq_py \"[k['samples'] for k in d['kpis'] if k['key']=='a.rate'][0] > 0\")\" = True ]" \
+    "and prints its data"
+  t_run "${as_reader[@]}" "$IOC_BIN" snapshot -c "$rodir/ro.yaml" --from-archive -f text
+  t_status 0 "snapshot --from-archive reads it too"
+  t_out_has "51.5" "and prints the latest value"
+  check "[ ! -e '$rodir/archive.db-shm' ] && [ ! -e '$rodir/archive.db-wal' ] && cmp -s '$arch' '$rodir/archive.db'" \
+    "the read-only archive is left as it was"
+fi
+chmod 755 "$rodir"
 t_run "$IOC_BIN" report -c "$cfg" --date 2026-02-30
 t_status 2 "an invalid date is a usage error"
 t_err_has "expected YYYY-MM-DD" "the invalid date message says what is expected"

@@ -3,7 +3,7 @@
  * restore into a Store, foreign files refused and left byte-for-byte alone,
  * read-only and full archives keep the buffer and recover, a second writer
  * is locked out with a clear message, a killed writer loses nothing it
- * committed. */
+ * committed, a restart records the time ioc was not running. */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -423,6 +423,135 @@ static void test_read_only(void **state)
     archive_close(a);
 }
 
+/* The states of feed id in the whole archive, as "state@seconds after T0 "... */
+static void states_text(Archive *a, const char *id, char *buf, size_t n)
+{
+    ArchiveState *st;
+    size_t ns;
+    char err[400];
+    assert_int_equal(archive_states(a, id, INT64_MIN + 1, INT64_MAX, &st, &ns, err, sizeof(err)),
+                     0);
+    buf[0] = '\0';
+    for (size_t i = 0; i < ns; i++) {
+        size_t len = strlen(buf);
+        snprintf(buf + len, n - len, "%s@%lld ",
+                 st[i].state < 0 ? "stopped" : feedstate_name((FeedStateKind)st[i].state),
+                 (long long)(st[i].ts_ms - T0) / 1000);
+    }
+    free(st);
+}
+
+/* The periods of ioc not running in the whole archive, as "from-to clean"... */
+static void periods_text(Archive *a, char *buf, size_t n)
+{
+    ArchivePeriod *p;
+    size_t np;
+    char err[400];
+    assert_int_equal(archive_not_running(a, INT64_MIN, INT64_MAX, &p, &np, err, sizeof(err)), 0);
+    buf[0] = '\0';
+    for (size_t i = 0; i < np; i++) {
+        size_t len = strlen(buf);
+        snprintf(buf + len, n - len, "%lld-%lld%s ", (long long)(p[i].from_ms - T0) / 1000,
+                 (long long)(p[i].to_ms - T0) / 1000, p[i].clean ? " clean" : "");
+    }
+    free(p);
+}
+
+/* archive_record_start(): nothing on a new archive; after a kill, the time
+ * since the newest entry is a period and every feed not already stopped gets
+ * "stopped" then; after a clean stop, a clean period and no new state; a
+ * reload's gap under a second is not a period; an archive of an older ioc
+ * (no not_running table) reads as no periods and gets the table; periods
+ * are pruned like hour buckets. */
+static void test_not_running(void **state)
+{
+    char path[300], buf[400];
+    tpath(path, sizeof(path), "archive.db");
+    Archive *a = open_ok(path, NULL);
+    archive_record_start(a, T0);
+    FeedStatus st = status(FS_OK, T0 + 1000, "");
+    archive_add_poll(a, "x", &st);
+    st = status(FS_DOWN, T0 + 10000, "timeout");
+    archive_add_poll(a, "x", &st);
+    st = status(FS_OK, T0 + 5000, "");
+    archive_add_poll(a, "y", &st);
+    archive_add_sample(a, "x.k", T0 + 12000, 1); /* the newest entry */
+    assert_int_equal(archive_flush(a, T0 + 13000), 0);
+    periods_text(a, buf, sizeof(buf));
+    assert_string_equal(buf, ""); /* a new archive */
+    archive_close(a);             /* killed: no "stopped" */
+    /* The older ioc's archive had no table: reads as none. */
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "DROP TABLE not_running", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    char err[400];
+    Archive *r = archive_open_reader(path, err, sizeof(err));
+    assert_non_null(r);
+    periods_text(r, buf, sizeof(buf));
+    assert_string_equal(buf, "");
+    archive_close(r);
+
+    a = open_ok(path, NULL);
+    archive_record_start(a, T0 + 60000);
+    assert_int_equal(archive_flush(a, T0 + 61000), 0);
+    periods_text(a, buf, sizeof(buf));
+    assert_string_equal(buf, "12-60 ");
+    states_text(a, "x", buf, sizeof(buf));
+    assert_string_equal(buf, "ok@1 down@10 stopped@12 ");
+    states_text(a, "y", buf, sizeof(buf));
+    assert_string_equal(buf, "ok@5 stopped@12 ");
+    /* A clean stop at 70 s (this run has polled x only), restart at 100 s. */
+    st = status(FS_OK, T0 + 65000, "");
+    archive_add_poll(a, "x", &st);
+    archive_record_stop(a, T0 + 70000);
+    archive_close(a);
+    a = open_ok(path, NULL);
+    archive_record_start(a, T0 + 100000);
+    assert_int_equal(archive_flush(a, T0 + 101000), 0);
+    periods_text(a, buf, sizeof(buf));
+    assert_string_equal(buf, "12-60 70-100 clean ");
+    states_text(a, "x", buf, sizeof(buf));
+    assert_string_equal(buf, "ok@1 down@10 stopped@12 ok@65 stopped@70 ");
+    /* A reload: stopped and started again within a second. */
+    st = status(FS_OK, T0 + 110000, "");
+    archive_add_poll(a, "x", &st);
+    archive_record_stop(a, T0 + 120000);
+    archive_close(a);
+    a = open_ok(path, NULL);
+    archive_record_start(a, T0 + 120400);
+    assert_int_equal(archive_flush(a, T0 + 121000), 0);
+    periods_text(a, buf, sizeof(buf));
+    assert_string_equal(buf, "12-60 70-100 clean ");
+    /* Only periods that overlap the asked span. */
+    ArchivePeriod *p;
+    size_t np;
+    assert_int_equal(archive_not_running(a, T0 + 60000, T0 + 70001, &p, &np, err, sizeof(err)), 0);
+    assert_int_equal(np, 1);
+    assert_true(p[0].from_ms == T0 + 70000);
+    free(p);
+    /* Pruned with the hour buckets (2 years by default). */
+    for (int i = 0; i < 10; i++)
+        assert_int_equal(archive_flush(a, T0 + 731 * DAY + i * 2 * MIN), 0);
+    periods_text(a, buf, sizeof(buf));
+    assert_string_equal(buf, "");
+    /* Readers and locked-out writers record nothing. */
+    Archive *second = archive_open(path, NULL, err, sizeof(err));
+    assert_non_null(second);
+    assert_false(archive_writer(second));
+    archive_record_start(second, T0 + 800 * DAY);
+    archive_close(second);
+    archive_close(a);
+    r = archive_open_reader(path, err, sizeof(err));
+    archive_record_start(r, T0 + 800 * DAY);
+    archive_close(r);
+    a = open_ok(path, NULL);
+    assert_int_equal(archive_flush(a, T0 + 800 * DAY), 0);
+    periods_text(a, buf, sizeof(buf));
+    assert_string_equal(buf, "");
+    archive_close(a);
+}
+
 /* A full disk (max_page_count): error text, the buffer is kept, a later flush
  * writes everything. */
 static void test_disk_full(void **state)
@@ -760,6 +889,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_foreign_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_disk_full, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_not_running, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bounded_buffer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_second_writer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_killed_writer, setup, teardown),

@@ -328,13 +328,13 @@ static void test_csv(void **state)
 
     assert_string_equal(
         text, "date,feed,feed_name,kpi,kpi_name,unit,samples,last,last_ts,min,avg,max,target,met,"
-              "warn_pct,crit_pct,note\r\n"
+              "warn_pct,crit_pct,note,ioc_not_running_s,ioc_not_running_periods\r\n"
               "2026-11-24,dvc," FEED_A ",dvc.rate,Tỷ lệ trực tuyến,%,3,72.5,"
-              "2026-11-24T18:00:00+00:00,60.4,70.125,80.5,80,no,25,12.5,\r\n"
+              "2026-11-24T18:00:00+00:00,60.4,70.125,80.5,80,no,25,12.5,,0,0\r\n"
               "2026-11-24,dvc," FEED_A ",dvc.evil,\"'=SUM(1) <script>x</script> | \"\"q\"\"\",,2,"
-              "1234567,2026-11-24T12:00:00+00:00,3,617285,1234567,,\u2013,0,0,\r\n"
+              "1234567,2026-11-24T12:00:00+00:00,3,617285,1234567,,\u2013,0,0,,0,0\r\n"
               "2026-11-24,camera," FEED_B ",camera.online,Camera trực tuyến,%,0,,,,,,95,\u2013,"
-              ",,no data\r\n");
+              ",,no data,0,0\r\n");
     assert_null(strstr(text, ",="));
     assert_null(strstr(text, ",\"="));
     free(text);
@@ -536,6 +536,62 @@ static void test_html(void **state)
     release(r);
 }
 
+/* The time ioc was not running: in the feed section of text, md and html,
+ * on every CSV row, and as a total and a list in JSON. */
+static void test_not_running(void **state)
+{
+    Report *r = fixture();
+    (void)state;
+
+    r->stops = calloc(2, sizeof *r->stops);
+    assert_non_null(r->stops);
+    r->stops[0] = (ReportStop){DAY0 + 3 * HOUR, DAY0 + 3 * HOUR + 32000, false};
+    r->stops[1] = (ReportStop){DAY0 + 5 * HOUR, DAY0 + 5 * HOUR + 60000, true};
+    r->n_stops = 2;
+    r->not_running_ms = 92000;
+    const char *line = "ioc not running: 1m 32s (2 periods, 1 after an unclean stop)";
+    for (int f = REPORT_TEXT; f <= REPORT_HTML; f++) {
+        char *text = render(r, (ReportFormat)f);
+        if (f == REPORT_TEXT || f == REPORT_MD || f == REPORT_HTML) {
+            char *l = line_with(text, line);
+            free(l);
+            /* in the feed section, before the feed table */
+            assert_true(strstr(text, line) > strstr(text, "Feeds"));
+            assert_true(strstr(text, line) < strstr(text, "availability"));
+        }
+        if (f == REPORT_CSV) assert_int_equal(count(text, ",92,2\r\n"), 3);
+        if (f == REPORT_JSON) {
+            cJSON *d = cJSON_Parse(text);
+            assert_non_null(d);
+            cJSON *nr = cJSON_GetObjectItem(d, "ioc_not_running");
+            assert_non_null(nr);
+            assert_int_equal(cJSON_GetObjectItem(nr, "duration_ms")->valuedouble, 92000);
+            cJSON *p = cJSON_GetObjectItem(nr, "periods");
+            assert_int_equal(cJSON_GetArraySize(p), 2);
+            cJSON *p0 = cJSON_GetArrayItem(p, 0);
+            assert_string_equal(cJSON_GetObjectItem(p0, "from")->valuestring,
+                                "2026-11-24T03:00:00+00:00");
+            assert_string_equal(cJSON_GetObjectItem(p0, "to")->valuestring,
+                                "2026-11-24T03:00:32+00:00");
+            assert_int_equal(cJSON_GetObjectItem(p0, "duration_ms")->valuedouble, 32000);
+            assert_true(cJSON_IsFalse(cJSON_GetObjectItem(p0, "clean")));
+            assert_true(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetArrayItem(p, 1), "clean")));
+            cJSON_Delete(d);
+        }
+        free(text);
+    }
+    /* One period, none unclean. */
+    r->n_stops = 1;
+    r->stops[0].clean = true;
+    r->not_running_ms = 32000;
+    char *text = render(r, REPORT_TEXT);
+    char *l = line_with(text, "ioc not running:");
+    assert_string_equal(l, "  ioc not running: 32s (1 period)");
+    free(l);
+    free(text);
+    release(r);
+}
+
 /* Every format of a report with nothing in it. */
 static void test_empty(void **state)
 {
@@ -561,6 +617,8 @@ static void test_empty(void **state)
             assert_non_null(strstr(text, "</html>\n"));
         }
         if (f == REPORT_TEXT) assert_non_null(strstr(text, "no alerts fired"));
+        if (f != REPORT_CSV && f != REPORT_JSON)
+            assert_non_null(strstr(text, "ioc not running: none recorded"));
         free(text);
     }
     report_free(&r);
@@ -669,7 +727,7 @@ int main(void)
         cmocka_unit_test(test_csv),          cmocka_unit_test(test_markdown),
         cmocka_unit_test(test_text),         cmocka_unit_test(test_html),
         cmocka_unit_test(test_empty),        cmocka_unit_test(test_non_finite),
-        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_errors),       cmocka_unit_test(test_not_running),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

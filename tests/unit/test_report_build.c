@@ -4,8 +4,9 @@
  * value holds until the next sample, a gap, or 3 intervals); whether the
  * target was met; minute rollups where raw samples were pruned; feed
  * availability and the longest failure from recorded states; alerts fired,
- * time to acknowledge and the longest open. The archive's writer stays open
- * while the report reads it. */
+ * time to acknowledge and the longest open; a kill -9 and a restart kept
+ * apart from the feed's outage. The archive's writer stays open while the
+ * report reads it. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -371,6 +372,65 @@ static void test_default_date(void **state)
     cfg_free(cfg);
 }
 
+/* ioc killed while dvc was down (minute 600), restarted 30 minutes later
+ * (630), stopped cleanly at 700 and started again at 760: the outage ends
+ * when ioc died, and the two periods ioc was not running (30 + 60 minutes,
+ * one after an unclean stop) are reported apart. */
+static void test_kill_and_restart(void **state)
+{
+    char err[400];
+    Archive *a = archive_open(path, NULL, err, sizeof(err));
+    assert_non_null(a);
+    archive_record_start(a, M(0));
+    for (int m = 0; m < 590; m += 10)
+        poll(a, "dvc", FS_OK, m);
+    poll(a, "dvc", FS_DOWN, 590);
+    poll(a, "dvc", FS_DOWN, 595);
+    archive_add_sample(a, "dvc.rate", M(600), 90); /* the last thing committed */
+    assert_int_equal(archive_flush(a, M(600)), 0);
+    archive_close(a); /* kill -9: nothing more, no "stopped" */
+
+    a = archive_open(path, NULL, err, sizeof(err));
+    assert_non_null(a);
+    archive_record_start(a, M(630));
+    poll(a, "dvc", FS_DOWN, 630); /* still down after the restart */
+    poll(a, "dvc", FS_OK, 640);
+    poll(a, "dvc", FS_OK, 690);
+    archive_record_stop(a, M(700));
+    archive_close(a); /* a clean stop */
+
+    a = archive_open(path, NULL, err, sizeof(err));
+    assert_non_null(a);
+    archive_record_start(a, M(760));
+    poll(a, "dvc", FS_OK, 760);
+    assert_int_equal(archive_flush(a, M(761)), 0);
+
+    Config *cfg = config();
+    Report r;
+    int rc = report_build_at(path, cfg, "2026-11-24", M(1440 + 60), &r, err, sizeof(err));
+    if (rc != 0) fail_msg("report_build: %s", err);
+    /* Down 590-600 (then ioc died) and 630-640: not 590-640. */
+    assert_true(r.feeds[0].longest_down_ms == 10 * MIN);
+    assert_int_equal(r.feeds[0].polls, 65);
+    assert_int_equal(r.feeds[0].failures, 3);
+    assert_int_equal(r.n_stops, 2);
+    assert_true(r.stops[0].from_ms == M(600) && r.stops[0].to_ms == M(630));
+    assert_false(r.stops[0].clean);
+    assert_true(r.stops[1].from_ms == M(700) && r.stops[1].to_ms == M(760));
+    assert_true(r.stops[1].clean);
+    assert_true(r.not_running_ms == 90 * MIN);
+    report_free(&r);
+
+    /* Today's report at 12:40 clips the second period to now. */
+    rc = report_build_at(path, cfg, "2026-11-24", M(740), &r, err, sizeof(err));
+    assert_int_equal(rc, 0);
+    assert_int_equal(r.n_stops, 2);
+    assert_true(r.not_running_ms == 70 * MIN);
+    report_free(&r);
+    cfg_free(cfg);
+    archive_close(a);
+}
+
 /* Bad dates and a missing archive are errors with a message. */
 static void test_errors(void **state)
 {
@@ -396,6 +456,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_scripted_day, setup, teardown),
         cmocka_unit_test_setup_teardown(test_default_date, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kill_and_restart, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
