@@ -1,13 +1,15 @@
+/* clang-format off */
 /* cmd_run.c - "ioc run": the headless collector (what a systemd unit starts).
  *
  * Polls every feed on its schedule with no terminal, and logs to stderr in
- * logfmt, exactly one line per event (docs/logging.md lists every event):
- *   ts=2026-11-25T18:30:05+07:00 level=warn event=feed feed=dvc from=ok to=down latency_ms=4001
- * error="timeout after 4 s" ts=2026-11-25T18:31:40+07:00 level=error event=reload
- * msg="/etc/ioc/ioc.yaml:3:7: unknown key 'intervall'" ts=2026-11-25T18:32:10+07:00 level=warn
- * event=notify target=http://127.0.0.1:9/hook alerts=1 status=firing attempt=1 result=retry
- * error="HTTP 500" SIGTERM/SIGINT stop it cleanly; SIGHUP reloads the config, keeping the old one
- * (and running on) when the new one is invalid. */
+ * logfmt, exactly one line per event (docs/logging.md lists every event and
+ * its keys); values with spaces are quoted, control characters escaped:
+ *   ts=2026-11-25T18:30:05+07:00 level=warn event=feed feed=dvc from=ok to=down latency_ms=4001 error="timeout after 4 s"
+ *   ts=2026-11-25T18:31:40+07:00 level=error event=reload msg="/etc/ioc/ioc.yaml:3:7: unknown key 'intervall' in feed"
+ *   ts=2026-11-25T18:32:10+07:00 level=warn event=notify target=http://127.0.0.1:9/hook alerts=1 status=firing attempt=1 result=retry error="HTTP 500"
+ * SIGTERM/SIGINT stop it cleanly; SIGHUP reloads the config, keeping the old
+ * one (and running on) when the new one is invalid. */
+/* clang-format on */
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
