@@ -372,6 +372,28 @@ const NotifyStats *notify_stats(const Notifier *nf, size_t target)
     return target < nf->n ? &nf->t[target].st : NULL;
 }
 
+void notify_totals(const Notifier *nf, NotifyStats *sum)
+{
+    memset(sum, 0, sizeof(*sum));
+    for (size_t i = 0; i < nf->n; i++) {
+        const NotifyStats *st = &nf->t[i].st;
+        sum->sent += st->sent;
+        sum->failed += st->failed;
+        sum->dropped += st->dropped;
+        sum->retries += st->retries;
+        sum->ignored += st->ignored;
+        sum->queued += st->queued + (st->busy ? 1 : 0);
+        sum->active += st->active;
+        sum->busy = sum->busy || st->busy;
+        if (st->last_ok_ms > sum->last_ok_ms) sum->last_ok_ms = st->last_ok_ms;
+        if (st->last_error[0] && st->last_fail_ms > st->last_ok_ms &&
+            st->last_fail_ms > sum->last_fail_ms) {
+            sum->last_fail_ms = st->last_fail_ms;
+            snprintf(sum->last_error, sizeof(sum->last_error), "%s", st->last_error);
+        }
+    }
+}
+
 const char *notify_target_name(const Notifier *nf, size_t target)
 {
     return target < nf->n ? nf->t[target].name : NULL;

@@ -161,6 +161,12 @@ size_t notify_count(const Notifier *nf);
 /* A target's counters (borrowed; NULL when out of range). */
 const NotifyStats *notify_stats(const Notifier *nf, size_t target);
 
+/* The counters of every target added up into *sum (the health panel's
+ * footer). busy counts as one queued message; last_error and last_fail_ms
+ * are those of the newest failure of a target whose last attempt failed
+ * ("" when every target's last attempt went through). */
+void notify_totals(const Notifier *nf, NotifyStats *sum);
+
 /* What to call a target in messages: its url_shown or its command name. */
 const char *notify_target_name(const Notifier *nf, size_t target);
 
