@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/i18n.h"
+#include "base/text.h"
 
 void diag_init(Diag *d)
 {
@@ -31,11 +32,19 @@ void diag_vadd(Diag *d, DiagLevel level, const char *file, int line, int col, co
         d->items = items;
         d->cap = cap;
     }
-    char buf[1024];
-    vsnprintf(buf, sizeof(buf), fmt, ap);
+    char raw[1024], buf[2048];
+    vsnprintf(raw, sizeof(raw), fmt, ap);
+    /* Messages quote config text (keys, ids, URLs): an escape sequence or a
+     * newline in it must reach neither the terminal nor the log raw. */
+    text_escape_n(raw, strlen(raw), 0, buf, sizeof(buf));
     DiagItem *it = &d->items[d->n];
     it->level = level;
-    it->file = file ? strdup(file) : NULL;
+    it->file = NULL;
+    if (file) {
+        char f[1024];
+        text_escape_n(file, strlen(file), 0, f, sizeof(f));
+        it->file = strdup(f);
+    }
     it->line = line;
     it->col = col;
     it->msg = strdup(buf);
@@ -80,6 +89,16 @@ void diag_sort(Diag *d)
         }
         d->items[j] = it;
     }
+}
+
+void diag_format(const DiagItem *it, char *buf, size_t n)
+{
+    if (it->file && it->line > 0)
+        snprintf(buf, n, "%s:%d:%d: %s", it->file, it->line, it->col, it->msg);
+    else if (it->file)
+        snprintf(buf, n, "%s: %s", it->file, it->msg);
+    else
+        snprintf(buf, n, "%s", it->msg);
 }
 
 void diag_print(const Diag *d, FILE *out)

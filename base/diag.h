@@ -2,7 +2,12 @@
  *
  * Parsers and the config loader add every problem they find to a Diag, so a
  * user sees all errors at once, not only the first. A Diag owns copies of
- * every string added to it; diag_done() frees them. */
+ * every string added to it; diag_done() frees them.
+ *
+ * Messages quote config text, which may hold anything YAML can escape: every
+ * message and file name is stored with control characters written as
+ * visible escapes (text_escape_n(): "\n", "\u001b", ...), so an item is
+ * always one line and never carries a terminal escape sequence. */
 #ifndef IOC_DIAG_H
 #define IOC_DIAG_H
 
@@ -42,6 +47,9 @@ void diag_vadd(Diag *d, DiagLevel level, const char *file, int line, int col, co
 
 /* Sorts items by file, line and column (stable), so output reads top-down. */
 void diag_sort(Diag *d);
+
+/* Writes item it as "file:line:col: message" (without the level) into buf. */
+void diag_format(const DiagItem *it, char *buf, size_t n);
 
 /* Prints every item as "file:line:col: error: message", one per line. */
 void diag_print(const Diag *d, FILE *out);

@@ -107,7 +107,28 @@ static int sanitize_action(uint32_t cp)
     return 0;
 }
 
-size_t text_sanitize_n(const char *in, size_t len, char *out, size_t outsz)
+/* Writes in the visible form of code point cp, which sanitising would turn
+ * into a space or drop: "\n", "\r", "\t", else "\u" and 4 hex digits
+ * (every such code point is below U+10000). Returns the length. */
+static size_t escape_control(uint32_t cp, char *buf)
+{
+    static const char hex[] = "0123456789abcdef";
+    if (cp == '\n' || cp == '\r' || cp == '\t') {
+        buf[0] = '\\';
+        buf[1] = cp == '\n' ? 'n' : cp == '\r' ? 'r' : 't';
+        return 2;
+    }
+    buf[0] = '\\';
+    buf[1] = 'u';
+    for (int i = 0; i < 4; i++)
+        buf[2 + i] = hex[(cp >> (12 - 4 * i)) & 0xF];
+    return 6;
+}
+
+/* The one sanitising loop behind text_sanitize_n() and text_escape_n():
+ * escape false drops or blanks controls, true writes them as escapes (and,
+ * with quotes, escapes '"' and '\\' too). */
+static size_t clean_n(const char *in, size_t len, bool escape, bool quotes, char *out, size_t outsz)
 {
     const unsigned char *s = (const unsigned char *)in;
     size_t o = 0;
@@ -116,20 +137,24 @@ size_t text_sanitize_n(const char *in, size_t len, char *out, size_t outsz)
     if (!in) len = 0;
     for (size_t i = 0; i < len;) {
         uint32_t cp;
-        char enc[4];
+        char enc[6];
         size_t k;
 
         i += utf8_decode(s + i, len - i, &cp);
-        switch (sanitize_action(cp)) {
-        case 1:
+        int act = sanitize_action(cp);
+        if (act != 0 && escape) {
+            k = escape_control(cp, enc);
+        } else if (act == 1) {
             enc[0] = ' ';
             k = 1;
-            break;
-        case 2:
+        } else if (act == 2) {
             continue;
-        default:
+        } else if (quotes && (cp == '"' || cp == '\\')) {
+            enc[0] = '\\';
+            enc[1] = (char)cp;
+            k = 2;
+        } else {
             k = utf8_encode(cp, enc);
-            break;
         }
         if (k > outsz - 1 - o) break;
         memcpy(out + o, enc, k);
@@ -137,6 +162,16 @@ size_t text_sanitize_n(const char *in, size_t len, char *out, size_t outsz)
     }
     out[o] = '\0';
     return o;
+}
+
+size_t text_sanitize_n(const char *in, size_t len, char *out, size_t outsz)
+{
+    return clean_n(in, len, false, false, out, outsz);
+}
+
+size_t text_escape_n(const char *in, size_t len, unsigned flags, char *out, size_t outsz)
+{
+    return clean_n(in, len, true, (flags & TEXT_ESCAPE_QUOTES) != 0, out, outsz);
 }
 
 size_t text_sanitize(const char *in, char *out, size_t outsz)

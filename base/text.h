@@ -48,6 +48,19 @@ size_t text_sanitize_n(const char *in, size_t len, char *out, size_t outsz);
 /* Same for a NUL-terminated string (NULL gives ""). */
 size_t text_sanitize(const char *in, char *out, size_t outsz);
 
+/* text_escape_n() flag: also write '"' as \" and '\' as \\ (for quoted
+ * values, as in logfmt). */
+#define TEXT_ESCAPE_QUOTES 1u
+
+/* Like text_sanitize_n(), but every character it would blank or drop is
+ * written as a visible escape instead, so that nothing is lost or hidden:
+ * "\n", "\r", "\t", others "\u" and 4 hex digits ("\u001b" for ESC,
+ * "\u202e"). Invalid UTF-8 still becomes U+FFFD; other UTF-8 is kept. For
+ * diagnostics and log lines, which must stay one line. flags: 0 or
+ * TEXT_ESCAPE_QUOTES. Stops before an escape or character that would not
+ * fit; returns the bytes written (without the NUL). */
+size_t text_escape_n(const char *in, size_t len, unsigned flags, char *out, size_t outsz);
+
 /* Same into a new allocation of at most max_bytes bytes plus the NUL
  * (caller frees). NULL in gives "". Returns NULL on out of memory. */
 char *text_sanitize_dup(const char *in, size_t max_bytes);

@@ -89,6 +89,7 @@ void con_view_ctx(const Console *c, const ConPanel *p, ViewCtx *ctx)
     ctx->color = c->color;
     ctx->filter = c->filter[0] ? c->filter : NULL;
     ctx->alerts = c->watch->alerts;
+    ctx->notifier = c->watch->notifier;
 }
 
 /* Formats how far back the history cursor is: "−1h05m", "−12m". */

@@ -1,7 +1,9 @@
 /* cmd_check.c - "ioc check": validate a config and report every problem. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "config/config.h"
 #include "ioc/cli.h"
@@ -71,6 +73,10 @@ int cmd_check(int argc, char **argv)
                    path, cfg->n_feeds, cfg_kpi_count(cfg), cfg->n_rules, cfg->n_notify,
                    cfg->n_pages, count_panels(cfg), diag.warnings);
         rc = IOC_EXIT_OK;
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            fprintf(stderr, "ioc check: stdout: %s\n", strerror(errno));
+            rc = IOC_EXIT_FAIL;
+        }
     }
     cfg_free(cfg);
     diag_done(&diag);

@@ -1,10 +1,15 @@
+/* clang-format off */
 /* cmd_run.c - "ioc run": the headless collector (what a systemd unit starts).
  *
  * Polls every feed on its schedule with no terminal, and logs to stderr in
- * one greppable line per event:
- *   2026-11-25T18:30:05+07:00 level=warn event=feed feed=dvc from=ok to=down error="timeout after 4
- * s" SIGTERM/SIGINT stop it cleanly; SIGHUP reloads the config, keeping the old one (and running
- * on) when the new one is invalid. */
+ * logfmt, exactly one line per event (docs/logging.md lists every event and
+ * its keys); values with spaces are quoted, control characters escaped:
+ *   ts=2026-11-25T18:30:05+07:00 level=warn event=feed feed=dvc from=ok to=down latency_ms=4001 error="timeout after 4 s"
+ *   ts=2026-11-25T18:31:40+07:00 level=error event=reload msg="/etc/ioc/ioc.yaml:3:7: unknown key 'intervall' in feed"
+ *   ts=2026-11-25T18:32:10+07:00 level=warn event=notify target=http://127.0.0.1:9/hook alerts=1 status=firing attempt=1 result=retry error="HTTP 500"
+ * SIGTERM/SIGINT stop it cleanly; SIGHUP reloads the config, keeping the old
+ * one (and running on) when the new one is invalid. */
+/* clang-format on */
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -19,6 +24,7 @@
 #include "ioc/cli.h"
 #include "base/i18n.h"
 #include "base/timefmt.h"
+#include "base/logfmt.h"
 
 typedef struct {
     Watch *w;
@@ -29,58 +35,85 @@ typedef struct {
     char archive[400];   /* the archive status last logged */
 } Run;
 
-/* Writes one log line: time, level, then the formatted fields. */
-__attribute__((format(printf, 2, 3))) static void logline(const char *level, const char *fmt, ...)
+/* A log line being built: ts, level and event come first. */
+typedef struct {
+    LogFmt l;
+    char buf[LOGFMT_LINE_MAX];
+} Line;
+
+/* Starts line ln with the time, the level and the event. */
+static LogFmt *log_begin(Line *ln, const char *level, const char *event)
 {
     char ts[40];
     timefmt_iso(loop_wall_ms(), ts, sizeof(ts));
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "%s level=%s ", ts, level);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
+    logfmt_init(&ln->l, ln->buf, sizeof(ln->buf));
+    logfmt_str(&ln->l, "ts", ts);
+    logfmt_str(&ln->l, "level", level);
+    logfmt_str(&ln->l, "event", event);
+    return &ln->l;
 }
 
-/* Copies s into out for a log value: quotes and backslashes escaped, control
- * characters dropped (errors can carry server text). */
-static const char *logval(const char *s, char *out, size_t n)
+/* Writes line ln to stderr in one write. */
+static void log_end(Line *ln)
 {
-    size_t j = 0;
-    for (; *s && j + 3 < n; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c < 0x20 || c == 0x7f) continue;
-        if (c == '"' || c == '\\') out[j++] = '\\';
-        out[j++] = (char)c;
-    }
-    out[j] = '\0';
-    return out;
+    logfmt_write(&ln->l, stderr);
+}
+
+/* Logs one line with a single key=value after the event (msg, error...). */
+static void log_one(const char *level, const char *event, const char *key, const char *value)
+{
+    Line ln;
+    logfmt_str(log_begin(&ln, level, event), key, value);
+    log_end(&ln);
 }
 
 /* Watch callback: one log line per alert transition, ack and silence. */
 static void on_alert(void *ud, const AlertEvent *ev)
 {
-    Run *r = ud;
-    char sum[300];
+    Line ln;
+    LogFmt *l;
+    (void)ud;
     if (ev->kind == AEV_TRANSITION) {
         const Alert *a = ev->alert;
         const char *lvl = ev->to == ALERT_FIRING && a->rule->severity == SEV_CRITICAL ? "error"
                           : ev->to == ALERT_FIRING                                    ? "warn"
                                                                                       : "info";
-        char val[40] = "";
-        if (a->has_value) snprintf(val, sizeof(val), " value=%.10g", a->value);
-        logline(lvl, "event=alert rule=%s from=%s to=%s severity=%s%s%s summary=\"%s\"",
-                a->rule->id, alert_state_name(ev->from), alert_state_name(ev->to),
-                alert_severity_name(a->rule->severity), val, a->silenced ? " silenced=true" : "",
-                logval(a->summary, sum, sizeof(sum)));
+        l = log_begin(&ln, lvl, "alert");
+        logfmt_str(l, "rule", a->rule->id);
+        logfmt_str(l, "from", alert_state_name(ev->from));
+        logfmt_str(l, "to", alert_state_name(ev->to));
+        logfmt_str(l, "severity", alert_severity_name(a->rule->severity));
+        if (a->has_value) logfmt_strf(l, "value", "%.10g", a->value);
+        if (a->silenced) logfmt_bool(l, "silenced", true);
+        logfmt_str(l, "summary", a->summary);
     } else if (ev->kind == AEV_ACK) {
-        logline("info", "event=ack rule=%s by=%s", ev->alert->rule->id, ev->who ? ev->who : "?");
+        l = log_begin(&ln, "info", "ack");
+        logfmt_str(l, "rule", ev->alert->rule->id);
+        logfmt_str(l, "by", ev->who ? ev->who : "?");
     } else {
-        logline("info", "event=%s target=%s until_ms=%lld",
-                ev->kind == AEV_SILENCE ? "silence" : "unsilence", ev->silence->target,
-                (long long)ev->silence->until_ms);
+        l = log_begin(&ln, "info", ev->kind == AEV_SILENCE ? "silence" : "unsilence");
+        logfmt_str(l, "target", ev->silence->target);
+        logfmt_int(l, "until_ms", (long long)ev->silence->until_ms);
     }
-    (void)r;
+    log_end(&ln);
+}
+
+/* Watch callback: one log line per notification delivery attempt. */
+static void on_notify(void *ud, size_t target, const NotifyOutcome *o)
+{
+    Run *r = ud;
+    Line ln;
+    const char *lvl = o->result == NOTIFY_OK      ? "info"
+                      : o->result == NOTIFY_RETRY ? "warn"
+                                                  : "error";
+    LogFmt *l = log_begin(&ln, lvl, "notify");
+    logfmt_str(l, "target", notify_target_name(r->w->notifier, target));
+    logfmt_int(l, "alerts", (long long)o->n_alerts);
+    logfmt_str(l, "status", o->firing ? "firing" : "resolved");
+    logfmt_int(l, "attempt", o->attempt);
+    logfmt_str(l, "result", notify_result_name(o->result));
+    if (o->error && o->error[0]) logfmt_str(l, "error", o->error);
+    log_end(&ln);
 }
 
 /* Loop signal callback: records what was asked and stops the loop turn. */
@@ -94,27 +127,39 @@ static void on_signal(void *ud, int sig)
     loop_stop(r->app->loop);
 }
 
-/* Before-sleep hook: logs feed state changes and sample episodes (clock
- * stepped back, store refusals) since the last turn. */
+/* Logs the archive's state: the writer, or why it does not write. */
+static void log_archive(Run *r)
+{
+    const Archive *ar = r->w->archive;
+    const char *err = r->w->archive_status;
+    bool writing = archive_writer(ar) && !err[0];
+    Line ln;
+    LogFmt *l = log_begin(&ln, writing ? "info" : "warn", "archive");
+    logfmt_str(l, "path", archive_path(ar));
+    logfmt_str(l, "writer", writing ? "yes" : "no");
+    if (err[0]) logfmt_str(l, "error", err);
+    log_end(&ln);
+    snprintf(r->archive, sizeof(r->archive), "%s", err);
+}
+
+/* Before-sleep hook: logs the archive state, sample episodes (clock
+ * stepped back, store refusals) and feed state changes since the last turn. */
 static void on_turn(void *ud)
 {
     Run *r = ud;
     App *a = r->app;
-    if (strcmp(r->w->archive_status, r->archive) != 0) {
-        char v[420];
-        snprintf(r->archive, sizeof(r->archive), "%s", r->w->archive_status);
-        if (r->archive[0])
-            logline("warn", "event=archive error=\"%s\"", logval(r->archive, v, sizeof(v)));
-        else
-            logline("info", "event=archive result=ok path=%s", archive_path(r->w->archive));
-    }
+    if (r->w->archive && strcmp(r->w->archive_status, r->archive) != 0) log_archive(r);
     for (size_t i = 0; i < a->n_kpis; i++) { /* the first sample of each episode */
         AppKpi *k = &a->kpis[i];
         if (!k->note) continue;
-        logline("warn", "event=sample kpi=%s result=%s behind_ms=%lld retimed=%llu rejected=%llu",
-                k->kpi->key, k->note == APP_SAMPLE_RETIMED ? "retimed" : "rejected",
-                (long long)k->behind_ms, (unsigned long long)k->retimed,
-                (unsigned long long)k->rejected);
+        Line ln;
+        LogFmt *l = log_begin(&ln, "warn", "sample");
+        logfmt_str(l, "kpi", k->kpi->key);
+        logfmt_str(l, "result", k->note == APP_SAMPLE_RETIMED ? "retimed" : "rejected");
+        logfmt_int(l, "behind_ms", (long long)k->behind_ms);
+        logfmt_int(l, "retimed", (long long)k->retimed);
+        logfmt_int(l, "rejected", (long long)k->rejected);
+        log_end(&ln);
         k->note = 0;
     }
     if (!(a->dirty & APP_DIRTY_STATUS)) {
@@ -125,23 +170,31 @@ static void on_turn(void *ud)
     for (size_t f = 0; f < a->cfg->n_feeds; f++) {
         const FeedStatus *st = &a->feeds[f];
         if (st->state == r->prev[f]) continue;
-        char err[200];
         bool bad = st->state == FS_DOWN || st->state == FS_BAD_DATA;
-        logline(bad ? "warn" : "info", "event=feed feed=%s from=%s to=%s latency_ms=%lld%s%s%s",
-                a->cfg->feeds[f].id, feedstate_name(r->prev[f]), feedstate_name(st->state),
-                (long long)st->latency_ms, st->error[0] ? " error=\"" : "",
-                st->error[0] ? logval(st->error, err, sizeof(err)) : "", st->error[0] ? "\"" : "");
+        Line ln;
+        LogFmt *l = log_begin(&ln, bad ? "warn" : "info", "feed");
+        logfmt_str(l, "feed", a->cfg->feeds[f].id);
+        logfmt_str(l, "from", feedstate_name(r->prev[f]));
+        logfmt_str(l, "to", feedstate_name(st->state));
+        logfmt_int(l, "latency_ms", (long long)st->latency_ms);
+        if (st->error[0]) logfmt_str(l, "error", st->error);
+        log_end(&ln);
         r->prev[f] = st->state;
     }
 }
 
-/* Loads the config at path; prints its problems. NULL when invalid. */
-static Config *load(const char *path)
+/* Loads the config at path; logs each of its problems as one line of event
+ * `event` ("start" or "reload"). NULL when invalid. */
+static Config *load(const char *path, const char *event)
 {
     Diag diag;
     diag_init(&diag);
     Config *cfg = cfg_load_file(path, &diag);
-    diag_print(&diag, stderr);
+    for (size_t i = 0; i < diag.n; i++) {
+        char msg[2400];
+        diag_format(&diag.items[i], msg, sizeof(msg));
+        log_one(diag.items[i].level == DIAG_ERROR ? "error" : "warn", event, "msg", msg);
+    }
     diag_done(&diag);
     return cfg;
 }
@@ -152,14 +205,13 @@ static bool start(Run *r, Config *cfg)
     char err[256];
     Watch *w = watch_new(cfg, on_alert, r, err, sizeof(err));
     if (!w) {
-        char v[300];
-        logline("error", "event=start error=\"%s\"", logval(err, v, sizeof(v)));
+        log_one("error", "start", "error", err);
         return false;
     }
     FeedStateKind *prev = calloc(w->app->cfg->n_feeds ? w->app->cfg->n_feeds : 1, sizeof(*prev));
     static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
     if (!prev || loop_catch_signals(w->app->loop, sigs, 3, on_signal, r) != 0) {
-        logline("error", "event=start error=\"%s\"", _("cannot set up signals"));
+        log_one("error", "start", "error", _("cannot set up signals"));
         free(prev);
         watch_free(w);
         return false;
@@ -168,13 +220,18 @@ static bool start(Run *r, Config *cfg)
     r->prev = prev; /* calloc: every feed starts "pending" */
     r->w = w;
     r->app = w->app;
+    watch_on_notify(w, on_notify, r);
     loop_before_sleep(w->app->loop, on_turn, r);
     watch_start(w);
-    logline("info", "event=start config=%s feeds=%zu kpis=%zu rules=%zu notify=%zu", r->path,
-            w->app->cfg->n_feeds, w->app->n_kpis, w->app->cfg->n_rules, w->app->cfg->n_notify);
-    if (w->archive)
-        logline("info", "event=archive path=%s writer=%s", archive_path(w->archive),
-                archive_writer(w->archive) ? "yes" : "no");
+    Line ln;
+    LogFmt *l = log_begin(&ln, "info", "start");
+    logfmt_str(l, "config", r->path);
+    logfmt_int(l, "feeds", (long long)w->app->cfg->n_feeds);
+    logfmt_int(l, "kpis", (long long)w->app->n_kpis);
+    logfmt_int(l, "rules", (long long)w->app->cfg->n_rules);
+    logfmt_int(l, "notify", (long long)w->app->cfg->n_notify);
+    log_end(&ln);
+    if (w->archive) log_archive(r);
     return true;
 }
 
@@ -207,13 +264,16 @@ int cmd_run(int argc, char **argv)
     if (!path)
         return cli_usage_error("run", "%s", _("no config given (use -c FILE or set IOC_CONFIG)"));
 
-    Config *cfg = load(path);
+    Config *cfg = load(path, "start");
     if (!cfg) return IOC_EXIT_USAGE;
-    if (timefmt_set_zone(cfg->timezone) != 0)
-        fprintf(stderr, _("ioc run: time zone '%s' not found; using UTC\n"), cfg->timezone);
+    if (timefmt_set_zone(cfg->timezone) != 0) {
+        char msg[300];
+        snprintf(msg, sizeof(msg), _("time zone '%s' not found; using UTC"), cfg->timezone);
+        log_one("warn", "start", "msg", msg);
+    }
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         cfg_free(cfg);
-        fprintf(stderr, "ioc run: %s\n", _("cannot initialise libcurl"));
+        log_one("error", "start", "error", _("cannot initialise libcurl"));
         return IOC_EXIT_FAIL;
     }
     Run r = {.path = path};
@@ -224,16 +284,20 @@ int cmd_run(int argc, char **argv)
     }
     while (!r.quit) {
         if (loop_run(r.app->loop) != 0) {
-            logline("error", "event=loop error=\"%s\"", _("the event loop failed"));
+            log_one("error", "loop", "error", _("the event loop failed"));
             rc = IOC_EXIT_FAIL;
             break;
         }
         if (!r.reload) continue;
         r.reload = false;
-        logline("info", "event=reload config=%s", path);
-        Config *next = load(path);
+        log_one("info", "reload", "config", path);
+        Config *next = load(path, "reload");
         if (!next) {
-            logline("warn", "event=reload result=invalid action=\"keeping the running config\"");
+            Line ln;
+            LogFmt *l = log_begin(&ln, "warn", "reload");
+            logfmt_str(l, "result", "invalid");
+            logfmt_str(l, "action", _("keeping the running config"));
+            log_end(&ln);
             continue;
         }
         watch_free(r.w); /* also gives the signals back, so the new loop can take them */
@@ -244,7 +308,11 @@ int cmd_run(int argc, char **argv)
             break;
         }
     }
-    if (r.quit) logline("info", "event=stop polls=%llu", (unsigned long long)r.app->polls);
+    if (r.quit) {
+        Line ln;
+        logfmt_int(log_begin(&ln, "info", "stop"), "polls", (long long)r.app->polls);
+        log_end(&ln);
+    }
 out:
     watch_free(r.w);
     free(r.prev);

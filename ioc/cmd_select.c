@@ -1,4 +1,5 @@
 /* cmd_select.c - "ioc select": run a JSONPath selector on a document, print the nodes. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -172,6 +173,10 @@ int cmd_select(int argc, char **argv)
     }
     put_json_safe(text, stdout);
     rc = IOC_EXIT_OK;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "ioc select: stdout: %s\n", strerror(errno));
+        rc = IOC_EXIT_FAIL;
+    }
 out:
     cJSON_free(text);
     cJSON_Delete(arr);

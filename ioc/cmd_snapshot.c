@@ -23,10 +23,14 @@ typedef struct {
     bool warn, crit, down;
 } FailOn;
 
-/* Parses a --fail-on list such as "crit,down"; false when a word is unknown. */
+/* Parses a --fail-on list such as "crit,down"; false when a word is unknown
+ * or missing (an empty list, or an empty word as in "crit,,down"). */
 static bool parse_fail_on(const char *s, FailOn *f)
 {
     char buf[128];
+    if (!*s || strlen(s) >= sizeof(buf) || s[0] == ',' || s[strlen(s) - 1] == ',' ||
+        strstr(s, ",,"))
+        return false;
     snprintf(buf, sizeof(buf), "%s", s);
     char *save = NULL;
     for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {

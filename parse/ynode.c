@@ -138,6 +138,35 @@ static void close_node(Builder *b, yaml_mark_t m)
     attach(b, n, m);
 }
 
+/* The 1-based line and column (in characters) of byte offset off in text;
+ * a line ends at LF, CR LF or a lone CR. */
+static void offset_pos(const char *text, size_t len, size_t off, int *line, int *col)
+{
+    *line = 1;
+    *col = 1;
+    if (off > len) off = len;
+    for (size_t i = 0; i < off; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c == '\n' || (c == '\r' && (i + 1 >= len || text[i + 1] != '\n'))) {
+            (*line)++;
+            *col = 1;
+        } else if (c != '\r' && (c & 0xC0) != 0x80) {
+            (*col)++; /* UTF-8 continuation bytes belong to the previous character */
+        }
+    }
+}
+
+/* Rejects an explicit tag (!!binary, !!python/object, !x) on a node: ioc
+ * gives values no types beyond what its schema says. False when there was one. */
+static bool no_tag(Builder *b, const yaml_event_t *ev, const unsigned char *tag)
+{
+    if (!tag) return true;
+    char msg[200];
+    snprintf(msg, sizeof(msg), _("YAML tags ('%.60s') are not supported"), (const char *)tag);
+    err_at(b, ev->start_mark, msg);
+    return false;
+}
+
 /* Handles one parser event; false to stop. */
 static bool on_event(Builder *b, yaml_event_t *ev, int *docs)
 {
@@ -156,6 +185,7 @@ static bool on_event(Builder *b, yaml_event_t *ev, int *docs)
             err_at(b, ev->start_mark, _("YAML anchors (&name) are not supported"));
             return false;
         }
+        if (!no_tag(b, ev, ev->data.scalar.tag)) return false;
         YNode *n = node_new(YNODE_SCALAR, ev->start_mark);
         if (n) n->str = malloc(ev->data.scalar.length + 1);
         if (!n || !n->str) {
@@ -179,6 +209,10 @@ static bool on_event(Builder *b, yaml_event_t *ev, int *docs)
             err_at(b, ev->start_mark, _("YAML anchors (&name) are not supported"));
             return false;
         }
+        if (!no_tag(b, ev,
+                    ev->type == YAML_SEQUENCE_START_EVENT ? ev->data.sequence_start.tag
+                                                          : ev->data.mapping_start.tag))
+            return false;
         open_node(b, ev->type == YAML_SEQUENCE_START_EVENT ? YNODE_SEQ : YNODE_MAP, ev->start_mark);
         return !b->failed;
     }
@@ -206,7 +240,19 @@ YNode *ynode_parse(const char *text, size_t len, const char *file, Diag *diag)
         if (!yaml_parser_parse(&p, &ev)) {
             yaml_mark_t m = p.problem_mark;
             char msg[300];
-            if (m.index < len && text[m.index] == '\t')
+            if (p.error == YAML_READER_ERROR) {
+                /* The reader gives a byte offset, not a mark: point at the byte. */
+                int line, col;
+                offset_pos(text, len, p.problem_offset, &line, &col);
+                m.line = (size_t)(line - 1);
+                m.column = (size_t)(col - 1);
+            }
+            if (p.error == YAML_READER_ERROR && p.problem_value >= 0 && p.problem_value < 0x100 &&
+                p.problem_offset < len)
+                snprintf(msg, sizeof(msg), "%s (byte 0x%02x)",
+                         p.problem ? p.problem : "invalid character",
+                         (unsigned)(unsigned char)text[p.problem_offset]);
+            else if (m.index < len && text[m.index] == '\t')
                 snprintf(msg, sizeof(msg), "%s",
                          _("a tab cannot be used for indentation in YAML (use spaces)"));
             else if (p.context)

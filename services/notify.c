@@ -43,10 +43,16 @@ static void enqueue(void *ud, char *body, size_t len, size_t n_alerts, bool firi
     Notifier *nf = t->nf;
     if (nf->on_msg) nf->on_msg(nf->on_msg_ud, t->idx, body, n_alerts);
     if (t->qlen == NOTIFY_MAX_QUEUE) {
-        msg_free(&t->queue[t->qhead]);
+        NotifyMsg *old = &t->queue[t->qhead];
+        NotifyOutcome o = {.result = NOTIFY_DROPPED,
+                           .n_alerts = old->n_alerts,
+                           .firing = old->firing,
+                           .error = _("queue full: the oldest message dropped")};
+        t->st.dropped++;
+        if (nf->on_outcome) nf->on_outcome(nf->on_outcome_ud, t->idx, &o);
+        msg_free(old);
         t->qhead = (t->qhead + 1) % NOTIFY_MAX_QUEUE;
         t->qlen--;
-        t->st.dropped++;
     }
     t->queue[(t->qhead + t->qlen) % NOTIFY_MAX_QUEUE] =
         (NotifyMsg){.body = body, .len = len, .n_alerts = n_alerts, .firing = firing};
@@ -69,6 +75,14 @@ static int64_t backoff(const NotifyPolicy *p, int next)
     return d < p->max_backoff_ms ? d : p->max_backoff_ms;
 }
 
+/* Brings the stats' gauges (queued, active, busy) up to date. */
+static void refresh(Target *t)
+{
+    t->st.queued = t->qlen;
+    t->st.active = plan_active(&t->plan);
+    t->st.busy = t->busy;
+}
+
 static void on_retry(void *ud, int64_t now);
 
 /* Handles the end of an attempt of t->cur: counts it, then schedules a retry
@@ -76,6 +90,7 @@ static void on_retry(void *ud, int64_t now);
 static bool conclude(Target *t, AttemptResult r, const char *why)
 {
     Notifier *nf = t->nf;
+    bool retry = false;
     if (r == ATTEMPT_OK) {
         t->st.sent++;
         t->st.last_ok_ms = loop_wall_ms();
@@ -86,12 +101,28 @@ static bool conclude(Target *t, AttemptResult r, const char *why)
             int64_t at = now + backoff(&nf->policy, t->attempts + 1);
             if (at - t->first <= nf->policy.max_total_ms) {
                 t->retry_timer = loop_timer_at(nf->loop, at, on_retry, t);
-                if (t->retry_timer > 0) return true;
-                t->retry_timer = 0;
+                retry = t->retry_timer > 0;
+                if (!retry) t->retry_timer = 0;
             }
         }
-        t->st.failed++;
+        if (!retry) t->st.failed++;
     }
+    if (nf->on_outcome) {
+        NotifyOutcome o = {.result = r == ATTEMPT_OK ? NOTIFY_OK
+                                     : retry         ? NOTIFY_RETRY
+                                                     : NOTIFY_FAILED,
+                           .n_alerts = t->cur.n_alerts,
+                           .firing = t->cur.firing,
+                           .attempt = t->attempts,
+                           .error = r == ATTEMPT_OK ? ""
+                                    : why           ? why
+                                                    : ""};
+        refresh(t);
+        t->st.busy = retry;
+        if (!retry) t->st.queued = t->qlen;
+        nf->on_outcome(nf->on_outcome_ud, t->idx, &o);
+    }
+    if (retry) return true;
     msg_free(&t->cur);
     t->busy = false;
     return false;
@@ -109,14 +140,6 @@ static bool attempt(Target *t)
                                             : exec_start(t, &r, why, sizeof(why));
     if (rc == 0) return true;
     return conclude(t, r, why);
-}
-
-/* Brings the stats' gauges (queued, active, busy) up to date. */
-static void refresh(Target *t)
-{
-    t->st.queued = t->qlen;
-    t->st.active = plan_active(&t->plan);
-    t->st.busy = t->busy;
 }
 
 /* Starts delivering queued messages while the target is idle. */
@@ -260,6 +283,27 @@ void notify_on_message(Notifier *nf, NotifyMsgFn fn, void *ud)
     nf->on_msg_ud = ud;
 }
 
+void notify_on_outcome(Notifier *nf, NotifyOutcomeFn fn, void *ud)
+{
+    nf->on_outcome = fn;
+    nf->on_outcome_ud = ud;
+}
+
+const char *notify_result_name(NotifyResult r)
+{
+    switch (r) {
+    case NOTIFY_OK:
+        return "ok";
+    case NOTIFY_RETRY:
+        return "retry";
+    case NOTIFY_FAILED:
+        return "failed";
+    case NOTIFY_DROPPED:
+        return "dropped";
+    }
+    return "?";
+}
+
 void notify_event(Notifier *nf, const NotifyEvent *ev, int64_t now_ms)
 {
     for (size_t i = 0; i < nf->n; i++) {
@@ -326,6 +370,28 @@ size_t notify_count(const Notifier *nf)
 const NotifyStats *notify_stats(const Notifier *nf, size_t target)
 {
     return target < nf->n ? &nf->t[target].st : NULL;
+}
+
+void notify_totals(const Notifier *nf, NotifyStats *sum)
+{
+    memset(sum, 0, sizeof(*sum));
+    for (size_t i = 0; i < nf->n; i++) {
+        const NotifyStats *st = &nf->t[i].st;
+        sum->sent += st->sent;
+        sum->failed += st->failed;
+        sum->dropped += st->dropped;
+        sum->retries += st->retries;
+        sum->ignored += st->ignored;
+        sum->queued += st->queued + (st->busy ? 1 : 0);
+        sum->active += st->active;
+        sum->busy = sum->busy || st->busy;
+        if (st->last_ok_ms > sum->last_ok_ms) sum->last_ok_ms = st->last_ok_ms;
+        if (st->last_error[0] && st->last_fail_ms > st->last_ok_ms &&
+            st->last_fail_ms > sum->last_fail_ms) {
+            sum->last_fail_ms = st->last_fail_ms;
+            snprintf(sum->last_error, sizeof(sum->last_error), "%s", st->last_error);
+        }
+    }
 }
 
 const char *notify_target_name(const Notifier *nf, size_t target)

@@ -93,6 +93,30 @@ typedef struct {
  * the notifier. */
 typedef void (*NotifyMsgFn)(void *ud, size_t target, const char *body, size_t n_alerts);
 
+/* How a delivery attempt of a message ended, for the owner's log. */
+typedef enum {
+    NOTIFY_OK,      /* delivered */
+    NOTIFY_RETRY,   /* failed; another attempt is scheduled */
+    NOTIFY_FAILED,  /* failed; the message is given up */
+    NOTIFY_DROPPED, /* never attempted: dropped from a full queue */
+} NotifyResult;
+
+/* One attempt's outcome; strings are borrowed for the call. */
+typedef struct {
+    NotifyResult result;
+    size_t n_alerts;   /* alerts in the message */
+    bool firing;       /* the message's status: firing (true) or resolved */
+    int attempt;       /* 1 for the first attempt (0 for a dropped message) */
+    const char *error; /* the failure in words ("" when delivered); never a secret */
+} NotifyOutcome;
+
+/* Called after every attempt (and for every message dropped), once the
+ * counters are updated. It must not call back into the notifier. */
+typedef void (*NotifyOutcomeFn)(void *ud, size_t target, const NotifyOutcome *o);
+
+/* Returns the name of a result: "ok", "retry", "failed" or "dropped". */
+const char *notify_result_name(NotifyResult r);
+
 /* Prepares n targets. loop may be NULL: messages are then built and queued
  * but never delivered, and no timers are armed (the caller calls
  * notify_tick() itself: dry runs and fake-clock tests). NULL with a message
@@ -108,6 +132,9 @@ void notify_set_policy(Notifier *nf, const NotifyPolicy *p);
 
 /* Sets the callback told about every message queued (NULL to clear). */
 void notify_on_message(Notifier *nf, NotifyMsgFn fn, void *ud);
+
+/* Sets the callback told about every attempt's outcome (NULL to clear). */
+void notify_on_outcome(Notifier *nf, NotifyOutcomeFn fn, void *ud);
 
 /* Takes one alert transition at monotonic time now_ms. Messages due at
  * now_ms (group_wait_ms 0) are queued and started before it returns. */
@@ -133,6 +160,12 @@ size_t notify_count(const Notifier *nf);
 
 /* A target's counters (borrowed; NULL when out of range). */
 const NotifyStats *notify_stats(const Notifier *nf, size_t target);
+
+/* The counters of every target added up into *sum (the health panel's
+ * footer). busy counts as one queued message; last_error and last_fail_ms
+ * are those of the newest failure of a target whose last attempt failed
+ * ("" when every target's last attempt went through). */
+void notify_totals(const Notifier *nf, NotifyStats *sum);
 
 /* What to call a target in messages: its url_shown or its command name. */
 const char *notify_target_name(const Notifier *nf, size_t target);

@@ -131,6 +131,8 @@ struct Notifier {
     NotifyPolicy policy;
     NotifyMsgFn on_msg;
     void *on_msg_ud;
+    NotifyOutcomeFn on_outcome;
+    void *on_outcome_ud;
     long plan_timer;
     int64_t plan_due;
 };

@@ -159,6 +159,15 @@ static size_t restore_silences(Watch *w)
     return restored;
 }
 
+/* Notifier callback: the counters changed (the health panel shows them);
+ * then tells the owner. */
+static void on_notify(void *ud, size_t target, const NotifyOutcome *o)
+{
+    Watch *w = ud;
+    w->app->dirty |= APP_DIRTY_STATUS;
+    if (w->on_notify) w->on_notify(w->notify_ud, target, o);
+}
+
 Watch *watch_new(Config *cfg, AlertEventFn fn, void *ud, char *err, size_t errlen)
 {
     Watch *w = calloc(1, sizeof(*w));
@@ -181,6 +190,7 @@ Watch *watch_new(Config *cfg, AlertEventFn fn, void *ud, char *err, size_t errle
     if (c->n_notify) {
         w->notifier = notify_new(w->app->loop, c->notify, c->n_notify, err, errlen);
         if (!w->notifier) goto fail;
+        notify_on_outcome(w->notifier, on_notify, w);
     }
     w->alerts = alert_new(w->app, NULL, on_alert, w, err, errlen);
     if (!w->alerts) goto fail;
@@ -191,6 +201,12 @@ Watch *watch_new(Config *cfg, AlertEventFn fn, void *ud, char *err, size_t errle
 fail:
     watch_free(w);
     return NULL;
+}
+
+void watch_on_notify(Watch *w, NotifyOutcomeFn fn, void *ud)
+{
+    w->on_notify = fn;
+    w->notify_ud = ud;
 }
 
 void watch_start(Watch *w)

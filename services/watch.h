@@ -45,11 +45,18 @@ typedef struct Watch {
     const char *archive_status;
     unsigned archive_seq; /* archive_error_seq() last seen */
     bool restoring;       /* re-applying recorded silences (their events are not re-recorded) */
+    NotifyOutcomeFn on_notify; /* the owner's delivery callback (may be NULL) */
+    void *notify_ud;
 } Watch;
 
 /* Builds the core around cfg (taken, also on failure); fn receives every
  * alert event after it was logged and notified. NULL with a message in err. */
 Watch *watch_new(Config *cfg, AlertEventFn fn, void *ud, char *err, size_t errlen);
+
+/* Sets the callback told about every notification delivery attempt (and
+ * every message dropped), after the counters are updated; "ioc run" logs
+ * one line each. Without notify targets it is never called. */
+void watch_on_notify(Watch *w, NotifyOutcomeFn fn, void *ud);
 
 /* Starts polling (and so evaluating). */
 void watch_start(Watch *w);

@@ -1,7 +1,9 @@
 /* w_health.c - the health widget: one row per feed with its state (symbol
  * and word: ok, slow, down, bad-data, pending), name, age of its last data,
- * latency and last error (sanitised, cut); a last line counts samples
- * retimed after a wall-clock step back or rejected. Scrolls with the list keys. */
+ * latency and last error (sanitised, cut). Scrolls with the list keys. At
+ * the bottom, a line counts samples retimed after a wall-clock step back or
+ * rejected, and with notify targets a footer counts their deliveries:
+ * "notify: 12 sent, 3 failed, 1 queued – HTTP 500". */
 #include <stdio.h>
 #include <string.h>
 
@@ -107,6 +109,26 @@ static bool health_samples(WINDOW *win, int y, DrawRect r, const ViewCtx *ctx)
     return true;
 }
 
+/* Draws the notify footer at row y: the delivery counters over all targets,
+ * and the newest failure while a target is failing (warn style then). */
+static void health_notify(WINDOW *win, int y, DrawRect r, const ViewCtx *ctx)
+{
+    NotifyStats t;
+    notify_totals(ctx->notifier, &t);
+    char line[TEXT_CLEAN_MAX + 200], err[TEXT_CLEAN_MAX];
+    int n = snprintf(line, sizeof line, _("notify: %llu sent, %llu failed, %zu queued"),
+                     (unsigned long long)t.sent, (unsigned long long)t.failed, t.queued);
+    if (t.dropped && n > 0 && (size_t)n < sizeof line)
+        n += snprintf(line + n, sizeof line - (size_t)n, _(", %llu dropped"),
+                      (unsigned long long)t.dropped);
+    if (t.last_error[0] && n > 0 && (size_t)n < sizeof line)
+        snprintf(line + n, sizeof line - (size_t)n, " %s %s", ctx->utf8 ? "\xE2\x80\x93" : "-",
+                 text_clean(t.last_error, ctx->utf8, err, sizeof err));
+    bool bad = t.last_error[0] || t.dropped;
+    draw_set(win, bad ? draw_status_style(KST_WARN, ctx) : draw_style(ctx, DRAW_PAIR_STALE, A_DIM));
+    draw_text_fit(win, y, r.x, r.cols, line, ctx->utf8);
+}
+
 /* Draws the health panel. */
 static void health_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
 {
@@ -116,6 +138,10 @@ static void health_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
     snprintf(note, sizeof note, _("%zu/%d up"), app_feeds_up(a), n);
     DrawRect r = draw_frame(win, ctx, draw_title(w, NULL, _("Feeds")), note);
     if (r.rows <= 0 || r.cols <= 0) return;
+    if (ctx->notifier && notify_count(ctx->notifier) > 0 && r.rows >= 2) {
+        health_notify(win, r.y + r.rows - 1, r, ctx); /* the last row; the feeds get the rest */
+        r.rows--;
+    }
     if (r.rows > 1 && health_samples(win, r.y + r.rows - 1, r, ctx)) r.rows--;
     draw_list_clamp(w, n, r.rows, false);
     if (n == 0) {

@@ -19,6 +19,7 @@
 #include "config/config.h"
 #include "core/alert.h"
 #include "core/app.h"
+#include "services/notify.h"
 
 #define WIDGET_MAX_KPIS 32
 
@@ -36,6 +37,8 @@ typedef struct {
     const char *filter;        /* "/" filter on KPI names (case-insensitive substring), or NULL */
     const AlertEngine *alerts; /* the alert engine (alerts panels list it); NULL: the alerts
                                   panel lists app_issues() instead */
+    const Notifier *notifier;  /* the notify targets (the health panel's footer counts their
+                                  deliveries); NULL without any */
 } ViewCtx;
 
 typedef struct Widget Widget;

@@ -206,8 +206,9 @@ fi
 make_cfg "$T_TMP/ro.yaml" "$ro"
 "$IOC_BIN" run -c "$T_TMP/ro.yaml" 2>"$T_TMP/run4.log" &
 run4=$!; pids+=($run4)
-check "wait_for '$T_TMP/run4.log' 'level=warn event=archive error=\"archive $ro: cannot'" \
-  "an unwritable archive is logged as an error"
+check "wait_for '$T_TMP/run4.log' 'level=warn event=archive path=$ro writer=no error=\"archive $ro: cannot'" \
+  "an unwritable archive is logged as an error (writer=no)"
+check "! grep -q 'writer=yes' '$T_TMP/run4.log'" "an unwritable archive is never logged as written"
 check "wait_for '$T_TMP/run4.log' 'event=feed feed=a from=pending to=ok'" \
   "polling goes on without the archive"
 sleep 1

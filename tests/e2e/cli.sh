@@ -86,6 +86,47 @@ t_err_has "bad.yaml:10:" "invalid selector is reported at its line"
 t_err_has "dvc.rate" "unknown panel KPI suggests the right key"
 t_none_has "s3cr3t-value-42" "secret values never appear in output"
 
+# Config text quoted in diagnostics: escape sequences and newlines (YAML
+# escapes) must come out as visible escapes, one diagnostic per line.
+cat >"$T_TMP/esc.yaml" <<'YAML'
+ioc: { name: esc }
+"x\e]0;pwned\a": 1
+feeds:
+  - id: "d\e[2Jv"
+    url: "http://\e]0;title\a.example/\nx"
+    format: "js\non"
+    kpis: [ { id: rate, select: "$.a" } ]
+  - id: ok
+    url: "http://127.0.0.1:1/"
+    kpis: [ { id: "r\u202Ex", select: "$.a" } ]
+pages:
+  - title: P
+    rows: [ { panels: [ { widget: stat, kpi: "ok.r\e[31mate\nforged: line" } ] } ]
+YAML
+t_run "$ioc" check -c "$T_TMP/esc.yaml"
+t_status 2 "a config with escape sequences in keys, ids and urls is invalid"
+if grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$T_TMP/err" || grep -q $'\xe2\x80\xae' "$T_TMP/err"; then
+  t_bad "no raw control character reaches stderr"
+else
+  t_ok "no raw control character reaches stderr"
+fi
+t_err_has "unknown key 'x\u001b]0;pwned\u0007'" "an escaped key is shown with visible escapes"
+t_err_has 'http://\u001b]0;title\u0007.example/\nx' "an escaped url is shown with visible escapes"
+t_err_has 'ok.r\u001b[31mate\nforged: line' "an escaped KPI reference is shown with visible escapes"
+if grep -v "^$T_TMP/esc.yaml:[0-9]*:[0-9]*: \|^$T_TMP/esc.yaml: [0-9]* error" "$T_TMP/err" | grep -q .; then
+  t_bad "every diagnostic is one line (nothing forged by a newline)"
+else
+  t_ok "every diagnostic is one line (nothing forged by a newline)"
+fi
+
+# Writing to a full disk is a failure (exit 1), not a success.
+t_run_full() { T_CMD="$* > /dev/full"; set +e; "$@" >/dev/full 2>"$T_TMP/err" </dev/null; T_RC=$?; set -e; }
+t_run_full "$ioc" check -c "$IOC_SRC/config/haiduong.yaml"
+t_status 1 "check exits 1 when stdout cannot be written"
+t_err_has "stdout" "check says stdout failed"
+t_run_full "$ioc" check -q -c "$IOC_SRC/config/haiduong.yaml"
+t_status 0 "check -q writes nothing, so a full stdout does not matter"
+
 # --- ioc select --------------------------------------------------------------
 cat >"$T_TMP/doc.json" <<'JSON'
 {"data": {"online_rate": 72.5,
@@ -128,6 +169,10 @@ fi
 
 t_run "$ioc" select
 t_status 2 "select without EXPR exits 2"
+
+t_run_full "$ioc" select '$.data' "$T_TMP/doc.json"
+t_status 1 "select exits 1 when stdout cannot be written"
+t_err_has "stdout" "select says stdout failed"
 
 t_run "$ioc" select '$' "$T_TMP/none.json"
 t_status 1 "unreadable document exits 1"

@@ -6,11 +6,13 @@ set -euo pipefail
 : "${IOC_BIN:?}" "${IOC_SIM_BIN:?}" "${IOC_SRC:?}"
 . "$IOC_SRC/tests/e2e/lib.sh"
 export IOC_E2E_TOKEN=x IOC_E2E_BASIC=y
+T_CMD="ioc run (see its log)" T_RC=0
+: >"$T_TMP/out"; : >"$T_TMP/err"
 
 "$IOC_SIM_BIN" -s "$IOC_SRC/tests/fixtures/sim/e2e.yaml" --port 0 >"$T_TMP/sim.out" 2>/dev/null &
 sim=$!
 run=
-trap 'kill $sim $run 2>/dev/null; wait 2>/dev/null; rm -rf "$T_TMP"' EXIT
+trap 'kill $sim $run ${recv:-} ${r500:-} ${r302:-} 2>/dev/null; wait 2>/dev/null; rm -rf "$T_TMP"' EXIT
 for _ in $(seq 50); do grep -q listening "$T_TMP/sim.out" && break; sleep 0.1; done
 export IOC_SIM_URL=$(grep -o 'http://[0-9.:]*' "$T_TMP/sim.out")
 
@@ -54,6 +56,20 @@ echo "feeds: [" >"$cfg.bad"; cp "$cfg" "$cfg.good"; cp "$cfg.bad" "$cfg"
 kill -HUP $run
 check_log 'event=reload result=invalid action="keeping the running config"' \
   "an invalid config on SIGHUP is reported and the old one kept"
+grep -qE "^ts=[^ ]+ level=error event=reload msg=\"$cfg:2:1: " "$T_TMP/run.log" \
+  && t_ok "each reload error is one logfmt line with ts, level and file:line:col" \
+  || { t_bad "reload errors are logfmt lines"; cat "$T_TMP/run.log"; }
+# A key with an escape sequence and a newline: one line, nothing raw.
+printf 'ioc: { name: x }\n"a\\e]0;pwned\\a\\nts=forged level=info event=stop": 1\nfeeds: []\n' >"$cfg"
+kill -HUP $run
+for _ in $(seq 100); do [ "$(grep -c 'result=invalid' "$T_TMP/run.log")" -ge 2 ] && break; sleep 0.1; done
+# (the diagnostic escapes them, then logfmt escapes the backslashes)
+grep -qF 'a\\u001b]0;pwned\\u0007\\nts=forged' "$T_TMP/run.log" \
+  && t_ok "a config key's escape sequence and newline are logged as visible escapes" \
+  || { t_bad "config text is escaped in the log"; cat "$T_TMP/run.log"; }
+grep -q '^ts=forged' "$T_TMP/run.log" && t_bad "no log line forged by a newline in the config" \
+  || t_ok "no log line forged by a newline in the config"
+grep -q $'\e' "$T_TMP/run.log" && t_bad "no raw ESC in the log" || t_ok "no raw ESC in the log"
 kill -0 $run 2>/dev/null && t_ok "still running after a bad reload" || t_bad "still running after a bad reload"
 cp "$cfg.good" "$cfg"
 sed -i 's/name: run test/name: run test 2/' "$cfg"
@@ -67,6 +83,21 @@ set +e; wait $run; rc=$?; set -e
 run=
 [ "$rc" -eq 0 ] && t_ok "SIGTERM stops it with status 0" || t_bad "SIGTERM stops it with status 0 (got $rc)"
 grep -q "event=stop" "$T_TMP/run.log" && t_ok "the stop is logged" || t_bad "the stop is logged"
+
+# logfmt_ok FILE: every line of FILE is strict logfmt starting with ts, level, event.
+logfmt_ok() {
+  python3 - "$1" <<'PY'
+import re, sys
+pair = r'[A-Za-z0-9_.-]+=(?:[^\s="\\]+|"(?:[^"\\\x00-\x1f\x7f]|\\["\\nrt]|\\u[0-9a-f]{4})*")'
+line = re.compile(r'ts=\S+ level=(?:debug|info|warn|error) event=[a-z]+(?: ' + pair + r')*')
+bad = [l for l in open(sys.argv[1], encoding="utf-8").read().split("\n")[:-1] if not line.fullmatch(l)]
+if bad:
+    print("\n".join(bad[:5]))
+    sys.exit(1)
+PY
+}
+logfmt_ok "$T_TMP/run.log" && t_ok "every line of the run log is strict logfmt" \
+  || t_bad "every line of the run log is strict logfmt"
 
 t_run "$IOC_BIN" run -c "$cfg.bad"
 t_status 2 "an invalid config at start exits 2"
@@ -164,6 +195,73 @@ assert ok[1]["alerts"][0]["endsAt"] != "0001-01-01T00:00:00Z"
 assert all(p["auth"] == "Bearer " + sys.argv[2] for p in posts)
 PY
 grep -qF "$IOC_E2E_HOOK_TOKEN" "$T_TMP/run.log" && t_bad "token absent from the log" || t_ok "token absent from the log"
+check_log 'level=warn event=notify target=${IOC_E2E_HOOK} alerts=1 status=firing attempt=1 result=retry error="HTTP 503"' \
+  "a failed webhook attempt that will be retried is logged"
+check_log 'level=info event=notify target=${IOC_E2E_HOOK} alerts=1 status=resolved' \
+  "a delivered notification is logged"
 kill -TERM $run; wait $run 2>/dev/null || true; run=
 kill $recv 2>/dev/null; wait $recv 2>/dev/null || true
+
+# --- webhooks that fail: a 500, a closed port, a redirect ----------------------------
+python3 "$IOC_SRC/tests/e2e/receiver.py" "$T_TMP/p500.jsonl" 0 500 >"$T_TMP/r500.out" &
+r500=$!
+python3 "$IOC_SRC/tests/e2e/receiver.py" "$T_TMP/p302.jsonl" 0 302 >"$T_TMP/r302.out" &
+r302=$!
+for _ in $(seq 50); do [ -s "$T_TMP/r500.out" ] && [ -s "$T_TMP/r302.out" ] && break; sleep 0.1; done
+export IOC_E2E_H500="http://127.0.0.1:$(head -n1 "$T_TMP/r500.out")/h500"
+export IOC_E2E_H302="http://127.0.0.1:$(head -n1 "$T_TMP/r302.out")/h302"
+fcfg=$T_TMP/failing.yaml
+cat >"$fcfg" <<'YAML'
+ioc: { name: failing webhooks }
+feeds:
+  - id: a
+    url: "${IOC_SIM_URL}/f01"
+    interval: 1s
+    timeout: 500ms
+    kpis: [ { id: rate, select: "$.data.rate" } ]
+rules:
+  - { id: a_down, feed: a, down: 1, severity: critical, summary: "feed {{feed}} is down" }
+notify:
+  - { webhook: "${IOC_E2E_H500}", group_wait: 0s }
+  - { webhook: "http://127.0.0.1:1/closed", group_wait: 0s }
+  - { webhook: "${IOC_E2E_H302}", group_wait: 0s }
+YAML
+: >"$T_TMP/run.log"
+"$IOC_BIN" run -c "$fcfg" 2>"$T_TMP/run.log" &
+run=$!
+check_log "event=feed feed=a from=pending to=ok" "the failing-webhooks config runs"
+curl -sf -X POST "$IOC_SIM_URL/_sim/fault?path=/f01&mode=http&code=500" >/dev/null
+check_log "event=alert rule=a_down from=inactive to=firing" "the feed rule fires"
+check_log 'level=warn event=notify target=${IOC_E2E_H500} alerts=1 status=firing attempt=1 result=retry error="HTTP 500"' \
+  "a webhook answering 500 is logged, to be retried"
+check_log 'level=warn event=notify target=http://127.0.0.1:1/closed alerts=1 status=firing attempt=1 result=retry error="connection refused"' \
+  "a webhook on a closed port is logged, to be retried"
+check_log 'level=error event=notify target=${IOC_E2E_H302} alerts=1 status=firing attempt=1 result=failed error="HTTP 302"' \
+  "a webhook answering 302 is logged as failed (not retried)"
+check_log 'target=${IOC_E2E_H500} alerts=1 status=firing attempt=2 result=retry' "the retry is logged too"
+curl -sf -X DELETE "$IOC_SIM_URL/_sim/fault" >/dev/null
+kill -TERM $run; wait $run 2>/dev/null || true; run=
+kill $r500 $r302 2>/dev/null; wait $r500 $r302 2>/dev/null || true
+logfmt_ok "$T_TMP/run.log" && t_ok "the notify lines are strict logfmt" \
+  || t_bad "the notify lines are strict logfmt"
+
+# --- an archive that cannot be opened is not reported as written ---------------------
+: >"$T_TMP/notadir"
+acfg2=$T_TMP/archive.yaml
+cat >"$acfg2" <<YAML
+ioc: { name: archive test, archive: "$T_TMP/notadir/ioc.db" }
+feeds:
+  - id: a
+    url: "\${IOC_SIM_URL}/f01"
+    interval: 1s
+    timeout: 500ms
+    kpis: [ { id: rate, select: "\$.data.rate" } ]
+YAML
+: >"$T_TMP/run.log"
+"$IOC_BIN" run -c "$acfg2" 2>"$T_TMP/run.log" &
+run=$!
+check_log "event=archive path=$T_TMP/notadir/ioc.db writer=no error=" \
+  "an archive that cannot be opened is logged as writer=no, with the reason"
+grep -q "writer=yes" "$T_TMP/run.log" && t_bad "no writer=yes for it" || t_ok "no writer=yes for it"
+kill -TERM $run; wait $run 2>/dev/null || true; run=
 t_done

@@ -174,6 +174,11 @@ t_run "$ioc" snapshot -c "$cfg" --format yaml
 t_status 2 "an unknown format is a usage error"
 t_run "$ioc" snapshot -c "$cfg" --fail-on sometimes
 t_status 2 "an unknown --fail-on word is a usage error"
+for bad in '' ',' 'crit,' ',down' 'crit,,down'; do
+  t_run "$ioc" snapshot -c "$cfg" --fail-on "$bad"
+  t_status 2 "--fail-on '$bad' is a usage error"
+  t_err_has "--fail-on takes warn, crit or down" "--fail-on '$bad' says what it takes"
+done
 t_run env -u IOC_SIM_URL "$ioc" snapshot -c "$cfg"
 t_status 2 "a config error exits 2"
 t_err_has "environment variable 'IOC_SIM_URL' is not set" "the missing variable is named"

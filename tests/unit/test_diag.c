@@ -76,12 +76,34 @@ static void test_long_message_truncated_not_overflowing(void **state)
     diag_done(&d);
 }
 
+/* Config text quoted in a message (YAML can escape anything) never puts a
+ * control character on the terminal: escapes stay visible, UTF-8 is kept. */
+static void test_controls_escaped(void **state)
+{
+    (void)state;
+    Diag d;
+    diag_init(&d);
+    diag_add(&d, DIAG_ERROR, "a\x1b[2J.yaml", 2, 3, "unknown key '%s'", "x\x1b]0;pwned\x07y");
+    diag_add(&d, DIAG_ERROR, "a.yaml", 4, 1, "duplicate id '%s'", "a\nb\rc\td\x7f");
+    diag_add(&d, DIAG_WARNING, "a.yaml", 5, 1, "name '%s'", "H\xe1\xba\xa3i D\xc6\xb0\xc6\xa1ng");
+    char *s = print_to_string(&d);
+    assert_string_equal(s, "a\\u001b[2J.yaml:2:3: error: unknown key 'x\\u001b]0;pwned\\u0007y'\n"
+                           "a.yaml:4:1: error: duplicate id 'a\\nb\\rc\\td\\u007f'\n"
+                           "a.yaml:5:1: warning: name 'H\xe1\xba\xa3i D\xc6\xb0\xc6\xa1ng'\n");
+    free(s);
+    char line[256];
+    diag_format(&d.items[1], line, sizeof(line));
+    assert_string_equal(line, "a.yaml:4:1: duplicate id 'a\\nb\\rc\\td\\u007f'");
+    diag_done(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_format_and_counts),
         cmocka_unit_test(test_sort_is_stable_by_position),
         cmocka_unit_test(test_long_message_truncated_not_overflowing),
+        cmocka_unit_test(test_controls_escaped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

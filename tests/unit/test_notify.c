@@ -667,6 +667,22 @@ static const NotifyPolicy fast = {
     .kill_grace_ms = 300,
 };
 
+/* The outcomes told to the owner, as "result:attempt:alerts:error". */
+typedef struct {
+    char log[8][64];
+    int n;
+} Outcomes;
+
+/* notify_on_outcome callback: records each outcome. */
+static void on_outcome(void *ud, size_t target, const NotifyOutcome *o)
+{
+    Outcomes *oc = ud;
+    assert_int_equal(target, 0);
+    if (oc->n < 8)
+        snprintf(oc->log[oc->n++], sizeof(oc->log[0]), "%s:%d:%zu:%s",
+                 notify_result_name(o->result), o->attempt, o->n_alerts, o->error);
+}
+
 static void test_webhook_retries_5xx_then_delivers_once(void **state)
 {
     (void)state;
@@ -682,10 +698,16 @@ static void test_webhook_retries_5xx_then_delivers_once(void **state)
     Notifier *nf = notify_new(loop, &t, 1, err, sizeof(err));
     assert_non_null(nf);
     notify_set_policy(nf, &fast);
+    Outcomes oc = {0};
+    notify_on_outcome(nf, on_outcome, &oc);
     NotifyEvent e = event("dvc_low", SEV_CRITICAL, true);
     notify_event(nf, &e, loop_now_ms());
     assert_true(notify_stats(nf, 0)->busy);
     assert_true(run_until(loop, nf, idle0, 5000));
+    assert_int_equal(oc.n, 3); /* every attempt is told, in order */
+    assert_string_equal(oc.log[0], "retry:1:1:HTTP 500");
+    assert_string_equal(oc.log[1], "retry:2:1:HTTP 503");
+    assert_string_equal(oc.log[2], "ok:3:1:");
     const NotifyStats *st = notify_stats(nf, 0);
     assert_int_equal(st->sent, 1);
     assert_int_equal(st->failed, 0);
@@ -723,10 +745,14 @@ static void test_webhook_4xx_not_retried(void **state)
         char err[160];
         Notifier *nf = notify_new(loop, &t, 1, err, sizeof(err));
         notify_set_policy(nf, &fast);
+        Outcomes oc = {0};
+        notify_on_outcome(nf, on_outcome, &oc);
         NotifyEvent e = event("r", SEV_WARNING, true);
         notify_event(nf, &e, loop_now_ms());
         assert_true(run_until(loop, nf, idle0, 5000));
         loop_once(loop, 200); /* a retry would have started by now */
+        assert_int_equal(oc.n, 1);
+        assert_true(strncmp(oc.log[0], "failed:1:1:HTTP ", 16) == 0);
         const NotifyStats *st = notify_stats(nf, 0);
         assert_int_equal(st->sent, 0);
         assert_int_equal(st->failed, 1);

@@ -123,6 +123,43 @@ static void test_sanitize_table(void **state)
     assert_string_equal(out, "");
 }
 
+/* Escaping shows every control instead of dropping it; UTF-8 is kept. */
+static void test_escape_table(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        unsigned flags;
+        const char *want;
+    } cases[] = {
+        {"plain", 0, "plain"},
+        {"a\nb\rc\td", 0, "a\\nb\\rc\\td"},
+        {"\x1B]0;x\x07", 0, "\\u001b]0;x\\u0007"},
+        {"del\x7F c1\xC2\x85", 0, "del\\u007f c1\\u0085"},
+        {"bidi\xE2\x80\xAE", 0, "bidi\\u202e"},
+        {HAI_DUONG_NFC, 0, HAI_DUONG_NFC},
+        {"bad\xFF", 0, "bad" FFFD},
+        {"q\"b\\", 0, "q\"b\\"},
+        {"q\"b\\", TEXT_ESCAPE_QUOTES, "q\\\"b\\\\"},
+        {"", 0, ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[64];
+        size_t n = text_escape_n(cases[i].in, strlen(cases[i].in), cases[i].flags, out, sizeof out);
+        if (strcmp(out, cases[i].want) != 0)
+            fail_msg("case %zu: got \"%s\", want \"%s\"", i, out, cases[i].want);
+        assert_int_equal(n, strlen(cases[i].want));
+    }
+    /* an escape that does not fit is left out whole */
+    char small[5];
+    assert_int_equal(text_escape_n("ab\x1B", 3, 0, small, sizeof small), 2);
+    assert_string_equal(small, "ab");
+    /* the NUL byte inside the length is a control too */
+    char nul[16];
+    text_escape_n("a\0b", 3, 0, nul, sizeof nul);
+    assert_string_equal(nul, "a\\u0000b");
+}
+
 /* A small buffer cuts before a character, never inside one. */
 static void test_sanitize_bounded(void **state)
 {
@@ -402,6 +439,7 @@ int main(void)
         cmocka_unit_test(test_pad_cut_keeps_marks),
         cmocka_unit_test(test_pad_small_buffer),
         cmocka_unit_test(test_ascii_fallback),
+        cmocka_unit_test(test_escape_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

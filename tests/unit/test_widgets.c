@@ -842,6 +842,52 @@ static void test_health(void **state)
     app_free(a);
 }
 
+/* With notify targets, the health panel's last row counts their deliveries
+ * (docs/notify.md, "Health counters"). */
+static void test_health_notify_footer(void **state)
+{
+    (void)state;
+    App *a = make_app();
+    char *argv[] = {(char *)"/bin/true", NULL};
+    CfgNotify t[2] = {
+        {.kind = NOTIFY_EXEC, .argv = argv, .argc = 1, .min_severity = SEV_WARNING},
+        {.kind = NOTIFY_EXEC, .argv = argv, .argc = 1, .min_severity = SEV_WARNING},
+    };
+    char err[160];
+    Notifier *nf = notify_new(NULL, t, 2, err, sizeof err); /* no loop: nothing is delivered */
+    assert_non_null(nf);
+    /* The counters as deliveries would have left them. */
+    NotifyStats *s0 = (NotifyStats *)notify_stats(nf, 0), *s1 = (NotifyStats *)notify_stats(nf, 1);
+    s0->sent = 10;
+    s0->failed = 1;
+    s0->last_fail_ms = NOW - 60000;
+    s0->last_ok_ms = NOW - 1000; /* recovered: its old error is not shown */
+    strcpy(s0->last_error, "HTTP 404");
+    s1->sent = 2;
+    s1->failed = 2;
+    s1->queued = 0;
+    s1->busy = true;
+    s1->last_fail_ms = NOW - 2000;
+    strcpy(s1->last_error, "HTTP 500 \x1B[2J");
+    ViewCtx ctx = live(a);
+    ctx.notifier = nf;
+    Panel pn;
+    Widget *w;
+    WINDOW *win = draw_new(&w, panel(&pn, "health", 0, 0, 0, 0), &ctx, 6, 100);
+    assert_int_equal(
+        find_col(win, 4, "notify: 12 sent, 3 failed, 1 queued \xE2\x80\x93 HTTP 500 [2J"), 1);
+    assert_true(find_col(win, 4, "HTTP 404") < 0);
+    assert_true(find_col(win, 3, "notify") < 0); /* the footer is the last row only */
+    /* Without a notifier there is no footer. */
+    ctx.notifier = NULL;
+    w->cls->draw(w, win, &ctx);
+    assert_true(find_col(win, 4, "notify") < 0);
+    delwin(win);
+    widget_free(w);
+    notify_free(nf);
+    app_free(a);
+}
+
 static void test_alerts(void **state)
 {
     (void)state;
@@ -1229,6 +1275,7 @@ int main(void)
         cmocka_unit_test(test_chart_gap),
         cmocka_unit_test(test_chart_series_history),
         cmocka_unit_test(test_health),
+        cmocka_unit_test(test_health_notify_footer),
         cmocka_unit_test(test_alerts),
         cmocka_unit_test(test_alerts_engine),
         cmocka_unit_test(test_text_wrap),

@@ -81,6 +81,19 @@ static void test_rejected_documents(void **state)
         {"", 1, 1, "the document is empty"},
         {"? [a, b]\n: 1\n", 1, 3, "mapping key must be a plain value"},
         {"a:\n\t- b\n", 2, 1, "tab"},
+        /* the offending byte, not 1:1; columns count characters */
+        {"a: 1\nb: x\x01y\n", 2, 5, "control characters are not allowed (byte 0x01)"},
+        {"a: 1\r\nb: \"H\xe1\xba\xa3\x1b\"\n", 2, 7,
+         "control characters are not allowed (byte 0x1b)"},
+        {"a: 1\nb: \x7f\n", 2, 4, "control characters"},
+        /* explicit tags */
+        {"a: !!binary aGVsbG8=\n", 1, 4,
+         "YAML tags ('tag:yaml.org,2002:binary') are not supported"},
+        {"a:\n  b: !!python/object:os.system [ls]\n", 2, 6, "YAML tags"},
+        {"!foo {a: 1}\n", 1, 1, "YAML tags ('!foo')"},
+        {"a: !!str 1\n", 1, 4, "YAML tags"},
+        {"a: ! x\n", 1, 4, "YAML tags"},
+        {"a: !!map {b: 1}\n", 1, 4, "YAML tags"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         Diag d;
