@@ -374,6 +374,19 @@ static void test_redirect_other_origin(void **state)
     assert_int_equal(atomic_load(&b.requests), 3);
     assert_int_equal(atomic_load(&b.saw_any_auth), 0);
     assert_int_equal(atomic_load(&b.saw_key), 0);
+
+    /* And so are a user and password written in the URL. */
+    free(cfg->feeds[0].auth_user);
+    free(cfg->feeds[0].auth_password);
+    cfg->feeds[0].auth_user = cfg->feeds[0].auth_password = NULL;
+    free(cfg->feeds[0].url);
+    snprintf(url, sizeof(url), "http://ops:pw@127.0.0.1:%u/r", port_of(da));
+    cfg->feeds[0].url = strdup(url);
+    st = poll_once(cfg);
+    assert_int_equal(st.state, FS_OK);
+    assert_int_equal(atomic_load(&a.saw_any_auth), 5);
+    assert_int_equal(atomic_load(&b.requests), 4);
+    assert_int_equal(atomic_load(&b.saw_any_auth), 0);
     free_config(cfg);
     MHD_stop_daemon(da);
     MHD_stop_daemon(db);
