@@ -76,6 +76,13 @@ typedef struct {
     char *value_shown;/* as written, ${VAR} unexpanded */
 } CfgHeader;
 
+/* Which redirects a feed follows (follow_redirects); the zero value is the default. */
+typedef enum {
+    FOLLOW_SAME_ORIGIN = 0, /* same scheme, host and port only (default) */
+    FOLLOW_NONE,            /* never: a 3xx is a feed error */
+    FOLLOW_ANY              /* any origin; headers and auth dropped once the origin changes */
+} FollowRedirects;
+
 typedef struct {
     char *id;
     char *name;       /* display name, defaults to id */
@@ -100,6 +107,8 @@ typedef struct {
     bool allow_file;     /* allow_file: file:// URLs permitted */
     int64_t max_body;    /* max_body bytes; default 4 MiB */
     int max_redirects;   /* default 3 */
+    FollowRedirects follow_redirects; /* default same-origin */
+    bool allow_link_local; /* link-local targets (169.254/16, fe80::/10) permitted */
     int64_t slow_ms;     /* slow: latency that makes the feed "slow"; default timeout / 2 */
     CfgKpi *kpis;
     size_t n_kpis;

@@ -10,10 +10,25 @@
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
-static const char *const feed_keys[] = {
-    "id",      "name",          "name_en",       "url",     "format",    "interval",
-    "timeout", "number_format", "csv_separator", "headers", "kpis",      "auth",
-    "tls",     "max_body",      "max_redirects", "slow",    "allow_file"};
+static const char *const feed_keys[] = {"id",
+                                        "name",
+                                        "name_en",
+                                        "url",
+                                        "format",
+                                        "interval",
+                                        "timeout",
+                                        "number_format",
+                                        "csv_separator",
+                                        "headers",
+                                        "kpis",
+                                        "auth",
+                                        "tls",
+                                        "max_body",
+                                        "max_redirects",
+                                        "slow",
+                                        "allow_file",
+                                        "follow_redirects",
+                                        "allow_link_local"};
 
 static const char *const kpi_keys[] = {
     "id",    "name",   "name_en", "select", "column", "where",    "unit", "agg", "number_format",

@@ -102,8 +102,9 @@ void ld_unknown_kpi(Ld *ld, const YNode *v);
  * case), or NULL. */
 const char *ld_suggest(const char *word, const char *const *cands, size_t n);
 
-/* Loads a feed's transport keys (auth, tls, max_body, max_redirects, slow)
- * into f; interval and timeout must be loaded first. */
+/* Loads a feed's transport keys (auth, tls, max_body, max_redirects,
+ * follow_redirects, allow_link_local, slow) into f; interval and timeout
+ * must be loaded first. */
 void cfg_load_transport(Ld *ld, const YNode *m, CfgFeed *f);
 
 /* Loads allow_file into f and returns it (needed before the url check). */

@@ -1,5 +1,6 @@
 /* config_transport.c - how a feed is fetched: auth, TLS, size and redirect
- * limits, the slow threshold, and local files. */
+ * limits, the redirect and link-local policies, the slow threshold, and local
+ * files. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,8 @@
 
 static const char *const auth_keys[] = {"bearer", "user", "password"};
 static const char *const tls_keys[] = {"ca_file", "cert", "key", "insecure"};
+/* In the order of FollowRedirects. */
+static const char *const follow_names[] = {"same-origin", "none", "any"};
 
 /* Reads scalar v as a boolean (true/false). */
 static bool ld_bool(Ld *ld, const YNode *v, const char *key, bool *out)
@@ -136,6 +139,14 @@ void cfg_load_transport(Ld *ld, const YNode *m, CfgFeed *f)
     if ((v = ld_get(ld, m, "max_body", false, ""))) ld_size(ld, v, "max_body", &f->max_body);
     if ((v = ld_get(ld, m, "max_redirects", false, "")))
         ld_int(ld, v, "max_redirects", 0, 20, &f->max_redirects);
+    size_t idx;
+    f->follow_redirects = FOLLOW_SAME_ORIGIN;
+    if ((v = ld_get(ld, m, "follow_redirects", false, "")) &&
+        ld_choice(ld, v, "follow_redirects", follow_names, N_OF(follow_names),
+                  _("same-origin, none or any"), &idx))
+        f->follow_redirects = (FollowRedirects)idx;
+    if ((v = ld_get(ld, m, "allow_link_local", false, "")))
+        ld_bool(ld, v, "allow_link_local", &f->allow_link_local);
     if ((v = ld_get(ld, m, "slow", false, ""))) {
         if (ld_duration(ld, v, "slow", &f->slow_ms) && f->slow_ms >= f->timeout_ms) {
             char a[32], b[32];

@@ -1,7 +1,9 @@
 /* poller.c - HTTP(S) polling of feeds over curl multi (see poller.h). */
 #include "feeds/poller.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,7 @@ typedef struct {
     const CfgFeed *f;
     CURL *easy;
     struct curl_slist *headers; /* holds expanded secrets */
+    struct curl_slist *bare;    /* Accept only: for another origin (follow_redirects: any) */
     char *buf;                  /* response body */
     size_t len, cap;
     size_t max_body;
@@ -25,6 +28,19 @@ typedef struct {
     int64_t started; /* monotonic ms */
     int64_t due;     /* monotonic ms of the current/next slot */
     long timer;      /* pending timer id, 0 when none */
+    /* Redirects followed in this poll; whether headers and auth are off
+     * (another origin). */
+    int hops;
+    bool stripped;
+    /* The current response's header bytes, whether its header block has
+     * ended, and whether it passed POLLER_MAX_HEADERS. */
+    size_t hdr_bytes;
+    bool hdr_done, hdr_over;
+    /* Why a redirect was not followed, why an address was not connected to
+     * ("" when not), and curl's own words for the last failure. */
+    char refused[sizeof(((FeedStatus *)0)->error)];
+    char blocked[sizeof(((FeedStatus *)0)->error)];
+    char errbuf[CURL_ERROR_SIZE];
     uint32_t seed;
     FeedStatus st;
     KpiValue *vals;
@@ -39,6 +55,7 @@ struct Poller {
     size_t n_feeds;
     size_t busy;
     bool repeat;
+    bool refuse_all; /* poller_test_refuse_all() */
 };
 
 void poller_fmt_duration(int64_t ms, char *buf, size_t n)
@@ -85,6 +102,177 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
     return n;
 }
 
+/* curl header callback: counts the header bytes of each response and fails
+ * the transfer once they pass POLLER_MAX_HEADERS. */
+static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
+{
+    FeedPoll *fp = ud;
+    size_t n = size * nmemb;
+    if (n >= 5 && memcmp(data, "HTTP/", 5) == 0) { /* a new response (after 1xx, redirect) */
+        fp->hdr_bytes = 0;
+        fp->hdr_done = false;
+    }
+    fp->hdr_bytes += n;
+    if ((n == 2 && data[0] == '\r' && data[1] == '\n') || (n == 1 && data[0] == '\n'))
+        fp->hdr_done = true;
+    if (fp->hdr_bytes > POLLER_MAX_HEADERS) {
+        fp->hdr_over = true;
+        return 0;
+    }
+    return n;
+}
+
+/* Classifies an IPv4 address given in host byte order. */
+static PollerAddrClass class_v4(uint32_t a)
+{
+    if (a == 0xA9FEA9FEu) return POLLER_ADDR_LINK_LOCAL_METADATA; /* 169.254.169.254 */
+    if ((a & 0xFFFF0000u) == 0xA9FE0000u) return POLLER_ADDR_LINK_LOCAL;
+    if (a == 0x646464C8u) return POLLER_ADDR_METADATA; /* 100.100.100.200 */
+    return POLLER_ADDR_OK;
+}
+
+PollerAddrClass poller_addr_class(const struct sockaddr *sa)
+{
+    if (!sa) return POLLER_ADDR_OK;
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+        return class_v4(ntohl(in->sin_addr.s_addr));
+    }
+    if (sa->sa_family != AF_INET6) return POLLER_ADDR_OK;
+    const unsigned char *b = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    static const unsigned char nat64[12] = {0, 0x64, 0xff, 0x9b};
+    static const unsigned char compat[12] = {0};
+    static const unsigned char aws[16] = {0xfd, 0, 0x0e, 0xc2, [14] = 0x02, [15] = 0x54};
+    if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return POLLER_ADDR_LINK_LOCAL;
+    if (memcmp(b, aws, 16) == 0) return POLLER_ADDR_METADATA;
+    /* IPv4 inside IPv6: mapped, NAT64 well-known prefix, deprecated compatible form. */
+    if (memcmp(b, mapped, 12) == 0 || memcmp(b, nat64, 12) == 0 || memcmp(b, compat, 12) == 0)
+        return class_v4((uint32_t)b[12] << 24 | (uint32_t)b[13] << 16 | (uint32_t)b[14] << 8 |
+                        b[15]);
+    return POLLER_ADDR_OK;
+}
+
+bool poller_addr_refused(const struct sockaddr *sa, char *why, size_t n)
+{
+    PollerAddrClass c = poller_addr_class(sa);
+    if (c == POLLER_ADDR_OK) return false;
+    char ip[INET6_ADDRSTRLEN] = "?";
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, ip, sizeof(ip));
+    else
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, ip, sizeof(ip));
+    const char *what = c == POLLER_ADDR_LINK_LOCAL            ? _("link-local")
+                       : c == POLLER_ADDR_LINK_LOCAL_METADATA ? _("link-local (cloud metadata)")
+                                                              : _("a cloud metadata address");
+    snprintf(why, n, _("address %s is %s; set allow_link_local: true to allow"), ip, what);
+    return true;
+}
+
+/* curl open-socket callback: refuses link-local and metadata addresses
+ * (unless the feed allows them) before any packet is sent. */
+static curl_socket_t on_open_socket(void *ud, curlsocktype purpose, struct curl_sockaddr *a)
+{
+    FeedPoll *fp = ud;
+    (void)purpose;
+    char why[sizeof(fp->blocked)];
+    bool refuse = fp->p->refuse_all;
+    if (refuse)
+        snprintf(why, sizeof(why), "%s", _("address refused (test)"));
+    else if (!fp->f->allow_link_local)
+        refuse = poller_addr_refused(&a->addr, why, sizeof(why));
+    if (refuse) {
+        if (!fp->blocked[0]) snprintf(fp->blocked, sizeof(fp->blocked), "%s", why);
+        return CURL_SOCKET_BAD;
+    }
+    return socket(a->family, a->socktype, a->protocol);
+}
+
+void poller_test_refuse_all(Poller *p, bool on)
+{
+    p->refuse_all = on;
+}
+
+/* One URL's origin: lower-case scheme and host, and the port (default filled in). */
+typedef struct {
+    char scheme[16];
+    char host[256];
+    long port;
+} Origin;
+
+/* Parses url's origin; false when it is not an absolute URL with a host. */
+static bool parse_origin(const char *url, Origin *o)
+{
+    CURLU *u = curl_url();
+    char *scheme = NULL, *host = NULL, *port = NULL;
+    bool ok = u && curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
+              curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+              curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+              strlen(scheme) < sizeof(o->scheme) && strlen(host) < sizeof(o->host);
+    if (ok) {
+        for (size_t i = 0; scheme[i]; i++)
+            o->scheme[i] =
+                (char)(scheme[i] >= 'A' && scheme[i] <= 'Z' ? scheme[i] + 32 : scheme[i]);
+        o->scheme[strlen(scheme)] = '\0';
+        for (size_t i = 0; host[i]; i++)
+            o->host[i] = (char)(host[i] >= 'A' && host[i] <= 'Z' ? host[i] + 32 : host[i]);
+        o->host[strlen(host)] = '\0';
+        o->port = -1;
+        if (curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK)
+            o->port = strtol(port, NULL, 10);
+    }
+    curl_free(scheme);
+    curl_free(host);
+    curl_free(port);
+    curl_url_cleanup(u);
+    return ok;
+}
+
+/* Writes an origin as scheme://host[:port] (the port only when not the default). */
+static void fmt_origin(const Origin *o, char *buf, size_t n)
+{
+    long def = strcmp(o->scheme, "https") == 0 ? 443 : strcmp(o->scheme, "http") == 0 ? 80 : -1;
+    if (o->port < 0 || o->port == def)
+        snprintf(buf, n, "%s://%s", o->scheme, o->host);
+    else
+        snprintf(buf, n, "%s://%s:%ld", o->scheme, o->host, o->port);
+}
+
+PollerRedirAction poller_redirect_decide(const char *from, const char *to, FollowRedirects mode,
+                                         char *why, size_t n)
+{
+    Origin a, b;
+    char shown[300];
+    why[0] = '\0';
+    if (!parse_origin(to, &b)) {
+        snprintf(why, n, "%s", _("redirect to an invalid URL refused"));
+        return POLLER_REDIR_REFUSE;
+    }
+    fmt_origin(&b, shown, sizeof(shown));
+    if (strcmp(b.scheme, "http") != 0 && strcmp(b.scheme, "https") != 0) {
+        snprintf(why, n, _("redirect to a %.16s: URL refused (http and https only)"), b.scheme);
+        return POLLER_REDIR_REFUSE;
+    }
+    if (!parse_origin(from, &a)) { /* cannot happen with a URL curl fetched; be safe */
+        snprintf(why, n, _("redirect to %.200s refused"), shown);
+        return POLLER_REDIR_REFUSE;
+    }
+    if (strcmp(a.scheme, "https") == 0 && strcmp(b.scheme, "http") == 0) {
+        snprintf(why, n, _("redirect from https to plain http %.200s refused"), shown);
+        return POLLER_REDIR_REFUSE;
+    }
+    if (mode == FOLLOW_NONE) {
+        snprintf(why, n, _("redirect to %.200s not followed (follow_redirects: none)"), shown);
+        return POLLER_REDIR_REFUSE;
+    }
+    bool same = strcmp(a.scheme, b.scheme) == 0 && strcmp(a.host, b.host) == 0 && a.port == b.port;
+    if (same) return POLLER_REDIR_FOLLOW;
+    if (mode == FOLLOW_ANY) return POLLER_REDIR_FOLLOW_BARE;
+    snprintf(why, n, _("redirect to another origin %.200s refused (follow_redirects: same-origin)"),
+             shown);
+    return POLLER_REDIR_REFUSE;
+}
+
 /* Appends "name: value" to a header list; false on out of memory. */
 static bool add_header(struct curl_slist **list, const char *name, const char *value)
 {
@@ -107,6 +295,26 @@ static bool has_header(const CfgFeed *f, const char *name)
     return false;
 }
 
+/* Puts the feed's configured headers, basic auth and client certificate on
+ * its handle (on), or takes them all off for another origin (!on). */
+static void set_credentials(FeedPoll *fp, bool on)
+{
+    const CfgFeed *f = fp->f;
+    CURL *e = fp->easy;
+    fp->stripped = !on;
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, on ? fp->headers : fp->bare);
+    if (f->auth_user) {
+        curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+        curl_easy_setopt(e, CURLOPT_USERNAME, on ? f->auth_user : NULL);
+        curl_easy_setopt(e, CURLOPT_PASSWORD,
+                         !on                ? NULL
+                         : f->auth_password ? f->auth_password
+                                            : "");
+    }
+    if (f->cert_file) curl_easy_setopt(e, CURLOPT_SSLCERT, on ? f->cert_file : NULL);
+    if (f->key_file) curl_easy_setopt(e, CURLOPT_SSLKEY, on ? f->key_file : NULL);
+}
+
 /* Sets every curl option of a feed's handle once. */
 static bool setup_handle(FeedPoll *fp)
 {
@@ -121,6 +329,7 @@ static bool setup_handle(FeedPoll *fp)
         if (!add_header(&fp->headers, f->headers[i].name, f->headers[i].value)) return false;
     if (!has_header(f, "Accept") && !add_header(&fp->headers, "Accept", accept[f->format]))
         return false;
+    if (!add_header(&fp->bare, "Accept", accept[f->format])) return false;
     if (f->auth_bearer && !has_header(f, "Authorization")) {
         size_t n = strlen(f->auth_bearer) + 8;
         char *v = malloc(n);
@@ -137,8 +346,14 @@ static bool setup_handle(FeedPoll *fp)
                                f->allow_file ? "http,https,file" : "http,https") == CURLE_OK &&
               curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") == CURLE_OK;
     if (!ok) return false;
-    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)(f->max_redirects > 0 ? f->max_redirects : 3));
+    /* Redirects are followed by on_done(), one hop at a time, so that no
+     * configured header or auth ever reaches another origin. */
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, fp);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, fp);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, fp->errbuf);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)timeout);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)timeout);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
@@ -147,15 +362,8 @@ static bool setup_handle(FeedPoll *fp)
     curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)fp->max_body);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(e, CURLOPT_USERAGENT, "ioc/" IOC_VERSION);
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, fp->headers);
-    if (f->auth_user) {
-        curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
-        curl_easy_setopt(e, CURLOPT_USERNAME, f->auth_user);
-        curl_easy_setopt(e, CURLOPT_PASSWORD, f->auth_password ? f->auth_password : "");
-    }
+    set_credentials(fp, true);
     if (f->ca_file) curl_easy_setopt(e, CURLOPT_CAINFO, f->ca_file);
-    if (f->cert_file) curl_easy_setopt(e, CURLOPT_SSLCERT, f->cert_file);
-    if (f->key_file) curl_easy_setopt(e, CURLOPT_SSLKEY, f->key_file);
     if (f->insecure) {
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -208,11 +416,29 @@ void poller_free(Poller *p)
         if (fp->timer) loop_timer_cancel(p->loop, fp->timer);
         if (fp->easy) curl_easy_cleanup(fp->easy);
         curl_slist_free_all(fp->headers);
+        curl_slist_free_all(fp->bare);
         free(fp->buf);
         free(fp->vals);
     }
     free(p->feeds);
     free(p);
+}
+
+/* Writes "malformed response", with curl's words for what was wrong when it
+ * gave some (control characters replaced). */
+static void malformed(const FeedPoll *fp, char *buf, size_t n)
+{
+    char detail[96];
+    size_t j = 0;
+    for (const char *c = fp->errbuf; *c && j + 1 < sizeof(detail); c++)
+        detail[j++] = (unsigned char)*c < ' ' || *c == 0x7f ? '?' : *c;
+    while (j > 0 && detail[j - 1] == '?')
+        j--; /* curl ends some messages with a newline */
+    detail[j] = '\0';
+    if (j)
+        snprintf(buf, n, _("malformed response (%s)"), detail);
+    else
+        snprintf(buf, n, "%s", _("malformed response"));
 }
 
 /* Words for a failed transfer (never the URL: it may hold secrets). */
@@ -221,6 +447,10 @@ static void describe_failure(const FeedPoll *fp, CURLcode rc, char *buf, size_t 
     char what[32];
     switch (rc) {
     case CURLE_COULDNT_CONNECT: {
+        if (fp->blocked[0]) { /* the link-local guard refused every address */
+            snprintf(buf, n, "%s", fp->blocked);
+            return;
+        }
         long os = 0;
         curl_easy_getinfo(fp->easy, CURLINFO_OS_ERRNO, &os);
         if (os == ECONNREFUSED || os == 0)
@@ -235,7 +465,10 @@ static void describe_failure(const FeedPoll *fp, CURLcode rc, char *buf, size_t 
         return;
     case CURLE_WRITE_ERROR:
     case CURLE_FILESIZE_EXCEEDED:
-        if (fp->over_cap || rc == CURLE_FILESIZE_EXCEEDED) {
+        if (fp->hdr_over) {
+            poller_fmt_bytes(POLLER_MAX_HEADERS, what, sizeof(what));
+            snprintf(buf, n, _("malformed response: headers over %s"), what);
+        } else if (fp->over_cap || rc == CURLE_FILESIZE_EXCEEDED) {
             poller_fmt_bytes((int64_t)fp->max_body, what, sizeof(what));
             snprintf(buf, n, _("body over %s"), what);
         } else {
@@ -252,14 +485,42 @@ static void describe_failure(const FeedPoll *fp, CURLcode rc, char *buf, size_t 
         snprintf(buf, n, "%s", _("empty reply (connection closed)"));
         return;
     case CURLE_RECV_ERROR:
-    case CURLE_SEND_ERROR:
-        snprintf(buf, n, "%s", _("connection reset"));
+    case CURLE_SEND_ERROR: {
+        /* curl reports a broken response (bad chunk size...) as a receive error
+         * too: only an error from the socket itself is a reset. */
+        long os = 0;
+        curl_easy_getinfo(fp->easy, CURLINFO_OS_ERRNO, &os);
+        if (strstr(fp->errbuf, "chunked-encoding"))
+            snprintf(buf, n, "%s", _("malformed response: bad chunked encoding"));
+        else if (os == ECONNRESET || os == EPIPE)
+            snprintf(buf, n, "%s", _("connection reset"));
+        else if (os != 0)
+            snprintf(buf, n,
+                     rc == CURLE_RECV_ERROR ? _("receive failed: %s") : _("send failed: %s"),
+                     strerror((int)os));
+        else
+            malformed(fp, buf, n);
         return;
-    case CURLE_TOO_MANY_REDIRECTS:
-        snprintf(buf, n, _("more than %d redirects"),
-                 fp->f->max_redirects > 0 ? fp->f->max_redirects : 3);
+    }
+    case CURLE_WEIRD_SERVER_REPLY:
+        malformed(fp, buf, n);
+        return;
+    case CURLE_BAD_CONTENT_ENCODING:
+        snprintf(buf, n, "%s", _("malformed response: bad content encoding"));
+        return;
+    case CURLE_OUT_OF_MEMORY:
+        /* curl 7.x fails a header line over its 100 KiB limit as out of memory. */
+        if (fp->hdr_bytes > 0 && !fp->hdr_done) {
+            snprintf(buf, n, "%s", _("malformed response: a header line is too long"));
+            return;
+        }
+        snprintf(buf, n, _("transfer failed: %s"), curl_easy_strerror(rc));
         return;
     case CURLE_UNSUPPORTED_PROTOCOL:
+        if (strstr(fp->errbuf, "HTTP/")) { /* a reply in no HTTP version ("HTTP/0.9") */
+            malformed(fp, buf, n);
+            return;
+        }
         snprintf(buf, n, "%s", _("protocol not allowed (http and https only)"));
         return;
     case CURLE_PEER_FAILED_VERIFICATION:
@@ -295,7 +556,10 @@ static void judge(FeedPoll *fp, CURLcode rc, int64_t latency)
         fp->vals[i].error[0] = '\0';
     }
     bool transport_ok = rc == CURLE_OK && (code == 0 || (code >= 200 && code < 300));
-    if (rc != CURLE_OK) {
+    if (rc == CURLE_OK && fp->refused[0]) { /* a redirect that was not followed */
+        snprintf(st->error, sizeof(st->error), "%s", fp->refused);
+        st->state = FS_DOWN;
+    } else if (rc != CURLE_OK) {
         describe_failure(fp, rc, st->error, sizeof(st->error));
         st->state = FS_DOWN;
     } else if (!transport_ok) {
@@ -350,11 +614,72 @@ static void on_due(void *ud, int64_t now)
     start_poll(fp);
 }
 
+/* Clears what one response left behind, before the next request. */
+static void reset_response(FeedPoll *fp)
+{
+    fp->len = 0;
+    fp->over_cap = false;
+    fp->hdr_bytes = 0;
+    fp->hdr_done = false;
+    fp->hdr_over = false;
+    fp->refused[0] = '\0';
+    fp->blocked[0] = '\0';
+    fp->errbuf[0] = '\0';
+}
+
+static void on_done(void *ud, CURL *easy, CURLcode rc);
+
+/* When the finished response is a redirect that the feed's policy allows,
+ * re-issues the request to its target on the same handle and returns true;
+ * a refused redirect leaves its reason in fp->refused. */
+static bool follow_redirect(FeedPoll *fp)
+{
+    long code = 0;
+    char *loc = NULL, *cur = NULL;
+    curl_easy_getinfo(fp->easy, CURLINFO_RESPONSE_CODE, &code);
+    if (code != 301 && code != 302 && code != 303 && code != 307 && code != 308) return false;
+    if (curl_easy_getinfo(fp->easy, CURLINFO_REDIRECT_URL, &loc) != CURLE_OK || !loc) return false;
+    curl_easy_getinfo(fp->easy, CURLINFO_EFFECTIVE_URL, &cur);
+    char why[sizeof(fp->refused)];
+    PollerRedirAction act = poller_redirect_decide(cur ? cur : fp->f->url, loc,
+                                                   fp->f->follow_redirects, why, sizeof(why));
+    if (act == POLLER_REDIR_REFUSE) {
+        snprintf(fp->refused, sizeof(fp->refused), "%s", why);
+        return false;
+    }
+    if (fp->hops >= fp->f->max_redirects) {
+        if (fp->f->max_redirects == 0)
+            snprintf(fp->refused, sizeof(fp->refused), "%s",
+                     _("redirect not followed (max_redirects: 0)"));
+        else
+            snprintf(fp->refused, sizeof(fp->refused), _("more than %d redirects"),
+                     fp->f->max_redirects);
+        return false;
+    }
+    char *to = strdup(loc); /* loc belongs to the handle's current transfer */
+    if (!to || curl_easy_setopt(fp->easy, CURLOPT_URL, to) != CURLE_OK) {
+        free(to);
+        snprintf(fp->refused, sizeof(fp->refused), "%s", _("out of memory"));
+        return false;
+    }
+    free(to);
+    /* Once the origin has changed, nothing configured goes out again in this poll. */
+    if (act == POLLER_REDIR_FOLLOW_BARE && !fp->stripped) set_credentials(fp, false);
+    fp->hops++;
+    reset_response(fp);
+    if (loop_add_transfer(fp->p->loop, fp->easy, on_done, fp) != 0) {
+        snprintf(fp->refused, sizeof(fp->refused), "%s", _("out of memory"));
+        return false;
+    }
+    return true;
+}
+
 /* Loop callback: a feed's transfer has ended. */
 static void on_done(void *ud, CURL *easy, CURLcode rc)
 {
     FeedPoll *fp = ud;
     Poller *p = fp->p;
+    if (rc == CURLE_OK && follow_redirect(fp)) return; /* still busy: the next hop runs */
     int64_t now = loop_now_ms();
     fp->busy = false;
     p->busy--;
@@ -376,8 +701,12 @@ static void on_done(void *ud, CURL *easy, CURLcode rc)
 /* Starts one transfer for a feed. */
 static void start_poll(FeedPoll *fp)
 {
-    fp->len = 0;
-    fp->over_cap = false;
+    if (fp->hops > 0) { /* the last poll was redirected: back to the configured URL */
+        curl_easy_setopt(fp->easy, CURLOPT_URL, fp->f->url);
+        fp->hops = 0;
+    }
+    if (fp->stripped) set_credentials(fp, true);
+    reset_response(fp);
     fp->started = loop_now_ms();
     if (loop_add_transfer(fp->p->loop, fp->easy, on_done, fp) != 0) {
         /* Could not even start: count it as a failed poll and retry later. */

@@ -12,8 +12,10 @@
 #ifndef IOC_POLLER_H
 #define IOC_POLLER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "config/config.h"
 #include "feeds/extract.h"
@@ -22,6 +24,24 @@
 
 /* Default cap on a response body when a feed sets no max_body. */
 #define POLLER_DEFAULT_MAX_BODY (4 * 1024 * 1024)
+
+/* Cap on the header block of one response (status line and all fields). */
+#define POLLER_MAX_HEADERS (100 * 1024)
+
+/* What a target address is, for the link-local guard. */
+typedef enum {
+    POLLER_ADDR_OK,                  /* any other address (loopback and private ranges too) */
+    POLLER_ADDR_LINK_LOCAL,          /* 169.254.0.0/16, fe80::/10 (also IPv4-mapped, NAT64) */
+    POLLER_ADDR_LINK_LOCAL_METADATA, /* 169.254.169.254: cloud instance metadata */
+    POLLER_ADDR_METADATA /* other cloud metadata addresses (fd00:ec2::254, 100.100.100.200) */
+} PollerAddrClass;
+
+/* What to do with one redirect. */
+typedef enum {
+    POLLER_REDIR_FOLLOW,      /* follow with the configured headers and auth */
+    POLLER_REDIR_FOLLOW_BARE, /* follow without any configured header or auth */
+    POLLER_REDIR_REFUSE       /* do not follow: the poll fails */
+} PollerRedirAction;
 
 typedef struct Poller Poller;
 
@@ -55,5 +75,24 @@ void poller_fmt_duration(int64_t ms, char *buf, size_t n);
 
 /* Describes a size for messages: "4 MiB", "512 KiB", "100 bytes". */
 void poller_fmt_bytes(int64_t bytes, char *buf, size_t n);
+
+/* Classifies a socket address (AF_INET or AF_INET6; others are OK) without
+ * any network access. */
+PollerAddrClass poller_addr_class(const struct sockaddr *sa);
+
+/* True when sa must not be connected to unless the feed sets
+ * allow_link_local; then why holds the feed error that names the address. */
+bool poller_addr_refused(const struct sockaddr *sa, char *why, size_t n);
+
+/* Decides whether a redirect from URL `from` to absolute URL `to` is followed
+ * under mode: same origin (scheme, host, port) is followed, another origin
+ * per mode, https to http and non-http(s) targets never. On refusal, why
+ * holds the feed error, naming the target's origin only (never its path). */
+PollerRedirAction poller_redirect_decide(const char *from, const char *to, FollowRedirects mode,
+                                         char *why, size_t n);
+
+/* For tests: makes the pre-connect guard refuse every address, so that its
+ * wiring can be checked on loopback without sending anything elsewhere. */
+void poller_test_refuse_all(Poller *p, bool on);
 
 #endif

@@ -772,10 +772,13 @@ static void test_transport(void **state)
                      "    tls: { ca_file: /dev/null, insecure: true }\n"
                      "    max_body: 512KiB\n"
                      "    max_redirects: 0\n"
+                     "    follow_redirects: none\n"
+                     "    allow_link_local: true\n"
                      "    slow: 1500ms\n" KPIS "  - id: b\n"
                      "    url: http://h/b\n"
                      "    auth: { user: ops, password: \"${IOC_T_PASS}\" }\n" KPIS "  - id: c\n"
                      "    url: file:///tmp/c.json\n"
+                     "    follow_redirects: any\n"
                      "    allow_file: true\n" KPIS,
                      &d);
     dump(&d);
@@ -786,12 +789,17 @@ static void test_transport(void **state)
     assert_true(a->insecure);
     assert_int_equal(a->max_body, 512 * 1024);
     assert_int_equal(a->max_redirects, 0);
+    assert_int_equal(a->follow_redirects, FOLLOW_NONE);
+    assert_true(a->allow_link_local);
     assert_int_equal(a->slow_ms, 1500);
     assert_string_equal(b->auth_user, "ops");
     assert_string_equal(b->auth_password, "pw-456");
-    assert_int_equal(b->max_redirects, 3); /* default */
-    assert_int_equal(b->slow_ms, 2500);    /* half the default 5s timeout */
-    assert_int_equal(b->max_body, 0);      /* 0 = the poller's 4 MiB default */
+    assert_int_equal(b->max_redirects, 3);                     /* default */
+    assert_int_equal(b->follow_redirects, FOLLOW_SAME_ORIGIN); /* default */
+    assert_false(b->allow_link_local);                         /* default */
+    assert_int_equal(f->follow_redirects, FOLLOW_ANY);
+    assert_int_equal(b->slow_ms, 2500); /* half the default 5s timeout */
+    assert_int_equal(b->max_body, 0);   /* 0 = the poller's 4 MiB default */
     assert_true(f->allow_file);
     /* insecure: true is allowed, but never silently. */
     assert_int_equal(d.warnings, 1);
@@ -816,6 +824,15 @@ static void test_transport(void **state)
         {HEAD "    max_body: 1024MiB\n" KPIS, 5, 15, "'max_body' must be a size"},
         {HEAD "    slow: 5s\n" KPIS, 5, 11, "slow 5s must be shorter than the timeout 5s"},
         {HEAD "    max_redirects: 50\n" KPIS, 5, 20, "max_redirects"},
+        {HEAD "    follow_redirects: same_origin\n" KPIS, 5, 23,
+         "unknown follow_redirects 'same_origin' (did you mean 'same-origin'?)"},
+        {HEAD "    follow_redirects: always\n" KPIS, 5, 23,
+         "unknown follow_redirects 'always' (expected same-origin, none or any)"},
+        {HEAD "    follow_redirects: [any]\n" KPIS, 5, 23, "expected same-origin, none or any"},
+        {HEAD "    allow_link_local: yes\n" KPIS, 5, 23,
+         "expected true or false for 'allow_link_local'"},
+        {HEAD "    follow_redirect: any\n" KPIS, 5, 5,
+         "unknown key 'follow_redirect' in feed (did you mean 'follow_redirects'?)"},
         {"ioc: { name: T }\nfeeds:\n  - id: a\n    url: file:///etc/passwd\n" KPIS, 4, 10,
          "url must start with http:// or https://"},
     };

@@ -1,6 +1,11 @@
 /* test_poller.c - the poller against a small in-process HTTP server: periodic
- * polling, backoff while a feed fails, recovery, headers sent, connection reuse. */
+ * polling, backoff while a feed fails, recovery, headers sent, connection reuse,
+ * redirects and where the configured secrets go, the link-local guard, and
+ * broken responses from a raw socket server. Everything stays on 127.0.0.1. */
+#include <arpa/inet.h>
 #include <math.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -9,18 +14,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <microhttpd.h>
 
 #include "feeds/poller.h"
 
-/* The test server: fails the first `fail_first` requests with 503. */
+/* The test server: fails the first `fail_first` requests with 503; answers
+ * paths under /r with 302 to `redirect_to` when set. */
 typedef struct {
     atomic_int requests;
     atomic_int fail_first;
-    atomic_int saw_auth;    /* requests that carried the expected Authorization */
-    atomic_int connections; /* TCP connections opened by clients */
+    atomic_int saw_auth;     /* requests that carried the expected Authorization */
+    atomic_int saw_any_auth; /* requests that carried any Authorization */
+    atomic_int saw_key;      /* requests that carried any X-Api-Key */
+    atomic_int connections;  /* TCP connections opened by clients */
+    char redirect_to[128];
 } Server;
 
 /* MHD connection notifier: counts connections as they start. */
@@ -45,6 +56,16 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     int n = atomic_fetch_add(&s->requests, 1);
     const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
     if (auth && strcmp(auth, "Bearer t0ken") == 0) atomic_fetch_add(&s->saw_auth, 1);
+    if (auth) atomic_fetch_add(&s->saw_any_auth, 1);
+    if (MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Api-Key"))
+        atomic_fetch_add(&s->saw_key, 1);
+    if (s->redirect_to[0] && strncmp(url, "/r", 2) == 0) {
+        struct MHD_Response *r = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
+        MHD_add_response_header(r, "Location", s->redirect_to);
+        enum MHD_Result ret = MHD_queue_response(c, 302, r);
+        MHD_destroy_response(r);
+        return ret;
+    }
     bool fail = n < atomic_load(&s->fail_first);
     const char *body = fail ? "unavailable" : "{\"data\": {\"rate\": 72.5}}";
     struct MHD_Response *r =
@@ -95,6 +116,11 @@ static Config *make_config(const char *url, int64_t interval_ms)
     f->timeout_ms = 1000;
     f->slow_ms = 900;
     f->auth_bearer = strdup("t0ken");
+    f->max_redirects = 3;
+    f->n_headers = 1;
+    f->headers = calloc(1, sizeof(CfgHeader));
+    f->headers[0].name = strdup("X-Api-Key");
+    f->headers[0].value = strdup("s3cret");
     f->n_kpis = 1;
     f->kpis = calloc(1, sizeof(CfgKpi));
     f->kpis[0].id = strdup("rate");
@@ -116,6 +142,11 @@ static void free_config(Config *c)
     free(f->id);
     free(f->url);
     free(f->auth_bearer);
+    free(f->auth_user);
+    free(f->auth_password);
+    free(f->headers[0].name);
+    free(f->headers[0].value);
+    free(f->headers);
     free(c->feeds);
     free(c);
 }
@@ -208,12 +239,418 @@ static void test_connection_reused(void **state)
     MHD_stop_daemon(d);
 }
 
+/* Starts an MHD test server on an ephemeral loopback port. */
+static struct MHD_Daemon *start_server(Server *srv)
+{
+    struct MHD_Daemon *d =
+        MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, handle, srv,
+                         MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_END);
+    assert_non_null(d);
+    return d;
+}
+
+/* The port a test server listens on. */
+static unsigned port_of(struct MHD_Daemon *d)
+{
+    return MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT)->port;
+}
+
+/* Polls feed 0 of a poller n times, one after the other; *st is the last status. */
+static void poll_n(Poller *p, Loop *loop, Rec *rec, int n, FeedStatus *st)
+{
+    rec->stop_after = 1 << 30; /* loop_once() does nothing once the loop is stopped */
+    for (int i = 0; i < n; i++) {
+        int want = rec->n + 1;
+        assert_int_equal(poller_poll_now(p, 0), 0);
+        int64_t t0 = loop_now_ms();
+        while (rec->n < want && loop_now_ms() - t0 < 5000)
+            loop_once(loop, 200);
+        assert_int_equal(rec->n, want);
+    }
+    *st = *poller_status(p, 0);
+}
+
+/* Polls cfg's only feed once with a fresh poller; returns its status. */
+static FeedStatus poll_once(Config *cfg)
+{
+    Loop *loop = loop_new();
+    Rec rec = {.loop = loop};
+    char err[128];
+    Poller *p = poller_new(loop, cfg, on_result, &rec, err, sizeof(err));
+    assert_non_null(p);
+    FeedStatus st;
+    poll_n(p, loop, &rec, 1, &st);
+    poller_free(p);
+    loop_free(loop);
+    print_message("state %d: %s\n", st.state, st.error);
+    return st;
+}
+
+/* A redirect within the origin is followed, the secret header kept. */
+static void test_redirect_same_origin(void **state)
+{
+    (void)state;
+    Server a = {0};
+    struct MHD_Daemon *da = start_server(&a);
+    char url[64];
+    snprintf(a.redirect_to, sizeof(a.redirect_to), "http://127.0.0.1:%u/x", port_of(da));
+    snprintf(url, sizeof(url), "http://127.0.0.1:%u/r", port_of(da));
+    Config *cfg = make_config(url, 1000);
+    FeedStatus st = poll_once(cfg);
+    assert_int_equal(st.state, FS_OK);
+    assert_int_equal(atomic_load(&a.requests), 2);
+    assert_int_equal(atomic_load(&a.saw_key), 2);
+    assert_int_equal(atomic_load(&a.saw_auth), 2);
+
+    /* follow_redirects: none refuses even that, naming where it pointed. */
+    cfg->feeds[0].follow_redirects = FOLLOW_NONE;
+    st = poll_once(cfg);
+    assert_int_equal(st.state, FS_DOWN);
+    char want[128];
+    snprintf(want, sizeof(want),
+             "redirect to http://127.0.0.1:%u not followed (follow_redirects: none)", port_of(da));
+    assert_string_equal(st.error, want);
+    assert_int_equal(atomic_load(&a.requests), 3);
+
+    /* A redirect loop stops after max_redirects hops. */
+    cfg->feeds[0].follow_redirects = FOLLOW_SAME_ORIGIN;
+    snprintf(a.redirect_to, sizeof(a.redirect_to), "http://127.0.0.1:%u/r", port_of(da));
+    st = poll_once(cfg);
+    assert_int_equal(st.state, FS_DOWN);
+    assert_string_equal(st.error, "more than 3 redirects");
+    assert_int_equal(atomic_load(&a.requests), 3 + 4);
+    free_config(cfg);
+    MHD_stop_daemon(da);
+}
+
+/* A redirect to another port of 127.0.0.1 (another origin): refused by
+ * default; with follow_redirects: any, followed without any configured
+ * header or auth, which come back for the next poll. */
+static void test_redirect_other_origin(void **state)
+{
+    (void)state;
+    Server a = {0}, b = {0};
+    struct MHD_Daemon *da = start_server(&a), *db = start_server(&b);
+    char url[64], want[160];
+    snprintf(a.redirect_to, sizeof(a.redirect_to), "http://127.0.0.1:%u/x", port_of(db));
+    snprintf(url, sizeof(url), "http://127.0.0.1:%u/r", port_of(da));
+    Config *cfg = make_config(url, 1000);
+
+    FeedStatus st = poll_once(cfg); /* default: same-origin */
+    assert_int_equal(st.state, FS_DOWN);
+    snprintf(want, sizeof(want),
+             "redirect to another origin http://127.0.0.1:%u refused (follow_redirects: "
+             "same-origin)",
+             port_of(db));
+    assert_string_equal(st.error, want);
+    assert_int_equal(atomic_load(&a.saw_key), 1);
+    assert_int_equal(atomic_load(&b.requests), 0);
+    assert_int_equal(atomic_load(&b.connections), 0);
+
+    cfg->feeds[0].follow_redirects = FOLLOW_ANY;
+    Loop *loop = loop_new();
+    Rec rec = {.loop = loop};
+    char err[128];
+    Poller *p = poller_new(loop, cfg, on_result, &rec, err, sizeof(err));
+    poll_n(p, loop, &rec, 2, &st);
+    assert_int_equal(st.state, FS_OK);
+    assert_true(rec.seen[1].has_value);
+    assert_int_equal(atomic_load(&b.requests), 2);
+    assert_int_equal(atomic_load(&b.saw_key), 0);      /* the secret header stayed home */
+    assert_int_equal(atomic_load(&b.saw_any_auth), 0); /* and so did the bearer token */
+    assert_int_equal(atomic_load(&a.saw_key), 3);      /* each poll starts with them again */
+    assert_int_equal(atomic_load(&a.saw_auth), 3);
+    poller_free(p);
+    loop_free(loop);
+
+    /* Basic auth is dropped too (curl would send it to any URL it is given). */
+    free(cfg->feeds[0].auth_bearer);
+    cfg->feeds[0].auth_bearer = NULL;
+    cfg->feeds[0].auth_user = strdup("ops");
+    cfg->feeds[0].auth_password = strdup("pw");
+    st = poll_once(cfg);
+    assert_int_equal(st.state, FS_OK);
+    assert_int_equal(atomic_load(&a.saw_any_auth), 4);
+    assert_int_equal(atomic_load(&b.requests), 3);
+    assert_int_equal(atomic_load(&b.saw_any_auth), 0);
+    assert_int_equal(atomic_load(&b.saw_key), 0);
+
+    /* And so are a user and password written in the URL. */
+    free(cfg->feeds[0].auth_user);
+    free(cfg->feeds[0].auth_password);
+    cfg->feeds[0].auth_user = cfg->feeds[0].auth_password = NULL;
+    free(cfg->feeds[0].url);
+    snprintf(url, sizeof(url), "http://ops:pw@127.0.0.1:%u/r", port_of(da));
+    cfg->feeds[0].url = strdup(url);
+    st = poll_once(cfg);
+    assert_int_equal(st.state, FS_OK);
+    assert_int_equal(atomic_load(&a.saw_any_auth), 5);
+    assert_int_equal(atomic_load(&b.requests), 4);
+    assert_int_equal(atomic_load(&b.saw_any_auth), 0);
+    free_config(cfg);
+    MHD_stop_daemon(da);
+    MHD_stop_daemon(db);
+}
+
+/* The redirect policy as a pure decision (no network). */
+static void test_redirect_decide(void **state)
+{
+    (void)state;
+    char why[160];
+    static const struct {
+        const char *from, *to;
+        FollowRedirects mode;
+        PollerRedirAction want;
+        const char *msg; /* part of why, for a refusal */
+    } cases[] = {
+        {"http://h/a", "http://h/b", FOLLOW_SAME_ORIGIN, POLLER_REDIR_FOLLOW, NULL},
+        {"http://h/a", "http://H:80/b?q", FOLLOW_SAME_ORIGIN, POLLER_REDIR_FOLLOW, NULL},
+        {"https://h/a", "https://h:443/b", FOLLOW_SAME_ORIGIN, POLLER_REDIR_FOLLOW, NULL},
+        {"http://h:8080/a", "http://h:8081/a", FOLLOW_SAME_ORIGIN, POLLER_REDIR_REFUSE,
+         "redirect to another origin http://h:8081 refused (follow_redirects: same-origin)"},
+        {"http://h/a", "http://g/a", FOLLOW_SAME_ORIGIN, POLLER_REDIR_REFUSE,
+         "another origin http://g refused"},
+        {"http://h/a", "https://h/a", FOLLOW_SAME_ORIGIN, POLLER_REDIR_REFUSE,
+         "another origin https://h refused"},
+        {"http://h/a", "http://g/a", FOLLOW_ANY, POLLER_REDIR_FOLLOW_BARE, NULL},
+        {"http://h/a", "https://h/a", FOLLOW_ANY, POLLER_REDIR_FOLLOW_BARE, NULL},
+        {"http://h/a", "http://h/b", FOLLOW_ANY, POLLER_REDIR_FOLLOW, NULL},
+        {"http://h/a", "http://h/b", FOLLOW_NONE, POLLER_REDIR_REFUSE,
+         "redirect to http://h not followed (follow_redirects: none)"},
+        /* https -> http never, whatever the mode, same host or not. */
+        {"https://h/a", "http://h/a", FOLLOW_ANY, POLLER_REDIR_REFUSE,
+         "redirect from https to plain http http://h refused"},
+        {"https://h/a", "http://h:443/a", FOLLOW_SAME_ORIGIN, POLLER_REDIR_REFUSE,
+         "from https to plain http"},
+        {"https://h/a", "http://g/a", FOLLOW_ANY, POLLER_REDIR_REFUSE, "from https to plain http"},
+        {"http://h/a", "ftp://h/a", FOLLOW_ANY, POLLER_REDIR_REFUSE,
+         "redirect to a ftp: URL refused (http and https only)"},
+        {"http://h/a", "file:///etc/passwd", FOLLOW_ANY, POLLER_REDIR_REFUSE, "refused"},
+        {"http://h/a", "not a url", FOLLOW_ANY, POLLER_REDIR_REFUSE, "invalid URL"},
+        /* The path and query of the target are never quoted (they may hold tokens). */
+        {"http://h/a", "http://g:81/x?token=abc", FOLLOW_SAME_ORIGIN, POLLER_REDIR_REFUSE,
+         "origin http://g:81 refused"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        PollerRedirAction got =
+            poller_redirect_decide(cases[i].from, cases[i].to, cases[i].mode, why, sizeof(why));
+        print_message("%s -> %s: %d '%s'\n", cases[i].from, cases[i].to, got, why);
+        assert_int_equal(got, cases[i].want);
+        if (cases[i].msg) assert_non_null(strstr(why, cases[i].msg));
+        assert_null(strstr(why, "token"));
+    }
+}
+
+/* Fills a sockaddr from a numeric address (no resolution, no packet). */
+static const struct sockaddr *addr_of(const char *ip, struct sockaddr_storage *ss)
+{
+    memset(ss, 0, sizeof(*ss));
+    struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
+    if (inet_pton(AF_INET, ip, &v4->sin_addr) == 1)
+        v4->sin_family = AF_INET;
+    else if (inet_pton(AF_INET6, ip, &v6->sin6_addr) == 1)
+        v6->sin6_family = AF_INET6;
+    else
+        fail_msg("bad address %s", ip);
+    return (const struct sockaddr *)ss;
+}
+
+/* The link-local guard's classification, as a pure function. */
+static void test_addr_class(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *ip;
+        PollerAddrClass want;
+    } cases[] = {
+        {"169.254.169.254", POLLER_ADDR_LINK_LOCAL_METADATA},
+        {"169.254.0.1", POLLER_ADDR_LINK_LOCAL},
+        {"169.254.255.255", POLLER_ADDR_LINK_LOCAL},
+        {"fe80::1", POLLER_ADDR_LINK_LOCAL},
+        {"febf:ffff::1", POLLER_ADDR_LINK_LOCAL},
+        {"::ffff:169.254.1.1", POLLER_ADDR_LINK_LOCAL},
+        {"::ffff:169.254.169.254", POLLER_ADDR_LINK_LOCAL_METADATA},
+        {"64:ff9b::169.254.169.254", POLLER_ADDR_LINK_LOCAL_METADATA},
+        {"::169.254.1.1", POLLER_ADDR_LINK_LOCAL},
+        {"fd00:ec2::254", POLLER_ADDR_METADATA},
+        {"100.100.100.200", POLLER_ADDR_METADATA},
+        {"127.0.0.1", POLLER_ADDR_OK},
+        {"::1", POLLER_ADDR_OK},
+        {"::", POLLER_ADDR_OK},
+        {"10.0.0.1", POLLER_ADDR_OK},
+        {"192.168.1.1", POLLER_ADDR_OK},
+        {"169.253.255.255", POLLER_ADDR_OK},
+        {"169.255.0.1", POLLER_ADDR_OK},
+        {"fec0::1", POLLER_ADDR_OK},
+        {"fe7f::1", POLLER_ADDR_OK},
+        {"::ffff:127.0.0.1", POLLER_ADDR_OK},
+        {"::ffff:10.0.0.1", POLLER_ADDR_OK},
+        {"2001:db8::1", POLLER_ADDR_OK},
+    };
+    struct sockaddr_storage ss;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        PollerAddrClass got = poller_addr_class(addr_of(cases[i].ip, &ss));
+        if (got != cases[i].want)
+            fail_msg("%s: class %d, want %d", cases[i].ip, got, cases[i].want);
+    }
+    char why[160];
+    assert_true(poller_addr_refused(addr_of("169.254.169.254", &ss), why, sizeof(why)));
+    assert_string_equal(why, "address 169.254.169.254 is link-local (cloud metadata); set "
+                             "allow_link_local: true to allow");
+    assert_true(poller_addr_refused(addr_of("fe80::1", &ss), why, sizeof(why)));
+    assert_string_equal(why, "address fe80::1 is link-local; set allow_link_local: true to allow");
+    assert_true(poller_addr_refused(addr_of("::ffff:169.254.1.1", &ss), why, sizeof(why)));
+    assert_string_equal(why, "address ::ffff:169.254.1.1 is link-local; set allow_link_local: "
+                             "true to allow");
+    assert_false(poller_addr_refused(addr_of("127.0.0.1", &ss), why, sizeof(why)));
+}
+
+/* The guard runs before every connection: with it told to refuse all
+ * addresses, a loopback feed fails and its server sees no connection. */
+static void test_addr_guard_wired(void **state)
+{
+    (void)state;
+    Server a = {0};
+    struct MHD_Daemon *da = start_server(&a);
+    char url[64];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%u/x", port_of(da));
+    Config *cfg = make_config(url, 1000);
+    Loop *loop = loop_new();
+    Rec rec = {.loop = loop};
+    char err[128];
+    Poller *p = poller_new(loop, cfg, on_result, &rec, err, sizeof(err));
+    poller_test_refuse_all(p, true);
+    FeedStatus st;
+    poll_n(p, loop, &rec, 1, &st);
+    assert_int_equal(st.state, FS_DOWN);
+    assert_string_equal(st.error, "address refused (test)");
+    assert_int_equal(atomic_load(&a.connections), 0);
+    poller_test_refuse_all(p, false);
+    poll_n(p, loop, &rec, 1, &st);
+    assert_int_equal(st.state, FS_OK);
+    poller_free(p);
+    loop_free(loop);
+    free_config(cfg);
+    MHD_stop_daemon(da);
+}
+
+/* A one-connection raw HTTP server: reads the request, sends `reply`
+ * (reply_len bytes), then closes (with a reset when `reset`). */
+typedef struct {
+    int fd;
+    const char *reply;
+    size_t reply_len;
+    bool reset;
+    pthread_t th;
+} RawServer;
+
+/* RawServer thread body. */
+static void *raw_serve(void *ud)
+{
+    RawServer *r = ud;
+    int c = accept(r->fd, NULL, NULL);
+    if (c < 0) return NULL;
+    char req[4096];
+    ssize_t got = recv(c, req, sizeof(req), 0);
+    (void)got;
+    for (size_t off = 0; off < r->reply_len;) {
+        ssize_t w = send(c, r->reply + off, r->reply_len - off, MSG_NOSIGNAL);
+        if (w <= 0) break;
+        off += (size_t)w;
+    }
+    if (r->reset) {
+        struct linger lg = {1, 0};
+        setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+    }
+    close(c);
+    return NULL;
+}
+
+/* Starts a RawServer on 127.0.0.1 and writes its URL into url. */
+static void raw_start(RawServer *r, char *url, size_t n)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof(a);
+    r->fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(r->fd >= 0);
+    assert_int_equal(bind(r->fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    assert_int_equal(listen(r->fd, 4), 0);
+    assert_int_equal(getsockname(r->fd, (struct sockaddr *)&a, &len), 0);
+    snprintf(url, n, "http://127.0.0.1:%u/x", (unsigned)ntohs(a.sin_port));
+    assert_int_equal(pthread_create(&r->th, NULL, raw_serve, r), 0);
+}
+
+/* Polls a RawServer sending reply once and returns the feed's error. */
+static FeedStatus raw_poll(const char *reply, size_t len, bool reset)
+{
+    RawServer r = {.reply = reply, .reply_len = len, .reset = reset};
+    char url[64];
+    raw_start(&r, url, sizeof(url));
+    Config *cfg = make_config(url, 2000);
+    FeedStatus st = poll_once(cfg);
+    free_config(cfg);
+    pthread_join(r.th, NULL);
+    close(r.fd);
+    return st;
+}
+
+/* Broken responses are called malformed, not a reset or out of memory. */
+static void test_malformed_responses(void **state)
+{
+    (void)state;
+    static const char bad_chunk[] = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                    "zz\r\n{}\r\n0\r\n\r\n";
+    FeedStatus st = raw_poll(bad_chunk, strlen(bad_chunk), false);
+    assert_int_equal(st.state, FS_DOWN);
+    assert_string_equal(st.error, "malformed response: bad chunked encoding");
+
+    /* 200 KB of headers, in 200 lines of 1 KB. */
+    size_t cap = 256 * 1024, n = 0;
+    char *big = malloc(cap);
+    n += (size_t)snprintf(big + n, cap - n, "HTTP/1.1 200 OK\r\n");
+    for (int i = 0; i < 200; i++) {
+        n += (size_t)snprintf(big + n, cap - n, "X-Pad-%d: ", i);
+        memset(big + n, 'a', 1000);
+        n += 1000;
+        n += (size_t)snprintf(big + n, cap - n, "\r\n");
+    }
+    n += (size_t)snprintf(big + n, cap - n, "Content-Length: 2\r\n\r\n{}");
+    st = raw_poll(big, n, false);
+    assert_int_equal(st.state, FS_DOWN);
+    assert_string_equal(st.error, "malformed response: headers over 100 KiB");
+
+    /* 200 KB in one header line. */
+    n = (size_t)snprintf(big, cap, "HTTP/1.1 200 OK\r\nX-Pad: ");
+    memset(big + n, 'a', 200 * 1000);
+    n += 200 * 1000;
+    n += (size_t)snprintf(big + n, cap - n, "\r\nContent-Length: 2\r\n\r\n{}");
+    st = raw_poll(big, n, false);
+    assert_int_equal(st.state, FS_DOWN);
+    assert_non_null(strstr(st.error, "malformed response"));
+    free(big);
+
+    /* Not HTTP at all. */
+    static const char junk[] = "SSH-2.0-OpenSSH_9.2\r\n\r\n";
+    st = raw_poll(junk, strlen(junk), false);
+    assert_int_equal(st.state, FS_DOWN);
+    assert_non_null(strstr(st.error, "malformed response"));
+
+    /* A real reset is still called one. */
+    static const char cut[] = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"data\"";
+    st = raw_poll(cut, strlen(cut), true);
+    assert_int_equal(st.state, FS_DOWN);
+    assert_string_equal(st.error, "connection reset");
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_backoff_then_recovery),
-        cmocka_unit_test(test_connection_reused),
+        cmocka_unit_test(test_backoff_then_recovery), cmocka_unit_test(test_connection_reused),
+        cmocka_unit_test(test_redirect_same_origin),  cmocka_unit_test(test_redirect_other_origin),
+        cmocka_unit_test(test_redirect_decide),       cmocka_unit_test(test_addr_class),
+        cmocka_unit_test(test_addr_guard_wired),      cmocka_unit_test(test_malformed_responses),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     curl_global_cleanup();
