@@ -2,6 +2,8 @@
 # Builds ioc with AddressSanitizer + UndefinedBehaviorSanitizer and runs the
 # whole test suite (cmocka unit tests and end-to-end tests) with ctest.
 # Extra arguments go to ctest, e.g. scripts/test.sh -R unit_config
+# Then a short libFuzzer pass over every target (scripts/fuzz.sh): 20 s each,
+# 2 at a time; IOC_FUZZ_SECONDS=N changes that, IOC_FUZZ_SECONDS=0 skips it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,5 +20,9 @@ cmake --build build-test -j"$(nproc)"
 
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:strict_string_checks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-cd build-test
-ctest --output-on-failure -j"$(nproc)" "$@"
+(cd build-test && ctest --output-on-failure -j"$(nproc)" "$@")
+
+fuzz_secs=${IOC_FUZZ_SECONDS:-20}
+if [ "$fuzz_secs" -gt 0 ]; then
+  scripts/fuzz.sh --no-deps "$fuzz_secs"
+fi
