@@ -132,4 +132,11 @@ t_status 2 "select without EXPR exits 2"
 t_run "$ioc" select '$' "$T_TMP/none.json"
 t_status 1 "unreadable document exits 1"
 
+# 900 nested objects (5 KB): nested descendant filters stop at the work budget.
+awk 'BEGIN { for (i = 0; i < 900; i++) printf "{\"a\":"; printf "1";
+             for (i = 0; i < 900; i++) printf "}"; print "" }' >"$T_TMP/deep.json"
+t_run timeout 20 "$ioc" select '$..[?@..[?@..[?@..x]]]' "$T_TMP/deep.json"
+t_status 1 "a selector over its work budget exits 1 (quickly)"
+t_err_has "selector exceeded its work budget (1000000 nodes)" "select names the work budget"
+
 t_done
