@@ -86,6 +86,17 @@ t_err_has "bad.yaml:10:" "invalid selector is reported at its line"
 t_err_has "dvc.rate" "unknown panel KPI suggests the right key"
 t_none_has "s3cr3t-value-42" "secret values never appear in output"
 
+# A FIFO (or any file that is not a regular file) is refused at once: opening
+# a FIFO for reading would wait for a writer forever.
+mkfifo "$T_TMP/fifo.yaml"
+t_run timeout 5 "$ioc" check -c "$T_TMP/fifo.yaml"
+t_status 2 "a FIFO config is refused at once (exit 2)"
+t_err_has "fifo.yaml: error: not a regular file" "a FIFO config: not a regular file"
+
+t_run timeout 5 "$ioc" check -c /dev/null
+t_status 2 "a device as config is refused (exit 2)"
+t_err_has "/dev/null: error: not a regular file" "a device as config: not a regular file"
+
 # --- ioc select --------------------------------------------------------------
 cat >"$T_TMP/doc.json" <<'JSON'
 {"data": {"online_rate": 72.5,

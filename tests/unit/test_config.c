@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -690,6 +691,23 @@ static void test_file_errors(void **state)
     assert_null(cfg_load_file(IOC_SOURCE_DIR "/tests", &d));
     assert_non_null(strstr(d.items[0].msg, "not a regular file"));
     diag_done(&d);
+
+    /* A FIFO is refused at once instead of waiting for a writer (the alarm
+     * kills the test if the open blocks). */
+    char dir[] = "/tmp/ioc_test_fifo_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char fifo[64];
+    snprintf(fifo, sizeof fifo, "%s/c.yaml", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    alarm(10);
+    diag_init(&d);
+    assert_null(cfg_load_file(fifo, &d));
+    alarm(0);
+    assert_int_equal(d.errors, 1);
+    assert_non_null(strstr(d.items[0].msg, "not a regular file"));
+    diag_done(&d);
+    unlink(fifo);
+    rmdir(dir);
 
     char path[] = "/tmp/ioc_test_config_XXXXXX";
     int fd = mkstemp(path);
