@@ -495,7 +495,10 @@ done:
 Config *cfg_load_file(const char *path, Diag *diag)
 {
     char *buf = NULL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
+     * writer, forever, and a reload must never stall the loop. Anything but a
+     * regular file (FIFO, device, directory, /dev/stdin) is refused. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0) {
         diag_add(diag, DIAG_ERROR, path, 0, 0, _("cannot open the file: %s"), strerror(errno));
@@ -505,6 +508,8 @@ Config *cfg_load_file(const char *path, Diag *diag)
         diag_add(diag, DIAG_ERROR, path, 0, 0, "%s", _("not a regular file"));
         goto fail;
     }
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
     if (st.st_size > (off_t)CFG_MAX_FILE) {
         diag_add(diag, DIAG_ERROR, path, 0, 0,
                  _("the file is too large (%lld bytes; the limit is 4 MiB)"),

@@ -95,7 +95,14 @@ static void load_selector(Ld *ld, const CfgFeed *f, bool fmt_ok, const YNode *m,
     if (f->format == FEED_JSON) {
         JpError err = {0};
         k->jp = jp_compile(k->select, &err);
-        if (!k->jp) ld_err(ld, sel->line, ld_col(sel, err.pos), _("invalid selector: %s"), err.msg);
+        size_t pos;
+        if (!k->jp)
+            ld_err(ld, sel->line, ld_col(sel, err.pos), _("invalid selector: %s"), err.msg);
+        else if (jp_nested_descendant(k->jp, &pos))
+            ld_warn(ld, sel->line, ld_col(sel, pos),
+                    _("'..' inside a filter under '..': the work grows with the square of the "
+                      "document's depth or worse; past %zu node visits the KPI gets no value"),
+                    (size_t)JP_DEFAULT_BUDGET);
     } else {
         PromError err = {0};
         k->prom = prom_selector_compile(k->select, &err);

@@ -15,6 +15,16 @@
 #include "parse/value.h"
 #include "base/i18n.h"
 
+/* Node visits one KPI's JSONPath selector may cost (extract_set_budget()). */
+static size_t extract_budget = JP_DEFAULT_BUDGET;
+
+size_t extract_set_budget(size_t nodes)
+{
+    size_t old = extract_budget;
+    extract_budget = nodes ? nodes : JP_DEFAULT_BUDGET;
+    return old;
+}
+
 /* Sets a KPI's error message (printf-style). */
 __attribute__((format(printf, 2, 3))) static void kpi_fail(KpiValue *v, const char *fmt, ...)
 {
@@ -121,8 +131,13 @@ static int extract_json(const CfgFeed *f, const char *body, size_t len, KpiValue
     for (size_t i = 0; i < f->n_kpis; i++) {
         const CfgKpi *k = &f->kpis[i];
         JpNodeList nodes = {0};
-        if (!k->jp || jp_eval(k->jp, doc, &nodes) != 0) {
-            kpi_fail(&out[i], "%s", _("out of memory"));
+        int rc = k->jp ? jp_eval_budget(k->jp, doc, &nodes, extract_budget) : JP_ERR_NOMEM;
+        if (rc != 0) {
+            if (rc == JP_ERR_BUDGET)
+                kpi_fail(&out[i], _("selector exceeded its work budget (%zu nodes)"),
+                         extract_budget);
+            else
+                kpi_fail(&out[i], "%s", _("out of memory"));
             jp_nodelist_free(&nodes);
             continue;
         }

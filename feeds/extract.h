@@ -26,4 +26,11 @@ typedef struct {
 int extract_feed(const CfgFeed *f, const char *body, size_t len, KpiValue *out, char *err,
                  size_t errlen);
 
+/* Sets the work budget of each KPI's JSONPath evaluation, in node visits
+ * (0 = JP_DEFAULT_BUDGET, the start-up value); returns the previous one. A
+ * selector over budget leaves its KPI without a value and the error
+ * "selector exceeded its work budget (N nodes)", so the feed turns bad-data
+ * instead of stalling the loop. Process-wide: for tests and benchmarks. */
+size_t extract_set_budget(size_t nodes);
+
 #endif

@@ -58,8 +58,11 @@ int cli_help(const char *cmd);
 char *cli_read_file(const char *path, size_t max, size_t *len, char *err, size_t errlen);
 
 /* Writes an object through fn (e.g. a snapshot or report writer with its
- * format) to path, replaced atomically (temp file + rename), or to stdout
- * for NULL or "-". Errors are printed as "ioc CMD: ...". 0 or -1. */
+ * format) to stdout for NULL or "-", else to path: a regular file (or a new
+ * one) is replaced atomically (temp file in its directory + rename, mode
+ * kept), a symlink's target likewise (the link stays), and a FIFO or device
+ * is written into in place. Errors, write errors included, are printed as
+ * "ioc CMD: FILE: reason". 0 or -1. */
 typedef int (*CliWriteFn)(const void *obj, int fmt, FILE *out);
 int cli_write_output(const char *cmd, const char *path, CliWriteFn fn, const void *obj, int fmt);
 

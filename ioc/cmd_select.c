@@ -151,7 +151,14 @@ int cmd_select(int argc, char **argv)
                 strcmp(path, "-") == 0 ? "<stdin>" : path, line, col);
         goto out;
     }
-    if (jp_eval(jp, doc, &nodes) != 0) {
+    int erc = jp_eval(jp, doc, &nodes);
+    if (erc == JP_ERR_BUDGET) {
+        fprintf(stderr, _("ioc select: selector exceeded its work budget (%zu nodes)\n"),
+                (size_t)JP_DEFAULT_BUDGET);
+        rc = IOC_EXIT_FAIL;
+        goto out;
+    }
+    if (erc != 0) {
         fprintf(stderr, "ioc select: %s\n", _("out of memory"));
         rc = IOC_EXIT_FAIL;
         goto out;

@@ -46,6 +46,91 @@ void jp_free(JpPath *p)
     free(p);
 }
 
+static bool query_has_desc(const JpQuery *q);
+
+/* True when expression e holds a query with a descendant segment anywhere. */
+static bool expr_has_desc(const JpExpr *e)
+{
+    if (!e) return false;
+    if (expr_has_desc(e->a) || expr_has_desc(e->b)) return true;
+    for (size_t i = 0; i < e->nitems; i++)
+        if (expr_has_desc(e->items[i])) return true;
+    for (size_t i = 0; i < e->nargs; i++)
+        if (expr_has_desc(e->args[i])) return true;
+    return e->query && query_has_desc(e->query);
+}
+
+/* True when query q, or a filter inside it, has a descendant segment. */
+static bool query_has_desc(const JpQuery *q)
+{
+    for (size_t i = 0; i < q->nsegs; i++) {
+        if (q->segs[i].descendant) return true;
+        for (size_t j = 0; j < q->segs[i].nsels; j++)
+            if (expr_has_desc(q->segs[i].sels[j].filter)) return true;
+    }
+    return false;
+}
+
+static bool query_nested(const JpQuery *q, size_t *pos);
+
+/* Offset of the leftmost part of expression e (an operator records its own
+ * offset, after its left operand). */
+static size_t expr_start(const JpExpr *e)
+{
+    size_t pos = e->pos;
+    const JpExpr *sub[] = {e->a, e->b, e->nargs > 0 ? e->args[0] : NULL,
+                           e->nitems > 0 ? e->items[0] : NULL};
+    for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++) {
+        if (!sub[i]) continue;
+        size_t p = expr_start(sub[i]);
+        if (p < pos) pos = p;
+    }
+    return pos;
+}
+
+/* Looks for a nested descendant filter in the queries of expression e. */
+static bool expr_nested(const JpExpr *e, size_t *pos)
+{
+    if (!e) return false;
+    if (expr_nested(e->a, pos) || expr_nested(e->b, pos)) return true;
+    for (size_t i = 0; i < e->nitems; i++)
+        if (expr_nested(e->items[i], pos)) return true;
+    for (size_t i = 0; i < e->nargs; i++)
+        if (expr_nested(e->args[i], pos)) return true;
+    return e->query && query_nested(e->query, pos);
+}
+
+/* Looks for a filter in a descendant segment of q, or in a segment after
+ * one (it runs for each node the descendant segment found), or in a query
+ * inside a filter of q, that has a descendant segment itself; sets *pos to it. */
+static bool query_nested(const JpQuery *q, size_t *pos)
+{
+    bool after_desc = false;
+    for (size_t i = 0; i < q->nsegs; i++) {
+        const JpSeg *g = &q->segs[i];
+        after_desc = after_desc || g->descendant;
+        for (size_t j = 0; j < g->nsels; j++) {
+            const JpExpr *f = g->sels[j].filter;
+            if (!f) continue;
+            if (after_desc && expr_has_desc(f)) {
+                *pos = expr_start(f);
+                return true;
+            }
+            if (expr_nested(f, pos)) return true;
+        }
+    }
+    return false;
+}
+
+/* Finds a descendant segment inside a filter of a descendant segment (see jsonpath.h). */
+bool jp_nested_descendant(const JpPath *p, size_t *pos)
+{
+    size_t where = 0;
+    bool found = p && p->query && query_nested(p->query, &where);
+    if (pos) *pos = found ? where : 0;
+    return found;
+}
+
 /* Empties a node list and frees its array. */
 void jp_nodelist_free(JpNodeList *l)
 {

@@ -9,6 +9,7 @@
 #ifndef IOC_JSONPATH_H
 #define IOC_JSONPATH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <cjson/cJSON.h>
@@ -32,11 +33,35 @@ JpPath *jp_compile(const char *expr, JpError *err);
 /* Frees a compiled path (NULL is fine). */
 void jp_free(JpPath *p);
 
+/* Work allowed to one jp_eval(), in node visits (a node a segment is applied
+ * to, a child a wildcard or filter looks at, a node compared by ==): enough
+ * for any sane selector on a body of megabytes, and about a quarter of a
+ * second at most on the development machine. */
+#define JP_DEFAULT_BUDGET ((size_t)1000000)
+
+/* Errors of jp_eval() and jp_eval_budget(). */
+enum {
+    JP_ERR_NOMEM = -1,  /* out of memory, or a node list would pass 4,194,304 nodes */
+    JP_ERR_BUDGET = -2, /* the evaluation needed more node visits than its budget */
+};
+
 /* Appends to out the nodes that p selects from root, in document order as
- * RFC 9535 defines it (duplicates kept). Returns 0, or -1 on out of memory
- * or when a node list would pass 4,194,304 nodes (e.g. "$..*..*..*" on a
- * large document); on -1, out keeps the length it had before the call. */
+ * RFC 9535 defines it (duplicates kept), visiting at most JP_DEFAULT_BUDGET
+ * nodes. Returns 0, JP_ERR_NOMEM (e.g. "$..*..*..*" on a large document) or
+ * JP_ERR_BUDGET (e.g. nested descendant filters on a deep document); on an
+ * error, out keeps the length it had before the call. */
 int jp_eval(const JpPath *p, const cJSON *root, JpNodeList *out);
+
+/* jp_eval() with a budget of budget node visits instead of the default. */
+int jp_eval_budget(const JpPath *p, const cJSON *root, JpNodeList *out, size_t budget);
+
+/* True when p has a descendant segment ("..") inside a filter of a
+ * descendant segment or of a segment after one, e.g. "$..[?@..x]" or
+ * "$..a[?@..x]" (at any nesting): its work grows with the square of
+ * the document's depth (cubed and worse when nested again), so it may pass
+ * the work budget on deep documents. *pos (when not NULL) gets the offset of
+ * that filter's expression. */
+bool jp_nested_descendant(const JpPath *p, size_t *pos);
 
 /* Empties a node list and frees its array. */
 void jp_nodelist_free(JpNodeList *l);

@@ -23,6 +23,8 @@ typedef struct {
     const cJSON *root;
     ReEntry cache[RE_CACHE];
     size_t ncache, next;
+    size_t budget; /* node visits left in this evaluation */
+    bool over;     /* the budget ran out: every caller unwinds with -1 */
 } Ctx;
 
 /* A comparable value: Nothing, a node (document or literal), or a number
@@ -52,6 +54,19 @@ static int nl_push(JpNodeList *l, const cJSON *n)
     }
     l->nodes[l->len++] = n;
     return 0;
+}
+
+/* Charges n node visits to the evaluation; false (and c->over set) once the
+ * budget is spent, and the caller then fails with -1. */
+static bool spend(Ctx *c, size_t n)
+{
+    if (c->over || n > c->budget) {
+        c->over = true;
+        c->budget = 0;
+        return false;
+    }
+    c->budget -= n;
+    return true;
 }
 
 /* True for a JSON array or object node. */
@@ -89,13 +104,14 @@ static const cJSON *array_at(const cJSON *n, int64_t idx)
 }
 
 /* Appends the elements of array n that slice selector s picks (RFC 9535 2.3.4.2). */
-static int apply_slice(const JpSel *s, const cJSON *n, JpNodeList *out, size_t limit)
+static int apply_slice(Ctx *c, const JpSel *s, const cJSON *n, JpNodeList *out, size_t limit)
 {
     if (!cJSON_IsArray(n) || s->step == 0) return 0;
     int64_t len = 0;
     for (const cJSON *ch = n->child; ch; ch = ch->next)
         len++;
     if (len == 0) return 0;
+    if (!spend(c, (size_t)len)) return -1;
     int64_t step = s->step;
     int64_t start = s->has_start ? s->start : (step > 0 ? 0 : len - 1);
     int64_t end = s->has_end ? s->end : (step > 0 ? len : -len - 1);
@@ -148,13 +164,14 @@ static int apply_sel(Ctx *c, const JpSel *s, const cJSON *n, JpNodeList *out, si
     case JP_SEL_WILD:
         if (!is_container(n)) return 0;
         for (const cJSON *ch = n->child; ch && out->len < limit; ch = ch->next)
-            if (nl_push(out, ch) < 0) return -1;
+            if (!spend(c, 1) || nl_push(out, ch) < 0) return -1;
         return 0;
     case JP_SEL_SLICE:
-        return apply_slice(s, n, out, limit);
+        return apply_slice(c, s, n, out, limit);
     case JP_SEL_FILTER:
         if (!is_container(n)) return 0;
         for (const cJSON *ch = n->child; ch && out->len < limit; ch = ch->next) {
+            if (!spend(c, 1)) return -1;
             int r = eval_logical(c, s->filter, ch);
             if (r < 0 || (r > 0 && nl_push(out, ch) < 0)) return -1;
         }
@@ -166,6 +183,7 @@ static int apply_sel(Ctx *c, const JpSel *s, const cJSON *n, JpNodeList *out, si
 /* Appends the results of every selector of g applied to node n. */
 static int apply_sels(Ctx *c, const JpSeg *g, const cJSON *n, JpNodeList *out, size_t limit)
 {
+    if (!spend(c, 1)) return -1;
     for (size_t i = 0; i < g->nsels && out->len < limit; i++)
         if (apply_sel(c, &g->sels[i], n, out, limit) < 0) return -1;
     return 0;
@@ -237,7 +255,7 @@ static int eval_query(Ctx *c, const JpQuery *q, const cJSON *cur, JpNodeList *ou
 
 /* Compares two JSON values for RFC 9535 equality (numbers by value, arrays
  * in order, objects regardless of member order). Returns 1, 0, or -1 on ENOMEM. */
-static int json_equal(const cJSON *a, const cJSON *b, int depth);
+static int json_equal(Ctx *c, const cJSON *a, const cJSON *b, int depth);
 
 /* Orders object members by name for qsort. */
 static int member_cmp(const void *x, const void *y)
@@ -247,7 +265,7 @@ static int member_cmp(const void *x, const void *y)
 }
 
 /* Compares two objects of n members each, member by member. */
-static int object_equal(const cJSON *a, const cJSON *b, size_t n, int depth)
+static int object_equal(Ctx *c, const cJSON *a, const cJSON *b, size_t n, int depth)
 {
     if (n <= 16) {
         for (const cJSON *x = a->child; x; x = x->next) {
@@ -255,7 +273,7 @@ static int object_equal(const cJSON *a, const cJSON *b, size_t n, int depth)
             while (y && strcmp(x->string ? x->string : "", y->string ? y->string : ""))
                 y = y->next;
             if (!y) return 0;
-            int r = json_equal(x, y, depth + 1);
+            int r = json_equal(c, x, y, depth + 1);
             if (r != 1) return r;
         }
         return 1;
@@ -276,14 +294,14 @@ static int object_equal(const cJSON *a, const cJSON *b, size_t n, int depth)
         if (member_cmp(&va[k], &vb[k]) != 0)
             r = 0;
         else
-            r = json_equal(va[k], vb[k], depth + 1);
+            r = json_equal(c, va[k], vb[k], depth + 1);
     }
     free(va);
     return r;
 }
 
 /* Compares two JSON values for equality (see the declaration above). */
-static int json_equal(const cJSON *a, const cJSON *b, int depth)
+static int json_equal(Ctx *c, const cJSON *a, const cJSON *b, int depth)
 {
     int ta = a->type & 0xFF, tb = b->type & 0xFF;
     if (ta != tb) return 0;
@@ -298,7 +316,8 @@ static int json_equal(const cJSON *a, const cJSON *b, int depth)
     case cJSON_Array: {
         const cJSON *x = a->child, *y = b->child;
         for (; x && y; x = x->next, y = y->next) {
-            int r = json_equal(x, y, depth + 1);
+            if (!spend(c, 1)) return -1;
+            int r = json_equal(c, x, y, depth + 1);
             if (r != 1) return r;
         }
         return !x && !y;
@@ -309,8 +328,9 @@ static int json_equal(const cJSON *a, const cJSON *b, int depth)
             na++;
         for (const cJSON *y = b->child; y; y = y->next)
             nb++;
+        if (!spend(c, na + nb)) return -1;
         if (na != nb) return 0;
-        return object_equal(a, b, na, depth);
+        return object_equal(c, a, b, na, depth);
     }
     default: /* true, false, null: the type says it all */
         return 1;
@@ -338,7 +358,7 @@ static bool jv_number(const JVal *v, double *d)
 }
 
 /* RFC 9535 "==" on two comparables: 1, 0, or -1 on ENOMEM. */
-static int jv_equal(const JVal *a, const JVal *b)
+static int jv_equal(Ctx *c, const JVal *a, const JVal *b)
 {
     if (a->kind == JV_NOTHING || b->kind == JV_NOTHING) return a->kind == b->kind;
     double x, y;
@@ -346,7 +366,7 @@ static int jv_equal(const JVal *a, const JVal *b)
         if (!jv_number(a, &x) || !jv_number(b, &y)) return 0;
         return x == y;
     }
-    return json_equal(a->node, b->node, 0);
+    return json_equal(c, a->node, b->node, 0);
 }
 
 /* RFC 9535 "<": numbers by value, strings by code points, else false. */
@@ -394,6 +414,7 @@ static int eval_value(Ctx *c, const JpExpr *e, const cJSON *cur, JVal *v)
             v->num = 0;
             for (const cJSON *ch = a.node->child; ch; ch = ch->next)
                 v->num++;
+            if (!spend(c, (size_t)v->num)) return -1;
         } else {
             return 0;
         }
@@ -494,18 +515,18 @@ static int eval_logical(Ctx *c, const JpExpr *e, const cJSON *cur)
         int eq;
         switch (e->op) {
         case JP_OP_EQ:
-            return jv_equal(&a, &b);
+            return jv_equal(c, &a, &b);
         case JP_OP_NE:
-            eq = jv_equal(&a, &b);
+            eq = jv_equal(c, &a, &b);
             return eq < 0 ? -1 : !eq;
         case JP_OP_LT:
             return jv_less(&a, &b);
         case JP_OP_GT:
             return jv_less(&b, &a);
         case JP_OP_LE:
-            return jv_less(&a, &b) ? 1 : jv_equal(&a, &b);
+            return jv_less(&a, &b) ? 1 : jv_equal(c, &a, &b);
         case JP_OP_GE:
-            return jv_less(&b, &a) ? 1 : jv_equal(&a, &b);
+            return jv_less(&b, &a) ? 1 : jv_equal(c, &a, &b);
         }
         return 0;
     }
@@ -526,17 +547,27 @@ static int eval_logical(Ctx *c, const JpExpr *e, const cJSON *cur)
     return 0;
 }
 
-/* Appends the nodes p selects from root to out (see jsonpath.h). */
-int jp_eval(const JpPath *p, const cJSON *root, JpNodeList *out)
+/* Appends the nodes p selects from root to out, within budget node visits
+ * (see jsonpath.h). */
+int jp_eval_budget(const JpPath *p, const cJSON *root, JpNodeList *out, size_t budget)
 {
-    if (!p || !root || !out) return -1;
-    Ctx c = {.root = root};
+    if (!p || !root || !out) return JP_ERR_NOMEM;
+    Ctx c = {.root = root, .budget = budget};
     size_t before = out->len;
     int rc = eval_query(&c, p->query, root, out, SIZE_MAX);
-    if (rc < 0) out->len = before; /* no partial results */
+    if (rc < 0) {
+        out->len = before; /* no partial results */
+        rc = c.over ? JP_ERR_BUDGET : JP_ERR_NOMEM;
+    }
     for (size_t i = 0; i < c.ncache; i++) {
         free(c.cache[i].pat);
         if (c.cache[i].state == 0) regfree(&c.cache[i].re);
     }
     return rc;
+}
+
+/* Appends the nodes p selects from root to out within the default budget. */
+int jp_eval(const JpPath *p, const cJSON *root, JpNodeList *out)
+{
+    return jp_eval_budget(p, root, out, JP_DEFAULT_BUDGET);
 }

@@ -4,9 +4,12 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "parse/ynode.h"
 #include "sim/sim_scenario_internal.h"
@@ -711,9 +714,25 @@ fail:
 
 SimScenario *sim_scenario_load(const char *path, Diag *diag)
 {
-    FILE *f = fopen(path, "rb");
+    /* O_NONBLOCK and a regular file only: a FIFO would block the open forever. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        diag_add(diag, DIAG_ERROR, path, 0, 0, _("cannot open the scenario: %s"), strerror(errno));
+        if (fd >= 0) close(fd);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        diag_add(diag, DIAG_ERROR, path, 0, 0, "%s", _("not a regular file"));
+        close(fd);
+        return NULL;
+    }
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    FILE *f = fdopen(fd, "rb");
     if (!f) {
         diag_add(diag, DIAG_ERROR, path, 0, 0, _("cannot open the scenario: %s"), strerror(errno));
+        close(fd);
         return NULL;
     }
     char *buf = malloc(SIM_MAX_SCENARIO_BYTES + 1);

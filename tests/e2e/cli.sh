@@ -127,6 +127,17 @@ t_err_has "stdout" "check says stdout failed"
 t_run_full "$ioc" check -q -c "$IOC_SRC/config/haiduong.yaml"
 t_status 0 "check -q writes nothing, so a full stdout does not matter"
 
+# A FIFO (or any file that is not a regular file) is refused at once: opening
+# a FIFO for reading would wait for a writer forever.
+mkfifo "$T_TMP/fifo.yaml"
+t_run timeout 5 "$ioc" check -c "$T_TMP/fifo.yaml"
+t_status 2 "a FIFO config is refused at once (exit 2)"
+t_err_has "fifo.yaml: error: not a regular file" "a FIFO config: not a regular file"
+
+t_run timeout 5 "$ioc" check -c /dev/null
+t_status 2 "a device as config is refused (exit 2)"
+t_err_has "/dev/null: error: not a regular file" "a device as config: not a regular file"
+
 # --- ioc select --------------------------------------------------------------
 cat >"$T_TMP/doc.json" <<'JSON'
 {"data": {"online_rate": 72.5,
@@ -176,5 +187,12 @@ t_err_has "stdout" "select says stdout failed"
 
 t_run "$ioc" select '$' "$T_TMP/none.json"
 t_status 1 "unreadable document exits 1"
+
+# 900 nested objects (5 KB): nested descendant filters stop at the work budget.
+awk 'BEGIN { for (i = 0; i < 900; i++) printf "{\"a\":"; printf "1";
+             for (i = 0; i < 900; i++) printf "}"; print "" }' >"$T_TMP/deep.json"
+t_run timeout 20 "$ioc" select '$..[?@..[?@..[?@..x]]]' "$T_TMP/deep.json"
+t_status 1 "a selector over its work budget exits 1 (quickly)"
+t_err_has "selector exceeded its work budget (1000000 nodes)" "select names the work budget"
 
 t_done

@@ -85,6 +85,10 @@ check "bad usage exits 2 with a message" test "$rc" = 2 -a -s "$tmp/usage.err"
 printf 'endpoints:\n  - path: /x\n    format: xml\n    body: "{{nope}}"\n' >"$tmp/bad.yaml"
 rc=0; "$IOC_SIM_BIN" -s "$tmp/bad.yaml" 2>"$tmp/bad.err" || rc=$?
 check "bad scenario exits 2" test "$rc" = 2
+mkfifo "$tmp/fifo.yaml"
+rc=0; timeout 5 "$IOC_SIM_BIN" --check -s "$tmp/fifo.yaml" 2>"$tmp/fifo.err" || rc=$?
+check "a FIFO scenario is refused at once (exit 2)" test "$rc" = 2
+check "a FIFO scenario: not a regular file" grep -q "fifo.yaml: error: not a regular file" "$tmp/fifo.err"
 check "bad scenario: file:line:col for each problem" \
     bash -c 'grep -q "bad.yaml:3:13: error: expected format" "$0" &&
              grep -q "bad.yaml:4:12: error: unknown placeholder" "$0"' "$tmp/bad.err"

@@ -83,6 +83,47 @@ t_status 0 "--output exits 0"
 t_out_is "" "--output prints nothing on stdout"
 python3 -c "import json; json.load(open('$T_TMP/snap.json'))" && t_ok "--output wrote valid JSON" || t_bad "--output wrote valid JSON"
 
+# -o keeps what the target is: a symlink stays a symlink (its file gets the
+# content), a FIFO is written into, a device is written in place. The only
+# devices ever written to are /dev/full and /dev/null (CI runs as root).
+mkdir "$T_TMP/o"
+echo old >"$T_TMP/o/target.json"
+chmod 640 "$T_TMP/o/target.json"
+ln -s target.json "$T_TMP/o/link.json"
+t_run "$ioc" snapshot -c "$cfg" -f json -o "$T_TMP/o/link.json"
+t_status 0 "-o through a symlink exits 0"
+[ -L "$T_TMP/o/link.json" ] && [ "$(readlink "$T_TMP/o/link.json")" = target.json ] \
+  && t_ok "-o: the symlink stays a symlink" || t_bad "-o: the symlink stays a symlink"
+python3 -c "import json; json.load(open('$T_TMP/o/target.json'))" \
+  && t_ok "-o: the symlink's file gets the snapshot" || t_bad "-o: the symlink's file gets the snapshot"
+[ "$(stat -c %a "$T_TMP/o/target.json")" = 640 ] \
+  && t_ok "-o: the replaced file keeps its mode" || t_bad "-o: the replaced file keeps its mode"
+[ "$(ls "$T_TMP/o" | wc -l)" = 2 ] && t_ok "-o: no temp file left behind" || t_bad "-o: no temp file left behind"
+
+mkfifo "$T_TMP/o/fifo"
+timeout 20 cat "$T_TMP/o/fifo" >"$T_TMP/o/from-fifo" &
+cat_pid=$!
+t_run timeout 20 "$ioc" snapshot -c "$cfg" -f json -o "$T_TMP/o/fifo"
+t_status 0 "-o FIFO exits 0"
+wait "$cat_pid" || true
+[ -p "$T_TMP/o/fifo" ] && t_ok "-o: the FIFO stays a FIFO" || t_bad "-o: the FIFO stays a FIFO"
+python3 -c "import json; json.load(open('$T_TMP/o/from-fifo'))" \
+  && t_ok "-o: the FIFO's reader gets the snapshot" || t_bad "-o: the FIFO's reader gets the snapshot"
+
+if [ -c /dev/full ]; then
+  t_run "$ioc" snapshot -c "$cfg" -f json -o /dev/full
+  t_status 1 "-o /dev/full: a write error exits 1"
+  t_err_has "/dev/full: No space left on device" "-o /dev/full: the error is named"
+  [ -c /dev/full ] && t_ok "-o /dev/full: still a character device" \
+    || t_bad "-o /dev/full: still a character device"
+fi
+if [ -c /dev/null ]; then
+  t_run "$ioc" snapshot -c "$cfg" -f json -o /dev/null
+  t_status 0 "-o /dev/null exits 0"
+  [ -c /dev/null ] && t_ok "-o /dev/null: still a character device" \
+    || t_bad "-o /dev/null: still a character device"
+fi
+
 # --- auth --------------------------------------------------------------------
 curl -sf "$IOC_SIM_URL/_sim/requests?path=/auth" >"$T_TMP/req.json"
 grep -qF "Bearer $IOC_E2E_TOKEN" "$T_TMP/req.json" && t_ok "the bearer token was sent" || t_bad "the bearer token was sent"

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -592,6 +593,28 @@ static void test_warnings(void **state)
     diag_done(&d);
 }
 
+/* A descendant segment inside a filter under a descendant segment (work that
+ * grows with the square of the document's depth or worse) gets a warning at
+ * the filter; one level of '..' alone does not. */
+static void test_nested_descendant_warning(void **state)
+{
+    (void)state;
+    Diag d;
+    Config *c = load(HEAD "    kpis: [{ id: x, select: '$..[?@..[?@..[?@..x]]]', agg: count },\n"
+                          "           { id: y, select: '$..[?@.x > 1]' },\n"
+                          "           { id: z, select: '$[?@..x]' }]\n",
+                     &d);
+    dump(&d);
+    assert_non_null(c);
+    assert_int_equal(d.errors, 0);
+    assert_int_equal(d.warnings, 1);
+    assert_int_equal(d.items[0].line, 5);
+    assert_int_equal(d.items[0].col, 35); /* the filter's '@' */
+    assert_non_null(strstr(d.items[0].msg, "'..' inside a filter under '..'"));
+    cfg_free(c);
+    diag_done(&d);
+}
+
 static void test_durations(void **state)
 {
     (void)state;
@@ -668,6 +691,23 @@ static void test_file_errors(void **state)
     assert_null(cfg_load_file(IOC_SOURCE_DIR "/tests", &d));
     assert_non_null(strstr(d.items[0].msg, "not a regular file"));
     diag_done(&d);
+
+    /* A FIFO is refused at once instead of waiting for a writer (the alarm
+     * kills the test if the open blocks). */
+    char dir[] = "/tmp/ioc_test_fifo_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char fifo[64];
+    snprintf(fifo, sizeof fifo, "%s/c.yaml", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    alarm(10);
+    diag_init(&d);
+    assert_null(cfg_load_file(fifo, &d));
+    alarm(0);
+    assert_int_equal(d.errors, 1);
+    assert_non_null(strstr(d.items[0].msg, "not a regular file"));
+    diag_done(&d);
+    unlink(fifo);
+    rmdir(dir);
 
     char path[] = "/tmp/ioc_test_config_XXXXXX";
     int fd = mkstemp(path);
@@ -870,7 +910,7 @@ int main(void)
         cmocka_unit_test(test_warnings),         cmocka_unit_test(test_durations),
         cmocka_unit_test(test_thresholds),       cmocka_unit_test(test_file_errors),
         cmocka_unit_test(test_truncated_inputs), cmocka_unit_test(test_bundled_config),
-        cmocka_unit_test(test_transport),
+        cmocka_unit_test(test_transport),        cmocka_unit_test(test_nested_descendant_warning),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

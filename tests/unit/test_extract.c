@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -278,6 +279,53 @@ static void test_not_finite(void **state)
     free_feed(f);
 }
 
+/* A selector that would freeze the process (nested descendant filters on 900
+ * nested objects, a 5 KB body) leaves its KPI without a value and the error
+ * "selector exceeded its work budget", quickly; the feed's other KPIs still
+ * get theirs, and a smaller budget set by the caller is honoured. */
+static void test_json_work_budget(void **state)
+{
+    (void)state;
+    size_t len = 900 * 6 + 2;
+    char *body = malloc(len + 1);
+    assert_non_null(body);
+    size_t k = 0;
+    for (int i = 0; i < 900; i++) {
+        memcpy(body + k, "{\"a\":", 5);
+        k += 5;
+    }
+    body[k++] = '1';
+    memset(body + k, '}', 900);
+    k += 900;
+    body[k] = '\0';
+    KpiSpec specs[] = {
+        {"$..[?@..[?@..[?@..x]]]", AGG_COUNT, NUMFMT_PLAIN, 0, 0, 0, 0},
+        {"$..a", AGG_COUNT, NUMFMT_PLAIN, 0, 0, 0, 0},
+    };
+    CfgFeed *f = make_feed(FEED_JSON, specs, 2);
+    KpiValue v[2];
+    char err[160];
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    assert_int_equal(extract_feed(f, body, k, v, err, sizeof(err)), 1);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double took = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    print_message("900 nested objects, nested descendant filters: %.3f s\n", took);
+    assert_true(took < 5.0);
+    assert_false(v[0].has_value);
+    assert_string_equal(v[0].error, "selector exceeded its work budget (1000000 nodes)");
+    assert_true(v[1].has_value);
+    assert_float_equal(v[1].value, 900, 0);
+
+    /* A caller's budget: 100 visits are too few for $..a on 900 levels. */
+    assert_int_equal(extract_set_budget(100), 1000000);
+    assert_int_equal(extract_feed(f, body, k, v, err, sizeof(err)), 0);
+    assert_string_equal(v[1].error, "selector exceeded its work budget (100 nodes)");
+    assert_int_equal(extract_set_budget(0), 100);
+    free_feed(f);
+    free(body);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -287,6 +335,7 @@ int main(void)
         cmocka_unit_test(test_prometheus),
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_not_finite),
+        cmocka_unit_test(test_json_work_budget),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,10 +5,13 @@
 #include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -926,13 +929,124 @@ static void test_result_limit(void **state)
     assert_int_equal(jp_eval(ok, root, &l), 0);
     assert_int_equal(l.len, 900 * 899 / 2); /* node at depth d: 900 - d below it */
     size_t had = l.len;
-    assert_int_equal(jp_eval(boom, root, &l), -1);
+    assert_int_equal(jp_eval(boom, root, &l), JP_ERR_BUDGET); /* the work budget stops it first */
+    assert_int_equal(l.len, had);
+    /* Without a budget the node list limit still holds. */
+    assert_int_equal(jp_eval_budget(boom, root, &l, SIZE_MAX), JP_ERR_NOMEM);
     assert_int_equal(l.len, had);
     assert_ptr_equal(l.nodes[0], root->child->child); /* results kept */
     jp_nodelist_free(&l);
     jp_free(ok);
     jp_free(boom);
     cJSON_Delete(root);
+}
+
+/* Seconds since an arbitrary start, for timing one evaluation. */
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Builds 900 nested objects {"a":{"a":...1...}} (about 5 KB of JSON). */
+static cJSON *nested_objects(int depth)
+{
+    char *text = malloc((size_t)depth * 6 + 8);
+    assert_non_null(text);
+    size_t k = 0;
+    for (int i = 0; i < depth; i++) {
+        memcpy(text + k, "{\"a\":", 5);
+        k += 5;
+    }
+    text[k++] = '1';
+    memset(text + k, '}', (size_t)depth);
+    text[k + (size_t)depth] = '\0';
+    cJSON *root = cJSON_Parse(text);
+    free(text);
+    assert_non_null(root);
+    return root;
+}
+
+/* Nested descendant filters on a deep document (about 900^4 / 24 node visits
+ * without a bound) stop at the work budget, quickly, with nothing appended. */
+static void test_work_budget(void **state)
+{
+    (void)state;
+    cJSON *root = nested_objects(900);
+    JpPath *p = jp_compile("$..[?@..[?@..[?@..x]]]", NULL);
+    assert_non_null(p);
+    JpNodeList l = {0};
+    double t0 = now_s();
+    assert_int_equal(jp_eval(p, root, &l), JP_ERR_BUDGET);
+    double took = now_s() - t0;
+    print_message("900 nested objects, nested descendant filters: %.3f s\n", took);
+    assert_true(took < 5.0); /* about 0.05 s in a release build */
+    assert_int_equal(l.len, 0);
+    assert_null(l.nodes);
+
+    /* The budget is what it says: $..* on 900 nodes needs about 1,800 visits. */
+    JpPath *all = jp_compile("$..*", NULL);
+    assert_int_equal(jp_eval_budget(all, root, &l, 1000), JP_ERR_BUDGET);
+    assert_int_equal(l.len, 0);
+    assert_int_equal(jp_eval_budget(all, root, &l, 2000), 0);
+    assert_int_equal(l.len, 900);
+    assert_int_equal(jp_eval_budget(all, root, &l, 10), JP_ERR_BUDGET);
+    assert_int_equal(l.len, 900); /* earlier results kept */
+    jp_nodelist_free(&l);
+
+    /* Comparing large values costs work too: == of two 999-member arrays. */
+    cJSON *pair = cJSON_CreateArray();
+    for (int k = 0; k < 2; k++) {
+        cJSON *a = cJSON_CreateArray();
+        for (int i = 0; i < 999; i++)
+            cJSON_AddItemToArray(a, cJSON_CreateNumber(i));
+        cJSON_AddItemToArray(pair, a);
+    }
+    JpPath *eq = jp_compile("$[?$[0] == $[1]]", NULL);
+    assert_int_equal(jp_eval_budget(eq, pair, &l, 500), JP_ERR_BUDGET);
+    assert_int_equal(jp_eval_budget(eq, pair, &l, 5000), 0);
+    assert_int_equal(l.len, 2);
+    jp_nodelist_free(&l);
+    cJSON_Delete(pair);
+    jp_free(eq);
+    jp_free(all);
+    jp_free(p);
+    cJSON_Delete(root);
+}
+
+/* jp_nested_descendant() finds '..' inside a filter under '..', at any depth
+ * of nesting, and points at that filter. */
+static void test_nested_descendant(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *expr;
+        bool nested;
+        size_t pos;
+    } cases[] = {
+        {"$..[?@..[?@..[?@..x]]]", true, 5},
+        {"$..[?@..x]", true, 5},
+        {"$..[?$..x]", true, 5},
+        {"$..a[?count(@.b..c) > 1]", true, 6},
+        {"$..[?!(@.a && @..b)]", true, 5},
+        {"$.a[?@.b[?@..c]]..d[?@.e || match(value(@..f), 'x')]", true, 21},
+        {"$[?@..[?@..x]]", true, 8}, /* the inner pair counts too */
+        {"$..x", false, 0},
+        {"$..[?@.x > 1]", false, 0},
+        {"$[?@..x]", false, 0},
+        {"$..a..b[?@.c == 'd']", false, 0},
+        {"$.a[?@.b[?@..c]]", false, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        JpPath *p = jp_compile(cases[i].expr, NULL);
+        assert_non_null(p);
+        size_t pos = 99;
+        if (jp_nested_descendant(p, &pos) != cases[i].nested) fail_msg("%s", cases[i].expr);
+        if (pos != cases[i].pos) fail_msg("%s: pos %zu", cases[i].expr, pos);
+        jp_free(p);
+    }
+    assert_false(jp_nested_descendant(NULL, NULL));
 }
 
 /* Runs the JSONPath tests under a UTF-8 character type. */
@@ -951,6 +1065,8 @@ int main(void)
         cmocka_unit_test(test_large_object_equality),
         cmocka_unit_test(test_dynamic_patterns),
         cmocka_unit_test(test_result_limit),
+        cmocka_unit_test(test_work_budget),
+        cmocka_unit_test(test_nested_descendant),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
