@@ -16,7 +16,7 @@
 #include <curses.h>
 
 #include "config/bundled.h"
-#include "core/app.h"
+#include "core/collector.h"
 #include "widgets/draw.h"
 #include "widgets/widget.h"
 
@@ -32,7 +32,7 @@ static double now_us(void)
 }
 
 /* Appends 25 h of a plausible wave to every KPI, ending at now_ms. */
-static void fill(App *a, int64_t now_ms)
+static void fill(Collector *a, int64_t now_ms)
 {
     for (size_t i = 0; i < a->n_kpis; i++) {
         for (int64_t t = now_ms - 25LL * 3600 * 1000; t <= now_ms; t += 30000) {
@@ -46,7 +46,7 @@ static void fill(App *a, int64_t now_ms)
 }
 
 /* Renders page p frames times; returns microseconds per frame. */
-static double bench_page(App *a, const CfgPage *pg, int frames, int64_t now_ms)
+static double bench_page(Collector *a, const CfgPage *pg, int frames, int64_t now_ms)
 {
     WINDOW *wins[64];
     Widget *ws[64];
@@ -71,7 +71,7 @@ static double bench_page(App *a, const CfgPage *pg, int frames, int64_t now_ms)
         }
         y += h;
     }
-    ViewCtx ctx = {.app = a,
+    ViewCtx ctx = {.coll = a,
                    .now_ms = now_ms,
                    .at_ms = now_ms,
                    .window_ms = 3600 * 1000,
@@ -107,7 +107,7 @@ int main(int argc, char **argv)
     Config *cfg = cfg_load_string(text, len, BUNDLED_CONFIG_NAME, &d);
     diag_done(&d);
     char err[256];
-    App *a = cfg ? app_new(cfg, err, sizeof(err)) : NULL;
+    Collector *a = cfg ? coll_new(cfg, err, sizeof(err)) : NULL;
     if (!a) {
         fprintf(stderr, "bench_frame: cannot load the bundled province\n");
         return 1;
@@ -140,6 +140,6 @@ int main(int argc, char **argv)
     endwin();
     delscreen(scr);
     fclose(out);
-    app_free(a);
+    coll_free(a);
     return 0;
 }

@@ -27,9 +27,9 @@
 
 void con_refresh_counts(Console *c)
 {
-    c->feeds_up = app_feeds_up(c->app);
+    c->feeds_up = coll_feeds_up(c->coll);
     AlertCounts k;
-    alert_counts(c->watch->alerts, &k);
+    alert_counts(c->mon->alerts, &k);
     c->n_crit = k.firing[SEV_CRITICAL];
     c->n_warn = k.firing[SEV_WARNING];
 }
@@ -69,7 +69,7 @@ static void clock_arm(Console *c)
 {
     int64_t wall = loop_wall_ms();
     int64_t due = loop_now_ms() + (1000 - wall % 1000) + 5;
-    long id = loop_timer_at(c->app->loop, due, on_clock, c);
+    long id = loop_timer_at(c->coll->loop, due, on_clock, c);
     c->clock_timer = id > 0 ? id : 0;
 }
 
@@ -87,10 +87,10 @@ static void on_rotate(void *ud, int64_t now_ms)
 
 void con_rotate_arm(Console *c)
 {
-    if (c->rotate_timer) loop_timer_cancel(c->app->loop, c->rotate_timer);
+    if (c->rotate_timer) loop_timer_cancel(c->coll->loop, c->rotate_timer);
     c->rotate_timer = 0;
     if (!c->rotate) return;
-    long id = loop_timer_at(c->app->loop, loop_now_ms() + c->app->cfg->rotate_ms, on_rotate, c);
+    long id = loop_timer_at(c->coll->loop, loop_now_ms() + c->coll->cfg->rotate_ms, on_rotate, c);
     c->rotate_timer = id > 0 ? id : 0;
 }
 
@@ -104,7 +104,7 @@ static void on_signal(void *ud, int sig)
     }
     c->quit = true;
     c->quit_signal = sig;
-    loop_stop(c->app->loop);
+    loop_stop(c->coll->loop);
 }
 
 /* Standard input is readable: reads every key that is there, without blocking. */
@@ -114,7 +114,7 @@ static void on_stdin(void *ud, int fd, short revents)
     if ((revents & (POLLHUP | POLLERR | POLLNVAL)) && !(revents & POLLIN)) {
         c->quit = true;
         c->quit_signal = SIGHUP; /* the terminal went away */
-        loop_stop(c->app->loop);
+        loop_stop(c->coll->loop);
         return;
     }
     int got = 0;
@@ -131,7 +131,7 @@ static void on_stdin(void *ud, int fd, short revents)
     } else if (got) {
         c->empty_reads = 0;
     }
-    if (c->quit || c->failed) loop_stop(c->app->loop);
+    if (c->quit || c->failed) loop_stop(c->coll->loop);
 }
 
 /* Asks the terminal for its size and tells curses. */
@@ -151,8 +151,8 @@ static void on_before_sleep(void *ud)
 {
     Console *c = ud;
     if (c->quit || c->failed) return;
-    if (c->app->dirty) {
-        c->app->dirty = 0;
+    if (c->coll->dirty) {
+        c->coll->dirty = 0;
         if (!c->paused) {
             con_refresh_counts(c);
             c->dirty |= CON_DIRTY_HEADER | CON_DIRTY_BODY;
@@ -174,7 +174,7 @@ static void on_before_sleep(void *ud)
     int64_t now = loop_now_ms();
     if (c->last_frame && now - c->last_frame < CON_FRAME_MS) {
         if (!c->frame_timer) {
-            long id = loop_timer_at(c->app->loop, c->last_frame + CON_FRAME_MS, on_frame_timer, c);
+            long id = loop_timer_at(c->coll->loop, c->last_frame + CON_FRAME_MS, on_frame_timer, c);
             c->frame_timer = id > 0 ? id : 0;
         }
         return;
@@ -182,7 +182,7 @@ static void on_before_sleep(void *ud)
     con_draw(c);
     c->dirty = 0;
     c->last_frame = now;
-    if (c->failed) loop_stop(c->app->loop);
+    if (c->failed) loop_stop(c->coll->loop);
 }
 
 /* Starts curses on the terminal: raw-ish keys, no echo, hidden cursor,
@@ -222,7 +222,7 @@ static int screen_start(Console *c, char *err, size_t errlen)
 /* Releases everything the console made; safe on a partly built console. */
 static void console_free(Console *c)
 {
-    Loop *l = c->app->loop;
+    Loop *l = c->coll->loop;
     loop_before_sleep(l, NULL, NULL);
     loop_unwatch_fd(l, STDIN_FILENO);
     if (c->frame_timer) loop_timer_cancel(l, c->frame_timer);
@@ -239,7 +239,7 @@ static void console_free(Console *c)
     free(c);
 }
 
-int console_run(Watch *w, ConsoleAlerts *events, ConsoleExit *out, char *err, size_t errlen)
+int console_run(Monitor *w, ConsoleAlerts *events, ConsoleExit *out, char *err, size_t errlen)
 {
     static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGWINCH};
     memset(out, 0, sizeof(*out));
@@ -254,9 +254,9 @@ int console_run(Watch *w, ConsoleAlerts *events, ConsoleExit *out, char *err, si
         snprintf(err, errlen, "%s", _("out of memory"));
         return -1;
     }
-    App *app = w->app;
-    c->watch = w;
-    c->app = app;
+    Collector *coll = w->coll;
+    c->mon = w;
+    c->coll = coll;
     c->events = events;
     c->window = 1; /* 1h */
     c->alist_cap = alert_count(w->alerts);
@@ -266,21 +266,21 @@ int console_run(Watch *w, ConsoleAlerts *events, ConsoleExit *out, char *err, si
         goto fail;
     }
     /* Before curses starts, so that it keeps its hands off these signals. */
-    if (loop_catch_signals(app->loop, sigs, sizeof(sigs) / sizeof(sigs[0]), on_signal, c) != 0) {
+    if (loop_catch_signals(coll->loop, sigs, sizeof(sigs) / sizeof(sigs[0]), on_signal, c) != 0) {
         snprintf(err, errlen, _("cannot catch signals: %s"), strerror(errno));
         goto fail;
     }
     if (screen_start(c, err, errlen) != 0) goto fail;
-    if (loop_watch_fd(app->loop, STDIN_FILENO, POLLIN, on_stdin, c) != 0) {
+    if (loop_watch_fd(coll->loop, STDIN_FILENO, POLLIN, on_stdin, c) != 0) {
         snprintf(err, errlen, "%s", _("out of memory"));
         goto fail;
     }
-    loop_before_sleep(app->loop, on_before_sleep, c);
+    loop_before_sleep(coll->loop, on_before_sleep, c);
     con_refresh_counts(c);
     clock_arm(c);
-    watch_start(w);
+    monitor_start(w);
     c->dirty = CON_DIRTY_ALL;
-    if (loop_run(app->loop) != 0) {
+    if (loop_run(coll->loop) != 0) {
         snprintf(err, errlen, "%s", _("the event loop failed"));
         goto fail;
     }

@@ -3,15 +3,15 @@
  * The console shows the pages of the config (a grid of panels, each drawn by
  * its widget), a header (centre name, clock, page tabs, feeds up, alert
  * counts, new critical alerts, modes) and a footer (the keys that apply now,
- * or a prompt). It runs on a Watch (the App plus the alert engine, alert log
+ * or a prompt). It runs on a Monitor (the Collector plus the alert engine, alert log
  * and notifier): alerts panels list the engine's alerts, and the operator
- * acknowledges and silences them from the keyboard. It runs the App's event
+ * acknowledges and silences them from the keyboard. It runs the Collector's event
  * loop: the terminal is a watched descriptor, signals arrive through the
  * loop's self-pipe, and key presses, data changes, alert events and timers
  * only set dirty flags; one place draws, in the loop's before-sleep hook, at
  * most about ten times a second and only when something changed.
  *
- * The console borrows the Watch (the caller creates and frees it) and starts
+ * The console borrows the Monitor (the caller creates and frees it) and starts
  * it. It owns the curses screen, its windows and the widgets, and releases
  * all of them (endwin included) before console_run() returns, on every path.
  * The keys and modes are described in docs/console.md. */
@@ -22,7 +22,7 @@
 #include <stddef.h>
 
 #include "core/alert.h"
-#include "services/watch.h"
+#include "services/monitor.h"
 
 /* How the console ended. */
 typedef struct {
@@ -30,25 +30,25 @@ typedef struct {
 } ConsoleExit;
 
 /* What the console hears from the alert engine between two frames. The
- * caller passes console_on_alert with a zeroed ConsoleAlerts to watch_new(),
+ * caller passes console_on_alert with a zeroed ConsoleAlerts to monitor_new(),
  * and the same ConsoleAlerts to console_run(). */
 typedef struct {
     unsigned new_crit; /* critical alerts that started firing (not back from stale) */
     bool changed;      /* some alert event happened */
 } ConsoleAlerts;
 
-/* Watch callback (ud: a ConsoleAlerts): notes new critical alerts. It only
+/* Monitor callback (ud: a ConsoleAlerts): notes new critical alerts. It only
  * counts; the console draws (and rings the bell) from its own loop hook. */
 void console_on_alert(void *ud, const AlertEvent *ev);
 
 /* Runs the console on w until the user quits ('q') or SIGINT, SIGTERM or
- * SIGHUP arrives; starts the Watch (watch_start) first. events is the
- * ConsoleAlerts given to watch_new() with console_on_alert (may be NULL: no
+ * SIGHUP arrives; starts the Monitor (monitor_start) first. events is the
+ * ConsoleAlerts given to monitor_new() with console_on_alert (may be NULL: no
  * bell). Standard input and output must be a terminal. Catches those
- * signals and SIGWINCH on the App's loop (which keeps them routed to it until
- * watch_free(); the loop must not run again after this returns). Returns 0
+ * signals and SIGWINCH on the Collector's loop (which keeps them routed to it until
+ * monitor_free(); the loop must not run again after this returns). Returns 0
  * with how it ended in *out, or -1 with a message in err (the terminal is
  * restored either way). */
-int console_run(Watch *w, ConsoleAlerts *events, ConsoleExit *out, char *err, size_t errlen);
+int console_run(Monitor *w, ConsoleAlerts *events, ConsoleExit *out, char *err, size_t errlen);
 
 #endif

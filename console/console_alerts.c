@@ -2,7 +2,7 @@
  * docs/console.md): a acknowledges the selected alert of the focused alerts
  * panel (a footer prompt asks an optional comment), s silences its rule (the
  * prompt asks how long, 1h by default), u removes its silence, b turns the
- * bell for new critical alerts on and off. The operator is watch_operator().
+ * bell for new critical alerts on and off. The operator is monitor_operator().
  *
  * The selected alert is the alert_list() entry at the widget's selected row
  * (the first row until the list keys move it), as the widget draws it. */
@@ -74,7 +74,7 @@ static const Alert *selected_alert(Console *c)
             say(c, "%s", _("no alerts panel on this page"));
         return NULL;
     }
-    size_t n = alert_list(c->watch->alerts, c->alist, c->alist_cap);
+    size_t n = alert_list(c->mon->alerts, c->alist, c->alist_cap);
     if (n > c->alist_cap) n = c->alist_cap;
     size_t sel = p->w->selected > 0 ? (size_t)p->w->selected : 0;
     if (sel >= n) {
@@ -103,7 +103,7 @@ static void unsilence(Console *c)
         return;
     }
     char err[160];
-    if (watch_unsilence(c->watch, a->silence_id, watch_operator(), err, sizeof(err)) != 0) {
+    if (monitor_unsilence(c->mon, a->silence_id, monitor_operator(), err, sizeof(err)) != 0) {
         say(c, "%s", err);
         return;
     }
@@ -111,7 +111,7 @@ static void unsilence(Console *c)
         say(c, _("silence removed; '%.80s' is still silenced by another one"), a->rule->id);
     else
         say(c, _("silence of '%.80s' removed"), a->rule->id);
-    c->app->dirty |= APP_DIRTY_STATUS;
+    c->coll->dirty |= COLL_DIRTY_STATUS;
 }
 
 bool con_alert_key(Console *c, int ch)
@@ -162,7 +162,7 @@ static bool submit_silence(Console *c)
     }
     char err[160];
     unsigned id =
-        watch_silence(c->watch, c->prompt_rule, ms, watch_operator(), NULL, err, sizeof(err));
+        monitor_silence(c->mon, c->prompt_rule, ms, monitor_operator(), NULL, err, sizeof(err));
     if (id == 0) {
         say(c, "%s", err);
         return true;
@@ -185,8 +185,8 @@ void con_alert_prompt_done(Console *c, bool ok)
         if (!submit_silence(c)) return;
     } else if (c->prompt == CON_PROMPT_ACK) {
         char err[160];
-        const char *who = watch_operator();
-        if (watch_ack(c->watch, c->prompt_rule, who, c->edit[0] ? c->edit : NULL, err,
+        const char *who = monitor_operator();
+        if (monitor_ack(c->mon, c->prompt_rule, who, c->edit[0] ? c->edit : NULL, err,
                       sizeof(err)) != 0)
             say(c, "%s", err);
         else
@@ -194,5 +194,5 @@ void con_alert_prompt_done(Console *c, bool ok)
     }
     c->prompt = CON_PROMPT_NONE;
     c->edit[0] = '\0';
-    c->app->dirty |= APP_DIRTY_STATUS; /* counts, badge and list change */
+    c->coll->dirty |= COLL_DIRTY_STATUS; /* counts, badge and list change */
 }

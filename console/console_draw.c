@@ -45,7 +45,7 @@ static int put(const Console *c, WINDOW *win, int y, int x, const char *s, int m
 /* The style of a status for the console's own lines. */
 static DrawStyle status_style(const Console *c, KpiStatus st)
 {
-    ViewCtx ctx = {.app = c->app, .utf8 = c->utf8, .color = c->color};
+    ViewCtx ctx = {.coll = c->coll, .utf8 = c->utf8, .color = c->color};
     return draw_status_style(st, &ctx);
 }
 
@@ -78,7 +78,7 @@ void con_view_ctx(const Console *c, const ConPanel *p, ViewCtx *ctx)
 {
     const ConPage *pg = &c->pages[c->page];
     memset(ctx, 0, sizeof(*ctx));
-    ctx->app = c->app;
+    ctx->coll = c->coll;
     ctx->now_ms = c->paused ? c->paused_at : loop_wall_ms();
     ctx->at_ms = con_shown_ms(c);
     ctx->history = c->history;
@@ -88,8 +88,8 @@ void con_view_ctx(const Console *c, const ConPanel *p, ViewCtx *ctx)
     ctx->utf8 = c->utf8;
     ctx->color = c->color;
     ctx->filter = c->filter[0] ? c->filter : NULL;
-    ctx->alerts = c->watch->alerts;
-    ctx->notifier = c->watch->notifier;
+    ctx->alerts = c->mon->alerts;
+    ctx->notifier = c->mon->notifier;
 }
 
 /* Formats how far back the history cursor is: "−1h05m", "−12m". */
@@ -118,17 +118,17 @@ static void header_status(Console *c, int64_t now)
     char clock[TIMEFMT_SIZE], feeds[48], crit[32], warn[32], badge[48] = "";
     const char *x_sym = c->utf8 ? "\xE2\x9C\x97" : "x";
     AlertCounts k;
-    alert_counts(c->watch->alerts, &k); /* the badge is live, even while paused */
+    alert_counts(c->mon->alerts, &k); /* the badge is live, even while paused */
     size_t unacked = k.unacked[SEV_CRITICAL];
     timefmt_hms(now, clock, sizeof(clock));
-    snprintf(feeds, sizeof(feeds), _("feeds %zu/%zu"), c->feeds_up, c->app->cfg->n_feeds);
+    snprintf(feeds, sizeof(feeds), _("feeds %zu/%zu"), c->feeds_up, c->coll->cfg->n_feeds);
     snprintf(crit, sizeof(crit), _("%s %zu crit"), x_sym, c->n_crit);
     snprintf(warn, sizeof(warn), _("! %zu warn"), c->n_warn);
     if (unacked) snprintf(badge, sizeof(badge), _(" %s %zu NEW CRIT "), x_sym, unacked);
     DrawStyle badge_st = {A_REVERSE | A_BOLD, c->color ? DRAW_PAIR_CRIT : 0};
     const Piece right[] = {
         {badge, badge_st},
-        {feeds, c->feeds_up < c->app->cfg->n_feeds ? status_style(c, KST_WARN) : plain(A_NORMAL)},
+        {feeds, c->feeds_up < c->coll->cfg->n_feeds ? status_style(c, KST_WARN) : plain(A_NORMAL)},
         {crit, c->n_crit ? status_style(c, KST_CRIT) : plain(A_NORMAL)},
         {warn, c->n_warn ? status_style(c, KST_WARN) : plain(A_NORMAL)},
         {clock, plain(A_BOLD)},
@@ -156,16 +156,16 @@ static void header_status(Console *c, int64_t now)
         badges += left[i].s[0] ? text_width(left[i].s) + 1 : 0;
     /* Problems with the record (alert log, archive) stay in the header until fixed. */
     char log_err[400];
-    const char *arch = c->watch->archive_status ? c->watch->archive_status : "";
-    snprintf(log_err, sizeof(log_err), "%s%s%s", c->watch->log_error,
-             c->watch->log_error[0] && arch[0] ? " | " : "", arch);
+    const char *arch = c->mon->archive_status ? c->mon->archive_status : "";
+    snprintf(log_err, sizeof(log_err), "%s%s%s", c->mon->log_error,
+             c->mon->log_error[0] && arch[0] ? " | " : "", arch);
     int avail = c->cols - rw - badges - 3; /* for the name and the log error */
     int ew = log_err[0] ? text_width(log_err) + 1 : 0;
     if (ew > avail * 2 / 3) ew = avail * 2 / 3; /* an alarm: before the centre's name */
 
     int x = 1;
     int name_w = avail - ew;
-    if (name_w > 0) x += put(c, h, 0, x, c->app->cfg->name, name_w, plain(A_BOLD)) + 1;
+    if (name_w > 0) x += put(c, h, 0, x, c->coll->cfg->name, name_w, plain(A_BOLD)) + 1;
     for (size_t i = 0; i < n_left; i++)
         if (left[i].s[0]) x += put(c, h, 0, x, left[i].s, c->cols - x, left[i].st) + 1;
     int rx = c->cols - rw + 1;
@@ -198,7 +198,7 @@ static void header_tabs(Console *c)
     con_fmt_window(con_window_ms(c), win, sizeof(win));
     snprintf(right, sizeof(right), _("window %s"), win);
     if (c->rotate) {
-        con_fmt_window(c->app->cfg->rotate_ms, rot, sizeof(rot));
+        con_fmt_window(c->coll->cfg->rotate_ms, rot, sizeof(rot));
         size_t len = strlen(right);
         snprintf(right + len, sizeof(right) - len, _("  rotate %s"), rot);
     }

@@ -18,9 +18,9 @@
 #include <curses.h>
 
 #include "core/alert.h"
-#include "core/app.h"
+#include "core/collector.h"
 #include "console/console.h"
-#include "services/watch.h"
+#include "services/monitor.h"
 #include "widgets/widget.h"
 
 #define CON_HEADER_ROWS 2
@@ -74,9 +74,9 @@ typedef struct {
 } ConPage;
 
 typedef struct Console {
-    Watch *watch;          /* borrowed */
-    App *app;              /* watch->app */
-    ConsoleAlerts *events; /* what the Watch's callback noted (may be NULL) */
+    Monitor *mon;          /* borrowed */
+    Collector *coll;              /* mon->coll */
+    ConsoleAlerts *events; /* what the Monitor's callback noted (may be NULL) */
     ConPage *pages;
     size_t n_pages;
     size_t page;  /* shown page */
@@ -196,7 +196,7 @@ bool con_alerts_focused(const Console *c);
 /* (Re)arms the auto-rotation timer from now (cancels it when rotation is off). */
 void con_rotate_arm(Console *c);
 
-/* Re-reads the header figures (feeds up, alert counts) from the Watch. */
+/* Re-reads the header figures (feeds up, alert counts) from the Monitor. */
 void con_refresh_counts(Console *c);
 
 #endif

@@ -10,7 +10,7 @@
  * table of the first KPIs above the alert list and the feed list. */
 static void default_page(Console *c)
 {
-    const App *a = c->app;
+    const Collector *a = c->coll;
     size_t n = a->n_kpis < WIDGET_MAX_KPIS ? a->n_kpis : WIDGET_MAX_KPIS;
     for (size_t i = 0; i < n; i++)
         c->dflt_keys[i] = a->kpis[i].kpi->key;
@@ -30,7 +30,7 @@ static void default_page(Console *c)
 
 int con_pages_build(Console *c)
 {
-    const Config *cfg = c->app->cfg;
+    const Config *cfg = c->coll->cfg;
     const CfgPage *src = cfg->pages;
     size_t n = cfg->n_pages;
     if (n == 0) {
@@ -56,7 +56,7 @@ int con_pages_build(Console *c)
                 ConPanel *p = &pg->panels[pg->n_panels++];
                 p->cfg = &row->panels[k];
                 p->row = r;
-                p->w = widget_new(p->cfg, c->app);
+                p->w = widget_new(p->cfg, c->coll);
                 if (!p->w) return -1;
             }
         }

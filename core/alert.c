@@ -38,12 +38,12 @@ static void link_siblings(AlertEngine *e)
     }
 }
 
-AlertEngine *alert_new(const App *app, const AlertOptions *opts, AlertEventFn fn, void *ud,
+AlertEngine *alert_new(const Collector *coll, const AlertOptions *opts, AlertEventFn fn, void *ud,
                        char *err, size_t errlen)
 {
     AlertEngine *e = calloc(1, sizeof(*e));
     if (!e) goto oom;
-    e->app = app;
+    e->coll = coll;
     e->fn = fn;
     e->ud = ud;
     e->opt.resolved_keep_ms = 15 * 60 * 1000;
@@ -53,7 +53,7 @@ AlertEngine *alert_new(const App *app, const AlertOptions *opts, AlertEventFn fn
         if (opts->max_silences > 0) e->opt.max_silences = opts->max_silences;
     }
     e->next_sil_id = 1;
-    const Config *c = app->cfg;
+    const Config *c = coll->cfg;
     e->n = c->n_rules;
     e->alerts = calloc(e->n ? e->n : 1, sizeof(*e->alerts));
     e->priv = calloc(e->n ? e->n : 1, sizeof(*e->priv));
@@ -70,8 +70,8 @@ AlertEngine *alert_new(const App *app, const AlertOptions *opts, AlertEventFn fn
         if (r->kind == RULE_FEED) {
             a->feed = r->feed ? feed_index(c, r->feed) : -1;
         } else if (r->kpi) {
-            a->kpi = app_find_kpi(app, r->kpi);
-            if (a->kpi >= 0) a->feed = (int)app->kpis[a->kpi].feed_idx;
+            a->kpi = coll_find_kpi(coll, r->kpi);
+            if (a->kpi >= 0) a->feed = (int)coll->kpis[a->kpi].feed_idx;
         }
         if (a->feed < 0) {
             snprintf(err, errlen, _("rule '%s' watches '%s', which the config does not have"),
@@ -109,7 +109,7 @@ void alert_emit(const AlertEngine *e, const AlertEvent *ev)
 static Cond eval_feed(AlertEngine *e, Alert *a)
 {
     const CfgRule *r = a->rule;
-    const FeedStatus *fs = &e->app->feeds[a->feed];
+    const FeedStatus *fs = &e->coll->feeds[a->feed];
     if (fs->state == FS_PENDING) return COND_UNKNOWN;
     bool holds = false, unknown = false;
     a->has_value = true;
@@ -137,10 +137,10 @@ static Cond eval_feed(AlertEngine *e, Alert *a)
 /* The condition of a nodata rule: no value for nodata_ms. */
 static Cond eval_nodata(AlertEngine *e, Alert *a, AlertPriv *p, int64_t now)
 {
-    const App *app = e->app;
+    const Collector *coll = e->coll;
     Sample last;
     p->nodata_ref = e->start_ms;
-    if (store_last_value(app->store, app->kpis[a->kpi].series, &last) && last.ts_ms <= now) {
+    if (store_last_value(coll->store, coll->kpis[a->kpi].series, &last) && last.ts_ms <= now) {
         p->nodata_ref = last.ts_ms;
         a->has_value = true;
         a->value = last.value;
@@ -152,19 +152,19 @@ static Cond eval_nodata(AlertEngine *e, Alert *a, AlertPriv *p, int64_t now)
 static Cond eval_kpi(AlertEngine *e, Alert *a, AlertPriv *p, int64_t now, bool active)
 {
     const CfgRule *r = a->rule;
-    const App *app = e->app;
-    const AppKpi *k = &app->kpis[a->kpi];
+    const Collector *coll = e->coll;
+    const CollKpi *k = &coll->kpis[a->kpi];
     p->fresh_until = 0;
     if (r->kind == RULE_NODATA) return eval_nodata(e, a, p, now);
-    AppKpiView v;
-    app_kpi_view(app, (size_t)a->kpi, now, &v);
+    CollKpiView v;
+    coll_kpi_view(coll, (size_t)a->kpi, now, &v);
     if (v.has_value) {
         a->has_value = true;
         a->value = v.value;
     }
     /* No value, a gap (feed down) or an old value: never counts as clear. */
     if (!v.has_value || v.stale || isnan(v.value)) return COND_UNKNOWN;
-    /* app_kpi_view() calls a value stale when older than 3 intervals. */
+    /* coll_kpi_view() calls a value stale when older than 3 intervals. */
     p->fresh_until = v.ts_ms + 3 * k->feed->interval_ms + 1;
     double x = v.value;
     if (r->implicit) return cfg_threshold_holds(&r->threshold, x) ? COND_HOLDS : COND_CLEAR;
@@ -177,7 +177,7 @@ static Cond eval_kpi(AlertEngine *e, Alert *a, AlertPriv *p, int64_t now, bool a
         return x < (active ? clear : level) ? COND_HOLDS : COND_CLEAR;
     case RULE_CHANGE: {
         StoreDelta d;
-        if (!store_delta(app->store, k->series, now - r->over_ms, now, &d) || isnan(d.delta)) {
+        if (!store_delta(coll->store, k->series, now - r->over_ms, now, &d) || isnan(d.delta)) {
             a->has_change = false;
             return COND_UNKNOWN;
         }

@@ -1,11 +1,11 @@
 /* alert.h - the alert engine: one state machine per rule of the config.
  *
- * An AlertEngine borrows an App (which must outlive it) and makes one Alert
- * per CfgRule of app->cfg (explicit rules first, then the implicit rules made
+ * An AlertEngine borrows a Collector (which must outlive it) and makes one Alert
+ * per CfgRule of coll->cfg (explicit rules first, then the implicit rules made
  * from KPI warn/crit thresholds, in config order). It never reads a clock:
  * the caller runs alert_eval(engine, now) after each poll result and when
- * alert_next_deadline() comes; values are read through app_kpi_view(at =
- * now) and app->feeds. Semantics (states, for, keep_firing_for, hysteresis,
+ * alert_next_deadline() comes; values are read through coll_kpi_view(at =
+ * now) and coll->feeds. Semantics (states, for, keep_firing_for, hysteresis,
  * critical over warning, stale, nodata, feed rules, ack, silence) are written
  * down in docs/alerts.md.
  *
@@ -23,7 +23,7 @@
 #include <stdint.h>
 
 #include "config/config.h"
-#include "core/app.h"
+#include "core/collector.h"
 
 /* What an operator sees of an alert. */
 typedef enum {
@@ -42,8 +42,8 @@ typedef enum {
 
 /* One alert instance (one per rule). Read-only for callers. */
 typedef struct {
-    const CfgRule *rule; /* borrowed from the App's config */
-    int kpi;             /* index into app->kpis; -1 for feed rules */
+    const CfgRule *rule; /* borrowed from the Collector's config */
+    int kpi;             /* index into coll->kpis; -1 for feed rules */
     int feed;            /* index into cfg->feeds (the KPI's feed for KPI rules) */
     AlertState state;
     AlertState held;     /* ALERT_STALE: the state it keeps (pending, firing, suppressed) */
@@ -104,10 +104,10 @@ typedef struct {
 
 typedef struct AlertEngine AlertEngine;
 
-/* Builds an engine for app's rules (opts NULL: defaults; fn may be NULL).
+/* Builds an engine for coll's rules (opts NULL: defaults; fn may be NULL).
  * NULL with a message in err on failure (out of memory, a rule naming a KPI
- * or feed the App does not have). */
-AlertEngine *alert_new(const App *app, const AlertOptions *opts, AlertEventFn fn, void *ud,
+ * or feed the Collector does not have). */
+AlertEngine *alert_new(const Collector *coll, const AlertOptions *opts, AlertEventFn fn, void *ud,
                        char *err, size_t errlen);
 
 /* Frees the engine (NULL is fine). */

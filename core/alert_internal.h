@@ -18,7 +18,7 @@ typedef struct {
 } AlertPriv;
 
 struct AlertEngine {
-    const App *app; /* borrowed */
+    const Collector *coll; /* borrowed */
     AlertEventFn fn;
     void *ud;
     AlertOptions opt;

@@ -155,9 +155,9 @@ typedef struct {
 /* Fills f for alert a. */
 static void fields(const AlertEngine *e, const Alert *a, Fields *f)
 {
-    const App *app = e->app;
-    const CfgFeed *feed = a->feed >= 0 ? &app->cfg->feeds[a->feed] : NULL;
-    const CfgKpi *k = a->kpi >= 0 ? app->kpis[a->kpi].kpi : NULL;
+    const Collector *coll = e->coll;
+    const CfgFeed *feed = a->feed >= 0 ? &coll->cfg->feeds[a->feed] : NULL;
+    const CfgKpi *k = a->kpi >= 0 ? coll->kpis[a->kpi].kpi : NULL;
     int dec = k ? k->decimals : 0;
     memset(f, 0, sizeof(*f));
     f->feed = feed ? (feed->name ? feed->name : feed->id) : "";
@@ -189,7 +189,7 @@ static void put_value(Out *o, const Fields *f)
 static void default_feed(const AlertEngine *e, const Alert *a, const Fields *f, Out *o)
 {
     const CfgRule *r = a->rule;
-    const FeedStatus *fs = &e->app->feeds[a->feed];
+    const FeedStatus *fs = &e->coll->feeds[a->feed];
     char buf[160], d[32];
     if (fs->state == FS_BAD_DATA && r->feed_bad_data)
         snprintf(buf, sizeof(buf), _("%s: bad data for %u polls"), f->feed,
@@ -208,7 +208,7 @@ static void default_feed(const AlertEngine *e, const Alert *a, const Fields *f, 
 static void default_summary(const AlertEngine *e, const Alert *a, const Fields *f, Out *o)
 {
     const CfgRule *r = a->rule;
-    const CfgKpi *k = a->kpi >= 0 ? e->app->kpis[a->kpi].kpi : NULL;
+    const CfgKpi *k = a->kpi >= 0 ? e->coll->kpis[a->kpi].kpi : NULL;
     int dec = k ? k->decimals : -1;
     char buf[128], num[48];
     if (r->kind == RULE_FEED) {
@@ -321,7 +321,7 @@ static bool silence_matches(const AlertEngine *e, const AlertSilence *s, const A
     const CfgRule *r = a->rule;
     if (r->id && strcmp(r->id, s->target) == 0) return true;
     if (r->kpi && strcmp(r->kpi, s->target) == 0) return true;
-    const CfgFeed *f = a->feed >= 0 ? &e->app->cfg->feeds[a->feed] : NULL;
+    const CfgFeed *f = a->feed >= 0 ? &e->coll->cfg->feeds[a->feed] : NULL;
     return f && f->id && strcmp(f->id, s->target) == 0;
 }
 

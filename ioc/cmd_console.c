@@ -16,7 +16,7 @@
 #include "base/i18n.h"
 #include "ioc/simproc.h"
 #include "base/timefmt.h"
-#include "services/watch.h"
+#include "services/monitor.h"
 
 /* Prints "ioc CMD needs a terminal (...)" and returns false when standard
  * output or input is not a terminal. */
@@ -60,7 +60,7 @@ static int run(const char *cmd, Config *cfg)
     char err[256];
     int rc = IOC_EXIT_FAIL;
     ConsoleAlerts events = {0};
-    Watch *w = watch_new(cfg, console_on_alert, &events, err, sizeof(err));
+    Monitor *w = monitor_new(cfg, console_on_alert, &events, err, sizeof(err));
     if (!w) {
         fprintf(stderr, "ioc %s: %s\n", cmd, err);
     } else {
@@ -70,7 +70,7 @@ static int run(const char *cmd, Config *cfg)
         else
             rc = how.signal ? 128 + how.signal : IOC_EXIT_OK;
     }
-    watch_free(w);
+    monitor_free(w);
     curl_global_cleanup();
     return rc;
 }

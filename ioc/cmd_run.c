@@ -20,15 +20,15 @@
 #include <unistd.h>
 
 #include "config/config.h"
-#include "services/watch.h"
+#include "services/monitor.h"
 #include "ioc/cli.h"
 #include "base/i18n.h"
 #include "base/timefmt.h"
 #include "base/logfmt.h"
 
 typedef struct {
-    Watch *w;
-    App *app; /* w->app */
+    Monitor *w;
+    Collector *coll; /* w->coll */
     const char *path;
     bool quit, reload;
     FeedStateKind *prev; /* last logged state per feed */
@@ -67,7 +67,7 @@ static void log_one(const char *level, const char *event, const char *key, const
     log_end(&ln);
 }
 
-/* Watch callback: one log line per alert transition, ack and silence. */
+/* Monitor callback: one log line per alert transition, ack and silence. */
 static void on_alert(void *ud, const AlertEvent *ev)
 {
     Line ln;
@@ -98,7 +98,7 @@ static void on_alert(void *ud, const AlertEvent *ev)
     log_end(&ln);
 }
 
-/* Watch callback: one log line per notification delivery attempt. */
+/* Monitor callback: one log line per notification delivery attempt. */
 static void on_notify(void *ud, size_t target, const NotifyOutcome *o)
 {
     Run *r = ud;
@@ -124,7 +124,7 @@ static void on_signal(void *ud, int sig)
         r->reload = true;
     else
         r->quit = true;
-    loop_stop(r->app->loop);
+    loop_stop(r->coll->loop);
 }
 
 /* Logs the archive's state: the writer, or why it does not write. */
@@ -147,22 +147,22 @@ static void log_archive(Run *r)
 static void on_turn(void *ud)
 {
     Run *r = ud;
-    App *a = r->app;
+    Collector *a = r->coll;
     if (r->w->archive && strcmp(r->w->archive_status, r->archive) != 0) log_archive(r);
     for (size_t i = 0; i < a->n_kpis; i++) { /* the first sample of each episode */
-        AppKpi *k = &a->kpis[i];
+        CollKpi *k = &a->kpis[i];
         if (!k->note) continue;
         Line ln;
         LogFmt *l = log_begin(&ln, "warn", "sample");
         logfmt_str(l, "kpi", k->kpi->key);
-        logfmt_str(l, "result", k->note == APP_SAMPLE_RETIMED ? "retimed" : "rejected");
+        logfmt_str(l, "result", k->note == COLL_SAMPLE_RETIMED ? "retimed" : "rejected");
         logfmt_int(l, "behind_ms", (long long)k->behind_ms);
         logfmt_int(l, "retimed", (long long)k->retimed);
         logfmt_int(l, "rejected", (long long)k->rejected);
         log_end(&ln);
         k->note = 0;
     }
-    if (!(a->dirty & APP_DIRTY_STATUS)) {
+    if (!(a->dirty & COLL_DIRTY_STATUS)) {
         a->dirty = 0;
         return;
     }
@@ -203,33 +203,33 @@ static Config *load(const char *path, const char *event)
 static bool start(Run *r, Config *cfg)
 {
     char err[256];
-    Watch *w = watch_new(cfg, on_alert, r, err, sizeof(err));
+    Monitor *w = monitor_new(cfg, on_alert, r, err, sizeof(err));
     if (!w) {
         log_one("error", "start", "error", err);
         return false;
     }
-    FeedStateKind *prev = calloc(w->app->cfg->n_feeds ? w->app->cfg->n_feeds : 1, sizeof(*prev));
+    FeedStateKind *prev = calloc(w->coll->cfg->n_feeds ? w->coll->cfg->n_feeds : 1, sizeof(*prev));
     static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-    if (!prev || loop_catch_signals(w->app->loop, sigs, 3, on_signal, r) != 0) {
+    if (!prev || loop_catch_signals(w->coll->loop, sigs, 3, on_signal, r) != 0) {
         log_one("error", "start", "error", _("cannot set up signals"));
         free(prev);
-        watch_free(w);
+        monitor_free(w);
         return false;
     }
     free(r->prev);
     r->prev = prev; /* calloc: every feed starts "pending" */
     r->w = w;
-    r->app = w->app;
-    watch_on_notify(w, on_notify, r);
-    loop_before_sleep(w->app->loop, on_turn, r);
-    watch_start(w);
+    r->coll = w->coll;
+    monitor_on_notify(w, on_notify, r);
+    loop_before_sleep(w->coll->loop, on_turn, r);
+    monitor_start(w);
     Line ln;
     LogFmt *l = log_begin(&ln, "info", "start");
     logfmt_str(l, "config", r->path);
-    logfmt_int(l, "feeds", (long long)w->app->cfg->n_feeds);
-    logfmt_int(l, "kpis", (long long)w->app->n_kpis);
-    logfmt_int(l, "rules", (long long)w->app->cfg->n_rules);
-    logfmt_int(l, "notify", (long long)w->app->cfg->n_notify);
+    logfmt_int(l, "feeds", (long long)w->coll->cfg->n_feeds);
+    logfmt_int(l, "kpis", (long long)w->coll->n_kpis);
+    logfmt_int(l, "rules", (long long)w->coll->cfg->n_rules);
+    logfmt_int(l, "notify", (long long)w->coll->cfg->n_notify);
     log_end(&ln);
     if (w->archive) log_archive(r);
     return true;
@@ -283,7 +283,7 @@ int cmd_run(int argc, char **argv)
         goto out;
     }
     while (!r.quit) {
-        if (loop_run(r.app->loop) != 0) {
+        if (loop_run(r.coll->loop) != 0) {
             log_one("error", "loop", "error", _("the event loop failed"));
             rc = IOC_EXIT_FAIL;
             break;
@@ -300,9 +300,9 @@ int cmd_run(int argc, char **argv)
             log_end(&ln);
             continue;
         }
-        watch_free(r.w); /* also gives the signals back, so the new loop can take them */
+        monitor_free(r.w); /* also gives the signals back, so the new loop can take them */
         r.w = NULL;
-        r.app = NULL;
+        r.coll = NULL;
         if (!start(&r, next)) {
             rc = IOC_EXIT_FAIL;
             break;
@@ -310,11 +310,11 @@ int cmd_run(int argc, char **argv)
     }
     if (r.quit) {
         Line ln;
-        logfmt_int(log_begin(&ln, "info", "stop"), "polls", (long long)r.app->polls);
+        logfmt_int(log_begin(&ln, "info", "stop"), "polls", (long long)r.coll->polls);
         log_end(&ln);
     }
 out:
-    watch_free(r.w);
+    monitor_free(r.w);
     free(r.prev);
     curl_global_cleanup();
     return rc;

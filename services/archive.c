@@ -280,7 +280,7 @@ static long long pragma_int(sqlite3 *db, const char *name, int *rc)
 static int check_db(sqlite3 *db, const char *path, char *err, size_t errlen)
 {
     int rc;
-    long long app = pragma_int(db, "application_id", &rc);
+    long long coll = pragma_int(db, "application_id", &rc);
     long long ver = rc == SQLITE_OK ? pragma_int(db, "user_version", &rc) : 0;
     long long tables = rc == SQLITE_OK ? pragma_int(db, "schema_version", &rc) : 0;
     if (rc != SQLITE_OK) {
@@ -295,8 +295,8 @@ static int check_db(sqlite3 *db, const char *path, char *err, size_t errlen)
         snprintf(err, errlen, _("archive %s: cannot read: %s"), path, sqlite3_errmsg(db));
         return -2;
     }
-    if (app == 0 && tables == 0) return 0;
-    if (app != ARCHIVE_APP_ID) {
+    if (coll == 0 && tables == 0) return 0;
+    if (coll != ARCHIVE_APP_ID) {
         snprintf(err, errlen,
                  _("archive %s is another application's SQLite database, not an ioc archive; it "
                    "was left untouched (give another path in ioc.archive)"),

@@ -29,7 +29,7 @@
 
 #include "feeds/feedstate.h"
 #include "core/alert.h"
-#include "core/app.h"
+#include "core/collector.h"
 #include "core/store.h"
 
 /* PRAGMA application_id of an ioc archive ("ioc" + 1) and its schema version
@@ -76,12 +76,12 @@ const char *archive_error(const Archive *a);
 /* Increases each time archive_error()'s text changes (to redraw a header). */
 unsigned archive_error_seq(const Archive *a);
 
-/* Registers the KPIs and feeds of app (which must outlive the archive's use
+/* Registers the KPIs and feeds of coll (which must outlive the archive's use
  * of it); archive_record_poll() then reads their newest samples. 0 or -1
  * (out of memory). */
-int archive_attach(Archive *a, const App *app);
+int archive_attach(Archive *a, const Collector *coll);
 
-/* Buffers the result of a poll of feed (an index into app->cfg->feeds): the
+/* Buffers the result of a poll of feed (an index into coll->cfg->feeds): the
  * newest sample of each of its KPIs and the feed's poll status (a state
  * change is recorded as such). No-op for NULL or a reader. */
 void archive_record_poll(Archive *a, size_t feed);

@@ -1,4 +1,4 @@
-/* archive_buffer.c - the archive writer's in-memory side: names, the App it
+/* archive_buffer.c - the archive writer's in-memory side: names, the Collector it
  * records from, and the bounded buffers of samples, polls and alert events
  * that archive_flush() writes (see archive.h). */
 #include <stdio.h>
@@ -53,24 +53,24 @@ static int name_index(ArName **names, size_t *n, size_t *cap, const char *name)
     return (int)(*n)++;
 }
 
-int archive_attach(Archive *a, const App *app)
+int archive_attach(Archive *a, const Collector *coll)
 {
     if (!a) return 0;
     free(a->kpi_series);
     free(a->feed_idx);
-    a->kpi_series = calloc(app->n_kpis ? app->n_kpis : 1, sizeof(int));
-    a->feed_idx = calloc(app->cfg->n_feeds ? app->cfg->n_feeds : 1, sizeof(int));
+    a->kpi_series = calloc(coll->n_kpis ? coll->n_kpis : 1, sizeof(int));
+    a->feed_idx = calloc(coll->cfg->n_feeds ? coll->cfg->n_feeds : 1, sizeof(int));
     if (!a->kpi_series || !a->feed_idx) return -1;
-    for (size_t i = 0; i < app->n_kpis; i++) {
+    for (size_t i = 0; i < coll->n_kpis; i++) {
         a->kpi_series[i] =
-            name_index(&a->series, &a->n_series, &a->cap_series, app->kpis[i].kpi->key);
+            name_index(&a->series, &a->n_series, &a->cap_series, coll->kpis[i].kpi->key);
         if (a->kpi_series[i] < 0) return -1;
     }
-    for (size_t f = 0; f < app->cfg->n_feeds; f++) {
-        a->feed_idx[f] = name_index(&a->feeds, &a->n_feeds, &a->cap_feeds, app->cfg->feeds[f].id);
+    for (size_t f = 0; f < coll->cfg->n_feeds; f++) {
+        a->feed_idx[f] = name_index(&a->feeds, &a->n_feeds, &a->cap_feeds, coll->cfg->feeds[f].id);
         if (a->feed_idx[f] < 0) return -1;
     }
-    a->app = app;
+    a->coll = coll;
     return 0;
 }
 
@@ -151,15 +151,15 @@ static void push_poll(Archive *a, int fi, int64_t ts, const FeedStatus *st, int 
 
 void archive_record_poll(Archive *a, size_t feed)
 {
-    if (!a || !a->app || a->reader || a->locked_out) return;
-    const App *app = a->app;
-    for (size_t i = 0; i < app->n_kpis; i++) {
-        if (app->kpis[i].feed_idx != feed) continue;
+    if (!a || !a->coll || a->reader || a->locked_out) return;
+    const Collector *coll = a->coll;
+    for (size_t i = 0; i < coll->n_kpis; i++) {
+        if (coll->kpis[i].feed_idx != feed) continue;
         Sample s;
-        if (store_last(app->store, app->kpis[i].series, &s))
+        if (store_last(coll->store, coll->kpis[i].series, &s))
             push_sample(a, a->kpi_series[i], s.ts_ms, s.value);
     }
-    const FeedStatus *st = &app->feeds[feed];
+    const FeedStatus *st = &coll->feeds[feed];
     push_poll(a, a->feed_idx[feed], st->last_poll_ms, st, (int)st->state);
 }
 

@@ -63,8 +63,8 @@ struct Archive {
     /* names */
     ArName *series, *feeds;
     size_t n_series, cap_series, n_feeds, cap_feeds;
-    /* the attached App: its KPIs map to series[kpi_series[i]] */
-    const App *app;
+    /* the attached Collector: its KPIs map to series[kpi_series[i]] */
+    const Collector *coll;
     int *kpi_series, *feed_idx;
     /* buffers (rings) */
     ArSample *samples;

@@ -303,8 +303,8 @@ void *draw_scratch(Widget *w, size_t bytes)
 const char *draw_title(const Widget *w, const ViewCtx *ctx, const char *fallback)
 {
     if (w->panel && w->panel->title && w->panel->title[0]) return w->panel->title;
-    if (w->n_kpis == 0 || !ctx || !ctx->app) return fallback;
-    const AppKpi *k = ctx->app->kpis;
+    if (w->n_kpis == 0 || !ctx || !ctx->coll) return fallback;
+    const CollKpi *k = ctx->coll->kpis;
     if (w->n_kpis == 1) return k[w->kpis[0]].kpi->name;
     for (size_t i = 1; i < w->n_kpis; i++)
         if (k[w->kpis[i]].feed_idx != k[w->kpis[0]].feed_idx) return fallback;

@@ -5,7 +5,7 @@
  * suppressed, resolved; resolved and suppressed rows dimmed), the rendered
  * summary, who acknowledged it and until when it is silenced, and how long
  * ago its episode began. Without one (widget tests, no engine) it lists
- * app_issues(): KPIs at crit or warn and feeds down, critical first.
+ * coll_issues(): KPIs at crit or warn and feeds down, critical first.
  *
  * When focused a row is selected (the first one until the list keys move
  * it): that is the alert the console's a / s / u keys act on, the
@@ -28,7 +28,7 @@ typedef struct {
     char age[32];
 } AlertRow;
 
-/* One row of the fallback list (app_issues). */
+/* One row of the fallback list (coll_issues). */
 typedef struct {
     KpiStatus sev;
     char name[TEXT_CLEAN_MAX];
@@ -220,14 +220,14 @@ static void engine_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
 }
 
 /* Formats the row of issue is. */
-static void issue_row(IssueRow *r, const AppIssue *is, const ViewCtx *ctx)
+static void issue_row(IssueRow *r, const CollIssue *is, const ViewCtx *ctx)
 {
-    const App *a = ctx->app;
+    const Collector *a = ctx->coll;
     r->sev = is->severity;
     if (is->kpi >= 0) {
-        const AppKpi *ak = &a->kpis[is->kpi];
-        AppKpiView v;
-        app_kpi_view(a, (size_t)is->kpi, ctx->now_ms, &v);
+        const CollKpi *ak = &a->kpis[is->kpi];
+        CollKpiView v;
+        coll_kpi_view(a, (size_t)is->kpi, ctx->now_ms, &v);
         text_clean(ak->kpi->name, ctx->utf8, r->name, sizeof r->name);
         kpitext_value(ak->kpi, v.has_value, v.value, ctx->utf8, r->val, sizeof r->val);
     } else {
@@ -238,16 +238,16 @@ static void issue_row(IssueRow *r, const AppIssue *is, const ViewCtx *ctx)
     if (is->since_ms > 0) fmt_age(ctx->now_ms - is->since_ms, r->age, sizeof r->age);
 }
 
-/* Draws the list of app_issues() (no alert engine). */
+/* Draws the list of coll_issues() (no alert engine). */
 static void issues_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
 {
-    const App *a = ctx->app;
+    const Collector *a = ctx->coll;
     size_t max = a->n_kpis + a->cfg->n_feeds;
-    size_t issues_bytes = (max ? max : 1) * sizeof(AppIssue);
+    size_t issues_bytes = (max ? max : 1) * sizeof(CollIssue);
     char *buf = draw_scratch(w, issues_bytes + sizeof(IssueRow));
-    AppIssue *is = (AppIssue *)(void *)buf;
+    CollIssue *is = (CollIssue *)(void *)buf;
     IssueRow *row = buf ? (IssueRow *)(void *)(buf + issues_bytes) : NULL;
-    size_t n = buf ? app_issues(a, is, max) : 0;
+    size_t n = buf ? coll_issues(a, is, max) : 0;
     if (n > max) n = max;
     char note[32] = "";
     if (n > 0) snprintf(note, sizeof note, "%zu", n);
@@ -310,7 +310,7 @@ static void issues_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
     }
 }
 
-/* Draws the alerts panel: the engine's alerts, or the App's issues without one. */
+/* Draws the alerts panel: the engine's alerts, or the Collector's issues without one. */
 static void alerts_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
 {
     if (ctx->alerts)

@@ -11,7 +11,7 @@
 /* Everything drawn on one row, computed before drawing to align columns. */
 typedef struct {
     const CfgKpi *k;
-    AppKpiView v;
+    CollKpiView v;
     char name[TEXT_CLEAN_MAX];
     char val[KPITEXT_VAL_MAX];
 } BarRow;
@@ -31,8 +31,8 @@ static void bars_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
     int nw = 0, vw = 0;
     for (size_t i = 0; i < n; i++) {
         BarRow *b = &rows[i];
-        b->k = ctx->app->kpis[w->kpis[i]].kpi;
-        app_kpi_view(ctx->app, (size_t)w->kpis[i], ctx->at_ms, &b->v);
+        b->k = ctx->coll->kpis[w->kpis[i]].kpi;
+        coll_kpi_view(ctx->coll, (size_t)w->kpis[i], ctx->at_ms, &b->v);
         text_clean(b->k->name, ctx->utf8, b->name, sizeof b->name);
         kpitext_value(b->k, b->v.has_value, b->v.value, ctx->utf8, b->val, sizeof b->val);
         if (b->v.has_value && b->v.stale) { /* stale: its age too */

@@ -151,7 +151,7 @@ static bool chart_range(const Widget *w, const ViewCtx *ctx, int64_t from, doubl
     double dlo = INFINITY, dhi = -INFINITY, flo = INFINITY, fhi = -INFINITY;
     bool free_lo = false, free_hi = false;
     for (size_t i = 0; i < w->n_kpis; i++) {
-        const AppKpi *ak = &ctx->app->kpis[w->kpis[i]];
+        const CollKpi *ak = &ctx->coll->kpis[w->kpis[i]];
         StoreStats st;
         if (isnan(ak->kpi->min))
             free_lo = true;
@@ -161,7 +161,7 @@ static bool chart_range(const Widget *w, const ViewCtx *ctx, int64_t from, doubl
             free_hi = true;
         else
             fhi = ak->kpi->max > fhi ? ak->kpi->max : fhi;
-        if (store_stats(ctx->app->store, ak->series, from, ctx->at_ms, &st)) {
+        if (store_stats(ctx->coll->store, ak->series, from, ctx->at_ms, &st)) {
             dlo = st.min < dlo ? st.min : dlo;
             dhi = st.max > dhi ? st.max : dhi;
         }
@@ -229,15 +229,15 @@ static void legend(const Widget *w, WINDOW *win, int y, int x, int cols, int64_t
 {
     int end = x + cols;
     for (size_t i = 0; i < w->n_kpis && x < end; i++) {
-        const AppKpi *ak = &ctx->app->kpis[w->kpis[i]];
+        const CollKpi *ak = &ctx->coll->kpis[w->kpis[i]];
         char name[TEXT_CLEAN_MAX], val[KPITEXT_VAL_MAX], item[TEXT_CLEAN_MAX + 2 * KPITEXT_VAL_MAX];
-        AppKpiView v;
-        app_kpi_view(ctx->app, (size_t)w->kpis[i], ctx->at_ms, &v);
+        CollKpiView v;
+        coll_kpi_view(ctx->coll, (size_t)w->kpis[i], ctx->at_ms, &v);
         kpitext_value(ak->kpi, v.has_value, v.value, ctx->utf8, val, sizeof val);
         text_clean(ak->kpi->name, ctx->utf8, name, sizeof name);
         snprintf(item, sizeof item, "%s %s", name, val);
         StoreStats st;
-        if (ctx->zoomed && store_stats(ctx->app->store, ak->series, from, ctx->at_ms, &st)) {
+        if (ctx->zoomed && store_stats(ctx->coll->store, ak->series, from, ctx->at_ms, &st)) {
             char a[FMT_NUM_MAX], b[FMT_NUM_MAX];
             size_t len = strlen(item);
             fmt_number(st.min, ak->kpi->decimals, a, sizeof a);
@@ -272,7 +272,7 @@ static void chart_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
     }
     /* y-axis labels (max, middle, min) when they leave room for the plot. */
     char lab[3][FMT_NUM_MAX];
-    int dec = ctx->app->kpis[w->kpis[0]].kpi->decimals, lw = 0;
+    int dec = ctx->coll->kpis[w->kpis[0]].kpi->decimals, lw = 0;
     fmt_number(hi, dec, lab[0], sizeof lab[0]);
     fmt_number((lo + hi) / 2, dec, lab[1], sizeof lab[1]);
     fmt_number(lo, dec, lab[2], sizeof lab[2]);
@@ -305,8 +305,8 @@ static void chart_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
     memset(p.bits, 0, cells);
     memset(p.series, NO_SERIES, cells);
     for (size_t i = 0; i < w->n_kpis; i++) {
-        const AppKpi *ak = &ctx->app->kpis[w->kpis[i]];
-        if (store_chart(ctx->app->store, ak->series, from, to, pts, (size_t)p.xdots) < 0) continue;
+        const CollKpi *ak = &ctx->coll->kpis[w->kpis[i]];
+        if (store_chart(ctx->coll->store, ak->series, from, to, pts, (size_t)p.xdots) < 0) continue;
         int64_t col_ms = (to - from) / p.xdots + 1;
         int64_t join =
             3 * ak->feed->interval_ms > 2 * col_ms ? 3 * ak->feed->interval_ms : 2 * col_ms;

@@ -24,7 +24,7 @@ static void gauge_scale(const CfgKpi *k, bool has, double v, double *lo, double 
 
 /* The text line: symbol, value (and its age when stale), target. */
 static int gauge_line(WINDOW *win, int y, int x, int cols, const ViewCtx *ctx, const CfgKpi *k,
-                      const AppKpiView *v)
+                      const CollKpiView *v)
 {
     char val[KPITEXT_VAL_MAX], num[FMT_NUM_MAX], tgt[KPITEXT_VAL_MAX] = "", age[32];
     int x0 = x, end = x + cols;
@@ -66,9 +66,9 @@ static void gauge_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
         draw_text_fit(win, r.y, r.x, r.cols, _("no KPI"), ctx->utf8);
         return;
     }
-    const CfgKpi *k = ctx->app->kpis[w->kpis[0]].kpi;
-    AppKpiView v;
-    app_kpi_view(ctx->app, (size_t)w->kpis[0], ctx->at_ms, &v);
+    const CfgKpi *k = ctx->coll->kpis[w->kpis[0]].kpi;
+    CollKpiView v;
+    coll_kpi_view(ctx->coll, (size_t)w->kpis[0], ctx->at_ms, &v);
     double lo, hi;
     gauge_scale(k, v.has_value, v.value, &lo, &hi);
     double frac = v.has_value ? (v.value - lo) / (hi - lo) : 0;

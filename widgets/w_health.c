@@ -40,7 +40,7 @@ static void health_latency(const FeedStatus *fs, char *buf, size_t n)
 /* Measures the columns over all feeds. */
 static void health_measure(const ViewCtx *ctx, HealthCols *c)
 {
-    const App *a = ctx->app;
+    const Collector *a = ctx->coll;
     char buf[TEXT_CLEAN_MAX];
     memset(c, 0, sizeof *c);
     for (size_t f = 0; f < a->cfg->n_feeds; f++) {
@@ -61,7 +61,7 @@ static void health_measure(const ViewCtx *ctx, HealthCols *c)
 static void health_row(WINDOW *win, int y, DrawRect r, const HealthCols *c, size_t f,
                        const ViewCtx *ctx)
 {
-    const App *a = ctx->app;
+    const Collector *a = ctx->coll;
     const FeedStatus *fs = &a->feeds[f];
     char buf[TEXT_CLEAN_MAX];
     int x = r.x, end = r.x + r.cols;
@@ -94,12 +94,12 @@ static void health_row(WINDOW *win, int y, DrawRect r, const HealthCols *c, size
     }
 }
 
-/* Draws on row y the samples the App retimed (the wall clock went back) or
+/* Draws on row y the samples the Collector retimed (the wall clock went back) or
  * the store rejected, when there are any; false when there are none. */
 static bool health_samples(WINDOW *win, int y, DrawRect r, const ViewCtx *ctx)
 {
     uint64_t retimed, rejected;
-    app_sample_counts(ctx->app, &retimed, &rejected);
+    coll_sample_counts(ctx->coll, &retimed, &rejected);
     if (retimed == 0 && rejected == 0) return false;
     char line[TEXT_CLEAN_MAX];
     snprintf(line, sizeof line, _("samples: %llu re-timed (clock went back), %llu rejected"),
@@ -132,10 +132,10 @@ static void health_notify(WINDOW *win, int y, DrawRect r, const ViewCtx *ctx)
 /* Draws the health panel. */
 static void health_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
 {
-    const App *a = ctx->app;
+    const Collector *a = ctx->coll;
     int n = (int)a->cfg->n_feeds;
     char note[48];
-    snprintf(note, sizeof note, _("%zu/%d up"), app_feeds_up(a), n);
+    snprintf(note, sizeof note, _("%zu/%d up"), coll_feeds_up(a), n);
     DrawRect r = draw_frame(win, ctx, draw_title(w, NULL, _("Feeds")), note);
     if (r.rows <= 0 || r.cols <= 0) return;
     if (ctx->notifier && notify_count(ctx->notifier) > 0 && r.rows >= 2) {

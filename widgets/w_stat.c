@@ -89,7 +89,7 @@ typedef struct {
 } StatText;
 
 /* Formats the value of k as seen in v into t. */
-static void stat_text(StatText *t, const ViewCtx *ctx, const CfgKpi *k, const AppKpiView *v)
+static void stat_text(StatText *t, const ViewCtx *ctx, const CfgKpi *k, const CollKpiView *v)
 {
     char tmp[32];
     kpitext_value(k, v->has_value, v->value, ctx->utf8, t->val, sizeof t->val);
@@ -138,11 +138,11 @@ static void draw_value(WINDOW *win, DrawRect r, int y, const ViewCtx *ctx, const
 }
 
 /* The line under the value: change over the window and the target. */
-static void draw_change(WINDOW *win, DrawRect r, int y, const ViewCtx *ctx, const AppKpi *ak)
+static void draw_change(WINDOW *win, DrawRect r, int y, const ViewCtx *ctx, const CollKpi *ak)
 {
     char line[KPITEXT_VAL_MAX * 2] = "", part[KPITEXT_VAL_MAX], d[FMT_NUM_MAX], win_s[32];
     StoreDelta dl;
-    if (store_delta(ctx->app->store, ak->series, ctx->at_ms - ctx->window_ms, ctx->at_ms, &dl)) {
+    if (store_delta(ctx->coll->store, ak->series, ctx->at_ms - ctx->window_ms, ctx->at_ms, &dl)) {
         fmt_delta(dl.delta, ak->kpi->decimals, ctx->utf8, d, sizeof d);
         fmt_age(ctx->window_ms, win_s, sizeof win_s);
         snprintf(line, sizeof line, _("%s over %s"), d, win_s);
@@ -159,8 +159,8 @@ static void draw_change(WINDOW *win, DrawRect r, int y, const ViewCtx *ctx, cons
 }
 
 /* Zoomed extras: min/avg/max over the window, or why there is no value. */
-static void draw_stats(WINDOW *win, DrawRect r, int y, const ViewCtx *ctx, const AppKpi *ak,
-                       const AppKpiView *v)
+static void draw_stats(WINDOW *win, DrawRect r, int y, const ViewCtx *ctx, const CollKpi *ak,
+                       const CollKpiView *v)
 {
     char line[TEXT_CLEAN_MAX], mn[FMT_NUM_MAX], av[FMT_NUM_MAX], mx[FMT_NUM_MAX];
     StoreStats s;
@@ -171,7 +171,7 @@ static void draw_stats(WINDOW *win, DrawRect r, int y, const ViewCtx *ctx, const
                       ctx->utf8);
         return;
     }
-    if (!store_stats(ctx->app->store, ak->series, ctx->at_ms - ctx->window_ms, ctx->at_ms, &s))
+    if (!store_stats(ctx->coll->store, ak->series, ctx->at_ms - ctx->window_ms, ctx->at_ms, &s))
         return;
     fmt_number(s.min, ak->kpi->decimals, mn, sizeof mn);
     fmt_number(s.avg, ak->kpi->decimals, av, sizeof av);
@@ -185,11 +185,11 @@ static void draw_stats(WINDOW *win, DrawRect r, int y, const ViewCtx *ctx, const
 /* The history of the window along rows rows ending at y_bottom: a
  * sparkline on one row, a column chart on more. */
 static void draw_history(Widget *w, WINDOW *win, DrawRect r, int y_bottom, int rows,
-                         const ViewCtx *ctx, const AppKpi *ak, DrawStyle st)
+                         const ViewCtx *ctx, const CollKpi *ak, DrawStyle st)
 {
     StorePoint *pts = draw_scratch(w, (size_t)r.cols * sizeof *pts);
     if (!pts || rows <= 0) return;
-    if (store_chart(ctx->app->store, ak->series, ctx->at_ms - ctx->window_ms, ctx->at_ms, pts,
+    if (store_chart(ctx->coll->store, ak->series, ctx->at_ms - ctx->window_ms, ctx->at_ms, pts,
                     (size_t)r.cols) < 0)
         return;
     draw_set(win, st);
@@ -218,10 +218,10 @@ static void stat_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
         draw_text_fit(win, r.y, r.x, r.cols, _("no KPI"), ctx->utf8);
         return;
     }
-    const AppKpi *ak = &ctx->app->kpis[w->kpis[0]];
-    AppKpiView v;
+    const CollKpi *ak = &ctx->coll->kpis[w->kpis[0]];
+    CollKpiView v;
     StatText t;
-    app_kpi_view(ctx->app, (size_t)w->kpis[0], ctx->at_ms, &v);
+    coll_kpi_view(ctx->coll, (size_t)w->kpis[0], ctx->at_ms, &v);
     stat_text(&t, ctx, ak->kpi, &v);
     /* Large digits from 5 rows inside; the text block is centred in the
      * rows above the sparkline (zoomed: at the top, the chart below). */

@@ -14,8 +14,8 @@
 
 /* One row, formatted before drawing to measure the columns. */
 typedef struct {
-    int kpi; /* index into app->kpis */
-    AppKpiView v;
+    int kpi; /* index into coll->kpis */
+    CollKpiView v;
     char name[TEXT_CLEAN_MAX];
     char val[FMT_NUM_MAX];   /* the number, or a dash */
     char unit[TEXT_CLEAN_MAX]; /* cleaned unit */
@@ -31,10 +31,10 @@ typedef struct {
 /* Formats row t for KPI index k. */
 static void table_row(TableRow *t, int k, const ViewCtx *ctx)
 {
-    const CfgKpi *kpi = ctx->app->kpis[k].kpi;
+    const CfgKpi *kpi = ctx->coll->kpis[k].kpi;
     char num[FMT_NUM_MAX], age[32];
     t->kpi = k;
-    app_kpi_view(ctx->app, (size_t)k, ctx->at_ms, &t->v);
+    coll_kpi_view(ctx->coll, (size_t)k, ctx->at_ms, &t->v);
     text_clean(kpi->name, ctx->utf8, t->name, sizeof t->name);
     if (t->v.has_value)
         fmt_number(t->v.value, kpi->decimals, t->val, sizeof t->val);
@@ -77,17 +77,17 @@ static void table_layout(TableCols *c, const TableCols *want, int cols)
 /* The trend cell of row t: a sparkline, or the change as an arrow in ASCII. */
 static void table_trend(WINDOW *win, int y, int x, int cols, const TableRow *t, const ViewCtx *ctx)
 {
-    const AppKpi *ak = &ctx->app->kpis[t->kpi];
+    const CollKpi *ak = &ctx->coll->kpis[t->kpi];
     int64_t from = ctx->at_ms - ctx->window_ms;
     if (ctx->utf8) {
         StorePoint pts[TREND_COLS];
-        if (store_chart(ctx->app->store, ak->series, from, ctx->at_ms, pts, TREND_COLS) >= 0)
+        if (store_chart(ctx->coll->store, ak->series, from, ctx->at_ms, pts, TREND_COLS) >= 0)
             draw_sparkline(win, y, x, pts, (size_t)(cols < TREND_COLS ? cols : TREND_COLS), true);
         return;
     }
     StoreDelta d;
     char buf[FMT_NUM_MAX];
-    if (!store_delta(ctx->app->store, ak->series, from, ctx->at_ms, &d)) return;
+    if (!store_delta(ctx->coll->store, ak->series, from, ctx->at_ms, &d)) return;
     fmt_delta(d.delta, ak->kpi->decimals, false, buf, sizeof buf);
     draw_text_fit(win, y, x, cols, buf, false);
 }
@@ -144,7 +144,7 @@ static void table_draw_row(WINDOW *win, int y, int x, int end, const TableCols *
         table_trend(win, y, x, c->trend, t, ctx);
         x += c->trend + 1;
     }
-    const char *why = ctx->app->kpis[t->kpi].error;
+    const char *why = ctx->coll->kpis[t->kpi].error;
     if (ctx->zoomed && !ctx->history && !t->v.has_value && why[0] && x < end) { /* why no value */
         char clean[TEXT_CLEAN_MAX];
         draw_set(win, draw_style(ctx, DRAW_PAIR_STALE, A_DIM));
@@ -160,7 +160,7 @@ static void table_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
     int n = 0;
     TableCols want = {0, 0, 0, 0, 0, TREND_COLS};
     for (size_t i = 0; rows && i < w->n_kpis; i++) {
-        if (!text_match(ctx->app->kpis[w->kpis[i]].kpi->name, ctx->filter)) continue;
+        if (!text_match(ctx->coll->kpis[w->kpis[i]].kpi->name, ctx->filter)) continue;
         TableRow *t = &rows[n++];
         table_row(t, w->kpis[i], ctx);
         int cw;

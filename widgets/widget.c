@@ -21,7 +21,7 @@ const WidgetClass *widget_class(const char *name)
     return NULL;
 }
 
-Widget *widget_new(const CfgPanel *panel, const App *app)
+Widget *widget_new(const CfgPanel *panel, const Collector *coll)
 {
     Widget *w = calloc(1, sizeof *w);
     if (!w) return NULL;
@@ -31,9 +31,9 @@ Widget *widget_new(const CfgPanel *panel, const App *app)
      * the text class shows the panel (its text or nothing) rather than fail. */
     w->cls = widget_class(panel ? panel->widget : NULL);
     if (!w->cls) w->cls = &w_text_class;
-    if (panel && app) {
+    if (panel && coll) {
         for (size_t i = 0; i < panel->n_kpis && w->n_kpis < WIDGET_MAX_KPIS; i++) {
-            int k = panel->kpis[i] ? app_find_kpi(app, panel->kpis[i]) : -1;
+            int k = panel->kpis[i] ? coll_find_kpi(coll, panel->kpis[i]) : -1;
             if (k >= 0) w->kpis[w->n_kpis++] = k;
         }
     }

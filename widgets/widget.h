@@ -3,9 +3,9 @@
  * A widget is a struct whose first member points to its class, a table of
  * function pointers (htop's pattern): draw into a curses window, say its
  * minimum size, optionally handle a key. Widgets never poll, never block and
- * never change the App or the alert engine: they read them through a ViewCtx,
+ * never change the Collector or the alert engine: they read them through a ViewCtx,
  * which says which moment to show (live or the history cursor) and how. A
- * Widget borrows its CfgPanel and the App; widget_free() frees the Widget
+ * Widget borrows its CfgPanel and the Collector; widget_free() frees the Widget
  * and its scratch buffer only. */
 #ifndef IOC_WIDGET_H
 #define IOC_WIDGET_H
@@ -18,14 +18,14 @@
 
 #include "config/config.h"
 #include "core/alert.h"
-#include "core/app.h"
+#include "core/collector.h"
 #include "services/notify.h"
 
 #define WIDGET_MAX_KPIS 32
 
 /* Everything a widget needs to draw, set by the console for each frame. */
 typedef struct {
-    const App *app;
+    const Collector *coll;
     int64_t now_ms;            /* wall clock now */
     int64_t at_ms;             /* the moment shown: now_ms when live, the cursor in history */
     bool history;              /* at_ms is the history cursor */
@@ -36,7 +36,7 @@ typedef struct {
     bool color;                /* colours may be used (has_colors() and no NO_COLOR) */
     const char *filter;        /* "/" filter on KPI names (case-insensitive substring), or NULL */
     const AlertEngine *alerts; /* the alert engine (alerts panels list it); NULL: the alerts
-                                  panel lists app_issues() instead */
+                                  panel lists coll_issues() instead */
     const Notifier *notifier;  /* the notify targets (the health panel's footer counts their
                                   deliveries); NULL without any */
 } ViewCtx;
@@ -57,7 +57,7 @@ typedef struct {
 struct Widget {
     const WidgetClass *cls;
     const CfgPanel *panel;     /* borrowed */
-    int kpis[WIDGET_MAX_KPIS]; /* indices into app->kpis */
+    int kpis[WIDGET_MAX_KPIS]; /* indices into coll->kpis */
     size_t n_kpis;
     int scroll;         /* first row shown, for lists */
     int selected;       /* selected row, for lists (-1 none) */
@@ -68,8 +68,8 @@ struct Widget {
 };
 
 /* Creates the widget for a panel (its class chosen by panel->widget; the
- * panel's KPI keys resolved against app). NULL on out of memory. */
-Widget *widget_new(const CfgPanel *panel, const App *app);
+ * panel's KPI keys resolved against coll). NULL on out of memory. */
+Widget *widget_new(const CfgPanel *panel, const Collector *coll);
 
 /* Frees a widget (NULL is fine). */
 void widget_free(Widget *w);

@@ -53,14 +53,14 @@ static void on_event(void *ud, const AlertEvent *ev)
     r->n++;
 }
 
-/* An App built from a config, its engine and the recorded events. */
+/* A Collector built from a config, its engine and the recorded events. */
 typedef struct {
-    App *app;
+    Collector *coll;
     AlertEngine *e;
     Rec rec;
 } Fx;
 
-/* Builds the App (not started: nothing is polled) and the engine. */
+/* Builds the Collector (not started: nothing is polled) and the engine. */
 static void fx_init(Fx *f, const char *yaml)
 {
     Diag d;
@@ -72,24 +72,24 @@ static void fx_init(Fx *f, const char *yaml)
     assert_non_null(c);
     char err[160];
     memset(f, 0, sizeof(*f));
-    f->app = app_new(c, err, sizeof(err));
-    assert_non_null(f->app);
-    f->e = alert_new(f->app, NULL, on_event, &f->rec, err, sizeof(err));
+    f->coll = coll_new(c, err, sizeof(err));
+    assert_non_null(f->coll);
+    f->e = alert_new(f->coll, NULL, on_event, &f->rec, err, sizeof(err));
     assert_non_null(f->e);
 }
 
 static void fx_done(Fx *f)
 {
     alert_free(f->e);
-    app_free(f->app);
+    coll_free(f->coll);
 }
 
 /* Appends a sample of KPI key at t (NAN: a gap, the feed failed). */
 static void put(Fx *f, const char *key, int64_t t, double v)
 {
-    int k = app_find_kpi(f->app, key);
+    int k = coll_find_kpi(f->coll, key);
     assert_true(k >= 0);
-    assert_true(store_append(f->app->store, f->app->kpis[k].series, t, v) >= 0);
+    assert_true(store_append(f->coll->store, f->coll->kpis[k].series, t, v) >= 0);
 }
 
 /* Appends a sample and evaluates at the same time. */
@@ -296,8 +296,8 @@ static void test_stale_never_resolves(void **state)
     EVENTS(&f, "kk.aqi:crit inactive>firing; kk.aqi:warn inactive>suppressed");
 
     /* the feed fails: a gap (NaN) in the store; nothing resolves */
-    f.app->feeds[0].state = FS_DOWN;
-    f.app->feeds[0].consecutive_failures = 1;
+    f.coll->feeds[0].state = FS_DOWN;
+    f.coll->feeds[0].consecutive_failures = 1;
     put_eval(&f, "kk.aqi", t += 10 * SEC, NAN);
     EVENTS(&f, "kk.aqi:crit firing>stale; kk.aqi:warn suppressed>stale");
     const Alert *c = alert_find(f.e, "kk.aqi:crit");
@@ -316,7 +316,7 @@ static void test_stale_never_resolves(void **state)
     assert_int_equal(n.firing[SEV_CRITICAL], 0);
 
     /* back, still critical: firing again (same episode: not a new firing) */
-    f.app->feeds[0].state = FS_OK;
+    f.coll->feeds[0].state = FS_OK;
     int64_t fired = c->fired_ms;
     put_eval(&f, "kk.aqi", t += 10 * SEC, 155);
     EVENTS(&f, "kk.aqi:crit stale>firing; kk.aqi:warn stale>suppressed");
@@ -408,7 +408,7 @@ static void test_feed_rules(void **state)
                        "  - { id: down, feed: dvc, down: 3, severity: critical }\n"
                        "  - { id: slow, feed: dvc, slow: 2s }\n"
                        "  - { id: bad, feed: dvc, bad_data: 2 }\n");
-    FeedStatus *fs = &f.app->feeds[1];
+    FeedStatus *fs = &f.coll->feeds[1];
     int64_t t = T0;
     alert_eval(f.e, t); /* never polled: nothing known */
     EVENTS(&f, "");
@@ -467,12 +467,12 @@ static void test_feed_down_makes_kpi_alerts_stale(void **state)
                        "  - { id: low, kpi: dvc.rate, below: 70 }\n"
                        "  - { id: down, feed: dvc, down: 1 }\n");
     put(&f, "dvc.rate", T0, 60);
-    f.app->feeds[1].state = FS_OK;
+    f.coll->feeds[1].state = FS_OK;
     alert_eval(f.e, T0);
     EVENTS(&f, "low inactive>firing");
-    /* what the App does on a failed poll: feed state + a gap in the store */
-    f.app->feeds[1].state = FS_DOWN;
-    f.app->feeds[1].consecutive_failures = 1;
+    /* what the Collector does on a failed poll: feed state + a gap in the store */
+    f.coll->feeds[1].state = FS_DOWN;
+    f.coll->feeds[1].consecutive_failures = 1;
     put_eval(&f, "dvc.rate", T0 + 10 * SEC, NAN);
     EVENTS(&f, "low firing>stale; down inactive>firing");
     fx_done(&f);

@@ -24,7 +24,7 @@
 
 #include "services/archive.h"
 #include "base/loop.h"
-#include "services/watch.h"
+#include "services/monitor.h"
 
 #define MIN  60000LL
 #define HOUR 3600000LL
@@ -684,8 +684,8 @@ static void test_killed_writer(void **state)
     assert_int_equal(raw_count(path, "k.v"), 3001);
 }
 
-/* A Watch on a config with an archive: the store is filled from it before
- * polling (charts and sparklines continue after a restart); a second Watch
+/* A Monitor on a config with an archive: the store is filled from it before
+ * polling (charts and sparklines continue after a restart); a second Monitor
  * on the same archive shows the lock message and still runs. */
 static void test_watch_restart(void **state)
 {
@@ -711,35 +711,35 @@ static void test_watch_restart(void **state)
     assert_non_null(cfg);
     assert_string_equal(cfg->archive, path);
     char err[400];
-    Watch *w = watch_new(cfg, NULL, NULL, err, sizeof(err));
-    if (!w) fail_msg("watch_new: %s", err);
+    Monitor *w = monitor_new(cfg, NULL, NULL, err, sizeof(err));
+    if (!w) fail_msg("monitor_new: %s", err);
     assert_non_null(w->archive);
     assert_string_equal(w->archive_status, "");
-    int id = store_find(w->app->store, "dvc.rate");
+    int id = store_find(w->coll->store, "dvc.rate");
     StorePoint pts[24];
-    assert_true(store_chart(w->app->store, id, now - 2 * HOUR, now, pts, 24) >= 0);
+    assert_true(store_chart(w->coll->store, id, now - 2 * HOUR, now, pts, 24) >= 0);
     for (int i = 0; i < 24; i++)
         assert_true(pts[i].flags & STORE_PT_VALUE);
-    AppKpiView v;
-    app_kpi_view(w->app, 0, now - MIN, &v);
+    CollKpiView v;
+    coll_kpi_view(w->coll, 0, now - MIN, &v);
     assert_true(v.has_value);
     assert_float_equal(v.value, 50 + 119 % 10, 0);
 
     Diag d2;
     diag_init(&d2);
-    Watch *w2 =
-        watch_new(cfg_load_string(yaml, strlen(yaml), "t.yaml", &d2), NULL, NULL, err, sizeof(err));
+    Monitor *w2 =
+        monitor_new(cfg_load_string(yaml, strlen(yaml), "t.yaml", &d2), NULL, NULL, err, sizeof(err));
     diag_done(&d2);
     assert_non_null(w2);
     assert_non_null(strstr(w2->archive_status, "is in use by another ioc"));
-    app_kpi_view(w2->app, 0, now - MIN, &v); /* it still reads the history */
+    coll_kpi_view(w2->coll, 0, now - MIN, &v); /* it still reads the history */
     assert_true(v.has_value);
-    watch_free(w2);
-    watch_free(w);
+    monitor_free(w2);
+    monitor_free(w);
 }
 
-/* Loads yaml and builds a Watch on it (fails the test when it cannot). */
-static Watch *watch_on(const char *yaml)
+/* Loads yaml and builds a Monitor on it (fails the test when it cannot). */
+static Monitor *monitor_on(const char *yaml)
 {
     Diag d;
     diag_init(&d);
@@ -747,8 +747,8 @@ static Watch *watch_on(const char *yaml)
     diag_done(&d);
     assert_non_null(cfg);
     char err[400];
-    Watch *w = watch_new(cfg, NULL, NULL, err, sizeof(err));
-    if (!w) fail_msg("watch_new: %s", err);
+    Monitor *w = monitor_new(cfg, NULL, NULL, err, sizeof(err));
+    if (!w) fail_msg("monitor_new: %s", err);
     return w;
 }
 
@@ -765,26 +765,26 @@ static void test_silence_survives_restart(void **state)
              "    kpis: [ { id: rate, select: $.r, crit: '< 50' } ]\n",
              path);
     char err[200];
-    Watch *w = watch_on(yaml);
-    unsigned id = watch_silence(w, "dvc.rate", 2 * HOUR, "tester", "maintenance", err, sizeof(err));
-    if (!id) fail_msg("watch_silence: %s", err);
+    Monitor *w = monitor_on(yaml);
+    unsigned id = monitor_silence(w, "dvc.rate", 2 * HOUR, "tester", "maintenance", err, sizeof(err));
+    if (!id) fail_msg("monitor_silence: %s", err);
     const AlertSilence *sl;
     assert_int_equal(alert_silences(w->alerts, &sl), 1);
     int64_t until = sl[0].until_ms;
-    watch_free(w); /* flushes the archive */
+    monitor_free(w); /* flushes the archive */
 
-    w = watch_on(yaml);
+    w = monitor_on(yaml);
     assert_int_equal(alert_silences(w->alerts, &sl), 1);
     assert_string_equal(sl[0].target, "dvc.rate");
     assert_int_equal(sl[0].until_ms, until);
     assert_string_equal(sl[0].who, "tester");
     assert_string_equal(sl[0].comment, "maintenance");
-    assert_int_equal(watch_unsilence(w, sl[0].id, "tester", err, sizeof(err)), 0);
-    watch_free(w);
+    assert_int_equal(monitor_unsilence(w, sl[0].id, "tester", err, sizeof(err)), 0);
+    monitor_free(w);
 
-    w = watch_on(yaml); /* removed after the restore: stays removed */
+    w = monitor_on(yaml); /* removed after the restore: stays removed */
     assert_int_equal(alert_silences(w->alerts, &sl), 0);
-    watch_free(w);
+    monitor_free(w);
 }
 
 /* The config keys: ioc.archive (path, ~/, false/off) and ioc.retention,

@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "core/alert.h"
-#include "core/app.h"
+#include "core/collector.h"
 #include "export/snapshot.h"
 #include "widgets/draw.h"
 #include "widgets/widget.h"
@@ -54,7 +54,7 @@ static const char *yaml =
     "    kpis:\n"
     "      - { id: pm25, name: PM2.5, select: $.p, unit: \"\xC2\xB5g/m\xC2\xB3\", target: 50 }\n";
 
-/* ---- screen and app fixtures ---------------------------------------- */
+/* ---- screen and coll fixtures ---------------------------------------- */
 
 static SCREEN *scr;
 static FILE *scr_out;
@@ -88,8 +88,8 @@ static int group_teardown(void **state)
     return 0;
 }
 
-/* Builds the App of the YAML above (not started). */
-static App *make_app(void)
+/* Builds the Collector of the YAML above (not started). */
+static Collector *make_app(void)
 {
     Diag d;
     diag_init(&d);
@@ -97,30 +97,30 @@ static App *make_app(void)
     diag_done(&d);
     assert_non_null(c);
     char err[128];
-    App *a = app_new(c, err, sizeof err);
+    Collector *a = coll_new(c, err, sizeof err);
     assert_non_null(a);
     return a;
 }
 
 /* Index of KPI key in a. */
-static int kpi(const App *a, const char *key)
+static int kpi(const Collector *a, const char *key)
 {
-    int i = app_find_kpi(a, key);
+    int i = coll_find_kpi(a, key);
     assert_true(i >= 0);
     return i;
 }
 
 /* Appends value v of KPI key at time t. */
-static void put(App *a, const char *key, int64_t t, double v)
+static void put(Collector *a, const char *key, int64_t t, double v)
 {
     assert_true(store_append(a->store, a->kpis[kpi(a, key)].series, t, v) >= 0);
 }
 
 /* A live view context: UTF-8, colours, 1 h window. */
-static ViewCtx live(const App *a)
+static ViewCtx live(const Collector *a)
 {
     return (ViewCtx){
-        .app = a, .now_ms = NOW, .at_ms = NOW, .window_ms = 60 * MIN, .utf8 = true, .color = true};
+        .coll = a, .now_ms = NOW, .at_ms = NOW, .window_ms = 60 * MIN, .utf8 = true, .color = true};
 }
 
 /* A panel of a widget kind over some KPI keys (NULL-terminated). */
@@ -146,7 +146,7 @@ static const CfgPanel *panel(Panel *pn, const char *kind, const char *k0, const 
 /* Creates a widget and draws it into a new rows x cols window. */
 static WINDOW *draw_new(Widget **out, const CfgPanel *p, const ViewCtx *ctx, int rows, int cols)
 {
-    Widget *w = widget_new(p, ctx->app);
+    Widget *w = widget_new(p, ctx->coll);
     assert_non_null(w);
     WINDOW *win = newwin(rows, cols, 0, 0);
     assert_non_null(win);
@@ -273,7 +273,7 @@ static void test_registry(void **state)
     assert_non_null(widget_class("table")->key);
     assert_null(widget_class("stat")->key);
 
-    App *a = make_app();
+    Collector *a = make_app();
     Panel pn;
     Widget *w = widget_new(panel(&pn, "table", "env.pm25", "dvc.nope", "dvc.rate", NULL), a);
     assert_non_null(w);
@@ -289,7 +289,7 @@ static void test_registry(void **state)
     assert_ptr_equal(w->cls, widget_class("text"));
     widget_free(w);
     widget_free(NULL);
-    app_free(a);
+    coll_free(a);
 }
 
 /* ---- formatting --------------------------------------------------------- */
@@ -330,7 +330,7 @@ static void test_numbers_like_snapshot(void **state)
 {
     (void)state;
     static const double values[] = {1234567.891, 72.5, 0.125, -4000, 1e16};
-    App *a = make_app();
+    Collector *a = make_app();
     Snapshot *s = snap_new(a->cfg);
     assert_non_null(s);
     for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
@@ -351,13 +351,13 @@ static void test_numbers_like_snapshot(void **state)
         free(text);
     }
     snap_free(s);
-    app_free(a);
+    coll_free(a);
 }
 
 static void test_values_and_symbols(void **state)
 {
     (void)state;
-    App *a = make_app();
+    Collector *a = make_app();
     const CfgKpi *rate = a->kpis[kpi(a, "dvc.rate")].kpi, *money = a->kpis[kpi(a, "dvc.money")].kpi,
                  *pm = a->kpis[kpi(a, "env.pm25")].kpi;
     char buf[KPITEXT_VAL_MAX];
@@ -392,7 +392,7 @@ static void test_values_and_symbols(void **state)
         assert_string_equal(kpitext_status_symbol((KpiStatus)st, false), sym_ascii[st]);
         assert_string_equal(kpitext_status_word((KpiStatus)st), cfg_status_name((KpiStatus)st));
     }
-    app_free(a);
+    coll_free(a);
 }
 
 typedef struct {
@@ -441,7 +441,7 @@ static void test_stat_value(void **state)
     };
     char buf[1024];
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        App *a = make_app();
+        Collector *a = make_app();
         put(a, "dvc.rate", NOW - 30 * MIN, cases[i].v - 2.1);
         put(a, "dvc.rate", NOW - 10 * MIN, cases[i].v - 1);
         put(a, "dvc.rate", NOW - 1000, cases[i].v);
@@ -465,14 +465,14 @@ static void test_stat_value(void **state)
         assert_non_null(strstr(buf, "\xE2\x96\x88")); /* █ the newest, highest */
         delwin(win);
         widget_free(w);
-        app_free(a);
+        coll_free(a);
     }
 }
 
 static void test_stat_big_stale_none(void **state)
 {
     (void)state;
-    App *a = make_app();
+    Collector *a = make_app();
     ViewCtx ctx = live(a);
     Panel pn;
     Widget *w;
@@ -523,7 +523,7 @@ static void test_stat_big_stale_none(void **state)
     assert_int_equal(find_row(win, "avg Inf"), -1);
     delwin(win);
     widget_free(w);
-    app_free(a);
+    coll_free(a);
 }
 
 /* ---- gauge and bars --------------------------------------------------------- */
@@ -545,7 +545,7 @@ static void test_gauge(void **state)
         {0, 0, NULL, 0},     {150, 41, NULL, 41}, /* beyond max: full, not past the edge */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        App *a = make_app();
+        Collector *a = make_app();
         put(a, "dvc.rate", NOW - 1000, cases[i].v);
         ViewCtx ctx = live(a);
         Panel pn;
@@ -562,10 +562,10 @@ static void test_gauge(void **state)
         assert_int_equal(count_cells(win, 2, "#"), cases[i].hashes);
         delwin(win);
         widget_free(w);
-        app_free(a);
+        coll_free(a);
     }
     /* Without min/max: 0 .. max(target, value) * 1.25 = 62.5 for pm25 = 25. */
-    App *a = make_app();
+    Collector *a = make_app();
     put(a, "env.pm25", NOW - 1000, 25);
     ViewCtx ctx = live(a);
     Panel pn;
@@ -575,13 +575,13 @@ static void test_gauge(void **state)
     expect_row(win, "25 \xC2\xB5g/m\xC2\xB3", 1);
     delwin(win);
     widget_free(w);
-    app_free(a);
+    coll_free(a);
 }
 
 static void test_bars(void **state)
 {
     (void)state;
-    App *a = make_app();
+    Collector *a = make_app();
     put(a, "dvc.rate", NOW - 1000, 80);
     put(a, "env.pm25", NOW - 1000, 40);
     ViewCtx ctx = live(a);
@@ -598,7 +598,7 @@ static void test_bars(void **state)
     assert_true(find_row(win, "80.0 %") == 1 && find_row(win, "40 \xC2\xB5g") == 3);
     delwin(win);
     widget_free(w);
-    app_free(a);
+    coll_free(a);
 }
 
 /* ---- table ---------------------------------------------------------------- */
@@ -606,7 +606,7 @@ static void test_bars(void **state)
 static void test_table_alignment(void **state)
 {
     (void)state;
-    App *a = make_app();
+    Collector *a = make_app();
     put(a, "dvc.rate", NOW - 20 * MIN, 70);
     put(a, "dvc.rate", NOW - 1000, 72.5);
     put(a, "dvc.nfc", NOW - 1000, 1234567);
@@ -651,13 +651,13 @@ static void test_table_alignment(void **state)
     assert_int_equal(find_row(win, "selector"), 5);
     delwin(win);
     widget_free(w);
-    app_free(a);
+    coll_free(a);
 }
 
 static void test_table_filter_scroll(void **state)
 {
     (void)state;
-    App *a = make_app();
+    Collector *a = make_app();
     ViewCtx ctx = live(a);
     Panel pn;
     Widget *w;
@@ -693,7 +693,7 @@ static void test_table_filter_scroll(void **state)
     assert_false(w->cls->key(w, KEY_DOWN, &ctx));
     delwin(win);
     widget_free(w);
-    app_free(a);
+    coll_free(a);
 }
 
 /* ---- chart ------------------------------------------------------------- */
@@ -707,7 +707,7 @@ static bool is_braille(wchar_t c)
 static void test_chart_gap(void **state)
 {
     (void)state;
-    App *a = make_app();
+    Collector *a = make_app();
     /* 8 x 40 window: legend, 4 plot rows, time axis; labels "100.0" "50.0"
      * "0.0" take 5 columns + 1, so the plot is 32 cells = 64 dot columns
      * from x = 7. A window of 640 s makes each dot column exactly 10 s. */
@@ -751,13 +751,13 @@ static void test_chart_gap(void **state)
     }
     delwin(win);
     widget_free(w);
-    app_free(a);
+    coll_free(a);
 }
 
 static void test_chart_series_history(void **state)
 {
     (void)state;
-    App *a = make_app();
+    Collector *a = make_app();
     for (int i = 0; i <= 60; i++) {
         put(a, "dvc.rate", NOW - (60 - i) * MIN, 60 + i % 7);
         put(a, "dvc.overdue", NOW - (60 - i) * MIN, i < 30 ? 5 : 25);
@@ -788,7 +788,7 @@ static void test_chart_series_history(void **state)
     assert_true(find_col(win, 1, "H\xE1\xBB\x93 s\xC6\xA1 qu\xC3\xA1 h\xE1\xBA\xA1n 5") > 0);
     delwin(win);
     widget_free(w);
-    app_free(a);
+    coll_free(a);
 }
 
 /* ---- health and alerts ------------------------------------------------------ */
@@ -796,7 +796,7 @@ static void test_chart_series_history(void **state)
 static void test_health(void **state)
 {
     (void)state;
-    App *a = make_app();
+    Collector *a = make_app();
     FeedStatus *dvc = &a->feeds[0], *env = &a->feeds[1];
     dvc->state = FS_DOWN;
     strcpy(dvc->error, "connect failed \x1B[31mrefused\x1B[0m");
@@ -839,7 +839,7 @@ static void test_health(void **state)
     assert_true(find_col(win, 1, "\xE2\x80\xA6") > find_col(win, 1, "connect"));
     delwin(win);
     widget_free(w);
-    app_free(a);
+    coll_free(a);
 }
 
 /* With notify targets, the health panel's last row counts their deliveries
@@ -847,7 +847,7 @@ static void test_health(void **state)
 static void test_health_notify_footer(void **state)
 {
     (void)state;
-    App *a = make_app();
+    Collector *a = make_app();
     char *argv[] = {(char *)"/bin/true", NULL};
     CfgNotify t[2] = {
         {.kind = NOTIFY_EXEC, .argv = argv, .argc = 1, .min_severity = SEV_WARNING},
@@ -885,13 +885,13 @@ static void test_health_notify_footer(void **state)
     delwin(win);
     widget_free(w);
     notify_free(nf);
-    app_free(a);
+    coll_free(a);
 }
 
 static void test_alerts(void **state)
 {
     (void)state;
-    App *a = make_app();
+    Collector *a = make_app();
     ViewCtx ctx = live(a);
     Panel pn;
     Widget *w;
@@ -936,11 +936,11 @@ static void test_alerts(void **state)
     assert_int_equal(w->selected, 2);
     delwin(win);
     widget_free(w);
-    app_free(a);
+    coll_free(a);
 }
 
 /* An alert engine over a's rules (no callback). */
-static AlertEngine *make_engine(const App *a)
+static AlertEngine *make_engine(const Collector *a)
 {
     char err[160];
     AlertEngine *e = alert_new(a, NULL, NULL, NULL, err, sizeof err);
@@ -949,7 +949,7 @@ static AlertEngine *make_engine(const App *a)
 }
 
 /* Stores both KPIs of the dvc feed at time t and evaluates the alerts then. */
-static void step(App *a, AlertEngine *e, int64_t t, double rate, double overdue)
+static void step(Collector *a, AlertEngine *e, int64_t t, double rate, double overdue)
 {
     put(a, "dvc.rate", t, rate);
     put(a, "dvc.overdue", t, overdue);
@@ -973,7 +973,7 @@ static void expect_attr(WINDOW *win, int y, int x0, int n, attr_t bit, bool want
 static void test_alerts_engine(void **state)
 {
     (void)state;
-    App *a = make_app();
+    Collector *a = make_app();
     AlertEngine *e = make_engine(a);
     char err[160];
     /* dvc.rate (warn < 75, crit < 50): warning, then critical, then back to
@@ -1060,7 +1060,7 @@ static void test_alerts_engine(void **state)
     assert_int_equal(find_col(win, 1, "\xE2\x9C\x97 crit"), 1);
     assert_true(find_col(win, 1, "H\xE1\xBB\x93 s\xC6\xA1") > 0);
 
-    /* Without an engine the panel falls back to app_issues(): the live KPI
+    /* Without an engine the panel falls back to coll_issues(): the live KPI
      * statuses (none set here) rather than the engine's alerts. */
     ctx.alerts = NULL;
     w->cls->draw(w, win, &ctx);
@@ -1082,7 +1082,7 @@ static void test_alerts_engine(void **state)
     delwin(win);
     widget_free(w);
     alert_free(e);
-    app_free(a);
+    coll_free(a);
 }
 
 /* ---- text ------------------------------------------------------------------- */
@@ -1104,7 +1104,7 @@ static void test_text_wrap(void **state)
         {"abcdefghijklmnopqrstuvwxyz end", {"abcdefghijkl", "mnopqrstuvwx", "yz end", "", "", ""}},
         {"a\n\nb\tc\x1B[0m", {"a", "", "b c[0m", "", "", ""}},
     };
-    App *a = make_app();
+    Collector *a = make_app();
     ViewCtx ctx = live(a);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         CfgPanel p = {.widget = "text", .text = (char *)cases[i].text, .title = "Note"};
@@ -1122,15 +1122,15 @@ static void test_text_wrap(void **state)
         delwin(win);
         widget_free(w);
     }
-    app_free(a);
+    coll_free(a);
 }
 
 /* ---- every widget: tiny windows, ASCII, no colour ------------------------------ */
 
-/* An App with data for every widget, and a panel of each kind. */
-static App *full_app(Panel pn[8])
+/* A Collector with data for every widget, and a panel of each kind. */
+static Collector *full_app(Panel pn[8])
 {
-    App *a = make_app();
+    Collector *a = make_app();
     for (int i = 0; i <= 30; i++) {
         put(a, "dvc.rate", NOW - (30 - i) * MIN, 40 + i);
         put(a, "dvc.nfd", NOW - (30 - i) * MIN, i);
@@ -1147,9 +1147,9 @@ static App *full_app(Panel pn[8])
     return a;
 }
 
-/* An alert engine over full_app()'s App at NOW: dvc.rate's warning fires,
+/* An alert engine over full_app()'s Collector at NOW: dvc.rate's warning fires,
  * acknowledged with a long comment and silenced (every mark drawn). */
-static AlertEngine *full_engine(const App *a)
+static AlertEngine *full_engine(const Collector *a)
 {
     AlertEngine *e = make_engine(a);
     alert_eval(e, NOW);
@@ -1171,7 +1171,7 @@ static void test_tiny_windows(void **state)
     static const int sizes[][2] = {{1, 1}, {1, 6}, {2, 3},  {2, 40}, {3, 10},
                                    {3, 4}, {4, 7}, {6, 12}, {20, 2}, {9, 30}};
     Panel pn[8];
-    App *a = full_app(pn);
+    Collector *a = full_app(pn);
     AlertEngine *e = full_engine(a);
     ViewCtx ctx = live(a);
     WINDOW *big = newwin(30, 60, 0, 0);
@@ -1208,14 +1208,14 @@ static void test_tiny_windows(void **state)
     }
     delwin(big);
     alert_free(e);
-    app_free(a);
+    coll_free(a);
 }
 
 static void test_ascii_and_mono(void **state)
 {
     (void)state;
     Panel pn[8];
-    App *a = full_app(pn);
+    Collector *a = full_app(pn);
     AlertEngine *e = full_engine(a);
     ViewCtx ctx = live(a);
     ctx.utf8 = false;
@@ -1255,7 +1255,7 @@ static void test_ascii_and_mono(void **state)
     delwin(win);
     widget_free(w);
     alert_free(e);
-    app_free(a);
+    coll_free(a);
 }
 
 int main(void)

@@ -1,4 +1,4 @@
-/* test_app.c - the App's views: live, stale, gaps shown as the last value,
+/* test_app.c - the Collector's views: live, stale, gaps shown as the last value,
  * history as of a past moment, and the issue list order. */
 #include <math.h>
 #include <setjmp.h>
@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "core/app.h"
+#include "core/collector.h"
 
 static const char *yaml = "ioc: { name: T }\n"
                           "feeds:\n"
@@ -24,8 +24,8 @@ static const char *yaml = "ioc: { name: T }\n"
                           "    url: http://127.0.0.1:1/y\n"
                           "    kpis: [ { id: high, select: $.h, crit: '>= 3' } ]\n";
 
-/* Builds an App from the YAML above (not started: nothing is polled). */
-static App *make_app(void)
+/* Builds a Collector from the YAML above (not started: nothing is polled). */
+static Collector *make_app(void)
 {
     Diag d;
     diag_init(&d);
@@ -33,7 +33,7 @@ static App *make_app(void)
     diag_done(&d);
     assert_non_null(c);
     char err[128];
-    App *a = app_new(c, err, sizeof(err));
+    Collector *a = coll_new(c, err, sizeof(err));
     assert_non_null(a);
     return a;
 }
@@ -41,62 +41,62 @@ static App *make_app(void)
 static void test_views(void **state)
 {
     (void)state;
-    App *a = make_app();
+    Collector *a = make_app();
     assert_int_equal(a->n_kpis, 3);
-    int rate = app_find_kpi(a, "dvc.rate");
+    int rate = coll_find_kpi(a, "dvc.rate");
     assert_int_equal(rate, 0);
-    assert_int_equal(app_find_kpi(a, "soc.high"), 2);
-    assert_int_equal(app_find_kpi(a, "soc.nope"), -1);
+    assert_int_equal(coll_find_kpi(a, "soc.high"), 2);
+    assert_int_equal(coll_find_kpi(a, "soc.nope"), -1);
     int s = a->kpis[rate].series;
     int64_t t0 = 1700000000000;
-    AppKpiView v;
+    CollKpiView v;
 
-    app_kpi_view(a, (size_t)rate, t0, &v); /* nothing yet */
+    coll_kpi_view(a, (size_t)rate, t0, &v); /* nothing yet */
     assert_false(v.has_value);
     assert_int_equal(v.status, KST_NONE);
 
     store_append(a->store, s, t0, 72.5);
     store_append(a->store, s, t0 + 10000, 55.0);
-    app_kpi_view(a, (size_t)rate, t0 + 12000, &v); /* live */
+    coll_kpi_view(a, (size_t)rate, t0 + 12000, &v); /* live */
     assert_true(v.has_value);
     assert_float_equal(v.value, 55.0, 0);
     assert_int_equal(v.age_ms, 2000);
     assert_false(v.stale);
     assert_int_equal(v.status, KST_WARN);
 
-    app_kpi_view(a, (size_t)rate, t0 + 5000, &v); /* history: as it was at t0+5s */
+    coll_kpi_view(a, (size_t)rate, t0 + 5000, &v); /* history: as it was at t0+5s */
     assert_float_equal(v.value, 72.5, 0);
     assert_int_equal(v.status, KST_OK);
 
     store_append(a->store, s, t0 + 20000, NAN); /* the feed went down: a gap */
-    app_kpi_view(a, (size_t)rate, t0 + 21000, &v);
+    coll_kpi_view(a, (size_t)rate, t0 + 21000, &v);
     assert_true(v.has_value); /* the last value, never a zero */
     assert_float_equal(v.value, 55.0, 0);
     assert_true(v.stale);
     assert_int_equal(v.status, KST_STALE);
 
     store_append(a->store, s, t0 + 30000, 45.0); /* back, critical */
-    app_kpi_view(a, (size_t)rate, t0 + 30000, &v);
+    coll_kpi_view(a, (size_t)rate, t0 + 30000, &v);
     assert_false(v.stale);
     assert_int_equal(v.status, KST_CRIT);
-    app_kpi_view(a, (size_t)rate, t0 + 30000 + 31000, &v); /* older than 3 intervals */
+    coll_kpi_view(a, (size_t)rate, t0 + 30000 + 31000, &v); /* older than 3 intervals */
     assert_true(v.stale);
     assert_int_equal(v.status, KST_STALE);
-    app_free(a);
+    coll_free(a);
 }
 
 static void test_issues_order(void **state)
 {
     (void)state;
-    App *a = make_app();
+    Collector *a = make_app();
     a->kpis[0].status = KST_WARN;
     a->kpis[0].status_since = 100;
     a->kpis[2].status = KST_CRIT;
     a->kpis[2].status_since = 300;
     a->feeds[0].state = FS_DOWN;
     a->feeds[0].last_ok_ms = 200;
-    AppIssue is[8];
-    size_t n = app_issues(a, is, 8);
+    CollIssue is[8];
+    size_t n = coll_issues(a, is, 8);
     assert_int_equal(n, 3);
     /* critical first (the down feed since 200, then soc.high since 300), then the warning */
     assert_int_equal(is[0].severity, KST_CRIT);
@@ -104,18 +104,18 @@ static void test_issues_order(void **state)
     assert_int_equal(is[1].kpi, 2);
     assert_int_equal(is[2].severity, KST_WARN);
     assert_int_equal(is[2].kpi, 0);
-    assert_int_equal(app_feeds_up(a), 0);
+    assert_int_equal(coll_feeds_up(a), 0);
     a->feeds[1].state = FS_OK;
-    assert_int_equal(app_feeds_up(a), 1);
-    app_free(a);
+    assert_int_equal(coll_feeds_up(a), 1);
+    coll_free(a);
 }
 
 /* Delivers one poll of feed 0 (dvc: rate, n) at the fake wall time wall. */
-static void poll_dvc(App *a, int64_t wall, double rate, double n)
+static void poll_dvc(Collector *a, int64_t wall, double rate, double n)
 {
     FeedStatus st = {.state = FS_OK, .latency_ms = 5};
     KpiValue v[2] = {{.has_value = true, .value = rate}, {.has_value = true, .value = n}};
-    app_poll_result(a, 0, &st, v, wall);
+    coll_poll_result(a, 0, &st, v, wall);
 }
 
 /* A wall clock stepped back two hours loses no poll: each sample is stored
@@ -125,8 +125,8 @@ static void poll_dvc(App *a, int64_t wall, double rate, double n)
 static void test_clock_step_back(void **state)
 {
     (void)state;
-    App *a = make_app();
-    AppKpi *k = &a->kpis[0];
+    Collector *a = make_app();
+    CollKpi *k = &a->kpis[0];
     int64_t t0 = 1700000000000, back = 2 * 3600 * 1000LL;
     poll_dvc(a, t0, 70, 1);
     poll_dvc(a, t0 + 10000, 71, 2);
@@ -144,11 +144,11 @@ static void test_clock_step_back(void **state)
     assert_int_equal(st.count, 7); /* every poll kept */
     assert_int_equal(k->retimed, 5);
     assert_int_equal(a->kpis[1].retimed, 5);
-    assert_int_equal(k->note, APP_SAMPLE_RETIMED); /* one note for the episode */
+    assert_int_equal(k->note, COLL_SAMPLE_RETIMED); /* one note for the episode */
     assert_int_equal(k->behind_ms, back - 10000);
     assert_int_equal(k->status, KST_OK);
     uint64_t rt, rj;
-    app_sample_counts(a, &rt, &rj);
+    coll_sample_counts(a, &rt, &rj);
     assert_int_equal(rt, 10);
     assert_int_equal(rj, 0);
     k->note = 0;                    /* the logger took it */
@@ -158,38 +158,38 @@ static void test_clock_step_back(void **state)
     assert_int_equal(k->retimed, 5);
     assert_int_equal(k->note, 0);
     poll_dvc(a, t0, 81, 5); /* a second episode is noted again */
-    assert_int_equal(k->note, APP_SAMPLE_RETIMED);
+    assert_int_equal(k->note, COLL_SAMPLE_RETIMED);
     assert_int_equal(k->behind_ms, 20000);
 
     /* A time the store cannot hold: rejected, counted, shown as the error. */
     k->note = 0;
     poll_dvc(a, STORE_TS_LIMIT + 1, 82, 6);
     assert_int_equal(k->rejected, 1);
-    assert_int_equal(k->note, APP_SAMPLE_REJECTED);
+    assert_int_equal(k->note, COLL_SAMPLE_REJECTED);
     assert_string_equal(k->error, "the store rejected the sample");
     assert_int_equal(k->status, KST_STALE);
-    app_sample_counts(a, &rt, &rj);
+    coll_sample_counts(a, &rt, &rj);
     assert_int_equal(rj, 2);
-    app_free(a);
+    coll_free(a);
 }
 
-/* A value that is not finite reaches the App as no value with its error
+/* A value that is not finite reaches the Collector as no value with its error
  * (extract_feed rejects it): stored as a gap, the KPI shows the error. */
 static void test_not_finite_value(void **state)
 {
     (void)state;
-    App *a = make_app();
+    Collector *a = make_app();
     FeedStatus st = {.state = FS_BAD_DATA, .latency_ms = 5};
     KpiValue v[2] = {{.has_value = false}, {.has_value = true, .value = 3}};
     snprintf(v[0].error, sizeof v[0].error, "value is not finite");
-    app_poll_result(a, 0, &st, v, 1700000000000);
+    coll_poll_result(a, 0, &st, v, 1700000000000);
     assert_string_equal(a->kpis[0].error, "value is not finite");
     assert_int_equal(a->kpis[0].status, KST_NONE);
-    AppKpiView view;
-    app_kpi_view(a, 0, 1700000000000, &view);
+    CollKpiView view;
+    coll_kpi_view(a, 0, 1700000000000, &view);
     assert_false(view.has_value);
     assert_int_equal(a->feeds[0].state, FS_BAD_DATA);
-    app_free(a);
+    coll_free(a);
 }
 
 int main(void)

@@ -1,5 +1,5 @@
-/* app.c - the running core: config + store + loop + poller (see app.h). */
-#include "core/app.h"
+/* collector.c - the running core: config + store + loop + poller (see collector.h). */
+#include "core/collector.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -14,37 +14,37 @@
  * counted as retimed, so no poll's value is lost. A sample the store still
  * refuses is counted as rejected. The first sample of each episode sets
  * k->note for the log. Returns true when the sample was stored. */
-static bool store_value(App *a, AppKpi *k, int64_t wall_ms, double v)
+static bool store_value(Collector *a, CollKpi *k, int64_t wall_ms, double v)
 {
     Sample last;
     int64_t ts = wall_ms;
-    int how = APP_SAMPLE_OK;
+    int how = COLL_SAMPLE_OK;
     if (store_last(a->store, k->series, &last) && wall_ms <= last.ts_ms) {
         ts = last.ts_ms + 1;
-        how = APP_SAMPLE_RETIMED;
+        how = COLL_SAMPLE_RETIMED;
     }
     StoreRc rc = store_append(a->store, k->series, ts, v);
-    if (rc < 0) how = APP_SAMPLE_REJECTED;
-    if (how == APP_SAMPLE_RETIMED) k->retimed++;
-    if (how == APP_SAMPLE_REJECTED) k->rejected++;
-    if (how != APP_SAMPLE_OK && how != k->trouble) {
+    if (rc < 0) how = COLL_SAMPLE_REJECTED;
+    if (how == COLL_SAMPLE_RETIMED) k->retimed++;
+    if (how == COLL_SAMPLE_REJECTED) k->rejected++;
+    if (how != COLL_SAMPLE_OK && how != k->trouble) {
         k->note = how;
-        k->behind_ms = how == APP_SAMPLE_RETIMED ? last.ts_ms - wall_ms : 0;
-        a->dirty |= APP_DIRTY_STATUS;
+        k->behind_ms = how == COLL_SAMPLE_RETIMED ? last.ts_ms - wall_ms : 0;
+        a->dirty |= COLL_DIRTY_STATUS;
     }
     k->trouble = how;
     return rc >= 0;
 }
 
-void app_poll_result(App *a, size_t feed, const FeedStatus *st, const KpiValue *vals,
+void coll_poll_result(Collector *a, size_t feed, const FeedStatus *st, const KpiValue *vals,
                      int64_t wall_ms)
 {
-    if (a->feeds[feed].state != st->state) a->dirty |= APP_DIRTY_STATUS;
+    if (a->feeds[feed].state != st->state) a->dirty |= COLL_DIRTY_STATUS;
     a->feeds[feed] = *st;
     a->polls++;
-    a->dirty |= APP_DIRTY_DATA;
+    a->dirty |= COLL_DIRTY_DATA;
     for (size_t i = 0; i < a->n_kpis; i++) {
-        AppKpi *k = &a->kpis[i];
+        CollKpi *k = &a->kpis[i];
         if (k->feed_idx != feed) continue;
         const KpiValue *v = &vals[k->kpi - k->feed->kpis];
         bool stored = store_value(a, k, wall_ms, v->has_value ? v->value : NAN);
@@ -62,20 +62,20 @@ void app_poll_result(App *a, size_t feed, const FeedStatus *st, const KpiValue *
         if (s != k->status) {
             k->status = s;
             k->status_since = wall_ms;
-            a->dirty |= APP_DIRTY_STATUS;
+            a->dirty |= COLL_DIRTY_STATUS;
         }
     }
     if (a->on_poll) a->on_poll(a->on_poll_ud, feed);
 }
 
-/* Poller callback: stores the result (app_poll_result). */
+/* Poller callback: stores the result (coll_poll_result). */
 static void on_result(void *ud, size_t feed, const FeedStatus *st, const KpiValue *vals,
                       int64_t wall_ms)
 {
-    app_poll_result(ud, feed, st, vals, wall_ms);
+    coll_poll_result(ud, feed, st, vals, wall_ms);
 }
 
-void app_sample_counts(const App *a, uint64_t *retimed, uint64_t *rejected)
+void coll_sample_counts(const Collector *a, uint64_t *retimed, uint64_t *rejected)
 {
     *retimed = *rejected = 0;
     for (size_t i = 0; i < a->n_kpis; i++) {
@@ -84,9 +84,9 @@ void app_sample_counts(const App *a, uint64_t *retimed, uint64_t *rejected)
     }
 }
 
-App *app_new(Config *cfg, char *err, size_t errlen)
+Collector *coll_new(Config *cfg, char *err, size_t errlen)
 {
-    App *a = calloc(1, sizeof(*a));
+    Collector *a = calloc(1, sizeof(*a));
     if (!a) {
         cfg_free(cfg);
         snprintf(err, errlen, "%s", _("out of memory"));
@@ -107,7 +107,7 @@ App *app_new(Config *cfg, char *err, size_t errlen)
         a->feeds[f].state = FS_PENDING;
         a->feeds[f].latency_ms = -1;
         for (size_t k = 0; k < cfg->feeds[f].n_kpis; k++, n++) {
-            AppKpi *ak = &a->kpis[n];
+            CollKpi *ak = &a->kpis[n];
             ak->feed = &cfg->feeds[f];
             ak->kpi = &cfg->feeds[f].kpis[k];
             ak->feed_idx = f;
@@ -124,16 +124,16 @@ App *app_new(Config *cfg, char *err, size_t errlen)
     if (!a->poller) goto fail;
     return a;
 fail:
-    app_free(a);
+    coll_free(a);
     return NULL;
 }
 
-void app_start(App *a)
+void coll_start(Collector *a)
 {
     poller_start(a->poller, 2000);
 }
 
-void app_free(App *a)
+void coll_free(Collector *a)
 {
     if (!a) return;
     poller_free(a->poller);
@@ -145,14 +145,14 @@ void app_free(App *a)
     free(a);
 }
 
-int app_find_kpi(const App *a, const char *key)
+int coll_find_kpi(const Collector *a, const char *key)
 {
     for (size_t i = 0; i < a->n_kpis; i++)
         if (strcmp(a->kpis[i].kpi->key, key) == 0) return (int)i;
     return -1;
 }
 
-size_t app_feeds_up(const App *a)
+size_t coll_feeds_up(const Collector *a)
 {
     size_t n = 0;
     for (size_t f = 0; f < a->cfg->n_feeds; f++)
@@ -160,11 +160,11 @@ size_t app_feeds_up(const App *a)
     return n;
 }
 
-void app_kpi_view(const App *a, size_t i, int64_t at_ms, AppKpiView *out)
+void coll_kpi_view(const Collector *a, size_t i, int64_t at_ms, CollKpiView *out)
 {
     memset(out, 0, sizeof(*out));
     out->status = KST_NONE;
-    const AppKpi *k = &a->kpis[i];
+    const CollKpi *k = &a->kpis[i];
     StoreAsOf as;
     bool gap = false;
     if (store_asof(a->store, k->series, at_ms, &as)) {
@@ -191,13 +191,13 @@ void app_kpi_view(const App *a, size_t i, int64_t at_ms, AppKpiView *out)
 /* Orders issues: critical first, then the oldest first. */
 static int issue_cmp(const void *x, const void *y)
 {
-    const AppIssue *a = x, *b = y;
+    const CollIssue *a = x, *b = y;
     if (a->severity != b->severity) return a->severity == KST_CRIT ? -1 : 1;
     if (a->since_ms != b->since_ms) return a->since_ms < b->since_ms ? -1 : 1;
     return a->kpi < b->kpi ? -1 : a->kpi > b->kpi;
 }
 
-size_t app_issues(const App *a, AppIssue *out, size_t max)
+size_t coll_issues(const Collector *a, CollIssue *out, size_t max)
 {
     size_t n = 0;
     for (size_t f = 0; f < a->cfg->n_feeds; f++) {
@@ -206,14 +206,14 @@ size_t app_issues(const App *a, AppIssue *out, size_t max)
         if (n < max) {
             int64_t since =
                 a->feeds[f].last_ok_ms ? a->feeds[f].last_ok_ms : a->feeds[f].last_poll_ms;
-            out[n] = (AppIssue){KST_CRIT, -1, f, since};
+            out[n] = (CollIssue){KST_CRIT, -1, f, since};
         }
         n++;
     }
     for (size_t i = 0; i < a->n_kpis; i++) {
         KpiStatus s = a->kpis[i].status;
         if (s != KST_CRIT && s != KST_WARN) continue;
-        if (n < max) out[n] = (AppIssue){s, (int)i, a->kpis[i].feed_idx, a->kpis[i].status_since};
+        if (n < max) out[n] = (CollIssue){s, (int)i, a->kpis[i].feed_idx, a->kpis[i].status_since};
         n++;
     }
     qsort(out, n < max ? n : max, sizeof(*out), issue_cmp);

@@ -1,5 +1,5 @@
-/* watch.h - the monitoring core that the console and "ioc run" share: the
- * App (config, store, loop, poller) plus the alert engine, the alert log and
+/* monitor.h - the monitoring core that the console and "ioc run" share: the
+ * Collector (config, store, loop, poller) plus the alert engine, the alert log and
  * the notifier, wired together.
  *
  * After every poll result the alerts are evaluated; a loop timer wakes the
@@ -10,12 +10,12 @@
  * owner's callback (the console redraws, "ioc run" logs a line).
  *
  * With ioc.archive, samples, feed states and alert events also go to the
- * SQLite archive (flushed once a second), and watch_new() first fills the
+ * SQLite archive (flushed once a second), and monitor_new() first fills the
  * store from it so that charts continue across a restart.
  *
- * A Watch owns everything it holds; watch_free() frees it all. */
-#ifndef IOC_WATCH_H
-#define IOC_WATCH_H
+ * A Monitor owns everything it holds; monitor_free() frees it all. */
+#ifndef IOC_MONITOR_H
+#define IOC_MONITOR_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -25,11 +25,11 @@
 #include "core/alert.h"
 #include "services/alertlog.h"
 #include "services/archive.h"
-#include "core/app.h"
+#include "core/collector.h"
 #include "services/notify.h"
 
-typedef struct Watch {
-    App *app;              /* owned */
+typedef struct Monitor {
+    Collector *coll;              /* owned */
     AlertEngine *alerts;   /* owned */
     AlertLog *log;         /* owned; NULL without ioc.alert_log */
     Notifier *notifier;    /* owned; NULL without notify: targets */
@@ -41,39 +41,39 @@ typedef struct Watch {
     long archive_timer;  /* loop timer of the next archive flush; 0 none */
     /* The archive's problem in words ("" when fine or without an archive): a
      * write error being retried, or "in use by another ioc". Always valid;
-     * the text changes in place (APP_DIRTY_STATUS is set when it does). */
+     * the text changes in place (COLL_DIRTY_STATUS is set when it does). */
     const char *archive_status;
     unsigned archive_seq; /* archive_error_seq() last seen */
     bool restoring;       /* re-applying recorded silences (their events are not re-recorded) */
     NotifyOutcomeFn on_notify; /* the owner's delivery callback (may be NULL) */
     void *notify_ud;
-} Watch;
+} Monitor;
 
 /* Builds the core around cfg (taken, also on failure); fn receives every
  * alert event after it was logged and notified. NULL with a message in err. */
-Watch *watch_new(Config *cfg, AlertEventFn fn, void *ud, char *err, size_t errlen);
+Monitor *monitor_new(Config *cfg, AlertEventFn fn, void *ud, char *err, size_t errlen);
 
 /* Sets the callback told about every notification delivery attempt (and
  * every message dropped), after the counters are updated; "ioc run" logs
  * one line each. Without notify targets it is never called. */
-void watch_on_notify(Watch *w, NotifyOutcomeFn fn, void *ud);
+void monitor_on_notify(Monitor *w, NotifyOutcomeFn fn, void *ud);
 
 /* Starts polling (and so evaluating). */
-void watch_start(Watch *w);
+void monitor_start(Monitor *w);
 
 /* Sends what notifications are waiting (grouping windows), then frees
  * everything (NULL is fine). */
-void watch_free(Watch *w);
+void monitor_free(Monitor *w);
 
 /* Operator actions, at the current wall time (see alert_ack / alert_silence).
  * The alert timer is re-armed afterwards. */
-int watch_ack(Watch *w, const char *rule_id, const char *who, const char *comment, char *err,
+int monitor_ack(Monitor *w, const char *rule_id, const char *who, const char *comment, char *err,
               size_t errlen);
-unsigned watch_silence(Watch *w, const char *target, int64_t for_ms, const char *who,
+unsigned monitor_silence(Monitor *w, const char *target, int64_t for_ms, const char *who,
                        const char *comment, char *err, size_t errlen);
-int watch_unsilence(Watch *w, unsigned id, const char *who, char *err, size_t errlen);
+int monitor_unsilence(Monitor *w, unsigned id, const char *who, char *err, size_t errlen);
 
 /* The name an operator acts as: $IOC_OPERATOR, else the login name, else "operator". */
-const char *watch_operator(void);
+const char *monitor_operator(void);
 
 #endif

@@ -1,5 +1,5 @@
-/* watch.c - App + alert engine + alert log + notifier (see watch.h). */
-#include "services/watch.h"
+/* monitor.c - Collector + alert engine + alert log + notifier (see monitor.h). */
+#include "services/monitor.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,19 +8,19 @@
 
 #include "base/i18n.h"
 
-static void arm(Watch *w);
+static void arm(Monitor *w);
 
 /* Sends a firing or resolved notification for alert a. */
-static void notify_alert(Watch *w, const Alert *a, bool firing, int64_t at)
+static void notify_alert(Monitor *w, const Alert *a, bool firing, int64_t at)
 {
-    const App *app = w->app;
+    const Collector *coll = w->coll;
     const CfgRule *r = a->rule;
-    const CfgKpi *k = a->kpi >= 0 ? app->kpis[a->kpi].kpi : NULL;
+    const CfgKpi *k = a->kpi >= 0 ? coll->kpis[a->kpi].kpi : NULL;
     NotifyEvent ev = {
         .rule_id = r->id,
         .kpi_key = k ? k->key : NULL,
         .kpi_name = k ? k->name : NULL,
-        .feed_id = a->feed >= 0 ? app->cfg->feeds[a->feed].id : NULL,
+        .feed_id = a->feed >= 0 ? coll->cfg->feeds[a->feed].id : NULL,
         .summary = a->summary,
         .unit = k ? k->unit : NULL,
         .has_value = a->has_value,
@@ -39,7 +39,7 @@ static void notify_alert(Watch *w, const Alert *a, bool firing, int64_t at)
 /* Alert engine callback: log, archive, notify, then tell the owner. */
 static void on_alert(void *ud, const AlertEvent *ev)
 {
-    Watch *w = ud;
+    Monitor *w = ud;
     if (w->restoring) return; /* re-applying recorded silences: already on record */
     archive_record_alert(w->archive, ev);
     if (w->log) {
@@ -58,35 +58,35 @@ static void on_alert(void *ud, const AlertEvent *ev)
         else if (ev->to == ALERT_RESOLVED)
             notify_alert(w, ev->alert, false, ev->at_ms);
     }
-    w->app->dirty |= APP_DIRTY_STATUS;
+    w->coll->dirty |= COLL_DIRTY_STATUS;
     if (w->on_event) w->on_event(w->ud, ev);
 }
 
 /* Loop timer: the engine's deadline has come. */
 static void on_deadline(void *ud, int64_t now_mono)
 {
-    Watch *w = ud;
+    Monitor *w = ud;
     w->timer = 0;
     alert_eval(w->alerts, loop_wall_ms());
     arm(w);
 }
 
 /* (Re)arms the loop timer at the engine's next deadline. */
-static void arm(Watch *w)
+static void arm(Monitor *w)
 {
-    if (w->timer) loop_timer_cancel(w->app->loop, w->timer);
+    if (w->timer) loop_timer_cancel(w->coll->loop, w->timer);
     w->timer = 0;
     int64_t due = alert_next_deadline(w->alerts);
     if (due == INT64_MAX) return;
     int64_t wait = due - loop_wall_ms();
     if (wait < 0) wait = 0;
-    w->timer = loop_timer_at(w->app->loop, loop_now_ms() + wait, on_deadline, w);
+    w->timer = loop_timer_at(w->coll->loop, loop_now_ms() + wait, on_deadline, w);
 }
 
-/* App hook: a poll result was stored; archive it and evaluate the alerts. */
+/* Collector hook: a poll result was stored; archive it and evaluate the alerts. */
 static void on_poll(void *ud, size_t feed)
 {
-    Watch *w = ud;
+    Monitor *w = ud;
     archive_record_poll(w->archive, feed);
     alert_eval(w->alerts, loop_wall_ms());
     arm(w);
@@ -95,31 +95,31 @@ static void on_poll(void *ud, size_t feed)
 /* Loop timer: writes what the archive buffered (once a second). */
 static void on_archive_flush(void *ud, int64_t now_mono)
 {
-    Watch *w = ud;
+    Monitor *w = ud;
     archive_flush(w->archive, loop_wall_ms());
     if (archive_error_seq(w->archive) != w->archive_seq) {
         w->archive_seq = archive_error_seq(w->archive);
-        w->app->dirty |= APP_DIRTY_STATUS;
+        w->coll->dirty |= COLL_DIRTY_STATUS;
     }
-    w->archive_timer = loop_timer_at(w->app->loop, now_mono + 1000, on_archive_flush, w);
+    w->archive_timer = loop_timer_at(w->coll->loop, now_mono + 1000, on_archive_flush, w);
 }
 
 /* Opens the config's archive and fills the store from it. 0, or -1 with a
  * message (a file that is not an ioc archive). */
-static int open_archive(Watch *w, char *err, size_t errlen)
+static int open_archive(Monitor *w, char *err, size_t errlen)
 {
-    const Config *c = w->app->cfg;
+    const Config *c = w->coll->cfg;
     ArchiveOptions o = {
         .retention_ms = {c->retention_ms[0], c->retention_ms[1], c->retention_ms[2]}};
     w->archive = archive_open(c->archive, &o, err, errlen);
     if (!w->archive) return -1;
-    if (archive_attach(w->archive, w->app) != 0) {
+    if (archive_attach(w->archive, w->coll) != 0) {
         snprintf(err, errlen, "%s", _("out of memory"));
         return -1;
     }
     /* On a read error the charts start empty (archive_error() says why). */
     char rerr[256];
-    archive_restore(w->archive, w->app->store, NULL, loop_wall_ms(), rerr, sizeof(rerr));
+    archive_restore(w->archive, w->coll->store, NULL, loop_wall_ms(), rerr, sizeof(rerr));
     w->archive_status = archive_error(w->archive);
     w->archive_seq = archive_error_seq(w->archive);
     return 0;
@@ -129,7 +129,7 @@ static int open_archive(Watch *w, char *err, size_t errlen)
  * an operator's silence survives a restart. Acknowledgements are not
  * restored: they belong to an alert episode, and a restarted engine starts
  * new ones. Returns how many were restored. */
-static size_t restore_silences(Watch *w)
+static size_t restore_silences(Monitor *w)
 {
     int64_t now = loop_wall_ms();
     ArchiveEvent *ev = NULL;
@@ -163,14 +163,14 @@ static size_t restore_silences(Watch *w)
  * then tells the owner. */
 static void on_notify(void *ud, size_t target, const NotifyOutcome *o)
 {
-    Watch *w = ud;
-    w->app->dirty |= APP_DIRTY_STATUS;
+    Monitor *w = ud;
+    w->coll->dirty |= COLL_DIRTY_STATUS;
     if (w->on_notify) w->on_notify(w->notify_ud, target, o);
 }
 
-Watch *watch_new(Config *cfg, AlertEventFn fn, void *ud, char *err, size_t errlen)
+Monitor *monitor_new(Config *cfg, AlertEventFn fn, void *ud, char *err, size_t errlen)
 {
-    Watch *w = calloc(1, sizeof(*w));
+    Monitor *w = calloc(1, sizeof(*w));
     if (!w) {
         cfg_free(cfg);
         snprintf(err, errlen, "%s", _("out of memory"));
@@ -179,61 +179,61 @@ Watch *watch_new(Config *cfg, AlertEventFn fn, void *ud, char *err, size_t errle
     w->on_event = fn;
     w->ud = ud;
     w->archive_status = "";
-    w->app = app_new(cfg, err, errlen);
-    if (!w->app) goto fail;
-    const Config *c = w->app->cfg;
+    w->coll = coll_new(cfg, err, errlen);
+    if (!w->coll) goto fail;
+    const Config *c = w->coll->cfg;
     if (c->archive && open_archive(w, err, errlen) != 0) goto fail;
     if (c->alert_log) {
         w->log = alertlog_open(c->alert_log, err, errlen);
         if (!w->log) goto fail;
     }
     if (c->n_notify) {
-        w->notifier = notify_new(w->app->loop, c->notify, c->n_notify, err, errlen);
+        w->notifier = notify_new(w->coll->loop, c->notify, c->n_notify, err, errlen);
         if (!w->notifier) goto fail;
         notify_on_outcome(w->notifier, on_notify, w);
     }
-    w->alerts = alert_new(w->app, NULL, on_alert, w, err, errlen);
+    w->alerts = alert_new(w->coll, NULL, on_alert, w, err, errlen);
     if (!w->alerts) goto fail;
     if (w->archive) restore_silences(w);
-    w->app->on_poll = on_poll;
-    w->app->on_poll_ud = w;
+    w->coll->on_poll = on_poll;
+    w->coll->on_poll_ud = w;
     return w;
 fail:
-    watch_free(w);
+    monitor_free(w);
     return NULL;
 }
 
-void watch_on_notify(Watch *w, NotifyOutcomeFn fn, void *ud)
+void monitor_on_notify(Monitor *w, NotifyOutcomeFn fn, void *ud)
 {
     w->on_notify = fn;
     w->notify_ud = ud;
 }
 
-void watch_start(Watch *w)
+void monitor_start(Monitor *w)
 {
     /* The time since the archive's newest entry is recorded as ioc not running. */
     if (w->archive && !w->archive_timer) archive_record_start(w->archive, loop_wall_ms());
     if (w->archive && !w->archive_timer)
-        w->archive_timer = loop_timer_at(w->app->loop, loop_now_ms() + 1000, on_archive_flush, w);
-    app_start(w->app);
+        w->archive_timer = loop_timer_at(w->coll->loop, loop_now_ms() + 1000, on_archive_flush, w);
+    coll_start(w->coll);
 }
 
-void watch_free(Watch *w)
+void monitor_free(Monitor *w)
 {
     if (!w) return;
-    if (w->timer) loop_timer_cancel(w->app->loop, w->timer);
-    if (w->archive_timer) loop_timer_cancel(w->app->loop, w->archive_timer);
+    if (w->timer) loop_timer_cancel(w->coll->loop, w->timer);
+    if (w->archive_timer) loop_timer_cancel(w->coll->loop, w->archive_timer);
     if (w->notifier) notify_flush(w->notifier, loop_now_ms());
-    if (w->archive && w->app->polls) archive_record_stop(w->archive, loop_wall_ms());
+    if (w->archive && w->coll->polls) archive_record_stop(w->archive, loop_wall_ms());
     archive_close(w->archive); /* writes what is buffered */
     alert_free(w->alerts);
     notify_free(w->notifier);
     alertlog_close(w->log);
-    app_free(w->app);
+    coll_free(w->coll);
     free(w);
 }
 
-int watch_ack(Watch *w, const char *rule_id, const char *who, const char *comment, char *err,
+int monitor_ack(Monitor *w, const char *rule_id, const char *who, const char *comment, char *err,
               size_t errlen)
 {
     int rc = alert_ack(w->alerts, rule_id, who, comment, loop_wall_ms(), err, errlen);
@@ -241,7 +241,7 @@ int watch_ack(Watch *w, const char *rule_id, const char *who, const char *commen
     return rc;
 }
 
-unsigned watch_silence(Watch *w, const char *target, int64_t for_ms, const char *who,
+unsigned monitor_silence(Monitor *w, const char *target, int64_t for_ms, const char *who,
                        const char *comment, char *err, size_t errlen)
 {
     int64_t now = loop_wall_ms();
@@ -250,14 +250,14 @@ unsigned watch_silence(Watch *w, const char *target, int64_t for_ms, const char 
     return id;
 }
 
-int watch_unsilence(Watch *w, unsigned id, const char *who, char *err, size_t errlen)
+int monitor_unsilence(Monitor *w, unsigned id, const char *who, char *err, size_t errlen)
 {
     int rc = alert_unsilence(w->alerts, id, who, loop_wall_ms(), err, errlen);
     arm(w);
     return rc;
 }
 
-const char *watch_operator(void)
+const char *monitor_operator(void)
 {
     const char *op = getenv("IOC_OPERATOR");
     if (op && op[0]) return op;

@@ -1,14 +1,14 @@
-/* app.h - the running core shared by the console (and later the headless
+/* collector.h - the running core shared by the console (and later the headless
  * collector): config, time-series store, event loop, poller, and the live
  * state of every feed and KPI.
  *
- * An App owns its Config, Store, Loop and Poller. The poller's results are
+ * A Collector owns its Config, Store, Loop and Poller. The poller's results are
  * appended to the store (a failed poll appends a gap, never a zero), copied
  * into the feed states, and turn KPI statuses; every change sets a dirty
- * flag that the console reads and clears. Views (app_kpi_view) answer "what
+ * flag that the console reads and clears. Views (coll_kpi_view) answer "what
  * does this KPI show at time T", live or in history. */
-#ifndef IOC_APP_H
-#define IOC_APP_H
+#ifndef IOC_COLLECTOR_H
+#define IOC_COLLECTOR_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -22,7 +22,7 @@
 
 /* One KPI of the config, flattened over all feeds (config order). */
 typedef struct {
-    const CfgFeed *feed; /* borrowed from the App's config */
+    const CfgFeed *feed; /* borrowed from the Collector's config */
     const CfgKpi *kpi;
     size_t feed_idx;
     int series;           /* store id */
@@ -33,64 +33,64 @@ typedef struct {
      * wall clock went back): stored 1 ms after it instead (docs/store.md). */
     uint64_t retimed;
     uint64_t rejected; /* samples the store refused (StoreRc < 0): counted, never silent */
-    int trouble;       /* APP_SAMPLE_*: how the last sample was stored */
-    int note;          /* APP_SAMPLE_* when an episode started and is not logged yet; 0 */
+    int trouble;       /* COLL_SAMPLE_*: how the last sample was stored */
+    int note;          /* COLL_SAMPLE_* when an episode started and is not logged yet; 0 */
     int64_t behind_ms; /* how far the wall clock was behind when the episode started */
-} AppKpi;
+} CollKpi;
 
-/* How a KPI's sample was stored (AppKpi.trouble and .note). */
+/* How a KPI's sample was stored (CollKpi.trouble and .note). */
 enum {
-    APP_SAMPLE_OK = 0,      /* at the poll's wall time */
-    APP_SAMPLE_RETIMED = 1, /* 1 ms after the newest sample: the wall clock went back */
-    APP_SAMPLE_REJECTED = 2 /* not stored: the store refused it */
+    COLL_SAMPLE_OK = 0,      /* at the poll's wall time */
+    COLL_SAMPLE_RETIMED = 1, /* 1 ms after the newest sample: the wall clock went back */
+    COLL_SAMPLE_REJECTED = 2 /* not stored: the store refused it */
 };
 
 /* What changed since the flags were last cleared. */
 enum {
-    APP_DIRTY_DATA = 1,   /* a poll delivered values or a feed changed state */
-    APP_DIRTY_STATUS = 2, /* some KPI or feed changed status */
+    COLL_DIRTY_DATA = 1,   /* a poll delivered values or a feed changed state */
+    COLL_DIRTY_STATUS = 2, /* some KPI or feed changed status */
 };
 
-typedef struct App {
+typedef struct Collector {
     Config *cfg;       /* owned */
     Store *store;      /* owned */
     Loop *loop;        /* owned */
     Poller *poller;    /* owned */
     FeedStatus *feeds; /* cfg->n_feeds, the latest status of each feed */
-    AppKpi *kpis;      /* every KPI of every feed */
+    CollKpi *kpis;      /* every KPI of every feed */
     size_t n_kpis;
-    unsigned dirty; /* APP_DIRTY_* */
+    unsigned dirty; /* COLL_DIRTY_* */
     uint64_t polls; /* completed polls since start */
     /* Called after each poll result has been stored (NULL: none), e.g. to
      * evaluate alerts; feed is the index of the feed just polled. */
     void (*on_poll)(void *ud, size_t feed);
     void *on_poll_ud;
-} App;
+} Collector;
 
-/* Builds an App around cfg (taking ownership, also on failure). NULL with a
- * message in err on failure. Nothing is polled until app_start(). */
-App *app_new(Config *cfg, char *err, size_t errlen);
+/* Builds a Collector around cfg (taking ownership, also on failure). NULL with a
+ * message in err on failure. Nothing is polled until coll_start(). */
+Collector *coll_new(Config *cfg, char *err, size_t errlen);
 
 /* Starts periodic polling (first polls spread over two seconds). */
-void app_start(App *a);
+void coll_start(Collector *a);
 
 /* Frees everything (NULL is fine). */
-void app_free(App *a);
+void coll_free(Collector *a);
 
 /* Stores one poll result of feed as if the poller had delivered it at wall
  * time wall_ms (the poller's callback; tests call it with a fake clock):
  * values or gaps into the store, feed and KPI states, counters, on_poll. */
-void app_poll_result(App *a, size_t feed, const FeedStatus *st, const KpiValue *vals,
+void coll_poll_result(Collector *a, size_t feed, const FeedStatus *st, const KpiValue *vals,
                      int64_t wall_ms);
 
 /* Sums the retimed and rejected samples of every KPI. */
-void app_sample_counts(const App *a, uint64_t *retimed, uint64_t *rejected);
+void coll_sample_counts(const Collector *a, uint64_t *retimed, uint64_t *rejected);
 
 /* Index of the KPI with key "feed.kpi" in a->kpis, or -1. */
-int app_find_kpi(const App *a, const char *key);
+int coll_find_kpi(const Collector *a, const char *key);
 
 /* Number of feeds whose last poll delivered data. */
-size_t app_feeds_up(const App *a);
+size_t coll_feeds_up(const Collector *a);
 
 /* What a KPI shows at a moment. */
 typedef struct {
@@ -100,11 +100,11 @@ typedef struct {
     int64_t age_ms;   /* at - ts_ms */
     bool stale;       /* the value is old: the feed failed since, or it is older than 3 intervals */
     KpiStatus status; /* KST_* (KST_STALE when stale, KST_NONE without a value) */
-} AppKpiView;
+} CollKpiView;
 
 /* The view of KPI i at wall time at_ms: live when at_ms is the current time,
  * history otherwise (the value as of at_ms from the store). */
-void app_kpi_view(const App *a, size_t i, int64_t at_ms, AppKpiView *out);
+void coll_kpi_view(const Collector *a, size_t i, int64_t at_ms, CollKpiView *out);
 
 /* A KPI or feed that needs attention (until the alert engine exists, the
  * alert list shows these: KPIs in crit or warn, feeds down or with bad data). */
@@ -113,11 +113,11 @@ typedef struct {
     int kpi;            /* index into a->kpis, or -1 for a feed */
     size_t feed_idx;
     int64_t since_ms; /* when it started */
-} AppIssue;
+} CollIssue;
 
 /* Fills out[0..max) with the current issues, critical first, then by age
  * (oldest first); returns how many there are in all. The order is only
  * complete when max >= n_kpis + n_feeds (the console passes that). */
-size_t app_issues(const App *a, AppIssue *out, size_t max);
+size_t coll_issues(const Collector *a, CollIssue *out, size_t max);
 
 #endif
