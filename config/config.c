@@ -103,7 +103,23 @@ void cfg_free(Config *c)
     free(c->alert_log);
     free(c->archive);
     cfg_rules_free(c);
+    if (c->index) {
+        strmap_done(&c->index->feeds);
+        strmap_done(&c->index->kpis);
+        strmap_done(&c->index->rules);
+        free(c->index);
+    }
     free(c);
+}
+
+const CfgFeed *cfg_find_feed(const Config *c, const char *id, size_t len)
+{
+    if (c->index) return strmap_get(&c->index->feeds, id, len);
+    for (size_t i = 0; i < c->n_feeds; i++) {
+        const CfgFeed *f = &c->feeds[i];
+        if (f->id && strlen(f->id) == len && memcmp(f->id, id, len) == 0) return f;
+    }
+    return NULL;
 }
 
 const CfgKpi *cfg_find_kpi(const Config *c, const char *key, const CfgFeed **feed)
@@ -111,18 +127,17 @@ const CfgKpi *cfg_find_kpi(const Config *c, const char *key, const CfgFeed **fee
     if (!c || !key) return NULL;
     const char *dot = strchr(key, '.');
     if (!dot) return NULL;
-    size_t flen = (size_t)(dot - key);
-    for (size_t i = 0; i < c->n_feeds; i++) {
-        const CfgFeed *f = &c->feeds[i];
-        if (!f->id || strlen(f->id) != flen || memcmp(f->id, key, flen) != 0) continue;
-        for (size_t j = 0; j < f->n_kpis; j++) {
-            if (f->kpis[j].id && strcmp(f->kpis[j].id, dot + 1) == 0) {
-                if (feed) *feed = f;
-                return &f->kpis[j];
-            }
-        }
+    const CfgFeed *f = cfg_find_feed(c, key, (size_t)(dot - key));
+    if (!f) return NULL;
+    const CfgKpi *k = NULL;
+    if (c->index) {
+        k = strmap_get(&c->index->kpis, key, strlen(key));
+    } else {
+        for (size_t j = 0; j < f->n_kpis && !k; j++)
+            if (f->kpis[j].id && strcmp(f->kpis[j].id, dot + 1) == 0) k = &f->kpis[j];
     }
-    return NULL;
+    if (k && feed) *feed = f;
+    return k;
 }
 
 size_t cfg_kpi_count(const Config *c)
@@ -468,7 +483,8 @@ Config *cfg_load_string(const char *text, size_t len, const char *name, Diag *di
         goto done;
     }
     c = calloc(1, sizeof(*c));
-    if (!c || !set_defaults(c, name)) {
+    if (c) c->index = calloc(1, sizeof(*c->index));
+    if (!c || !c->index || !set_defaults(c, name)) {
         ld_err(&ld, 0, 0, "%s", _("out of memory"));
         goto done;
     }

@@ -219,6 +219,10 @@ typedef struct {
     char *archive;
     bool archive_set;         /* ioc.archive was given (a path, or false/off) */
     int64_t retention_ms[3];  /* ioc.retention raw, minute, hour; default 2d, 35d, 730d */
+    /* Hash indexes of feed ids, KPI keys and rule ids, built by the loader
+     * (private: config_internal.h; owned). NULL in a Config built by hand, and
+     * then cfg_find_kpi() scans. */
+    struct CfgIndex *index;
 } Config;
 
 /* Loads and validates the YAML file at path. NULL after adding every error to

@@ -265,16 +265,19 @@ static void load_kpis(Ld *ld, const YNode *m, CfgFeed *f, bool fmt_ok)
     f->n_kpis = ks->n;
     for (size_t i = 0; i < ks->n; i++) {
         load_kpi(ld, f, fmt_ok, ks->items[i], &f->kpis[i]);
-        const CfgKpi *k = &f->kpis[i];
-        for (size_t j = 0; j < i && k->id; j++) {
-            if (f->kpis[j].id && strcmp(f->kpis[j].id, k->id) == 0) {
-                const YNode *id = ynode_get(ks->items[i], "id");
-                ld_err(ld, id->line, id->col,
-                       _("duplicate KPI id '%s' in feed '%s' (first defined at line %d)"), k->id,
-                       f->id ? f->id : "?", f->kpis[j].line);
-                break;
-            }
-        }
+        CfgKpi *k = &f->kpis[i];
+        if (!k->key) continue; /* no valid id (reported), or no feed id */
+        void *first = NULL;
+        const YNode *id = ynode_get(ks->items[i], "id");
+        int added = strmap_put(&ld->cfg->index->kpis, k->key, strlen(k->key), k, &first);
+        const CfgKpi *fk = first;
+        if (added < 0)
+            ld_err(ld, id->line, id->col, "%s", _("out of memory"));
+        else if (added == 0 && cfg_find_feed(ld->cfg, f->id, strlen(f->id)) == f)
+            /* (a KPI of a feed whose id is a duplicate is not reported again) */
+            ld_err(ld, id->line, id->col,
+                   _("duplicate KPI id '%s' in feed '%s' (first defined at line %d)"), k->id, f->id,
+                   fk->line);
     }
 }
 
@@ -294,14 +297,13 @@ static void load_feed(Ld *ld, const YNode *m, size_t idx)
     const YNode *id = ld_get(ld, m, "id", true, _("in feed"));
     if (id && ld_id(ld, id)) {
         f->id = ld_strdup(ld, id, id->str);
-        for (size_t j = 0; j < idx && f->id; j++) {
-            if (c->feeds[j].id && strcmp(c->feeds[j].id, f->id) == 0) {
-                ld_err(ld, id->line, id->col,
-                       _("duplicate feed id '%s' (first defined at line %d)"), f->id,
-                       c->feeds[j].line);
-                break;
-            }
-        }
+        void *first = NULL;
+        int added = f->id ? strmap_put(&c->index->feeds, f->id, strlen(f->id), f, &first) : 1;
+        if (added < 0)
+            ld_err(ld, id->line, id->col, "%s", _("out of memory"));
+        else if (added == 0)
+            ld_err(ld, id->line, id->col, _("duplicate feed id '%s' (first defined at line %d)"),
+                   f->id, ((const CfgFeed *)first)->line);
     }
     ld_str(ld, m, "name", false, "", &f->name);
     ld_str(ld, m, "name_en", false, "", &f->name_en);

@@ -15,11 +15,23 @@
 #include "config/config.h"
 #include "parse/ynode.h"
 #include "base/diag.h"
+#include "base/strmap.h"
 
 /* Largest config accepted, in bytes. */
 #define CFG_MAX_FILE (4u << 20)
 /* Longest id (feed, KPI). */
 #define CFG_MAX_ID 32
+
+/* Id lookups of a loaded Config, so that a config of 40,000 feeds loads in
+ * linear time. Keys are borrowed from the Config's own strings. */
+struct CfgIndex {
+    StrMap feeds; /* feed id -> CfgFeed * */
+    StrMap kpis;  /* KPI key "feed.kpi" -> CfgKpi * */
+    StrMap rules; /* id of a rule of the rules: section -> CfgRule index + 1 */
+};
+
+/* The feed with id (len bytes) in c, or NULL. */
+const CfgFeed *cfg_find_feed(const Config *c, const char *id, size_t len);
 
 /* The state of one load. */
 typedef struct {

@@ -1,6 +1,7 @@
 /* config_rules.c - the rules: and notify: sections of a config, and the
  * implicit rules made from every KPI's warn/crit thresholds. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,14 +72,6 @@ void cfg_rules_free(Config *c)
     free(c->notify);
     c->notify = NULL;
     c->n_notify = 0;
-}
-
-/* Finds feed id in the config; NULL when absent. */
-static const CfgFeed *find_feed(const Config *c, const char *id)
-{
-    for (size_t i = 0; i < c->n_feeds; i++)
-        if (c->feeds[i].id && strcmp(c->feeds[i].id, id) == 0) return &c->feeds[i];
-    return NULL;
 }
 
 /* Reports an unknown feed id at v, suggesting the closest existing id. */
@@ -394,14 +387,15 @@ static void load_rule(Ld *ld, const YNode *m, CfgRule *r, size_t idx)
     const YNode *id = ld_get(ld, m, "id", true, _("in rule"));
     if (id && ld_id(ld, id)) {
         r->id = ld_strdup(ld, id, id->str);
-        for (size_t j = 0; j < idx && r->id; j++) {
-            if (c->rules[j].id && strcmp(c->rules[j].id, r->id) == 0) {
-                ld_err(ld, id->line, id->col,
-                       _("duplicate rule id '%s' (first defined at line %d)"), r->id,
-                       c->rules[j].line);
-                break;
-            }
-        }
+        void *first = NULL;
+        int added = r->id ? strmap_put(&c->index->rules, r->id, strlen(r->id),
+                                       (void *)(uintptr_t)(idx + 1), &first)
+                          : 1;
+        if (added < 0)
+            ld_err(ld, id->line, id->col, "%s", _("out of memory"));
+        else if (added == 0)
+            ld_err(ld, id->line, id->col, _("duplicate rule id '%s' (first defined at line %d)"),
+                   r->id, c->rules[(uintptr_t)first - 1].line);
     }
     const YNode *vk = ld_get(ld, m, "kpi", false, "");
     const YNode *vf = ld_get(ld, m, "feed", false, "");
@@ -422,7 +416,7 @@ static void load_rule(Ld *ld, const YNode *m, CfgRule *r, size_t idx)
         const CfgFeed *f = NULL;
         if (vf->kind != YNODE_SCALAR)
             ld_err(ld, vf->line, vf->col, _("expected a feed id, got %s"), ld_kind(vf));
-        else if (!(f = find_feed(c, vf->str)))
+        else if (!(f = cfg_find_feed(c, vf->str, strlen(vf->str))))
             unknown_feed(ld, vf);
         else
             r->feed = ld_strdup(ld, vf, vf->str);

@@ -35,8 +35,8 @@ void jp_free(JpPath *p);
 
 /* Work allowed to one jp_eval(), in node visits (a node a segment is applied
  * to, a child a wildcard or filter looks at, a node compared by ==): enough
- * for any sane selector on a body of megabytes, and about a quarter of a
- * second at most on the development machine. */
+ * for any sane selector on a body of megabytes, and about 30 ms at most in a
+ * Release build on the development machine. */
 #define JP_DEFAULT_BUDGET ((size_t)1000000)
 
 /* Errors of jp_eval() and jp_eval_budget(). */
