@@ -9,7 +9,7 @@
 set -euo pipefail
 : "${IOC_BIN:?}" "${IOC_SIM_BIN:?}" "${IOC_SRC:?}"
 . "$IOC_SRC/tests/e2e/lib.sh"
-command -v tmux >/dev/null || { echo "tmux is not installed: skipped"; exit 0; }
+command -v tmux >/dev/null || { echo "tmux is not installed (scripts/deps.sh --test): skipped"; exit 77; }
 ioc=$IOC_BIN
 cfg=$IOC_SRC/tests/fixtures/e2e/console.yaml
 export IOC_E2E_TOKEN="tok-e2e-$$-secret"
