@@ -264,7 +264,8 @@ static void issues_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
     }
     /* Column widths: severity word, value and age as the widest shown. */
     int ww = draw_width(kpitext_status_word(KST_CRIT)), vw = 0, aw = 0;
-    if (draw_width(kpitext_status_word(KST_WARN)) > ww) ww = draw_width(kpitext_status_word(KST_WARN));
+    if (draw_width(kpitext_status_word(KST_WARN)) > ww)
+        ww = draw_width(kpitext_status_word(KST_WARN));
     for (int i = 0; i < w->page_rows && w->scroll + i < (int)n; i++) {
         issue_row(row, &is[w->scroll + i], ctx);
         int cw;
@@ -319,22 +320,10 @@ static void alerts_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
         issues_draw(w, win, ctx);
 }
 
-/* Smallest useful size: two alerts inside the border. */
-static void alerts_min_size(const Widget *w, int *rows, int *cols)
-{
-    *rows = 4;
-    *cols = 24;
-}
-
-/* Moves the selection with the list keys. */
-static bool alerts_key(Widget *w, int key, const ViewCtx *ctx)
-{
-    return draw_list_key(w, key, true);
-}
-
 const WidgetClass w_alerts_class = {
     .name = "alerts",
     .draw = alerts_draw,
-    .min_size = alerts_min_size,
-    .key = alerts_key,
+    .min_rows = 4,
+    .min_cols = 24,
+    .list = WIDGET_LIST_SELECT,
 };
