@@ -127,6 +127,22 @@ static void draw_none(WINDOW *win, DrawRect r, const ViewCtx *ctx)
     draw_text_fit(win, r.y, r.x, r.cols, msg, ctx->utf8);
 }
 
+/* Draws the panel's frame, titled with the count n of rows, into r; false
+ * when there is no room inside, or no buffer (then it says out of memory). */
+static bool list_frame(Widget *w, WINDOW *win, const ViewCtx *ctx, size_t n, bool have_buf,
+                       DrawRect *r)
+{
+    char note[32] = "";
+    if (n > 0) snprintf(note, sizeof note, "%zu", n);
+    *r = draw_frame(win, ctx, draw_title(w, NULL, _("Alerts")), note);
+    if (r->rows <= 0 || r->cols <= 0) return false;
+    if (!have_buf) {
+        draw_text_fit(win, r->y, r->x, r->cols, _("out of memory"), ctx->utf8);
+        return false;
+    }
+    return true;
+}
+
 /* Draws the alert engine's list. */
 static void engine_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
 {
@@ -138,14 +154,8 @@ static void engine_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
     AlertRow *row = buf ? (AlertRow *)(void *)(buf + list_bytes) : NULL;
     size_t n = buf ? alert_list(e, list, max) : 0;
     if (n > max) n = max;
-    char note[32] = "";
-    if (n > 0) snprintf(note, sizeof note, "%zu", n);
-    DrawRect r = draw_frame(win, ctx, draw_title(w, NULL, _("Alerts")), note);
-    if (r.rows <= 0 || r.cols <= 0) return;
-    if (!buf) {
-        draw_text_fit(win, r.y, r.x, r.cols, _("out of memory"), ctx->utf8);
-        return;
-    }
+    DrawRect r;
+    if (!list_frame(w, win, ctx, n, buf != NULL, &r)) return;
     if (ctx->focused && w->selected < 0 && n > 0) w->selected = 0;
     draw_list_clamp(w, (int)n, r.rows, true);
     if (n == 0) {
@@ -249,14 +259,8 @@ static void issues_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
     IssueRow *row = buf ? (IssueRow *)(void *)(buf + issues_bytes) : NULL;
     size_t n = buf ? coll_issues(a, is, max) : 0;
     if (n > max) n = max;
-    char note[32] = "";
-    if (n > 0) snprintf(note, sizeof note, "%zu", n);
-    DrawRect r = draw_frame(win, ctx, draw_title(w, NULL, _("Alerts")), note);
-    if (r.rows <= 0 || r.cols <= 0) return;
-    if (!buf) {
-        draw_text_fit(win, r.y, r.x, r.cols, _("out of memory"), ctx->utf8);
-        return;
-    }
+    DrawRect r;
+    if (!list_frame(w, win, ctx, n, buf != NULL, &r)) return;
     draw_list_clamp(w, (int)n, r.rows, true);
     if (n == 0) {
         draw_none(win, r, ctx);
