@@ -5,7 +5,7 @@ set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config
       libncurses-dev libcurl4-openssl-dev libcjson-dev libyaml-dev
-      libmicrohttpd-dev libsqlite3-dev ca-certificates)
+      libmicrohttpd-dev libsqlite3-dev libutf8proc-dev ca-certificates)
 if [ "${1:-}" = "--test" ]; then
   pkgs+=(libcmocka-dev clang tmux curl python3 chromium locales)
 fi

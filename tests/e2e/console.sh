@@ -401,6 +401,13 @@ S=demo; T_SCREEN=$S
 start $S env -u IOC_SIM_URL "$ioc" demo
 check "demo: the bundled province" wait_for $S "IOC Hải Dương" 15
 check "demo: feeds come up" wait_for $S "feeds 20/20" 15
+check "demo: the header says DEMO, simulated data" wait_for $S "DEMO — simulated data"
+keys $S 3
+check "demo: page 3 has the weather table" wait_for $S "Lượng mưa 24 giờ"
+keys $S / n h i e t Enter
+check "demo: /nhiet (no marks) finds Nhiệt độ" wait_for $S "Nhiệt độ"
+check "demo: and hides the rows it does not match" wait_gone $S "Lượng mưa 24 giờ"
+keys $S / Escape
 pid=$(pid_of $S)
 sim_child=$(pgrep -P "$pid" || true)
 check "demo: the simulator runs as a child of ioc ($sim_child)" test -n "$sim_child"

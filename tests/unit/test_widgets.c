@@ -426,6 +426,14 @@ static void test_clean_ascii(void **state)
     assert_string_equal(text_clean("a\x1B]0;t\x07" HAI_NFD, true, buf, sizeof buf),
                         "a]0;t" HAI_NFD);
     assert_true(text_match(HAI_NFC, "h\xE1\xBA\xA3i"));
+    assert_true(text_match(HAI_NFD, "h\xE1\xBA\xA3i")); /* NFD text, NFC filter */
+    assert_true(text_match(HAI_NFC, "duong"));           /* no marks, no đ */
+    assert_true(text_match(HAI_NFC, "HAI D"));
+    assert_true(text_match("Nhi\xE1\xBB\x87t \xC4\x91\xE1\xBB\x99", "nhiet do"));
+    assert_true(text_match("\xC4\x90i\xE1\xBB\x87n", "dien")); /* Điện */
+    assert_true(text_match("X\xE1\xBB\xAD l\xC3\xBD", "xu ly"));   /* Xử lý: ư has a horn */
+    assert_false(text_match("Nhi\xE1\xBB\x87t", "nhieu"));
+    assert_true(text_match("bad \xFF byte", "byte"));
     assert_true(text_match("PM2.5", "pm2"));
     assert_false(text_match("PM2.5", "pm3"));
     assert_true(text_match("x", NULL));
