@@ -359,7 +359,7 @@ check "alerts: a bad duration is refused" wait_for $S "expected a duration such 
 keys $S BSpace BSpace BSpace BSpace
 keys $S -l "30m"
 keys $S Enter
-check "alerts: the row shows the silence's end" wait_re $S "silenced until [0-2][0-9]:[0-5][0-9]"
+check "alerts: the row shows the silence's end" wait_re $S "silenced until ([0-9][0-9]-[0-9][0-9] )?[0-2][0-9]:[0-5][0-9]"
 check "alerts: the log has the silence" log_has '"event":"silence"' '"target":"f01.rate:crit"' \
   '"operator":"tester"'
 keys $S u
