@@ -2,6 +2,8 @@
  * 0.0.4, every family with # HELP and # TYPE (docs/snapshot.md). */
 #include <stdbool.h>
 
+#include "base/fmt.h"
+#include "base/text.h"
 #include "export/snapshot_internal.h"
 
 /* Writes a label value, sanitised and escaped (\\ \" \n). */
@@ -10,7 +12,7 @@ static void put_label(FILE *out, const char *name, const char *value, bool first
     char buf[SNAP_STR_MAX];
 
     fprintf(out, "%s%s=\"", first ? "" : ",", name);
-    for (const char *p = snap_clean(value, buf, sizeof buf); *p; p++) {
+    for (const char *p = text_clean(value, true, buf, sizeof buf); *p; p++) {
         if (*p == '\\')
             fputs("\\\\", out);
         else if (*p == '"')
@@ -32,8 +34,9 @@ static void put_family(FILE *out, const char *name, const char *type, const char
 /* Writes " value\n" ending a sample line. */
 static void put_value(FILE *out, double v)
 {
-    char buf[40];
-    fprintf(out, "} %s\n", snap_fmt_double(v, buf, sizeof buf, "NaN", "+Inf", "-Inf"));
+    char buf[FMT_NUM_MAX];
+    fmt_shortest(v, buf, sizeof buf); /* NaN +Inf -Inf as the format spells them */
+    fprintf(out, "} %s\n", buf);
 }
 
 /* Writes the start of a sample of a feed: "name{feed="id"". */
@@ -138,16 +141,16 @@ static void put_feeds(FILE *out, const Snapshot *s)
     }
 }
 
-int snap_write_prom(const Snapshot *s, FILE *out)
+int snap_write_prom(const void *obj, FILE *out)
 {
-    char buf[40];
+    const Snapshot *s = obj;
+    char buf[FMT_NUM_MAX];
 
     put_kpis(out, s);
     put_feeds(out, s);
     put_family(out, "ioc_snapshot_timestamp_seconds", "gauge",
                "Wall time the snapshot was taken, in seconds since the Unix epoch.");
-    fprintf(
-        out, "ioc_snapshot_timestamp_seconds %s\n",
-        snap_fmt_double((double)s->taken_at_ms / 1000.0, buf, sizeof buf, "NaN", "+Inf", "-Inf"));
+    fmt_shortest((double)s->taken_at_ms / 1000.0, buf, sizeof buf);
+    fprintf(out, "ioc_snapshot_timestamp_seconds %s\n", buf);
     return 0;
 }
