@@ -216,6 +216,8 @@ static void test_format_names(void **state)
         assert_int_equal(report_format_from_name(cases[i].name, &f), cases[i].ok);
         if (cases[i].ok) assert_int_equal(f, cases[i].f);
     }
+    char list[64];
+    assert_string_equal(report_format_names(list, sizeof list), "text, md, csv, json, html");
 }
 
 /* A number member of a JSON object. */
