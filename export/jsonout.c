@@ -64,6 +64,13 @@ bool jsonout_time(cJSON *o, const char *key, int64_t ms)
     return cJSON_AddStringToObject(o, key, buf) != NULL;
 }
 
+cJSON *jsonout_done(cJSON *o, bool ok)
+{
+    if (ok) return o;
+    cJSON_Delete(o);
+    return NULL;
+}
+
 int jsonout_print(cJSON *root, FILE *out)
 {
     char *text = root ? cJSON_Print(root) : NULL;

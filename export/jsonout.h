@@ -33,6 +33,10 @@ bool jsonout_u64(cJSON *o, const char *key, uint64_t v);
  * (never) or a time that cannot be written. */
 bool jsonout_time(cJSON *o, const char *key, int64_t ms);
 
+/* Ends building the object o: o when ok, else deletes o (NULL is fine)
+ * and returns NULL. */
+cJSON *jsonout_done(cJSON *o, bool ok);
+
 /* Prints the document root to out, indented, with a final newline, and
  * deletes root (NULL, a document that failed to build, is fine). Returns 0,
  * or -1 with errno ENOMEM when root is NULL or cannot be printed; output

@@ -98,6 +98,15 @@ const char *rep_fmt_share(double share, char *buf, size_t n)
     return buf;
 }
 
+const char *rep_fmt_ack_avg(const Report *r, char *buf, size_t n)
+{
+    if (r->ack_avg_ms >= 0 && r->ack_avg_ms < 9.2e18) /* NaN: none acked */
+        fmt_span((int64_t)r->ack_avg_ms, buf, n);
+    else
+        snprintf(buf, n, "%s", _("none acknowledged"));
+    return buf;
+}
+
 int64_t rep_elapsed(int64_t later, int64_t earlier)
 {
     double d = (double)later - (double)earlier;

@@ -282,10 +282,8 @@ static void put_alert_summary(const Report *r, FILE *out)
              r->fired[SEV_CRITICAL], r->fired[SEV_WARNING], r->fired[SEV_INFO]);
     rep_html_put(line, out);
     fputs("</li>\n<li>", out);
-    bool acked = r->ack_avg_ms >= 0 && r->ack_avg_ms < 9.2e18;
-    if (acked) fmt_span((int64_t)r->ack_avg_ms, d, sizeof d);
     snprintf(line, sizeof line, _("average time to acknowledge: %s"),
-             acked ? d : _("none acknowledged"));
+             rep_fmt_ack_avg(r, d, sizeof d));
     rep_html_put(line, out);
     fputs("</li>\n", out);
     if (lo) {
@@ -343,10 +341,8 @@ static void put_alerts(const Report *r, FILE *out)
     fputs("</tbody></table>\n</section>\n", out);
 }
 
-int rep_write_html(const void *obj, FILE *out)
+int rep_write_html(const void *r, FILE *out)
 {
-    const Report *r = obj;
-
     put_head(r, out);
     put_title(r, out);
     put_kpis(r, out);

@@ -26,6 +26,10 @@ const char *rep_fmt_value(const ReportKpi *k, double v, char *buf, size_t n);
  * finite. Returns buf. */
 const char *rep_fmt_share(double share, char *buf, size_t n);
 
+/* The average time to acknowledge for a person ("2m 05s", fmt_span), or
+ * "none acknowledged" (translated) when no alert was. Returns buf. */
+const char *rep_fmt_ack_avg(const Report *r, char *buf, size_t n);
+
 /* The time from earlier to later in ms: 0 when negative, saturated instead
  * of overflowing (times come from an archive and may be anything). */
 int64_t rep_elapsed(int64_t later, int64_t earlier);

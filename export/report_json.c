@@ -58,11 +58,7 @@ static cJSON *kpi_json(const ReportKpi *k)
          jsonout_str(o, "met", rep_met_name(k->met)) && jsonout_str(o, "warn", k->warn) &&
          jsonout_str(o, "crit", k->crit) && jsonout_num(o, "warn_share", data, k->warn_share) &&
          jsonout_num(o, "crit_share", data, k->crit_share) && add_points(o, k);
-    if (!ok) {
-        cJSON_Delete(o);
-        return NULL;
-    }
-    return o;
+    return jsonout_done(o, ok);
 }
 
 /* Builds the object of one feed; NULL on out of memory. */
@@ -76,11 +72,7 @@ static cJSON *feed_json(const ReportFeed *f)
          jsonout_int(o, "polls", (int64_t)f->polls) &&
          jsonout_int(o, "failures", (int64_t)f->failures) &&
          jsonout_int(o, "longest_down_ms", f->longest_down_ms);
-    if (!ok) {
-        cJSON_Delete(o);
-        return NULL;
-    }
-    return o;
+    return jsonout_done(o, ok);
 }
 
 /* Builds the object of one alert; NULL on out of memory. */
@@ -97,11 +89,7 @@ static cJSON *alert_json(const ReportAlert *a)
          jsonout_num(o, "ack_after_ms", a->acked_ms != 0,
                      (double)rep_elapsed(a->acked_ms, a->fired_ms)) &&
          jsonout_time(o, "resolved", a->resolved_ms);
-    if (!ok) {
-        cJSON_Delete(o);
-        return NULL;
-    }
-    return o;
+    return jsonout_done(o, ok);
 }
 
 /* Builds the alerts object: counts, time to ack, longest open, list. */
@@ -180,11 +168,7 @@ static cJSON *report_json(const Report *r)
         if (ok) cJSON_AddItemToArray(feeds, f);
     }
     ok = ok && add_not_running(root, r) && add_alerts(root, r);
-    if (!ok) {
-        cJSON_Delete(root);
-        return NULL;
-    }
-    return root;
+    return jsonout_done(root, ok);
 }
 
 int rep_write_json(const void *obj, FILE *out)

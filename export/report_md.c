@@ -153,9 +153,7 @@ static void put_alert_summary(const Report *r, FILE *out)
 
     fprintf(out, _("- fired: %zu critical, %zu warning, %zu info\n"), r->fired[SEV_CRITICAL],
             r->fired[SEV_WARNING], r->fired[SEV_INFO]);
-    bool acked = r->ack_avg_ms >= 0 && r->ack_avg_ms < 9.2e18;
-    if (acked) fmt_span((int64_t)r->ack_avg_ms, d, sizeof d);
-    fprintf(out, _("- average time to acknowledge: %s\n"), acked ? d : _("none acknowledged"));
+    fprintf(out, _("- average time to acknowledge: %s\n"), rep_fmt_ack_avg(r, d, sizeof d));
     if (lo) {
         fprintf(out, "- %s: ", _("longest open"));
         md_put(lo->rule, out);
@@ -197,10 +195,8 @@ static void put_alerts(const Report *r, FILE *out)
     }
 }
 
-int rep_write_md(const void *obj, FILE *out)
+int rep_write_md(const void *r, FILE *out)
 {
-    const Report *r = obj;
-
     put_title(r, out);
     put_kpis(r, out);
     put_feeds(r, out);

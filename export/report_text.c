@@ -249,9 +249,7 @@ static void put_alert_summary(const Report *r, FILE *out)
 
     fprintf(out, _("  fired: %zu critical, %zu warning, %zu info\n"), r->fired[SEV_CRITICAL],
             r->fired[SEV_WARNING], r->fired[SEV_INFO]);
-    bool acked = r->ack_avg_ms >= 0 && r->ack_avg_ms < 9.2e18;
-    if (acked) fmt_span((int64_t)r->ack_avg_ms, d, sizeof d);
-    fprintf(out, _("  average time to acknowledge: %s\n"), acked ? d : _("none acknowledged"));
+    fprintf(out, _("  average time to acknowledge: %s\n"), rep_fmt_ack_avg(r, d, sizeof d));
     if (lo) {
         char cut[CELL_MAX];
         text_truncate(text_clean(lo->rule, true, a, sizeof a), CELL_COLS, cut, sizeof cut);
@@ -301,10 +299,8 @@ static int put_alerts(const Report *r, FILE *out)
     return rc;
 }
 
-int rep_write_text(const void *obj, FILE *out)
+int rep_write_text(const void *r, FILE *out)
 {
-    const Report *r = obj;
-
     put_title(r, out);
     if (put_kpis(r, out) != 0) return -1;
     if (put_feeds(r, out) != 0) return -1;

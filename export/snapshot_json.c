@@ -41,11 +41,7 @@ static cJSON *kpi_json(const SnapFeed *sf, const SnapKpi *sk)
          jsonout_num(o, "target", k->has_target, k->target) && add_threshold(o, "warn", &k->warn) &&
          add_threshold(o, "crit", &k->crit) && jsonout_time(o, "ts", has ? sk->ts_ms : 0) &&
          add_str_or_null(o, "error", snap_kpi_error(sf, sk, why, sizeof why));
-    if (!ok) {
-        cJSON_Delete(o);
-        return NULL;
-    }
-    return o;
+    return jsonout_done(o, ok);
 }
 
 /* Builds the object of one feed with its KPIs; NULL on out of memory. */
@@ -73,11 +69,7 @@ static cJSON *feed_json(const SnapFeed *sf)
         ok = k != NULL;
         if (ok) cJSON_AddItemToArray(kpis, k);
     }
-    if (!ok) {
-        cJSON_Delete(o);
-        return NULL;
-    }
-    return o;
+    return jsonout_done(o, ok);
 }
 
 /* Builds the whole document; NULL on out of memory. */
@@ -104,11 +96,7 @@ static cJSON *snapshot_json(const Snapshot *s)
         ok = f != NULL;
         if (ok) cJSON_AddItemToArray(feeds, f);
     }
-    if (!ok) {
-        cJSON_Delete(root);
-        return NULL;
-    }
-    return root;
+    return jsonout_done(root, ok);
 }
 
 int snap_write_json(const void *obj, FILE *out)
