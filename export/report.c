@@ -1,21 +1,18 @@
-/* report.c - reports: freeing, format names, format dispatch and the
+/* report.c - reports: freeing, the format table and the
  * formatting helpers every writer shares (see report.h, report_internal.h);
  * the writers live in report_{text,md,csv,json,html,svg}.c. */
 #include "export/report.h"
 
-#include <errno.h>
-#include <inttypes.h>
-#include <locale.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/i18n.h"
-#include "export/report_internal.h"
-#include "base/timefmt.h"
 #include "base/fmt.h"
+#include "base/i18n.h"
+#include "base/timefmt.h"
 #include "core/kpitext.h"
-#include "base/text.h"
+#include "export/format.h"
+#include "export/report_internal.h"
 
 void report_free(Report *r)
 {
@@ -52,118 +49,31 @@ void report_free(Report *r)
     memset(r, 0, sizeof *r);
 }
 
+/* The formats, indexed by ReportFormat. */
+static const FormatEntry formats[] = {
+    [REPORT_TEXT] = {"text", rep_write_text}, [REPORT_MD] = {"md", rep_write_md},
+    [REPORT_CSV] = {"csv", rep_write_csv},    [REPORT_JSON] = {"json", rep_write_json},
+    [REPORT_HTML] = {"html", rep_write_html},
+};
+#define N_FORMATS (sizeof formats / sizeof formats[0])
+
 bool report_format_from_name(const char *name, ReportFormat *out)
 {
-    static const struct {
-        const char *name;
-        ReportFormat f;
-    } names[] = {{"text", REPORT_TEXT},
-                 {"md", REPORT_MD},
-                 {"csv", REPORT_CSV},
-                 {"json", REPORT_JSON},
-                 {"html", REPORT_HTML}};
+    int i;
 
-    if (!name) return false;
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        if (strcmp(name, names[i].name) == 0) {
-            if (out) *out = names[i].f;
-            return true;
-        }
-    }
-    return false;
+    if (!format_find(formats, N_FORMATS, name, &i)) return false;
+    if (out) *out = (ReportFormat)i;
+    return true;
+}
+
+const char *report_format_names(char *buf, size_t n)
+{
+    return format_names(formats, N_FORMATS, buf, n);
 }
 
 int report_write(const Report *r, ReportFormat f, FILE *out)
 {
-    int rc = -1;
-
-    if (!r || !out) {
-        errno = EINVAL;
-        return -1;
-    }
-    switch (f) {
-    case REPORT_TEXT:
-        rc = rep_write_text(r, out);
-        break;
-    case REPORT_MD:
-        rc = rep_write_md(r, out);
-        break;
-    case REPORT_CSV:
-        rc = rep_write_csv(r, out);
-        break;
-    case REPORT_JSON:
-        rc = rep_write_json(r, out);
-        break;
-    case REPORT_HTML:
-        rc = rep_write_html(r, out);
-        break;
-    default:
-        errno = EINVAL;
-        return -1;
-    }
-    if (rc != 0) return -1;
-    if (fflush(out) != 0 || ferror(out)) {
-        if (errno == 0) errno = EIO;
-        return -1;
-    }
-    return 0;
-}
-
-const char *rep_clean(const char *s, char *buf, size_t n)
-{
-    text_sanitize(s, buf, n);
-    return buf;
-}
-
-/* Replaces the locale's decimal point in the number text buf by '.'. */
-static void c_decimal_point(char *buf)
-{
-    const char *dp = localeconv()->decimal_point;
-    size_t dl = dp ? strlen(dp) : 0;
-
-    if (dl == 0 || (dl == 1 && dp[0] == '.')) return;
-    char *p = strstr(buf, dp);
-    if (!p) return;
-    *p = '.';
-    memmove(p + 1, p + dl, strlen(p + dl) + 1);
-}
-
-const char *rep_fmt_double(double v, char *buf, size_t n)
-{
-    if (n == 0) return buf;
-    if (!isfinite(v)) {
-        buf[0] = '\0';
-        return buf;
-    }
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, n, "%.*g", prec, v);
-        if (prec == 17 || strtod(buf, NULL) == v) break;
-    }
-    c_decimal_point(buf);
-    return buf;
-}
-
-const char *rep_fmt_fixed(double v, int maxdec, char *buf, size_t n)
-{
-    if (n == 0) return buf;
-    if (!isfinite(v)) {
-        buf[0] = '\0';
-        return buf;
-    }
-    if (maxdec < 0) maxdec = 0;
-    if (maxdec > 9) maxdec = 9;
-    snprintf(buf, n, "%.*f", maxdec, v);
-    c_decimal_point(buf);
-    char *dot = strchr(buf, '.');
-    if (dot) {
-        char *end = buf + strlen(buf);
-        while (end > dot + 1 && end[-1] == '0')
-            *--end = '\0';
-        if (end == dot + 1) *dot = '\0';
-    }
-    if (buf[0] == '-' && strspn(buf + 1, "0.") == strlen(buf + 1))
-        memmove(buf, buf + 1, strlen(buf)); /* "-0" is "0" */
-    return buf;
+    return format_write(formats, N_FORMATS, (int)f, r, out);
 }
 
 const char *rep_fmt_value(const ReportKpi *k, double v, char *buf, size_t n)
@@ -183,22 +93,17 @@ const char *rep_fmt_share(double share, char *buf, size_t n)
         snprintf(buf, n, "\u2013");
         return buf;
     }
-    snprintf(buf, n, "%s %%", rep_fmt_fixed(share * 100.0, 1, num, sizeof num));
+    fmt_fixed(share * 100.0, 1, num, sizeof num);
+    snprintf(buf, n, "%s %%", num);
     return buf;
 }
 
-const char *rep_fmt_duration(int64_t ms, char *buf, size_t n)
+const char *rep_fmt_ack_avg(const Report *r, char *buf, size_t n)
 {
-    int64_t s = ms > 0 ? ms / 1000 : 0;
-
-    if (s < 60)
-        snprintf(buf, n, "%" PRId64 "s", s);
-    else if (s < 3600)
-        snprintf(buf, n, "%" PRId64 "m %02" PRId64 "s", s / 60, s % 60);
-    else if (s < 86400)
-        snprintf(buf, n, "%" PRId64 "h %02" PRId64 "m", s / 3600, s % 3600 / 60);
+    if (r->ack_avg_ms >= 0 && r->ack_avg_ms < 9.2e18) /* NaN: none acked */
+        fmt_span((int64_t)r->ack_avg_ms, buf, n);
     else
-        snprintf(buf, n, "%" PRId64 "d %02" PRId64 "h", s / 86400, s % 86400 / 3600);
+        snprintf(buf, n, "%s", _("none acknowledged"));
     return buf;
 }
 
@@ -244,10 +149,11 @@ const char *rep_not_running(const Report *r, char *buf, size_t n)
     for (size_t i = 0; i < r->n_stops; i++)
         killed += !r->stops[i].clean;
     if (killed) snprintf(unclean, sizeof unclean, _(", %zu after an unclean stop"), killed);
+    fmt_span(r->not_running_ms, d, sizeof d);
     snprintf(buf, n,
              ngettext("ioc not running: %s (%zu period%s)", "ioc not running: %s (%zu periods%s)",
                       r->n_stops),
-             rep_fmt_duration(r->not_running_ms, d, sizeof d), r->n_stops, unclean);
+             d, r->n_stops, unclean);
     return buf;
 }
 

@@ -89,6 +89,10 @@ void report_free(Report *r);
 /* Config names "text" "md" "csv" "json" "html"; false when unknown. */
 bool report_format_from_name(const char *name, ReportFormat *out);
 
+/* The format names as a list for messages: "text, md, csv, json, html" in
+ * buf of n bytes. Returns buf. */
+const char *report_format_names(char *buf, size_t n);
+
 /* Writes r to out in format f. 0, or -1 on an output error. */
 int report_write(const Report *r, ReportFormat f, FILE *out);
 

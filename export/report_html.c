@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/fmt.h"
 #include "base/i18n.h"
+#include "base/text.h"
 #include "export/report_internal.h"
 
 #define CHART_W 168 /* chart size in CSS pixels */
@@ -62,7 +64,7 @@ void rep_html_put(const char *s, FILE *out)
 {
     char buf[REP_STR_MAX];
 
-    for (const char *p = rep_clean(s, buf, sizeof buf); *p; p++) {
+    for (const char *p = text_clean(s, true, buf, sizeof buf); *p; p++) {
         switch (*p) {
         case '&':
             fputs("&amp;", out);
@@ -262,8 +264,8 @@ static void put_feeds(const Report *r, FILE *out)
         num_cell(rep_fmt_share(f->availability, v, sizeof v), out);
         fprintf(out, "<td class=\"num\">%llu</td><td class=\"num\">%llu</td>",
                 (unsigned long long)f->polls, (unsigned long long)f->failures);
-        num_cell(f->longest_down_ms > 0 ? rep_fmt_duration(f->longest_down_ms, v, sizeof v) : "",
-                 out);
+        fmt_span(f->longest_down_ms, v, sizeof v);
+        num_cell(f->longest_down_ms > 0 ? v : "", out);
         fputs("</tr>\n", out);
     }
     fputs("</tbody></table>\n</section>\n", out);
@@ -281,9 +283,7 @@ static void put_alert_summary(const Report *r, FILE *out)
     rep_html_put(line, out);
     fputs("</li>\n<li>", out);
     snprintf(line, sizeof line, _("average time to acknowledge: %s"),
-             r->ack_avg_ms >= 0 && r->ack_avg_ms < 9.2e18
-                 ? rep_fmt_duration((int64_t)r->ack_avg_ms, d, sizeof d)
-                 : _("none acknowledged"));
+             rep_fmt_ack_avg(r, d, sizeof d));
     rep_html_put(line, out);
     fputs("</li>\n", out);
     if (lo) {
@@ -291,7 +291,8 @@ static void put_alert_summary(const Report *r, FILE *out)
         rep_html_put(_("longest open"), out);
         fputs(": <strong>", out);
         rep_html_put(lo->rule, out);
-        fprintf(out, "</strong> (%s)</li>\n", rep_fmt_duration(r->longest_open_ms, d, sizeof d));
+        fmt_span(r->longest_open_ms, d, sizeof d);
+        fprintf(out, "</strong> (%s)</li>\n", d);
     }
     fputs("</ul>\n", out);
 }
@@ -329,10 +330,8 @@ static void put_alerts(const Report *r, FILE *out)
         put_el("td", "wrap", al->kpi ? al->kpi : "", out);
         put_el("td", "wrap", al->summary, out);
         put_el("td", NULL, al->acked_ms ? (al->acked_by ? al->acked_by : "?") : "", out);
-        num_cell(al->acked_ms
-                     ? rep_fmt_duration(rep_elapsed(al->acked_ms, al->fired_ms), v, sizeof v)
-                     : "",
-                 out);
+        fmt_span(rep_elapsed(al->acked_ms, al->fired_ms), v, sizeof v);
+        num_cell(al->acked_ms ? v : "", out);
         if (al->resolved_ms)
             num_cell(rep_fmt_clock(r, al->resolved_ms, v, sizeof v), out);
         else
@@ -342,7 +341,7 @@ static void put_alerts(const Report *r, FILE *out)
     fputs("</tbody></table>\n</section>\n", out);
 }
 
-int rep_write_html(const Report *r, FILE *out)
+int rep_write_html(const void *r, FILE *out)
 {
     put_head(r, out);
     put_title(r, out);

@@ -1,6 +1,8 @@
 /* report_internal.h - what the report writers share (private to
- * ioc/report*.c): cleaning names, formatting numbers, durations, times and
- * percentages the same way in every format, and grouping KPIs by feed. */
+ * export/report*.c): formatting values, times and percentages the same way
+ * in every format, and grouping KPIs by feed. Names are sanitised with
+ * text_clean() (base/text.h); plain numbers and durations are base/fmt.h's
+ * (fmt_shortest, fmt_fixed, fmt_span). */
 #ifndef IOC_REPORT_INTERNAL_H
 #define IOC_REPORT_INTERNAL_H
 
@@ -16,18 +18,6 @@
 /* Size of a buffer for one formatted number, time or duration. */
 #define REP_NUM_MAX 64
 
-/* Sanitised copy of s (NULL gives "") in buf of n bytes (text_sanitize):
- * no controls, no bidi overrides, valid UTF-8. Returns buf. */
-const char *rep_clean(const char *s, char *buf, size_t n);
-
-/* Shortest text that reads back as v ("82.5", "1e+300"), '.' decimal point
- * whatever the locale; "" when v is not finite. Returns buf. */
-const char *rep_fmt_double(double v, char *buf, size_t n);
-
-/* v with at most maxdec decimals, trailing zeros dropped, no grouping, '.'
- * decimal point ("12.5", "0", "100"); "" when not finite. Returns buf. */
-const char *rep_fmt_fixed(double v, int maxdec, char *buf, size_t n);
-
 /* A KPI's value for a person: the KPI's decimals, thousands separators
  * (fmt_number); "–" for NaN, "Inf"/"-Inf" for infinities. Returns buf. */
 const char *rep_fmt_value(const ReportKpi *k, double v, char *buf, size_t n);
@@ -36,9 +26,9 @@ const char *rep_fmt_value(const ReportKpi *k, double v, char *buf, size_t n);
  * finite. Returns buf. */
 const char *rep_fmt_share(double share, char *buf, size_t n);
 
-/* A duration for a person: "45s", "12m 30s", "2h 05m", "1d 03h"; negative
- * durations are "0s". Returns buf. */
-const char *rep_fmt_duration(int64_t ms, char *buf, size_t n);
+/* The average time to acknowledge for a person ("2m 05s", fmt_span), or
+ * "none acknowledged" (translated) when no alert was. Returns buf. */
+const char *rep_fmt_ack_avg(const Report *r, char *buf, size_t n);
 
 /* The time from earlier to later in ms: 0 when negative, saturated instead
  * of overflowing (times come from an archive and may be anything). */
@@ -93,13 +83,14 @@ const char *rep_feed_id(const ReportKpi *k, char *buf, size_t n);
 /* The longest open alert, or NULL when there is none. */
 const ReportAlert *rep_longest_open(const Report *r);
 
-/* The writers: return 0, or -1 with errno set (ENOMEM). Output errors are
+/* The writers, FormatWriteFn of report.c's format table: obj is a const
+ * Report *. They return 0, or -1 with errno set (ENOMEM); output errors are
  * checked by report_write(). */
-int rep_write_text(const Report *r, FILE *out);
-int rep_write_md(const Report *r, FILE *out);
-int rep_write_csv(const Report *r, FILE *out);
-int rep_write_json(const Report *r, FILE *out);
-int rep_write_html(const Report *r, FILE *out);
+int rep_write_text(const void *obj, FILE *out);
+int rep_write_md(const void *obj, FILE *out);
+int rep_write_csv(const void *obj, FILE *out);
+int rep_write_json(const void *obj, FILE *out);
+int rep_write_html(const void *obj, FILE *out);
 
 /* Writes the SVG chart of one KPI's day (inline, no scripts, nothing
  * external) sized w x h CSS pixels, or nothing when it has no points with a

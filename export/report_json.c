@@ -1,65 +1,15 @@
 /* report_json.c - a report as a versioned JSON document built with cJSON
  * (docs/report.md describes version 1). Numbers are exact; values that are
  * absent or not finite are null. */
-#include <errno.h>
 #include <inttypes.h>
-#include <math.h>
 #include <stdbool.h>
-#include <stdlib.h>
-
-#include <cjson/cJSON.h>
+#include <stdio.h>
 
 #include "base/fmt.h"
+#include "export/jsonout.h"
 #include "export/report_internal.h"
 
 #define REP_JSON_VERSION 1
-
-/* Adds a sanitised string, or null for NULL. False on out of memory. */
-static bool add_str(cJSON *o, const char *key, const char *s)
-{
-    char buf[REP_STR_MAX];
-
-    if (!s) return cJSON_AddNullToObject(o, key) != NULL;
-    return cJSON_AddStringToObject(o, key, rep_clean(s, buf, sizeof buf)) != NULL;
-}
-
-/* Makes a number item written exactly, or null when v is not finite. */
-static cJSON *num_item(double v)
-{
-    char buf[REP_NUM_MAX];
-
-    if (!isfinite(v)) return cJSON_CreateNull();
-    return cJSON_CreateRaw(rep_fmt_double(v, buf, sizeof buf));
-}
-
-/* Adds a number (null when !has or not finite). */
-static bool add_num(cJSON *o, const char *key, bool has, double v)
-{
-    cJSON *item = num_item(has ? v : NAN);
-
-    if (!item) return false;
-    cJSON_AddItemToObject(o, key, item);
-    return true;
-}
-
-/* Adds an integer, exact beyond 2^53. */
-static bool add_int(cJSON *o, const char *key, int64_t v)
-{
-    char buf[24];
-
-    snprintf(buf, sizeof buf, "%" PRId64, v);
-    return cJSON_AddRawToObject(o, key, buf) != NULL;
-}
-
-/* Adds a local ISO time, or null for 0 (never). */
-static bool add_time(cJSON *o, const char *key, int64_t ms)
-{
-    char buf[REP_NUM_MAX];
-
-    if (ms == 0 || !rep_fmt_iso(ms, buf, sizeof buf)[0])
-        return cJSON_AddNullToObject(o, key) != NULL;
-    return cJSON_AddStringToObject(o, key, buf) != NULL;
-}
 
 /* Adds the chart points as [[ts_ms, value or null], ...]. */
 static bool add_points(cJSON *o, const ReportKpi *k)
@@ -75,7 +25,7 @@ static bool add_points(cJSON *o, const ReportKpi *k)
         snprintf(ts, sizeof ts, "%" PRId64, k->pt_ts[i]);
         if (!(t = cJSON_CreateRaw(ts))) return false;
         cJSON_AddItemToArray(pt, t);
-        if (!(v = num_item(fmt_round(k->pt_v[i], k->decimals)))) return false;
+        if (!(v = jsonout_num_item(fmt_round(k->pt_v[i], k->decimals)))) return false;
         cJSON_AddItemToArray(pt, v);
     }
     return true;
@@ -85,7 +35,7 @@ static bool add_points(cJSON *o, const ReportKpi *k)
  * noise such as 11.600000000000001), null when !has or not finite. */
 static bool add_val(cJSON *o, const char *key, bool has, const ReportKpi *k, double v)
 {
-    return add_num(o, key, has, fmt_round(v, k->decimals));
+    return jsonout_num(o, key, has, fmt_round(v, k->decimals));
 }
 
 /* Builds the object of one KPI; NULL on out of memory. */
@@ -96,21 +46,19 @@ static cJSON *kpi_json(const ReportKpi *k)
     cJSON *o = cJSON_CreateObject();
     bool ok = o != NULL;
 
-    ok = ok && add_str(o, "key", k->key) && add_str(o, "feed", rep_feed_id(k, id, sizeof id)) &&
-         add_str(o, "feed_name", k->feed_name) && add_str(o, "name", k->name) &&
-         add_str(o, "unit", k->unit ? k->unit : "") && add_int(o, "decimals", k->decimals) &&
-         add_int(o, "samples", (int64_t)k->samples) && add_val(o, "last", data, k, k->last) &&
-         add_time(o, "last_ts", data ? k->last_ts : 0) && add_val(o, "min", data, k, k->min) &&
+    ok = ok && jsonout_str(o, "key", k->key) &&
+         jsonout_str(o, "feed", rep_feed_id(k, id, sizeof id)) &&
+         jsonout_str(o, "feed_name", k->feed_name) && jsonout_str(o, "name", k->name) &&
+         jsonout_str(o, "unit", k->unit ? k->unit : "") &&
+         jsonout_int(o, "decimals", k->decimals) &&
+         jsonout_int(o, "samples", (int64_t)k->samples) && add_val(o, "last", data, k, k->last) &&
+         jsonout_time(o, "last_ts", data ? k->last_ts : 0) && add_val(o, "min", data, k, k->min) &&
          add_val(o, "avg", data, k, k->avg) && add_val(o, "max", data, k, k->max) &&
-         add_num(o, "target", k->has_target, k->target) &&
-         add_str(o, "met", rep_met_name(k->met)) && add_str(o, "warn", k->warn) &&
-         add_str(o, "crit", k->crit) && add_num(o, "warn_share", data, k->warn_share) &&
-         add_num(o, "crit_share", data, k->crit_share) && add_points(o, k);
-    if (!ok) {
-        cJSON_Delete(o);
-        return NULL;
-    }
-    return o;
+         jsonout_num(o, "target", k->has_target, k->target) &&
+         jsonout_str(o, "met", rep_met_name(k->met)) && jsonout_str(o, "warn", k->warn) &&
+         jsonout_str(o, "crit", k->crit) && jsonout_num(o, "warn_share", data, k->warn_share) &&
+         jsonout_num(o, "crit_share", data, k->crit_share) && add_points(o, k);
+    return jsonout_done(o, ok);
 }
 
 /* Builds the object of one feed; NULL on out of memory. */
@@ -119,15 +67,12 @@ static cJSON *feed_json(const ReportFeed *f)
     cJSON *o = cJSON_CreateObject();
     bool ok = o != NULL;
 
-    ok = ok && add_str(o, "id", f->id) && add_str(o, "name", f->name) &&
-         add_num(o, "availability", true, f->availability) &&
-         add_int(o, "polls", (int64_t)f->polls) && add_int(o, "failures", (int64_t)f->failures) &&
-         add_int(o, "longest_down_ms", f->longest_down_ms);
-    if (!ok) {
-        cJSON_Delete(o);
-        return NULL;
-    }
-    return o;
+    ok = ok && jsonout_str(o, "id", f->id) && jsonout_str(o, "name", f->name) &&
+         jsonout_num(o, "availability", true, f->availability) &&
+         jsonout_int(o, "polls", (int64_t)f->polls) &&
+         jsonout_int(o, "failures", (int64_t)f->failures) &&
+         jsonout_int(o, "longest_down_ms", f->longest_down_ms);
+    return jsonout_done(o, ok);
 }
 
 /* Builds the object of one alert; NULL on out of memory. */
@@ -136,19 +81,15 @@ static cJSON *alert_json(const ReportAlert *a)
     cJSON *o = cJSON_CreateObject();
     bool ok = o != NULL;
 
-    ok = ok && add_str(o, "rule", a->rule) && add_str(o, "kpi", a->kpi) &&
-         add_str(o, "severity", rep_severity_name(a->severity)) &&
-         add_str(o, "summary", a->summary) && add_time(o, "fired", a->fired_ms) &&
-         add_time(o, "acked", a->acked_ms) &&
-         add_str(o, "acked_by", a->acked_ms ? a->acked_by : NULL) &&
-         add_num(o, "ack_after_ms", a->acked_ms != 0,
-                 (double)rep_elapsed(a->acked_ms, a->fired_ms)) &&
-         add_time(o, "resolved", a->resolved_ms);
-    if (!ok) {
-        cJSON_Delete(o);
-        return NULL;
-    }
-    return o;
+    ok = ok && jsonout_str(o, "rule", a->rule) && jsonout_str(o, "kpi", a->kpi) &&
+         jsonout_str(o, "severity", rep_severity_name(a->severity)) &&
+         jsonout_str(o, "summary", a->summary) && jsonout_time(o, "fired", a->fired_ms) &&
+         jsonout_time(o, "acked", a->acked_ms) &&
+         jsonout_str(o, "acked_by", a->acked_ms ? a->acked_by : NULL) &&
+         jsonout_num(o, "ack_after_ms", a->acked_ms != 0,
+                     (double)rep_elapsed(a->acked_ms, a->fired_ms)) &&
+         jsonout_time(o, "resolved", a->resolved_ms);
+    return jsonout_done(o, ok);
 }
 
 /* Builds the alerts object: counts, time to ack, longest open, list. */
@@ -159,15 +100,15 @@ static bool add_alerts(cJSON *root, const Report *r)
     bool ok = al != NULL;
 
     ok = ok && (fired = cJSON_AddObjectToObject(al, "fired")) != NULL &&
-         add_int(fired, "info", (int64_t)r->fired[SEV_INFO]) &&
-         add_int(fired, "warning", (int64_t)r->fired[SEV_WARNING]) &&
-         add_int(fired, "critical", (int64_t)r->fired[SEV_CRITICAL]);
-    ok = ok && add_num(al, "ack_avg_ms", true, r->ack_avg_ms);
+         jsonout_int(fired, "info", (int64_t)r->fired[SEV_INFO]) &&
+         jsonout_int(fired, "warning", (int64_t)r->fired[SEV_WARNING]) &&
+         jsonout_int(fired, "critical", (int64_t)r->fired[SEV_CRITICAL]);
+    ok = ok && jsonout_num(al, "ack_avg_ms", true, r->ack_avg_ms);
     if (ok && lo) {
         cJSON *o = cJSON_AddObjectToObject(al, "longest_open");
-        ok = o != NULL && add_str(o, "rule", lo->rule) &&
-             add_int(o, "index", (int64_t)r->longest_open_idx) &&
-             add_int(o, "duration_ms", r->longest_open_ms);
+        ok = o != NULL && jsonout_str(o, "rule", lo->rule) &&
+             jsonout_int(o, "index", (int64_t)r->longest_open_idx) &&
+             jsonout_int(o, "duration_ms", r->longest_open_ms);
     } else if (ok) {
         ok = cJSON_AddNullToObject(al, "longest_open") != NULL;
     }
@@ -184,7 +125,7 @@ static bool add_alerts(cJSON *root, const Report *r)
 static bool add_not_running(cJSON *root, const Report *r)
 {
     cJSON *o = cJSON_AddObjectToObject(root, "ioc_not_running"), *list = NULL;
-    bool ok = o != NULL && add_int(o, "duration_ms", r->not_running_ms) &&
+    bool ok = o != NULL && jsonout_int(o, "duration_ms", r->not_running_ms) &&
               (list = cJSON_AddArrayToObject(o, "periods")) != NULL;
 
     for (size_t i = 0; ok && i < r->n_stops; i++) {
@@ -192,8 +133,8 @@ static bool add_not_running(cJSON *root, const Report *r)
         cJSON *p = cJSON_CreateObject();
         ok = p != NULL;
         if (ok) cJSON_AddItemToArray(list, p);
-        ok = ok && add_time(p, "from", s->from_ms) && add_time(p, "to", s->to_ms) &&
-             add_int(p, "duration_ms", s->to_ms - s->from_ms) &&
+        ok = ok && jsonout_time(p, "from", s->from_ms) && jsonout_time(p, "to", s->to_ms) &&
+             jsonout_int(p, "duration_ms", s->to_ms - s->from_ms) &&
              cJSON_AddBoolToObject(p, "clean", s->clean) != NULL;
     }
     return ok;
@@ -205,11 +146,11 @@ static cJSON *report_json(const Report *r)
     cJSON *root = cJSON_CreateObject(), *centre = NULL, *kpis = NULL, *feeds = NULL;
     bool ok = root != NULL;
 
-    ok = ok && add_int(root, "version", REP_JSON_VERSION) &&
+    ok = ok && jsonout_int(root, "version", REP_JSON_VERSION) &&
          (centre = cJSON_AddObjectToObject(root, "centre")) != NULL &&
-         add_str(centre, "name", r->centre) && add_str(centre, "timezone", r->timezone) &&
-         add_str(root, "date", r->date) && add_time(root, "from", r->from_ms) &&
-         add_time(root, "to", r->to_ms) && add_time(root, "generated_at", r->generated_ms);
+         jsonout_str(centre, "name", r->centre) && jsonout_str(centre, "timezone", r->timezone) &&
+         jsonout_str(root, "date", r->date) && jsonout_time(root, "from", r->from_ms) &&
+         jsonout_time(root, "to", r->to_ms) && jsonout_time(root, "generated_at", r->generated_ms);
     ok = ok && (kpis = cJSON_AddArrayToObject(root, "kpis")) != NULL;
     for (size_t i = 0; ok && i < r->n_kpis; i++) {
         if (!rep_first_of_feed(r, i)) continue;
@@ -227,28 +168,10 @@ static cJSON *report_json(const Report *r)
         if (ok) cJSON_AddItemToArray(feeds, f);
     }
     ok = ok && add_not_running(root, r) && add_alerts(root, r);
-    if (!ok) {
-        cJSON_Delete(root);
-        return NULL;
-    }
-    return root;
+    return jsonout_done(root, ok);
 }
 
-int rep_write_json(const Report *r, FILE *out)
+int rep_write_json(const void *obj, FILE *out)
 {
-    cJSON *root = report_json(r);
-    char *text = NULL;
-
-    if (!root) goto fail;
-    text = cJSON_Print(root);
-    if (!text) goto fail;
-    fputs(text, out);
-    fputc('\n', out);
-    cJSON_free(text);
-    cJSON_Delete(root);
-    return 0;
-fail:
-    cJSON_Delete(root);
-    errno = ENOMEM;
-    return -1;
+    return jsonout_print(report_json(obj), out);
 }

@@ -2,10 +2,13 @@
  * of KPIs (one per feed), feeds and alerts. Every text from a config or a
  * feed is escaped so that it stays plain text inside a table cell
  * (docs/report.md). */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "base/fmt.h"
 #include "base/i18n.h"
+#include "base/text.h"
 #include "export/report_internal.h"
 
 /* Writes s sanitised and inert: < > & as HTML entities (no raw HTML gets
@@ -15,7 +18,7 @@ static void md_put(const char *s, FILE *out)
 {
     char buf[REP_STR_MAX];
 
-    for (const char *p = rep_clean(s, buf, sizeof buf); *p; p++) {
+    for (const char *p = text_clean(s, true, buf, sizeof buf); *p; p++) {
         if (*p == '<')
             fputs("&lt;", out);
         else if (*p == '>')
@@ -136,7 +139,8 @@ static void put_feeds(const Report *r, FILE *out)
         md_cell(rep_fmt_share(f->availability, v, sizeof v), out);
         fprintf(out, " %llu | %llu |", (unsigned long long)f->polls,
                 (unsigned long long)f->failures);
-        md_cell(rep_fmt_duration(f->longest_down_ms, v, sizeof v), out);
+        fmt_span(f->longest_down_ms, v, sizeof v);
+        md_cell(v, out);
         fputc('\n', out);
     }
 }
@@ -149,14 +153,12 @@ static void put_alert_summary(const Report *r, FILE *out)
 
     fprintf(out, _("- fired: %zu critical, %zu warning, %zu info\n"), r->fired[SEV_CRITICAL],
             r->fired[SEV_WARNING], r->fired[SEV_INFO]);
-    fprintf(out, _("- average time to acknowledge: %s\n"),
-            r->ack_avg_ms >= 0 && r->ack_avg_ms < 9.2e18
-                ? rep_fmt_duration((int64_t)r->ack_avg_ms, d, sizeof d)
-                : _("none acknowledged"));
+    fprintf(out, _("- average time to acknowledge: %s\n"), rep_fmt_ack_avg(r, d, sizeof d));
     if (lo) {
         fprintf(out, "- %s: ", _("longest open"));
         md_put(lo->rule, out);
-        fprintf(out, " (%s)\n", rep_fmt_duration(r->longest_open_ms, d, sizeof d));
+        fmt_span(r->longest_open_ms, d, sizeof d);
+        fprintf(out, " (%s)\n", d);
     }
 }
 
@@ -186,16 +188,14 @@ static void put_alerts(const Report *r, FILE *out)
         md_cell(al->kpi, out);
         md_cell(al->summary, out);
         md_cell(al->acked_ms ? (al->acked_by ? al->acked_by : "?") : "", out);
-        md_cell(al->acked_ms
-                    ? rep_fmt_duration(rep_elapsed(al->acked_ms, al->fired_ms), v, sizeof v)
-                    : "",
-                out);
+        fmt_span(rep_elapsed(al->acked_ms, al->fired_ms), v, sizeof v);
+        md_cell(al->acked_ms ? v : "", out);
         md_cell(al->resolved_ms ? rep_fmt_clock(r, al->resolved_ms, v, sizeof v) : _("open"), out);
         fputc('\n', out);
     }
 }
 
-int rep_write_md(const Report *r, FILE *out)
+int rep_write_md(const void *r, FILE *out)
 {
     put_title(r, out);
     put_kpis(r, out);

@@ -3,13 +3,12 @@
  * the target as a dashed line, the warn and crit zones lightly shaded, and
  * faint marks at 06:00, 12:00 and 18:00. No script, nothing external;
  * every coordinate lies inside the viewBox (docs/report.md). */
-#include <locale.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "base/fmt.h"
 #include "base/i18n.h"
 #include "export/report_internal.h"
 
@@ -53,26 +52,6 @@ static double y_of(const Frame *f, double v)
     return y < f->y0 ? f->y0 : y > f->y1 ? f->y1 : y;
 }
 
-/* Reads a number written with a '.' decimal point whatever the locale. */
-static bool read_num(const char *s, double *v, const char **end)
-{
-    char buf[64], *e = NULL;
-    const char *dp = localeconv()->decimal_point;
-    size_t n = strspn(s, "+-0123456789.eE");
-
-    if (n == 0 || n >= sizeof buf) return false;
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    if (dp && dp[0] && dp[1] == '\0') {
-        char *dot = strchr(buf, '.');
-        if (dot) *dot = dp[0];
-    }
-    *v = strtod(buf, &e);
-    if (e == buf || !isfinite(*v)) return false;
-    *end = s + (e - buf);
-    return true;
-}
-
 /* Parses a threshold as the report gives it ("< 70", "> 100", "< 5.5 or
  * > 9"; <= and >= are shaded like < and >). Returns the comparisons read,
  * 0 when the text is absent or has any other shape. */
@@ -91,7 +70,10 @@ static size_t parse_threshold(const char *s, Cmp *cmp)
         if (*s == '=') s++;
         while (*s == ' ')
             s++;
-        if (!read_num(s, &cmp[n].a, &s)) return 0;
+        size_t used; /* a finite number, '.' whatever the locale */
+        cmp[n].a = fmt_parse_double(s, strlen(s), &used);
+        if (used == 0 || !isfinite(cmp[n].a)) return 0;
+        s += used;
         n++;
         while (*s == ' ')
             s++;

@@ -8,9 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/fmt.h"
 #include "base/i18n.h"
-#include "export/report_internal.h"
 #include "base/text.h"
+#include "export/report_internal.h"
 
 #define TCOLS     12 /* most columns of a table */
 #define CELL_COLS 48 /* widest cell shown */
@@ -142,10 +143,11 @@ static void put_title(const Report *r, FILE *out)
 {
     char a[REP_STR_MAX], b[REP_STR_MAX], iso[REP_NUM_MAX];
 
-    fprintf(out, "%s \u2014 %s\n", rep_clean(r->centre ? r->centre : "ioc", a, sizeof a),
+    fprintf(out, "%s \u2014 %s\n", text_clean(r->centre ? r->centre : "ioc", true, a, sizeof a),
             rep_title());
-    fprintf(out, _("%s  %s  generated %s\n"), rep_clean(r->date, a, sizeof a),
-            rep_clean(r->timezone, b, sizeof b), rep_fmt_iso(r->generated_ms, iso, sizeof iso));
+    fprintf(out, _("%s  %s  generated %s\n"), text_clean(r->date, true, a, sizeof a),
+            text_clean(r->timezone, true, b, sizeof b),
+            rep_fmt_iso(r->generated_ms, iso, sizeof iso));
 }
 
 /* Adds the row of one KPI. */
@@ -230,7 +232,7 @@ static int put_feeds(const Report *r, FILE *out)
         rep_fmt_share(f->availability, avail, sizeof avail);
         snprintf(polls, sizeof polls, "%llu", (unsigned long long)f->polls);
         snprintf(fails, sizeof fails, "%llu", (unsigned long long)f->failures);
-        rep_fmt_duration(f->longest_down_ms, down, sizeof down);
+        fmt_span(f->longest_down_ms, down, sizeof down);
         const char *cells[] = {f->id, f->name, avail, polls, fails, down};
         table_add(&t, false, cells);
     }
@@ -247,16 +249,12 @@ static void put_alert_summary(const Report *r, FILE *out)
 
     fprintf(out, _("  fired: %zu critical, %zu warning, %zu info\n"), r->fired[SEV_CRITICAL],
             r->fired[SEV_WARNING], r->fired[SEV_INFO]);
-    if (r->ack_avg_ms >= 0 && r->ack_avg_ms < 9.2e18)
-        fprintf(out, _("  average time to acknowledge: %s\n"),
-                rep_fmt_duration((int64_t)r->ack_avg_ms, d, sizeof d));
-    else
-        fprintf(out, _("  average time to acknowledge: %s\n"), _("none acknowledged"));
+    fprintf(out, _("  average time to acknowledge: %s\n"), rep_fmt_ack_avg(r, d, sizeof d));
     if (lo) {
         char cut[CELL_MAX];
-        text_truncate(rep_clean(lo->rule, a, sizeof a), CELL_COLS, cut, sizeof cut);
-        fprintf(out, _("  longest open: %s (%s)\n"), cut,
-                rep_fmt_duration(r->longest_open_ms, d, sizeof d));
+        text_truncate(text_clean(lo->rule, true, a, sizeof a), CELL_COLS, cut, sizeof cut);
+        fmt_span(r->longest_open_ms, d, sizeof d);
+        fprintf(out, _("  longest open: %s (%s)\n"), cut, d);
     }
 }
 
@@ -286,7 +284,7 @@ static int put_alerts(const Report *r, FILE *out)
         snprintf(sev, sizeof sev, "%s %s", rep_severity_symbol(al->severity),
                  rep_severity_word(al->severity));
         if (al->acked_ms != 0)
-            rep_fmt_duration(rep_elapsed(al->acked_ms, al->fired_ms), after, sizeof after);
+            fmt_span(rep_elapsed(al->acked_ms, al->fired_ms), after, sizeof after);
         if (al->resolved_ms != 0)
             rep_fmt_clock(r, al->resolved_ms, res, sizeof res);
         else
@@ -301,7 +299,7 @@ static int put_alerts(const Report *r, FILE *out)
     return rc;
 }
 
-int rep_write_text(const Report *r, FILE *out)
+int rep_write_text(const void *r, FILE *out)
 {
     put_title(r, out);
     if (put_kpis(r, out) != 0) return -1;

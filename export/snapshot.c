@@ -2,15 +2,13 @@
  * snapshot.h); the exporters live in snapshot_{json,csv,prom,text}.c. */
 #include "export/snapshot.h"
 
-#include <errno.h>
-#include <locale.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/fmt.h"
 #include "base/i18n.h"
-#include "base/text.h"
+#include "export/format.h"
 #include "export/snapshot_internal.h"
 
 Snapshot *snap_new(const Config *cfg)
@@ -53,53 +51,32 @@ void snap_free(Snapshot *s)
     free(s);
 }
 
+/* The formats, indexed by SnapFormat. */
+static const FormatEntry formats[] = {
+    [SNAP_JSON] = {"json", snap_write_json},
+    [SNAP_CSV] = {"csv", snap_write_csv},
+    [SNAP_PROM] = {"prom", snap_write_prom},
+    [SNAP_TEXT] = {"text", snap_write_text},
+};
+#define N_FORMATS (sizeof formats / sizeof formats[0])
+
 bool snap_format_from_name(const char *name, SnapFormat *out)
 {
-    static const struct {
-        const char *name;
-        SnapFormat f;
-    } names[] = {{"json", SNAP_JSON}, {"csv", SNAP_CSV}, {"prom", SNAP_PROM}, {"text", SNAP_TEXT}};
+    int i;
 
-    for (size_t i = 0; name && i < sizeof names / sizeof names[0]; i++) {
-        if (strcmp(name, names[i].name) == 0) {
-            *out = names[i].f;
-            return true;
-        }
-    }
-    return false;
+    if (!format_find(formats, N_FORMATS, name, &i)) return false;
+    if (out) *out = (SnapFormat)i;
+    return true;
+}
+
+const char *snap_format_names(char *buf, size_t n)
+{
+    return format_names(formats, N_FORMATS, buf, n);
 }
 
 int snap_write(const Snapshot *s, SnapFormat f, FILE *out)
 {
-    int rc;
-
-    if (!s || !out) {
-        errno = EINVAL;
-        return -1;
-    }
-    switch (f) {
-    case SNAP_JSON:
-        rc = snap_write_json(s, out);
-        break;
-    case SNAP_CSV:
-        rc = snap_write_csv(s, out);
-        break;
-    case SNAP_PROM:
-        rc = snap_write_prom(s, out);
-        break;
-    case SNAP_TEXT:
-        rc = snap_write_text(s, out);
-        break;
-    default:
-        errno = EINVAL;
-        return -1;
-    }
-    if (rc != 0) return -1;
-    if (fflush(out) != 0 || ferror(out)) {
-        if (errno == 0) errno = EIO;
-        return -1;
-    }
-    return 0;
+    return format_write(formats, N_FORMATS, (int)f, s, out);
 }
 
 void snap_summarize(const Snapshot *s, SnapSummary *sum)
@@ -131,43 +108,6 @@ void snap_summarize(const Snapshot *s, SnapSummary *sum)
             }
         }
     }
-}
-
-const char *snap_clean(const char *s, char *buf, size_t n)
-{
-    text_sanitize(s, buf, n);
-    return buf;
-}
-
-void snap_c_decimal_point(char *buf)
-{
-    const char *dp = localeconv()->decimal_point;
-    size_t dl = dp ? strlen(dp) : 0;
-
-    if (dl == 0 || strcmp(dp, ".") == 0) return;
-    char *p = strstr(buf, dp);
-    if (!p) return;
-    *p = '.';
-    memmove(p + 1, p + dl, strlen(p + dl) + 1);
-}
-
-const char *snap_fmt_double(double v, char *buf, size_t n, const char *nan, const char *pinf,
-                            const char *ninf)
-{
-    if (isnan(v)) {
-        snprintf(buf, n, "%s", nan);
-        return buf;
-    }
-    if (isinf(v)) {
-        snprintf(buf, n, "%s", v > 0 ? pinf : ninf);
-        return buf;
-    }
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, n, "%.*g", prec, v);
-        if (prec == 17 || strtod(buf, NULL) == v) break;
-    }
-    snap_c_decimal_point(buf);
-    return buf;
 }
 
 const char *snap_kpi_error(const SnapFeed *sf, const SnapKpi *sk, char *buf, size_t n)
@@ -202,9 +142,9 @@ const char *snap_fmt_threshold(const CfgThreshold *t, char *buf, size_t n)
     if (n == 0) return buf;
     buf[0] = '\0';
     for (size_t i = 0; t && i < t->n && i < CFG_MAX_CMP; i++) {
-        char num[40];
+        char num[FMT_NUM_MAX];
         int op = t->op[i];
-        snap_fmt_double(t->v[i], num, sizeof num, "NaN", "+Inf", "-Inf");
+        fmt_shortest(t->v[i], num, sizeof num);
         int r = snprintf(buf + used, n - used, "%s%s %s", i ? " or " : "",
                          op >= 0 && op < 4 ? ops[op] : "?", num);
         if (r < 0 || (size_t)r >= n - used) break;

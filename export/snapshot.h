@@ -50,6 +50,10 @@ void snap_free(Snapshot *s);
 /* Config names "json" "csv" "prom" "text"; false when unknown. */
 bool snap_format_from_name(const char *name, SnapFormat *out);
 
+/* The format names as a list for messages: "json, csv, prom, text" in buf
+ * of n bytes. Returns buf. */
+const char *snap_format_names(char *buf, size_t n);
+
 /* Writes s to out in format f. Returns 0, or -1 on an output error
  * (errno set). */
 int snap_write(const Snapshot *s, SnapFormat f, FILE *out);

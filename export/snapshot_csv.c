@@ -1,35 +1,26 @@
 /* snapshot_csv.c - a snapshot as CSV, one row per KPI (RFC 4180, CRLF line
- * ends, spreadsheet-safe text cells; docs/snapshot.md). */
+ * ends, spreadsheet-safe text cells by base/csvout.h; docs/snapshot.md). */
+#include <math.h>
 #include <stdbool.h>
-#include <string.h>
 
-#include "export/snapshot_internal.h"
+#include "base/csvout.h"
+#include "base/fmt.h"
 #include "base/timefmt.h"
+#include "export/snapshot_internal.h"
 
-/* Writes one text cell: sanitised, prefixed with ' when a spreadsheet would
- * read it as a formula (= + - @ TAB CR), quoted when it holds , " CR or LF. */
-static void put_text(FILE *out, const char *s)
-{
-    char buf[SNAP_STR_MAX];
-    const char *t = snap_clean(s, buf, sizeof buf);
-    bool formula = t[0] != '\0' && strchr("=+-@\t\r", t[0]) != NULL;
-    bool quote = strpbrk(t, ",\"\r\n") != NULL;
-
-    if (quote) fputc('"', out);
-    if (formula) fputc('\'', out);
-    for (const char *p = t; *p; p++) {
-        if (*p == '"') fputc('"', out);
-        fputc(*p, out);
-    }
-    if (quote) fputc('"', out);
-}
-
-/* Writes one number cell (empty when absent). */
+/* Writes one number cell (empty when absent): fmt_shortest(), but +Inf is
+ * written "Inf" as spreadsheets read it. */
 static void put_num(FILE *out, bool has, double v)
 {
-    char buf[40];
+    char buf[FMT_NUM_MAX];
 
-    if (has) fputs(snap_fmt_double(v, buf, sizeof buf, "NaN", "Inf", "-Inf"), out);
+    if (!has) return;
+    if (isinf(v) && v > 0)
+        fputs("Inf", out);
+    else {
+        fmt_shortest(v, buf, sizeof buf);
+        fputs(buf, out);
+    }
 }
 
 /* Writes the row of one KPI of a feed; sk NULL for a feed without KPIs. */
@@ -38,39 +29,41 @@ static void put_row(FILE *out, const SnapFeed *sf, const SnapKpi *sk)
     const CfgFeed *f = sf->feed;
     char ts[TIMEFMT_SIZE] = "";
 
-    put_text(out, f->id);
+    csvout_text(f->id, out);
     fputc(',', out);
-    put_text(out, f->name);
+    csvout_text(f->name, out);
     fputc(',', out);
-    put_text(out, feedstate_name(sf->status.state));
+    csvout_text(feedstate_name(sf->status.state), out);
     fputc(',', out);
     if (sk) {
         const CfgKpi *k = sk->kpi;
-        put_text(out, k->id);
+        csvout_text(k->id, out);
         fputc(',', out);
-        put_text(out, k->name);
+        csvout_text(k->name, out);
         fputc(',', out);
         put_num(out, sk->has_value, snap_kpi_value(sk));
         fputc(',', out);
-        put_text(out, k->unit);
+        csvout_text(k->unit, out);
         fputc(',', out);
-        put_text(out, cfg_status_name(sk->status));
+        csvout_text(cfg_status_name(sk->status), out);
         fputc(',', out);
         put_num(out, k->has_target, k->target);
         fputc(',', out);
         if (sk->has_value && sk->ts_ms != 0) timefmt_iso(sk->ts_ms, ts, sizeof ts);
-        put_text(out, ts);
+        csvout_text(ts, out);
         fputc(',', out);
-        put_text(out, sk->error[0] ? sk->error : sf->status.error);
+        csvout_text(sk->error[0] ? sk->error : sf->status.error, out);
     } else {
         fputs(",,,,,,,", out);
-        put_text(out, sf->status.error);
+        csvout_text(sf->status.error, out);
     }
     fputs("\r\n", out);
 }
 
-int snap_write_csv(const Snapshot *s, FILE *out)
+int snap_write_csv(const void *obj, FILE *out)
 {
+    const Snapshot *s = obj;
+
     fputs("feed,feed_name,feed_state,kpi,kpi_name,value,unit,status,target,ts,error\r\n", out);
     for (size_t i = 0; i < s->n_feeds; i++) {
         const SnapFeed *sf = &s->feeds[i];

@@ -1,5 +1,6 @@
 /* snapshot_internal.h - what the snapshot exporters share (private to
- * ioc/snapshot*.c). */
+ * export/snapshot*.c). Names and errors are sanitised with text_clean()
+ * (base/text.h), numbers written with base/fmt.h. */
 #ifndef IOC_SNAPSHOT_INTERNAL_H
 #define IOC_SNAPSHOT_INTERNAL_H
 
@@ -20,16 +21,6 @@ typedef struct {
 /* Counts feeds, feeds up and KPIs by status. */
 void snap_summarize(const Snapshot *s, SnapSummary *sum);
 
-/* Sanitised copy of s (NULL gives "") in buf of n bytes (text_sanitize):
- * no controls, no bidi overrides, valid UTF-8. Returns buf. */
-const char *snap_clean(const char *s, char *buf, size_t n);
-
-/* Shortest text that reads back as v ("82.5", "70", "0.1", "1e+300"),
- * with a '.' decimal point whatever the locale. Non-finite values are
- * written nan, pinf and ninf. Returns buf. */
-const char *snap_fmt_double(double v, char *buf, size_t n, const char *nan, const char *pinf,
-                            const char *ninf);
-
 /* A threshold as the config writes it: "< 70", "< 5.5 or > 9"; "" when it
  * has no comparison. Returns buf. */
 const char *snap_fmt_threshold(const CfgThreshold *t, char *buf, size_t n);
@@ -43,14 +34,12 @@ const char *snap_kpi_error(const SnapFeed *sf, const SnapKpi *sk, char *buf, siz
  * when it has them (11.600000000000001 with 1 decimal is 11.6), else v. */
 double snap_kpi_value(const SnapKpi *sk);
 
-/* Replaces the locale's decimal point in the number text buf by '.'. */
-void snap_c_decimal_point(char *buf);
-
-/* The exporters: return 0, or -1 with errno set (ENOMEM). Output errors are
- * checked by snap_write(). */
-int snap_write_json(const Snapshot *s, FILE *out);
-int snap_write_csv(const Snapshot *s, FILE *out);
-int snap_write_prom(const Snapshot *s, FILE *out);
-int snap_write_text(const Snapshot *s, FILE *out);
+/* The exporters, FormatWriteFn of snapshot.c's format table: obj is a
+ * const Snapshot *. They return 0, or -1 with errno set (ENOMEM); output
+ * errors are checked by snap_write(). */
+int snap_write_json(const void *obj, FILE *out);
+int snap_write_csv(const void *obj, FILE *out);
+int snap_write_prom(const void *obj, FILE *out);
+int snap_write_text(const void *obj, FILE *out);
 
 #endif

@@ -8,8 +8,9 @@
 #include "export/expo.h"
 #include "export/snapshot_internal.h"
 
-int snap_write_prom(const Snapshot *s, FILE *out)
+int snap_write_prom(const void *obj, FILE *out)
 {
+    const Snapshot *s = obj;
     SBuf b = {0};
     size_t n_kpis = 0;
 

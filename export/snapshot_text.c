@@ -47,7 +47,7 @@ static void line_add(Line *l, const char *s)
 static void line_cell(Line *l, const char *s, int cols, TextAlign align)
 {
     char clean[SNAP_STR_MAX], cell[CELL_MAX];
-    text_pad(snap_clean(s, clean, sizeof clean), cols, align, cell, sizeof cell);
+    text_pad(text_clean(s, true, clean, sizeof clean), cols, align, cell, sizeof cell);
     line_add(l, cell);
 }
 
@@ -66,7 +66,7 @@ static void line_put(Line *l, FILE *out)
 static int clean_width(const char *s, int cap)
 {
     char clean[SNAP_STR_MAX];
-    int w = text_width(snap_clean(s, clean, sizeof clean));
+    int w = text_width(text_clean(s, true, clean, sizeof clean));
     return w < cap ? w : cap;
 }
 
@@ -139,11 +139,11 @@ static void put_title(const Snapshot *s, FILE *out)
 
     if (timefmt_iso(s->taken_at_ms, iso, sizeof iso) == 25) /* "YYYY-MM-DD HH:MM:SS +07:00" */
         snprintf(when, sizeof when, "%.10s %.8s %s", iso, iso + 11, iso + 19);
-    line_add(&l, snap_clean(s->cfg->name ? s->cfg->name : "ioc", clean, sizeof clean));
+    line_add(&l, text_clean(s->cfg->name ? s->cfg->name : "ioc", true, clean, sizeof clean));
     line_add(&l, "  ");
     line_add(&l, when);
     line_add(&l, "  ");
-    line_add(&l, snap_clean(s->cfg->timezone, clean, sizeof clean));
+    line_add(&l, text_clean(s->cfg->timezone, true, clean, sizeof clean));
     line_put(&l, out);
     fputc('\n', out);
 }
@@ -166,7 +166,8 @@ static void put_feed(const Snapshot *s, const SnapFeed *sf, const Widths *w, FIL
     line_add(&l, "  ");
     if (st->error[0]) {
         char clean[SNAP_STR_MAX], cut[CELL_MAX];
-        text_truncate(snap_clean(st->error, clean, sizeof clean), ERROR_COLS, cut, sizeof cut);
+        text_truncate(text_clean(st->error, true, clean, sizeof clean), ERROR_COLS, cut,
+                      sizeof cut);
         line_add(&l, cut);
     }
     if (!feedstate_is_up(st->state) && st->last_ok_ms > 0 && s->taken_at_ms >= st->last_ok_ms) {
@@ -202,14 +203,16 @@ static void put_kpi(const SnapKpi *sk, const Widths *w, bool utf8, FILE *out)
     if (sk->error[0]) {
         char clean[SNAP_STR_MAX], cut[CELL_MAX];
         line_add(&l, "  ");
-        text_truncate(snap_clean(sk->error, clean, sizeof clean), ERROR_COLS, cut, sizeof cut);
+        text_truncate(text_clean(sk->error, true, clean, sizeof clean), ERROR_COLS, cut,
+                      sizeof cut);
         line_add(&l, cut);
     }
     line_put(&l, out);
 }
 
-int snap_write_text(const Snapshot *s, FILE *out)
+int snap_write_text(const void *obj, FILE *out)
 {
+    const Snapshot *s = obj;
     bool utf8 = text_utf8_locale();
     SnapSummary sum;
     Widths w;

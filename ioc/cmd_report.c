@@ -58,9 +58,11 @@ int cmd_report(int argc, char **argv)
             date = optarg;
             break;
         case 'f':
-            if (!report_format_from_name(optarg, &fmt))
-                return cli_usage_error(
-                    "report", _("unknown format '%s' (text, md, csv, json, html)"), optarg);
+            if (!report_format_from_name(optarg, &fmt)) {
+                char names[64];
+                return cli_usage_error("report", _("unknown format '%s' (%s)"), optarg,
+                                       report_format_names(names, sizeof names));
+            }
             break;
         case 'o':
             out = optarg;

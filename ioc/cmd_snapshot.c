@@ -171,9 +171,11 @@ int cmd_snapshot(int argc, char **argv)
             path = optarg;
             break;
         case 'f':
-            if (!snap_format_from_name(optarg, &fmt))
-                return cli_usage_error("snapshot", _("unknown format '%s' (json, csv, prom, text)"),
-                                       optarg);
+            if (!snap_format_from_name(optarg, &fmt)) {
+                char names[64];
+                return cli_usage_error("snapshot", _("unknown format '%s' (%s)"), optarg,
+                                       snap_format_names(names, sizeof names));
+            }
             break;
         case 'o':
             out = optarg;

@@ -216,6 +216,8 @@ static void test_format_names(void **state)
         assert_int_equal(report_format_from_name(cases[i].name, &f), cases[i].ok);
         if (cases[i].ok) assert_int_equal(f, cases[i].f);
     }
+    char list[64];
+    assert_string_equal(report_format_names(list, sizeof list), "text, md, csv, json, html");
 }
 
 /* A number member of a JSON object. */
@@ -617,8 +619,10 @@ static void test_empty(void **state)
             assert_non_null(strstr(text, "</html>\n"));
         }
         if (f == REPORT_TEXT) assert_non_null(strstr(text, "no alerts fired"));
-        if (f != REPORT_CSV && f != REPORT_JSON)
+        if (f != REPORT_CSV && f != REPORT_JSON) {
             assert_non_null(strstr(text, "ioc not running: none recorded"));
+            assert_non_null(strstr(text, "average time to acknowledge: none acknowledged"));
+        }
         free(text);
     }
     report_free(&r);
@@ -694,6 +698,8 @@ static void test_non_finite(void **state)
             check_paths(text);
         }
         if (f == REPORT_MD) assert_null(strstr(text, "Hải|"));
+        if (f != REPORT_CSV && f != REPORT_JSON) /* an infinite average is none */
+            assert_non_null(strstr(text, "average time to acknowledge: none acknowledged"));
         free(text);
     }
     report_free(&r);

@@ -273,6 +273,9 @@ static void test_names(void **state)
     assert_false(snap_format_from_name("yaml", &f));
     assert_false(snap_format_from_name("JSON", &f));
     assert_false(snap_format_from_name(NULL, &f));
+    char list[64];
+    assert_string_equal(snap_format_names(list, sizeof list), "json, csv, prom, text");
+    assert_string_equal(snap_format_names(list, 10), "json, csv"); /* cut between names */
     assert_string_equal(cfg_status_name(KST_OK), "ok");
     assert_string_equal(cfg_status_name(KST_WARN), "warn");
     assert_string_equal(cfg_status_name(KST_CRIT), "crit");
@@ -722,6 +725,23 @@ static void test_prom_special_values(void **state)
     k[0].value = 82.5;
 }
 
+/* In CSV, non-finite values are spelled NaN, Inf, -Inf: no "+Inf", which a
+ * spreadsheet would read as a formula. */
+static void test_csv_special_values(void **state)
+{
+    Fixture *fx = *state;
+    SnapKpi *k = fx->snap->feeds[0].kpis;
+    const double vals[] = {INFINITY, -INFINITY, NAN};
+    const char *spelled[] = {",Inf,%,", ",-Inf,%,", ",NaN,%,"};
+    for (size_t i = 0; i < 3; i++) {
+        k[0].value = vals[i];
+        char *text = render(fx->snap, SNAP_CSV);
+        if (!strstr(text, spelled[i])) fail_msg("\"%s\" not in:\n%s", spelled[i], text);
+        free(text);
+    }
+    k[0].value = 82.5;
+}
+
 /* Splits text into lines (modifies it); returns the count. */
 static size_t split_lines(char *text, char **lines, size_t max)
 {
@@ -872,6 +892,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_csv, setup, teardown),
         cmocka_unit_test_setup_teardown(test_prom, setup, teardown),
         cmocka_unit_test_setup_teardown(test_prom_special_values, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_csv_special_values, setup, teardown),
         cmocka_unit_test_setup_teardown(test_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_text_ascii, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_errors, setup, teardown),
