@@ -177,6 +177,14 @@ static cJSON *parse_object(const char *body, size_t len, const char *const *allo
                            char *err, size_t errlen)
 {
     const char *end = NULL;
+    /* cJSON would cut a string at an escaped NUL: refuse it instead (also
+     * after an escaped backslash, where it is harmless: a rare false alarm). */
+    for (size_t i = 0; i + 6 <= len; i++) {
+        if (memcmp(body + i, "\\u0000", 6) == 0) {
+            snprintf(err, errlen, "%s", _("a NUL character (\\u0000) in the body"));
+            return NULL;
+        }
+    }
     cJSON *root = cJSON_ParseWithLengthOpts(body, len, &end, false);
     if (!root) {
         snprintf(err, errlen, "%s", _("the body is not valid JSON"));

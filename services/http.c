@@ -186,11 +186,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 static void rearm(HttpServer *s);
 
+/* Number of open connections. */
+static unsigned connections(const HttpServer *s)
+{
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+    return di ? di->num_connections : 0;
+}
+
 /* Lets MHD do what is ready (accept, read, answer, time out), then re-arms
- * the timer. */
+ * the timer. When connections closed, MHD runs once more: at the connection
+ * limit it stops watching the listening socket and only starts again at the
+ * beginning of its next run, which nothing else would trigger. */
 static void pump(HttpServer *s)
 {
+    unsigned before = connections(s);
     MHD_run(s->d);
+    if (connections(s) < before) MHD_run(s->d);
     rearm(s);
 }
 
