@@ -21,7 +21,7 @@
 
 static const char *const top_keys[] = {"ioc", "defaults", "feeds", "pages", "rules", "notify"};
 static const char *const ioc_keys[] = {"name",    "timezone",  "rotate", "alert_log",
-                                       "archive", "retention", "demo"};
+                                       "archive", "retention", "demo", "http"};
 static const char *const retention_keys[] = {"raw", "minute", "hour"};
 static const char *const default_keys[] = {"interval", "timeout", "number_format"};
 
@@ -102,6 +102,7 @@ void cfg_free(Config *c)
     free(c->timezone);
     free(c->alert_log);
     free(c->archive);
+    cfg_http_free(c->http);
     cfg_rules_free(c);
     if (c->index) {
         strmap_done(&c->index->feeds);
@@ -314,7 +315,7 @@ static char *default_archive(void)
     return p;
 }
 
-/* Loads the ioc: section (name, timezone, rotate, alert_log, archive, retention, demo). */
+/* Loads the ioc: section (name, timezone, rotate, alert_log, archive, retention, demo, http). */
 static void load_ioc(Ld *ld, const YNode *m)
 {
     Config *c = ld->cfg;
@@ -331,6 +332,8 @@ static void load_ioc(Ld *ld, const YNode *m)
     }
     const YNode *demo = ld_get(ld, m, "demo", false, "");
     if (demo) ld_bool(ld, demo, "demo", &c->demo);
+    const YNode *http = ld_get(ld, m, "http", false, "");
+    if (http) cfg_load_http(ld, http);
     const YNode *rot = ld_get(ld, m, "rotate", false, "");
     int64_t rms;
     if (rot && ld_duration(ld, rot, "rotate", &rms)) {

@@ -195,6 +195,35 @@ typedef struct {
     int line, col;
 } CfgNotify;
 
+/* What an HTTP API user may do (ioc.http.users[].role); each role includes
+ * the ones below it. */
+typedef enum { HTTP_ROLE_NONE = 0, HTTP_ROLE_VIEWER, HTTP_ROLE_OPERATOR, HTTP_ROLE_ADMIN } HttpRole;
+
+/* One user of the HTTP API: a name and a bearer token. */
+typedef struct {
+    char *name;        /* the operator recorded on acks and silences */
+    HttpRole role;
+    char *token;       /* expanded from ${ENV}: secret, never print */
+    char *token_shown; /* as written, "${NAME}" */
+    int line, col;
+} CfgHttpUser;
+
+/* ioc.http: the API server of "ioc run" (docs/api.md). */
+typedef struct {
+    char *listen;        /* as written ("127.0.0.1:9464", "[::1]:9464"); NULL: no server */
+    char host[64];       /* the address to bind: an IPv4 or IPv6 literal ("localhost" is 127.0.0.1) */
+    bool ipv6;           /* host is an IPv6 address */
+    int port;            /* 0..65535 (0: any free port) */
+    CfgHttpUser *users;
+    size_t n_users;
+    bool metrics_auth;   /* /metrics needs a viewer token (default false) */
+    char *tls_cert;      /* tls.cert: PEM file of the certificate chain, or NULL */
+    char *tls_key;       /* tls.key: PEM file of the private key, or NULL */
+    int max_connections; /* default 64 */
+    int64_t max_body;    /* largest request body in bytes; default 64 KiB */
+    int line, col;
+} CfgHttp;
+
 typedef struct {
     char *file;       /* path it was loaded from (for messages) */
     char *name;       /* ioc.name */
@@ -220,6 +249,7 @@ typedef struct {
     char *archive;
     bool archive_set;         /* ioc.archive was given (a path, or false/off) */
     int64_t retention_ms[3];  /* ioc.retention raw, minute, hour; default 2d, 35d, 730d */
+    CfgHttp *http;            /* ioc.http, or NULL: no API server (owned) */
     /* Hash indexes of feed ids, KPI keys and rule ids, built by the loader
      * (private: config_internal.h; owned). NULL in a Config built by hand, and
      * then cfg_find_kpi() scans. */
@@ -256,5 +286,13 @@ const char *cfg_status_name(KpiStatus s);
 /* Parses a duration ("500ms" "15s" "5m" "1h" "1d", or a combination such
  * as "1h30m") into milliseconds; false when malformed. */
 bool cfg_parse_duration(const char *s, int64_t *ms);
+
+/* Parses a listen address "host:port" ("127.0.0.1:9464", "[::1]:9464",
+ * "localhost:9464") into h->host, h->ipv6 and h->port. The host must be an
+ * IP literal or localhost (no name lookup). False with a message in err. */
+bool cfg_parse_listen(const char *s, CfgHttp *h, char *err, size_t errlen);
+
+/* "viewer" "operator" "admin" ("none" for HTTP_ROLE_NONE). */
+const char *cfg_role_name(HttpRole r);
 
 #endif

@@ -134,6 +134,15 @@ void cfg_load_pages(Ld *ld, const YNode *seq);
  * implicit rules of every KPI's warn/crit thresholds; call after the feeds. */
 void cfg_load_rules(Ld *ld, const YNode *seq);
 
+/* Reads a size such as 4MiB, 512KiB or 100000 bytes (config_transport.c). */
+bool ld_size(Ld *ld, const YNode *v, const char *key, int64_t *out);
+
+/* Loads ioc.http into ld->cfg->http (config_http.c). */
+void cfg_load_http(Ld *ld, const YNode *m);
+
+/* Frees an ioc.http section (NULL is fine). */
+void cfg_http_free(CfgHttp *h);
+
 /* Loads the notify list into ld->cfg. */
 void cfg_load_notify(Ld *ld, const YNode *seq);
 

@@ -20,7 +20,7 @@ static const char *const tls_keys[] = {"ca_file", "cert", "key", "insecure"};
 static const char *const follow_names[] = {"same-origin", "none", "any"};
 
 /* Reads a size such as 4MiB, 512KiB or 100000 (bytes) into *out. */
-static bool ld_size(Ld *ld, const YNode *v, const char *key, int64_t *out)
+bool ld_size(Ld *ld, const YNode *v, const char *key, int64_t *out)
 {
     if (v->kind != YNODE_SCALAR) {
         ld_err(ld, v->line, v->col, _("expected a size such as 4MiB for '%s', got %s"), key,

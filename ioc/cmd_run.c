@@ -20,6 +20,9 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "export/snapshot_live.h"
+#include "services/api.h"
+#include "services/http.h"
 #include "services/monitor.h"
 #include "ioc/cli.h"
 #include "base/i18n.h"
@@ -33,6 +36,8 @@ typedef struct {
     bool quit, reload;
     FeedStateKind *prev; /* last logged state per feed */
     char archive[400];   /* the archive status last logged */
+    Api api;             /* the HTTP API's routes (api.mon follows reloads) */
+    HttpServer *http;    /* ioc.http.listen's server, or NULL */
 } Run;
 
 /* A log line being built: ts, level and event come first. */
@@ -90,10 +95,13 @@ static void on_alert(void *ud, const AlertEvent *ev)
         l = log_begin(&ln, "info", "ack");
         logfmt_str(l, "rule", ev->alert->rule->id);
         logfmt_str(l, "by", ev->who ? ev->who : "?");
+        if (ev->comment && ev->comment[0]) logfmt_str(l, "comment", ev->comment);
     } else {
         l = log_begin(&ln, "info", ev->kind == AEV_SILENCE ? "silence" : "unsilence");
+        logfmt_int(l, "id", (long long)ev->silence->id);
         logfmt_str(l, "target", ev->silence->target);
         logfmt_int(l, "until_ms", (long long)ev->silence->until_ms);
+        if (ev->who) logfmt_str(l, "by", ev->who);
     }
     log_end(&ln);
 }
@@ -114,6 +122,65 @@ static void on_notify(void *ud, size_t target, const NotifyOutcome *o)
     logfmt_str(l, "result", notify_result_name(o->result));
     if (o->error && o->error[0]) logfmt_str(l, "error", o->error);
     log_end(&ln);
+}
+
+/* HTTP server callback: one line per API request that changed state or was
+ * refused for its token or role (the token itself is never logged). */
+static void on_http(void *ud, const HttpLogEntry *e)
+{
+    Line ln;
+    (void)ud;
+    LogFmt *l = log_begin(&ln, e->status < 400 ? "info" : "warn", "api");
+    logfmt_str(l, "method", e->method);
+    logfmt_str(l, "uri", e->uri);
+    logfmt_int(l, "status", e->status);
+    if (e->user[0]) logfmt_str(l, "user", e->user);
+    if (e->what[0]) logfmt_str(l, "action", e->what);
+    logfmt_str(l, "peer", e->peer);
+    log_end(&ln);
+}
+
+/* The API's snapshot writer: the collector's live state as the JSON document
+ * of "ioc snapshot -f json". */
+static int write_snapshot(void *ud, const Monitor *m, SBuf *out)
+{
+    (void)ud;
+    Snapshot *s = snap_new(m->coll->cfg);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = s ? open_memstream(&buf, &len) : NULL;
+    int rc = -1;
+    if (f) {
+        snap_fill_live(s, m->coll, loop_wall_ms());
+        rc = snap_write(s, SNAP_JSON, f);
+        if (fclose(f) != 0) rc = -1;
+        if (rc == 0) sbuf_add(out, buf, len);
+    }
+    free(buf);
+    snap_free(s);
+    return rc;
+}
+
+/* Starts the API server of cfg's ioc.http.listen on the running loop; logs
+ * where it listens. False after logging why it cannot. */
+static bool start_http(Run *r, const CfgHttp *h)
+{
+    char err[300];
+    r->api.snapshot = write_snapshot;
+    r->api.metrics = NULL; /* api_metrics_not_built() until export/metrics is merged */
+    r->api.ud = r;
+    r->http = http_new(h, &r->api, on_http, r, err, sizeof(err));
+    if (!r->http || http_attach(r->http, r->coll->loop) != 0) {
+        log_one("error", "http", "error", r->http ? _("cannot watch the server's socket") : err);
+        return false;
+    }
+    Line ln;
+    LogFmt *l = log_begin(&ln, "info", "http");
+    logfmt_strf(l, "listen", h->ipv6 ? "[%s]:%d" : "%s:%d", h->host, http_port(r->http));
+    logfmt_str(l, "tls", h->tls_cert ? "yes" : "no");
+    logfmt_int(l, "users", (long long)h->n_users);
+    log_end(&ln);
+    return true;
 }
 
 /* Loop signal callback: records what was asked and stops the loop turn. */
@@ -220,6 +287,7 @@ static bool start(Run *r, Config *cfg)
     r->prev = prev; /* calloc: every feed starts "pending" */
     r->w = w;
     r->coll = w->coll;
+    r->api.mon = w;
     monitor_on_notify(w, on_notify, r);
     loop_before_sleep(w->coll->loop, on_turn, r);
     monitor_start(w);
@@ -282,6 +350,11 @@ int cmd_run(int argc, char **argv)
         rc = IOC_EXIT_FAIL;
         goto out;
     }
+    const CfgHttp *h = r.coll->cfg->http;
+    if (h && h->listen && !start_http(&r, h)) {
+        rc = IOC_EXIT_FAIL;
+        goto out;
+    }
     while (!r.quit) {
         if (loop_run(r.coll->loop) != 0) {
             log_one("error", "loop", "error", _("the event loop failed"));
@@ -300,6 +373,7 @@ int cmd_run(int argc, char **argv)
             log_end(&ln);
             continue;
         }
+        http_detach(r.http); /* the server outlives the reload; its loop does not */
         monitor_free(r.w); /* also gives the signals back, so the new loop can take them */
         r.w = NULL;
         r.coll = NULL;
@@ -307,6 +381,16 @@ int cmd_run(int argc, char **argv)
             rc = IOC_EXIT_FAIL;
             break;
         }
+        if (r.http && http_attach(r.http, r.coll->loop) != 0) {
+            log_one("error", "http", "error", _("cannot watch the server's socket"));
+            rc = IOC_EXIT_FAIL;
+            break;
+        }
+        h = r.coll->cfg->http;
+        if ((r.http && http_settings_differ(r.http, h)) || (!r.http && h && h->listen))
+            log_one("warn", "http", "msg",
+                    _("changes to ioc.http listen, tls, max_connections and max_body take effect "
+                      "at the next restart; users and metrics_auth are reloaded"));
     }
     if (r.quit) {
         Line ln;
@@ -314,6 +398,7 @@ int cmd_run(int argc, char **argv)
         log_end(&ln);
     }
 out:
+    http_free(r.http);
     monitor_free(r.w);
     free(r.prev);
     curl_global_cleanup();

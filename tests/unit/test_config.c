@@ -644,12 +644,13 @@ static void test_many_feeds(void **state)
     for (int i = 0; i < N; i += 10)
         len += (size_t)snprintf(text + len, cap - len, "          - {widget: stat, kpi: f%d.r}\n",
                                 N - 1 - i);
+    /* CPU time, not wall time: a busy machine does not fail the test. */
     struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
     Diag d;
     diag_init(&d);
     Config *c = cfg_load_string(text, len, "t.yaml", &d);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
     double took = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     print_message("40,000 feeds: %.2f s\n", took);
     if (!c) dump(&d);
