@@ -12,6 +12,7 @@
 
 #include "config/config.h"
 #include "config/config_internal.h"
+#include "base/fmt.h"
 #include "base/i18n.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
@@ -370,12 +371,12 @@ static void load_defaults(Ld *ld, const YNode *m)
     bool ok_t = !vt || ld_duration(ld, vt, "timeout", &to);
     char a[32], b[32];
     if (vi && ok_i && iv < 1000) {
-        ld_fmt_duration(iv, a, sizeof(a));
+        fmt_duration(iv, a, sizeof(a));
         ld_err(ld, vi->line, vi->col, _("interval must be at least 1s (got %s)"), a);
         ok_i = false;
     }
     if (vt && ok_t && to < 100) {
-        ld_fmt_duration(to, a, sizeof(a));
+        fmt_duration(to, a, sizeof(a));
         ld_err(ld, vt->line, vt->col, _("timeout must be at least 100ms (got %s)"), a);
         ok_t = false;
     }
@@ -383,8 +384,8 @@ static void load_defaults(Ld *ld, const YNode *m)
     if (ok_t) c->timeout_ms = to;
     if ((vi || vt) && ok_i && ok_t && to >= iv) {
         const YNode *at = vt ? vt : vi;
-        ld_fmt_duration(to, a, sizeof(a));
-        ld_fmt_duration(iv, b, sizeof(b));
+        fmt_duration(to, a, sizeof(a));
+        fmt_duration(iv, b, sizeof(b));
         ld_err(ld, at->line, at->col, _("timeout %s must be shorter than the interval %s"), a, b);
     }
     if (vf) ld_numfmt(ld, vf, &c->numfmt);

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "config/config_internal.h"
+#include "base/fmt.h"
 #include "base/i18n.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
@@ -230,20 +231,20 @@ static void load_timing(Ld *ld, const YNode *m, CfgFeed *f)
     f->interval_ms = c->interval_ms;
     f->timeout_ms = c->timeout_ms;
     if (vi && (ok_i = ld_duration(ld, vi, "interval", &f->interval_ms)) && f->interval_ms < 1000) {
-        ld_fmt_duration(f->interval_ms, a, sizeof(a));
+        fmt_duration(f->interval_ms, a, sizeof(a));
         ld_err(ld, vi->line, vi->col, _("interval must be at least 1s (got %s)"), a);
         ok_i = false;
     }
     if (vt && (ok_t = ld_duration(ld, vt, "timeout", &f->timeout_ms)) && f->timeout_ms < 100) {
-        ld_fmt_duration(f->timeout_ms, a, sizeof(a));
+        fmt_duration(f->timeout_ms, a, sizeof(a));
         ld_err(ld, vt->line, vt->col, _("timeout must be at least 100ms (got %s)"), a);
         ok_t = false;
     }
     /* When both come from defaults, the defaults were checked already. */
     if ((vi || vt) && ok_i && ok_t && f->timeout_ms >= f->interval_ms) {
         const YNode *at = vt ? vt : vi;
-        ld_fmt_duration(f->timeout_ms, a, sizeof(a));
-        ld_fmt_duration(f->interval_ms, b, sizeof(b));
+        fmt_duration(f->timeout_ms, a, sizeof(a));
+        fmt_duration(f->interval_ms, b, sizeof(b));
         ld_err(ld, at->line, at->col, _("timeout %s must be shorter than the interval %s"), a, b);
     }
 }

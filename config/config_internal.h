@@ -82,9 +82,6 @@ bool ld_num(Ld *ld, const YNode *v, const char *key, double *out);
 bool ld_int(Ld *ld, const YNode *v, const char *key, long lo, long hi, int *out);
 bool ld_duration(Ld *ld, const YNode *v, const char *key, int64_t *out);
 
-/* Writes ms as a duration ("1h30m", "500ms"). */
-void ld_fmt_duration(int64_t ms, char *buf, size_t len);
-
 /* Parses a threshold ("< 70", "< 5.5 or > 9") from scalar v. */
 bool ld_threshold(Ld *ld, const YNode *v, const char *key, CfgThreshold *t);
 

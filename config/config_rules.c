@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "config/config_internal.h"
+#include "base/fmt.h"
 #include "base/i18n.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
@@ -358,8 +359,8 @@ static void load_feed_condition(Ld *ld, const YNode *m, const CfgFeed *f, CfgRul
             if (r->feed_slow_ms < 1) {
                 ld_err(ld, v->line, v->col, "%s", _("'slow' must be more than 0s"));
             } else if (f && r->feed_slow_ms >= f->timeout_ms) {
-                ld_fmt_duration(r->feed_slow_ms, a, sizeof(a));
-                ld_fmt_duration(f->timeout_ms, b, sizeof(b));
+                fmt_duration(r->feed_slow_ms, a, sizeof(a));
+                fmt_duration(f->timeout_ms, b, sizeof(b));
                 ld_err(ld, v->line, v->col,
                        _("slow %s must be shorter than the timeout %s of feed '%s' (a slower poll "
                          "fails)"),

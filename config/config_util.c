@@ -291,28 +291,6 @@ bool ld_duration(Ld *ld, const YNode *v, const char *key, int64_t *out)
     return false;
 }
 
-void ld_fmt_duration(int64_t ms, char *buf, size_t len)
-{
-    static const struct {
-        const char *name;
-        int64_t ms;
-    } units[] = {{"d", 86400000}, {"h", 3600000}, {"m", 60000}, {"s", 1000}, {"ms", 1}};
-    size_t used = 0;
-    buf[0] = '\0';
-    if (ms <= 0) {
-        snprintf(buf, len, "0s");
-        return;
-    }
-    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]) && ms > 0; i++) {
-        if (ms < units[i].ms) continue;
-        int w = snprintf(buf + used, len - used, "%lld%s", (long long)(ms / units[i].ms),
-                         units[i].name);
-        if (w < 0 || (size_t)w >= len - used) return;
-        used += (size_t)w;
-        ms %= units[i].ms;
-    }
-}
-
 /* Skips blanks from i in s[0..len). */
 static size_t skip_blank(const char *s, size_t len, size_t i)
 {

@@ -2,7 +2,6 @@
 #include "feeds/poller.h"
 
 #include <arpa/inet.h>
-#include <errno.h>
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -11,6 +10,7 @@
 #include <strings.h>
 
 #include "feeds/sched.h"
+#include "base/curlerr.h"
 #include "base/i18n.h"
 
 typedef struct {
@@ -57,16 +57,6 @@ struct Poller {
     bool repeat;
     bool refuse_all; /* poller_test_refuse_all() */
 };
-
-void poller_fmt_duration(int64_t ms, char *buf, size_t n)
-{
-    if (ms % 1000 == 0)
-        snprintf(buf, n, "%lld s", (long long)(ms / 1000));
-    else if (ms > 1000)
-        snprintf(buf, n, "%.1f s", (double)ms / 1000.0);
-    else
-        snprintf(buf, n, "%lld ms", (long long)ms);
-}
 
 void poller_fmt_bytes(int64_t bytes, char *buf, size_t n)
 {
@@ -424,45 +414,18 @@ void poller_free(Poller *p)
     free(p);
 }
 
-/* Writes "malformed response", with curl's words for what was wrong when it
- * gave some (control characters replaced). */
-static void malformed(const FeedPoll *fp, char *buf, size_t n)
-{
-    char detail[96];
-    size_t j = 0;
-    for (const char *c = fp->errbuf; *c && j + 1 < sizeof(detail); c++)
-        detail[j++] = (unsigned char)*c < ' ' || *c == 0x7f ? '?' : *c;
-    while (j > 0 && detail[j - 1] == '?')
-        j--; /* curl ends some messages with a newline */
-    detail[j] = '\0';
-    if (j)
-        snprintf(buf, n, _("malformed response (%s)"), detail);
-    else
-        snprintf(buf, n, "%s", _("malformed response"));
-}
-
-/* Words for a failed transfer (never the URL: it may hold secrets). */
+/* Words for a failed transfer (never the URL: it may hold secrets): what
+ * only the poller knows (its caps, the link-local guard), else curlerr's. */
 static void describe_failure(const FeedPoll *fp, CURLcode rc, char *buf, size_t n)
 {
     char what[32];
     switch (rc) {
-    case CURLE_COULDNT_CONNECT: {
+    case CURLE_COULDNT_CONNECT:
         if (fp->blocked[0]) { /* the link-local guard refused every address */
             snprintf(buf, n, "%s", fp->blocked);
             return;
         }
-        long os = 0;
-        curl_easy_getinfo(fp->easy, CURLINFO_OS_ERRNO, &os);
-        if (os == ECONNREFUSED || os == 0)
-            snprintf(buf, n, "%s", _("connection refused"));
-        else
-            snprintf(buf, n, _("cannot connect: %s"), strerror((int)os));
-        return;
-    }
-    case CURLE_OPERATION_TIMEDOUT:
-        poller_fmt_duration(fp->f->timeout_ms, what, sizeof(what));
-        snprintf(buf, n, _("timeout after %s"), what);
-        return;
+        break;
     case CURLE_WRITE_ERROR:
     case CURLE_FILESIZE_EXCEEDED:
         if (fp->hdr_over) {
@@ -475,69 +438,19 @@ static void describe_failure(const FeedPoll *fp, CURLcode rc, char *buf, size_t 
             snprintf(buf, n, "%s", _("out of memory reading the body"));
         }
         return;
-    case CURLE_COULDNT_RESOLVE_HOST:
-        snprintf(buf, n, "%s", _("cannot resolve the host name"));
-        return;
-    case CURLE_PARTIAL_FILE:
-        snprintf(buf, n, "%s", _("truncated body (connection closed early)"));
-        return;
-    case CURLE_GOT_NOTHING:
-        snprintf(buf, n, "%s", _("empty reply (connection closed)"));
-        return;
-    case CURLE_RECV_ERROR:
-    case CURLE_SEND_ERROR: {
-        /* curl reports a broken response (bad chunk size...) as a receive error
-         * too: only an error from the socket itself is a reset. */
-        long os = 0;
-        curl_easy_getinfo(fp->easy, CURLINFO_OS_ERRNO, &os);
-        if (strstr(fp->errbuf, "chunked-encoding"))
-            snprintf(buf, n, "%s", _("malformed response: bad chunked encoding"));
-        else if (os == ECONNRESET || os == EPIPE)
-            snprintf(buf, n, "%s", _("connection reset"));
-        else if (os != 0)
-            snprintf(buf, n,
-                     rc == CURLE_RECV_ERROR ? _("receive failed: %s") : _("send failed: %s"),
-                     strerror((int)os));
-        else
-            malformed(fp, buf, n);
-        return;
-    }
-    case CURLE_WEIRD_SERVER_REPLY:
-        malformed(fp, buf, n);
-        return;
-    case CURLE_BAD_CONTENT_ENCODING:
-        snprintf(buf, n, "%s", _("malformed response: bad content encoding"));
-        return;
     case CURLE_OUT_OF_MEMORY:
         /* curl 7.x fails a header line over its 100 KiB limit as out of memory. */
         if (fp->hdr_bytes > 0 && !fp->hdr_done) {
             snprintf(buf, n, "%s", _("malformed response: a header line is too long"));
             return;
         }
-        snprintf(buf, n, _("transfer failed: %s"), curl_easy_strerror(rc));
-        return;
-    case CURLE_UNSUPPORTED_PROTOCOL:
-        if (strstr(fp->errbuf, "HTTP/")) { /* a reply in no HTTP version ("HTTP/0.9") */
-            malformed(fp, buf, n);
-            return;
-        }
-        snprintf(buf, n, "%s", _("protocol not allowed (http and https only)"));
-        return;
-    case CURLE_PEER_FAILED_VERIFICATION:
-        snprintf(buf, n, "%s", _("TLS: the server's certificate is not trusted"));
-        return;
-    case CURLE_SSL_CONNECT_ERROR:
-        snprintf(buf, n, "%s", _("TLS handshake failed"));
-        return;
-    case CURLE_SSL_CACERT_BADFILE:
-        snprintf(buf, n, "%s", _("TLS: cannot read the CA file"));
-        return;
-    case CURLE_SSL_CERTPROBLEM:
-        snprintf(buf, n, "%s", _("TLS: problem with the client certificate"));
-        return;
+        break;
     default:
-        snprintf(buf, n, _("transfer failed: %s"), curl_easy_strerror(rc));
+        break;
     }
+    long os = 0;
+    curl_easy_getinfo(fp->easy, CURLINFO_OS_ERRNO, &os);
+    curlerr_describe(rc, fp->errbuf, os, fp->f->timeout_ms, buf, n);
 }
 
 /* Classifies a finished transfer, extracts values, updates the status. */
