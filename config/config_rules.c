@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "config/config_internal.h"
 #include "base/fmt.h"
@@ -515,34 +514,7 @@ static void load_webhook(Ld *ld, const YNode *v, CfgNotify *n)
         ld_err(ld, v->line, v->col, _("expected a URL for 'webhook', got %s"), ld_kind(v));
         return;
     }
-    n->url_shown = ld_mask_url(v->str);
-    if (!n->url_shown) {
-        ld_err(ld, v->line, v->col, "%s", _("out of memory"));
-        return;
-    }
-    if (!ld_expand(ld, v, &n->url)) return;
-    const char *u = n->url;
-    size_t skip = strncasecmp(u, "http://", 7) == 0    ? 7
-                  : strncasecmp(u, "https://", 8) == 0 ? 8
-                                                       : 0;
-    /* Messages quote url_shown only: the expanded url may hold a secret. */
-    if (!skip) {
-        ld_err(ld, v->line, v->col, _("webhook must start with http:// or https:// (got '%.100s')"),
-               n->url_shown);
-        return;
-    }
-    if (u[skip] == '\0' || u[skip] == '/' || u[skip] == '?' || u[skip] == '#') {
-        ld_err(ld, v->line, v->col, _("webhook has no host (got '%.100s')"), n->url_shown);
-        return;
-    }
-    for (const unsigned char *p = (const unsigned char *)u; *p; p++) {
-        if (*p <= ' ' || *p == 0x7f) {
-            ld_err(ld, v->line, v->col,
-                   _("webhook must not contain spaces or control characters (got '%.100s')"),
-                   n->url_shown);
-            return;
-        }
-    }
+    ld_url(ld, v, "webhook", false, &n->url, &n->url_shown);
 }
 
 /* Loads exec: [command, args...] (not expanded: the command line is not secret). */
