@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -146,6 +147,13 @@ size_t cfg_kpi_count(const Config *c)
     for (size_t i = 0; c && i < c->n_feeds; i++)
         n += c->feeds[i].n_kpis;
     return n;
+}
+
+bool cfg_has_header(const CfgHeader *headers, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (headers[i].name && strcasecmp(headers[i].name, name) == 0) return true;
+    return false;
 }
 
 bool cfg_threshold_holds(const CfgThreshold *t, double v)

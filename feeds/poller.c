@@ -7,10 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "feeds/sched.h"
 #include "base/curlerr.h"
+#include "base/curlhdr.h"
 #include "base/i18n.h"
 
 typedef struct {
@@ -263,28 +263,6 @@ PollerRedirAction poller_redirect_decide(const char *from, const char *to, Follo
     return POLLER_REDIR_REFUSE;
 }
 
-/* Appends "name: value" to a header list; false on out of memory. */
-static bool add_header(struct curl_slist **list, const char *name, const char *value)
-{
-    size_t n = strlen(name) + strlen(value) + 3;
-    char *h = malloc(n);
-    if (!h) return false;
-    snprintf(h, n, "%s: %s", name, value);
-    struct curl_slist *l = curl_slist_append(*list, h);
-    free(h);
-    if (!l) return false;
-    *list = l;
-    return true;
-}
-
-/* True when the feed's config sets a header named name (any case). */
-static bool has_header(const CfgFeed *f, const char *name)
-{
-    for (size_t i = 0; i < f->n_headers; i++)
-        if (strcasecmp(f->headers[i].name, name) == 0) return true;
-    return false;
-}
-
 /* Puts the feed's configured headers, basic auth and client certificate on
  * its handle (on), or takes them all off for another origin (!on). */
 static void set_credentials(FeedPoll *fp, bool on)
@@ -316,16 +294,17 @@ static bool setup_handle(FeedPoll *fp)
         [FEED_CSV] = "text/csv",
     };
     for (size_t i = 0; i < f->n_headers; i++)
-        if (!add_header(&fp->headers, f->headers[i].name, f->headers[i].value)) return false;
-    if (!has_header(f, "Accept") && !add_header(&fp->headers, "Accept", accept[f->format]))
+        if (!curlhdr_add(&fp->headers, f->headers[i].name, f->headers[i].value)) return false;
+    if (!cfg_has_header(f->headers, f->n_headers, "Accept") &&
+        !curlhdr_add(&fp->headers, "Accept", accept[f->format]))
         return false;
-    if (!add_header(&fp->bare, "Accept", accept[f->format])) return false;
-    if (f->auth_bearer && !has_header(f, "Authorization")) {
+    if (!curlhdr_add(&fp->bare, "Accept", accept[f->format])) return false;
+    if (f->auth_bearer && !cfg_has_header(f->headers, f->n_headers, "Authorization")) {
         size_t n = strlen(f->auth_bearer) + 8;
         char *v = malloc(n);
         if (!v) return false;
         snprintf(v, n, "Bearer %s", f->auth_bearer);
-        bool ok = add_header(&fp->headers, "Authorization", v);
+        bool ok = curlhdr_add(&fp->headers, "Authorization", v);
         memset(v, 0, n); /* do not leave the token lying around in freed memory */
         free(v);
         if (!ok) return false;

@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "base/curlerr.h"
+#include "base/curlhdr.h"
 #include "base/i18n.h"
 #include "services/notify_internal.h"
 
@@ -18,30 +18,6 @@ static size_t discard(char *data, size_t size, size_t nmemb, void *ud)
     return size * nmemb;
 }
 
-/* Appends "name: value" to a header list; false on out of memory. The
- * temporary copy is wiped: values may be tokens. */
-static bool add_header(struct curl_slist **list, const char *name, const char *value)
-{
-    size_t n = strlen(name) + strlen(value) + 3;
-    char *h = malloc(n);
-    if (!h) return false;
-    snprintf(h, n, "%s: %s", name, value);
-    struct curl_slist *l = curl_slist_append(*list, h);
-    memset(h, 0, n);
-    free(h);
-    if (!l) return false;
-    *list = l;
-    return true;
-}
-
-/* True when the target's config sets a header named name (any case). */
-static bool has_header(const CfgNotify *c, const char *name)
-{
-    for (size_t i = 0; i < c->n_headers; i++)
-        if (c->headers[i].name && strcasecmp(c->headers[i].name, name) == 0) return true;
-    return false;
-}
-
 int webhook_setup(Target *t, char *err, size_t errlen)
 {
     const CfgNotify *c = t->cfg;
@@ -49,10 +25,10 @@ int webhook_setup(Target *t, char *err, size_t errlen)
     if (!t->easy) goto fail;
     for (size_t i = 0; i < c->n_headers; i++)
         if (c->headers[i].name && c->headers[i].value &&
-            !add_header(&t->headers, c->headers[i].name, c->headers[i].value))
+            !curlhdr_add(&t->headers, c->headers[i].name, c->headers[i].value))
             goto fail;
-    if (!has_header(c, "Content-Type") &&
-        !add_header(&t->headers, "Content-Type", "application/json"))
+    if (!cfg_has_header(c->headers, c->n_headers, "Content-Type") &&
+        !curlhdr_add(&t->headers, "Content-Type", "application/json"))
         goto fail;
     /* No "Expect: 100-continue" round trip before larger bodies. */
     struct curl_slist *l = curl_slist_append(t->headers, "Expect:");
