@@ -71,11 +71,8 @@ static void load_selector(Ld *ld, const CfgFeed *f, bool fmt_ok, const YNode *m,
         if (!ld_str(ld, m, sel ? "select" : "column", false, "", &k->select)) return;
     }
     if (csv && where && ld_expect(ld, where, YNODE_MAP, _("a mapping of column: value"))) {
-        k->where = calloc(where->n ? where->n : 1, sizeof(*k->where));
-        if (!k->where) {
-            ld_err(ld, where->line, where->col, "%s", _("out of memory"));
-            return;
-        }
+        k->where = ld_calloc(ld, where, where->n ? where->n : 1, sizeof(*k->where));
+        if (!k->where) return;
         k->n_where = where->n;
         for (size_t i = 0; i < where->n; i++) {
             const YNode *v = where->items[i];
@@ -199,11 +196,8 @@ static void load_kpis(Ld *ld, const YNode *m, CfgFeed *f, bool fmt_ok)
         ld_err(ld, ks->line, ks->col, "%s", _("a feed needs at least one KPI"));
         return;
     }
-    f->kpis = calloc(ks->n, sizeof(*f->kpis));
-    if (!f->kpis) {
-        ld_err(ld, ks->line, ks->col, "%s", _("out of memory"));
-        return;
-    }
+    f->kpis = ld_calloc(ld, ks, ks->n, sizeof(*f->kpis));
+    if (!f->kpis) return;
     f->n_kpis = ks->n;
     for (size_t i = 0; i < ks->n; i++) {
         load_kpi(ld, f, fmt_ok, ks->items[i], &f->kpis[i]);
@@ -285,11 +279,8 @@ void cfg_load_feeds(Ld *ld, const YNode *seq)
         return;
     }
     Config *c = ld->cfg;
-    c->feeds = calloc(seq->n, sizeof(*c->feeds));
-    if (!c->feeds) {
-        ld_err(ld, seq->line, seq->col, "%s", _("out of memory"));
-        return;
-    }
+    c->feeds = ld_calloc(ld, seq, seq->n, sizeof(*c->feeds));
+    if (!c->feeds) return;
     c->n_feeds = seq->n;
     for (size_t i = 0; i < seq->n; i++)
         load_feed(ld, seq->items[i], i);

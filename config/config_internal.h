@@ -97,6 +97,9 @@ bool ld_numfmt(Ld *ld, const YNode *v, NumFormat *out);
  * Errors name the variable, never its value. */
 bool ld_expand(Ld *ld, const YNode *v, char **out);
 
+/* calloc(n, size), reporting "out of memory" at node at when it fails. */
+void *ld_calloc(Ld *ld, const YNode *at, size_t n, size_t size);
+
 /* Loads the interval and timeout keys of mapping m over *interval and
  * *timeout (which hold the inherited values) and checks them: an interval
  * of at least 1s, a timeout of at least 100ms and shorter than the

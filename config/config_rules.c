@@ -494,11 +494,8 @@ void cfg_load_rules(Ld *ld, const YNode *seq)
 {
     Config *c = ld->cfg;
     if (seq && ld_expect(ld, seq, YNODE_SEQ, _("a list of rules")) && seq->n > 0) {
-        c->rules = calloc(seq->n, sizeof(*c->rules));
-        if (!c->rules) {
-            ld_err(ld, seq->line, seq->col, "%s", _("out of memory"));
-            return;
-        }
+        c->rules = ld_calloc(ld, seq, seq->n, sizeof(*c->rules));
+        if (!c->rules) return;
         c->n_rules = seq->n;
         for (size_t i = 0; i < seq->n; i++)
             load_rule(ld, seq->items[i], &c->rules[i], i);
@@ -537,11 +534,8 @@ static void load_exec(Ld *ld, const YNode *v, CfgNotify *n)
         ld_err(ld, v->line, v->col, _("'exec' takes at most %d arguments"), CFG_MAX_ARGV);
         return;
     }
-    n->argv = calloc(v->n + 1, sizeof(char *));
-    if (!n->argv) {
-        ld_err(ld, v->line, v->col, "%s", _("out of memory"));
-        return;
-    }
+    n->argv = ld_calloc(ld, v, v->n + 1, sizeof(char *));
+    if (!n->argv) return;
     n->argc = v->n;
     for (size_t i = 0; i < v->n; i++) {
         const YNode *a = v->items[i];
@@ -639,11 +633,8 @@ void cfg_load_notify(Ld *ld, const YNode *seq)
     Config *c = ld->cfg;
     if (!ld_expect(ld, seq, YNODE_SEQ, _("a list of notify entries"))) return;
     if (seq->n == 0) return;
-    c->notify = calloc(seq->n, sizeof(*c->notify));
-    if (!c->notify) {
-        ld_err(ld, seq->line, seq->col, "%s", _("out of memory"));
-        return;
-    }
+    c->notify = ld_calloc(ld, seq, seq->n, sizeof(*c->notify));
+    if (!c->notify) return;
     c->n_notify = seq->n;
     for (size_t i = 0; i < seq->n; i++)
         load_notify_entry(ld, seq->items[i], &c->notify[i]);

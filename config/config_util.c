@@ -503,6 +503,13 @@ bool ld_expand(Ld *ld, const YNode *v, char **out)
     return true;
 }
 
+void *ld_calloc(Ld *ld, const YNode *at, size_t n, size_t size)
+{
+    void *p = calloc(n, size);
+    if (!p) ld_err(ld, at->line, at->col, "%s", _("out of memory"));
+    return p;
+}
+
 void ld_timing(Ld *ld, const YNode *m, int64_t *interval, int64_t *timeout)
 {
     const YNode *vi = ld_get(ld, m, "interval", false, "");
@@ -601,11 +608,8 @@ void ld_headers(Ld *ld, const YNode *h, CfgHeader **out, size_t *n_out)
 {
     if (!ld_expect(ld, h, YNODE_MAP, _("a mapping of header: value"))) return;
     if (h->n == 0) return;
-    CfgHeader *hs = calloc(h->n, sizeof(*hs));
-    if (!hs) {
-        ld_err(ld, h->line, h->col, "%s", _("out of memory"));
-        return;
-    }
+    CfgHeader *hs = ld_calloc(ld, h, h->n, sizeof(*hs));
+    if (!hs) return;
     *out = hs;
     *n_out = h->n;
     for (size_t i = 0; i < h->n; i++) {
