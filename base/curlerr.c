@@ -10,7 +10,7 @@
 
 /* Writes "malformed response", with curl's words for what was wrong when it
  * gave some (control characters replaced). */
-static void malformed(const char *errbuf, char *buf, size_t n)
+static CurlErrKind malformed(const char *errbuf, char *buf, size_t n)
 {
     char detail[96];
     size_t j = 0;
@@ -23,84 +23,70 @@ static void malformed(const char *errbuf, char *buf, size_t n)
         snprintf(buf, n, _("malformed response (%s)"), detail);
     else
         snprintf(buf, n, "%s", _("malformed response"));
+    return CURLERR_MALFORMED;
 }
 
-/* The words for a result code that need nothing but the code; NULL for the
- * others. */
-static const char *plain_words(CURLcode rc)
+/* Writes words into buf and returns kind. */
+static CurlErrKind say(CurlErrKind kind, const char *words, char *buf, size_t n)
 {
-    switch (rc) {
-    case CURLE_COULDNT_RESOLVE_HOST:
-        return _("cannot resolve the host name");
-    case CURLE_PARTIAL_FILE:
-        return _("truncated body (connection closed early)");
-    case CURLE_GOT_NOTHING:
-        return _("empty reply (connection closed)");
-    case CURLE_BAD_CONTENT_ENCODING:
-        return _("malformed response: bad content encoding");
-    case CURLE_URL_MALFORMAT:
-        return _("malformed url");
-    case CURLE_PEER_FAILED_VERIFICATION:
-        return _("TLS: the server's certificate is not trusted");
-    case CURLE_SSL_CONNECT_ERROR:
-        return _("TLS handshake failed");
-    case CURLE_SSL_CACERT_BADFILE:
-        return _("TLS: cannot read the CA file");
-    case CURLE_SSL_CERTPROBLEM:
-        return _("TLS: problem with the client certificate");
-    default:
-        return NULL;
-    }
+    snprintf(buf, n, "%s", words);
+    return kind;
 }
 
-void curlerr_describe(CURLcode rc, const char *errbuf, long os_errno, int64_t timeout_ms, char *buf,
-                      size_t n)
+CurlErrKind curlerr_describe(CURLcode rc, const char *errbuf, long os_errno, int64_t timeout_ms,
+                             char *buf, size_t n)
 {
-    if (n == 0) return;
+    char what[32];
+    if (n == 0) return CURLERR_OTHER;
     if (!errbuf) errbuf = "";
-    const char *words = plain_words(rc);
-    if (words) {
-        snprintf(buf, n, "%s", words);
-        return;
-    }
     switch (rc) {
     case CURLE_COULDNT_CONNECT:
         if (os_errno == ECONNREFUSED || os_errno == 0)
-            snprintf(buf, n, "%s", _("connection refused"));
-        else
-            snprintf(buf, n, _("cannot connect: %s"), strerror((int)os_errno));
-        return;
-    case CURLE_OPERATION_TIMEDOUT: {
-        char what[32];
+            return say(CURLERR_CONNECT, _("connection refused"), buf, n);
+        snprintf(buf, n, _("cannot connect: %s"), strerror((int)os_errno));
+        return CURLERR_CONNECT;
+    case CURLE_OPERATION_TIMEDOUT:
         fmt_duration(timeout_ms, what, sizeof(what));
         snprintf(buf, n, _("timeout after %s"), what);
-        return;
-    }
+        return CURLERR_TIMEOUT;
+    case CURLE_COULDNT_RESOLVE_HOST:
+        return say(CURLERR_DNS, _("cannot resolve the host name"), buf, n);
+    case CURLE_PARTIAL_FILE:
+        return say(CURLERR_CONNECT, _("truncated body (connection closed early)"), buf, n);
+    case CURLE_GOT_NOTHING:
+        return say(CURLERR_CONNECT, _("empty reply (connection closed)"), buf, n);
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR:
         /* curl reports a broken response (bad chunk size...) as a receive
          * error too: only an error from the socket itself is a reset. */
         if (strstr(errbuf, "chunked-encoding"))
-            snprintf(buf, n, "%s", _("malformed response: bad chunked encoding"));
-        else if (os_errno == ECONNRESET || os_errno == EPIPE)
-            snprintf(buf, n, "%s", _("connection reset"));
-        else if (os_errno != 0)
-            snprintf(buf, n,
-                     rc == CURLE_RECV_ERROR ? _("receive failed: %s") : _("send failed: %s"),
-                     strerror((int)os_errno));
-        else
-            malformed(errbuf, buf, n);
-        return;
+            return say(CURLERR_MALFORMED, _("malformed response: bad chunked encoding"), buf, n);
+        if (os_errno == ECONNRESET || os_errno == EPIPE)
+            return say(CURLERR_CONNECT, _("connection reset"), buf, n);
+        if (os_errno == 0) return malformed(errbuf, buf, n);
+        snprintf(buf, n, rc == CURLE_RECV_ERROR ? _("receive failed: %s") : _("send failed: %s"),
+                 strerror((int)os_errno));
+        return CURLERR_CONNECT;
     case CURLE_WEIRD_SERVER_REPLY:
-        malformed(errbuf, buf, n);
-        return;
+        return malformed(errbuf, buf, n);
+    case CURLE_BAD_CONTENT_ENCODING:
+        return say(CURLERR_MALFORMED, _("malformed response: bad content encoding"), buf, n);
     case CURLE_UNSUPPORTED_PROTOCOL:
         if (strstr(errbuf, "HTTP/")) /* a reply in no HTTP version ("HTTP/0.9") */
-            malformed(errbuf, buf, n);
-        else
-            snprintf(buf, n, "%s", _("protocol not allowed (http and https only)"));
-        return;
+            return malformed(errbuf, buf, n);
+        return say(CURLERR_OTHER, _("protocol not allowed (http and https only)"), buf, n);
+    case CURLE_URL_MALFORMAT:
+        return say(CURLERR_OTHER, _("malformed url"), buf, n);
+    case CURLE_PEER_FAILED_VERIFICATION:
+        return say(CURLERR_TLS, _("TLS: the server's certificate is not trusted"), buf, n);
+    case CURLE_SSL_CONNECT_ERROR:
+        return say(CURLERR_TLS, _("TLS handshake failed"), buf, n);
+    case CURLE_SSL_CACERT_BADFILE:
+        return say(CURLERR_TLS, _("TLS: cannot read the CA file"), buf, n);
+    case CURLE_SSL_CERTPROBLEM:
+        return say(CURLERR_TLS, _("TLS: problem with the client certificate"), buf, n);
     default:
         snprintf(buf, n, _("transfer failed: %s"), curl_easy_strerror(rc));
+        return CURLERR_OTHER;
     }
 }

@@ -15,11 +15,22 @@
 
 #include <curl/curl.h>
 
+/* What kind of failure the words describe, for counting failures by reason. */
+typedef enum {
+    CURLERR_OTHER,     /* anything else (out of memory, protocol not allowed...) */
+    CURLERR_TIMEOUT,   /* no complete answer within the time limit */
+    CURLERR_CONNECT,   /* cannot connect, or the connection broke (refused, reset, closed) */
+    CURLERR_DNS,       /* the host name does not resolve */
+    CURLERR_TLS,       /* handshake or certificate problem */
+    CURLERR_MALFORMED, /* the reply is not valid HTTP (chunking, encoding, no HTTP at all) */
+} CurlErrKind;
+
 /* Writes the words for a transfer that ended with rc (not CURLE_OK) into
- * buf: errbuf is curl's own text (CURLOPT_ERRORBUFFER; NULL or "" when
- * none), os_errno the socket's last error (CURLINFO_OS_ERRNO, 0 when none),
- * timeout_ms the transfer's time limit, named by a timeout. */
-void curlerr_describe(CURLcode rc, const char *errbuf, long os_errno, int64_t timeout_ms, char *buf,
-                      size_t n);
+ * buf and returns their kind: errbuf is curl's own text
+ * (CURLOPT_ERRORBUFFER; NULL or "" when none), os_errno the socket's last
+ * error (CURLINFO_OS_ERRNO, 0 when none), timeout_ms the transfer's time
+ * limit, named by a timeout. */
+CurlErrKind curlerr_describe(CURLcode rc, const char *errbuf, long os_errno, int64_t timeout_ms,
+                             char *buf, size_t n);
 
 #endif

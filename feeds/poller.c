@@ -393,16 +393,37 @@ void poller_free(Poller *p)
     free(p);
 }
 
+/* The reason a curlerr kind counts under (ioc_feed_poll_errors_total). */
+static FeedError feed_error_of(CurlErrKind k)
+{
+    switch (k) {
+    case CURLERR_TIMEOUT:
+        return FEED_ERR_TIMEOUT;
+    case CURLERR_CONNECT:
+        return FEED_ERR_CONNECT;
+    case CURLERR_DNS:
+        return FEED_ERR_DNS;
+    case CURLERR_TLS:
+        return FEED_ERR_TLS;
+    case CURLERR_MALFORMED:
+        return FEED_ERR_MALFORMED;
+    case CURLERR_OTHER:
+        break;
+    }
+    return FEED_ERR_OTHER;
+}
+
 /* Words for a failed transfer (never the URL: it may hold secrets): what
- * only the poller knows (its caps, the link-local guard), else curlerr's. */
-static void describe_failure(const FeedPoll *fp, CURLcode rc, char *buf, size_t n)
+ * only the poller knows (its caps, the link-local guard), else curlerr's.
+ * Returns the reason it counts under (ioc_feed_poll_errors_total). */
+static FeedError describe_failure(const FeedPoll *fp, CURLcode rc, char *buf, size_t n)
 {
     char what[32];
     switch (rc) {
     case CURLE_COULDNT_CONNECT:
         if (fp->blocked[0]) { /* the link-local guard refused every address */
             snprintf(buf, n, "%s", fp->blocked);
-            return;
+            return FEED_ERR_CONNECT;
         }
         break;
     case CURLE_WRITE_ERROR:
@@ -410,18 +431,20 @@ static void describe_failure(const FeedPoll *fp, CURLcode rc, char *buf, size_t 
         if (fp->hdr_over) {
             poller_fmt_bytes(POLLER_MAX_HEADERS, what, sizeof(what));
             snprintf(buf, n, _("malformed response: headers over %s"), what);
-        } else if (fp->over_cap || rc == CURLE_FILESIZE_EXCEEDED) {
+            return FEED_ERR_MALFORMED;
+        }
+        if (fp->over_cap || rc == CURLE_FILESIZE_EXCEEDED) {
             poller_fmt_bytes((int64_t)fp->max_body, what, sizeof(what));
             snprintf(buf, n, _("body over %s"), what);
-        } else {
-            snprintf(buf, n, "%s", _("out of memory reading the body"));
+            return FEED_ERR_TOO_LARGE;
         }
-        return;
+        snprintf(buf, n, "%s", _("out of memory reading the body"));
+        return FEED_ERR_OTHER;
     case CURLE_OUT_OF_MEMORY:
         /* curl 7.x fails a header line over its 100 KiB limit as out of memory. */
         if (fp->hdr_bytes > 0 && !fp->hdr_done) {
             snprintf(buf, n, "%s", _("malformed response: a header line is too long"));
-            return;
+            return FEED_ERR_MALFORMED;
         }
         break;
     default:
@@ -429,7 +452,7 @@ static void describe_failure(const FeedPoll *fp, CURLcode rc, char *buf, size_t 
     }
     long os = 0;
     curl_easy_getinfo(fp->easy, CURLINFO_OS_ERRNO, &os);
-    curlerr_describe(rc, fp->errbuf, os, fp->f->timeout_ms, buf, n);
+    return feed_error_of(curlerr_describe(rc, fp->errbuf, os, fp->f->timeout_ms, buf, n));
 }
 
 /* Classifies a finished transfer, extracts values, updates the status. */
@@ -448,15 +471,18 @@ static void judge(FeedPoll *fp, CURLcode rc, int64_t latency)
         fp->vals[i].error[0] = '\0';
     }
     bool transport_ok = rc == CURLE_OK && (code == 0 || (code >= 200 && code < 300));
+    FeedError why = FEED_ERR_NONE;
     if (rc == CURLE_OK && fp->refused[0]) { /* a redirect that was not followed */
         snprintf(st->error, sizeof(st->error), "%s", fp->refused);
         st->state = FS_DOWN;
+        why = FEED_ERR_REDIRECT;
     } else if (rc != CURLE_OK) {
-        describe_failure(fp, rc, st->error, sizeof(st->error));
+        why = describe_failure(fp, rc, st->error, sizeof(st->error));
         st->state = FS_DOWN;
     } else if (!transport_ok) {
         snprintf(st->error, sizeof(st->error), "HTTP %ld", code);
         st->state = FS_DOWN;
+        why = FEED_ERR_HTTP;
     } else {
         char err[160];
         int got = extract_feed(fp->f, fp->buf ? fp->buf : "", fp->len, fp->vals, err, sizeof(err));
@@ -484,10 +510,14 @@ static void judge(FeedPoll *fp, CURLcode rc, int64_t latency)
     }
     if (st->state == FS_OK || st->state == FS_SLOW) {
         st->consecutive_failures = 0;
+        why = FEED_ERR_NONE;
     } else {
         st->consecutive_failures++;
         st->failures++;
+        if (st->state == FS_BAD_DATA) why = FEED_ERR_BAD_DATA;
+        if (why == FEED_ERR_NONE) why = FEED_ERR_OTHER;
     }
+    feedstate_count_poll(st, latency, why);
 }
 
 static void start_poll(FeedPoll *fp);

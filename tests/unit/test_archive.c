@@ -105,7 +105,7 @@ static void test_round_trip(void **state)
     archive_add_sample(a, "dvc.rate", T0 + MIN + 1000, 5);
     archive_add_sample(a, "dvc.other", T0 + 1000, -1.5);
     FeedStatus ok = status(FS_OK, T0 + 1000, "");
-    FeedStatus down = status(FS_DOWN, T0 + 21000, "timeout after 5 s");
+    FeedStatus down = status(FS_DOWN, T0 + 21000, "timeout after 5s");
     FeedStatus ok2 = status(FS_OK, T0 + 31000, "");
     archive_add_poll(a, "dvc", &ok);
     archive_add_poll(a, "dvc", &down);
@@ -165,7 +165,7 @@ static void test_round_trip(void **state)
     assert_int_equal(archive_states(r, "dvc", T0, T0 + DAY, &sts, &n, err, sizeof(err)), 0);
     assert_int_equal(n, 3);
     assert_int_equal(sts[1].state, FS_DOWN);
-    assert_string_equal(sts[1].error, "timeout after 5 s");
+    assert_string_equal(sts[1].error, "timeout after 5s");
     free(sts);
     /* Asking from after the down: the change before the window comes first. */
     assert_int_equal(archive_states(r, "dvc", T0 + 25000, T0 + DAY, &sts, &n, err, sizeof(err)), 0);
@@ -412,6 +412,7 @@ static void test_read_only(void **state)
     archive_stats(a, &st);
     assert_int_equal(st.pending, 10);
     assert_int_equal(st.failures, 1);
+    assert_int_equal(st.last_flush_ms, 0); /* never flushed */
     /* Still failing: the same text, no new change. */
     assert_int_equal(archive_flush(a, T0 + MIN), -1);
     assert_int_equal(archive_error_seq(a), seq);
@@ -420,6 +421,9 @@ static void test_read_only(void **state)
     assert_int_equal(archive_flush(a, T0 + MIN), 0);
     assert_string_equal(archive_error(a), "");
     assert_int_equal(raw_count(path, "k.v"), 10);
+    archive_stats(a, &st);
+    assert_int_equal(st.last_flush_ms, T0 + MIN); /* the time of the flush that went through */
+    assert_int_equal(st.written, 10);
     archive_close(a);
 }
 
@@ -766,7 +770,8 @@ static void test_silence_survives_restart(void **state)
              path);
     char err[200];
     Monitor *w = monitor_on(yaml);
-    unsigned id = monitor_silence(w, "dvc.rate", 2 * HOUR, "tester", "maintenance", err, sizeof(err));
+    unsigned id =
+        monitor_silence(w, "dvc.rate", 2 * HOUR, "tester", "maintenance", err, sizeof(err));
     if (!id) fail_msg("monitor_silence: %s", err);
     const AlertSilence *sl;
     assert_int_equal(alert_silences(w->alerts, &sl), 1);
