@@ -1,5 +1,5 @@
 /* logfmt.h - writing one logfmt line: key=value pairs separated by spaces,
- *   ts=2026-11-25T18:30:05+07:00 level=warn event=feed feed=dvc error="timeout after 4 s"
+ *   ts=2026-11-25T18:30:05+07:00 level=warn event=feed feed=dvc error="timeout after 4s"
  * as Loki/promtail, lnav and hl parse it. One event is always exactly one
  * line:
  *   - a value that is empty or holds a space, '=', '"' or '\' is written in

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -147,6 +148,13 @@ size_t cfg_kpi_count(const Config *c)
     for (size_t i = 0; c && i < c->n_feeds; i++)
         n += c->feeds[i].n_kpis;
     return n;
+}
+
+bool cfg_has_header(const CfgHeader *headers, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (headers[i].name && strcasecmp(headers[i].name, name) == 0) return true;
+    return false;
 }
 
 bool cfg_threshold_holds(const CfgThreshold *t, double v)
@@ -367,31 +375,8 @@ static void load_defaults(Ld *ld, const YNode *m)
     if (!ld_expect(ld, m, YNODE_MAP, _("a mapping with interval, timeout and number_format")))
         return;
     ld_check_keys(ld, m, default_keys, N_OF(default_keys), _("in 'defaults'"));
-    const YNode *vi = ld_get(ld, m, "interval", false, "");
-    const YNode *vt = ld_get(ld, m, "timeout", false, "");
+    ld_timing(ld, m, &c->interval_ms, &c->timeout_ms);
     const YNode *vf = ld_get(ld, m, "number_format", false, "");
-    int64_t iv = c->interval_ms, to = c->timeout_ms;
-    bool ok_i = !vi || ld_duration(ld, vi, "interval", &iv);
-    bool ok_t = !vt || ld_duration(ld, vt, "timeout", &to);
-    char a[32], b[32];
-    if (vi && ok_i && iv < 1000) {
-        ld_fmt_duration(iv, a, sizeof(a));
-        ld_err(ld, vi->line, vi->col, _("interval must be at least 1s (got %s)"), a);
-        ok_i = false;
-    }
-    if (vt && ok_t && to < 100) {
-        ld_fmt_duration(to, a, sizeof(a));
-        ld_err(ld, vt->line, vt->col, _("timeout must be at least 100ms (got %s)"), a);
-        ok_t = false;
-    }
-    if (ok_i) c->interval_ms = iv;
-    if (ok_t) c->timeout_ms = to;
-    if ((vi || vt) && ok_i && ok_t && to >= iv) {
-        const YNode *at = vt ? vt : vi;
-        ld_fmt_duration(to, a, sizeof(a));
-        ld_fmt_duration(iv, b, sizeof(b));
-        ld_err(ld, at->line, at->col, _("timeout %s must be shorter than the interval %s"), a, b);
-    }
     if (vf) ld_numfmt(ld, vf, &c->numfmt);
 }
 

@@ -48,32 +48,32 @@ typedef struct {
 } CfgWhere;
 
 typedef struct {
-    char *id;      /* "online_rate" */
-    char *key;     /* "dvc.online_rate" (feed id . kpi id) */
-    char *name;    /* display name (UTF-8), defaults to id */
-    char *name_en; /* English display name, or NULL */
-    char *unit;    /* "%", "µg/m³", "" when none */
-    char *select;  /* json: JSONPath; prometheus: metric selector; csv: column */
-    JpPath *jp;    /* compiled JSONPath (json feeds), owned */
+    char *id;           /* "online_rate" */
+    char *key;          /* "dvc.online_rate" (feed id . kpi id) */
+    char *name;         /* display name (UTF-8), defaults to id */
+    char *name_en;      /* English display name, or NULL */
+    char *unit;         /* "%", "µg/m³", "" when none */
+    char *select;       /* json: JSONPath; prometheus: metric selector; csv: column */
+    JpPath *jp;         /* compiled JSONPath (json feeds), owned */
     PromSelector *prom; /* compiled selector (prometheus feeds), owned */
     CfgWhere *where;    /* csv row filter (all must match), owned */
     size_t n_where;
-    Agg agg;            /* default: first (for every format) */
-    NumFormat numfmt;   /* inherited from the feed unless set */
-    double scale;       /* value = raw * scale + offset; default 1 */
-    double offset;      /* default 0 */
+    Agg agg;          /* default: first (for every format) */
+    NumFormat numfmt; /* inherited from the feed unless set */
+    double scale;     /* value = raw * scale + offset; default 1 */
+    double offset;    /* default 0 */
     bool has_target;
     double target;
     CfgThreshold warn, crit;
-    int decimals;       /* -1 = automatic */
-    double min, max;    /* display range hints; NaN when unset */
-    int line, col;      /* where the KPI is defined */
+    int decimals;    /* -1 = automatic */
+    double min, max; /* display range hints; NaN when unset */
+    int line, col;   /* where the KPI is defined */
 } CfgKpi;
 
 typedef struct {
-    char *name;       /* header name */
-    char *value;      /* expanded value: may be secret, never print */
-    char *value_shown;/* as written, ${VAR} unexpanded */
+    char *name;        /* header name */
+    char *value;       /* expanded value: may be secret, never print */
+    char *value_shown; /* as written, ${VAR} unexpanded */
 } CfgHeader;
 
 /* Which redirects a feed follows (follow_redirects); the zero value is the default. */
@@ -85,48 +85,48 @@ typedef enum {
 
 typedef struct {
     char *id;
-    char *name;       /* display name, defaults to id */
+    char *name; /* display name, defaults to id */
     char *name_en;
-    char *url;        /* expanded: may hold secrets, never print */
-    char *url_shown;  /* as written, ${VAR} unexpanded, user:password masked */
+    char *url;       /* expanded: may hold secrets, never print */
+    char *url_shown; /* as written, ${VAR} unexpanded, user:password masked */
     FeedFormat format;
     int64_t interval_ms;
     int64_t timeout_ms;
     CfgHeader *headers;
     size_t n_headers;
     NumFormat numfmt;
-    char csv_sep;     /* ',' ';' or 0 to detect */
+    char csv_sep; /* ',' ';' or 0 to detect */
     /* Transport (auth values are expanded secrets: never print them). */
-    char *auth_bearer;   /* auth.bearer token, or NULL */
-    char *auth_user;     /* auth.user for HTTP basic auth, or NULL */
-    char *auth_password; /* auth.password, or NULL */
-    char *ca_file;       /* tls.ca_file: CA bundle to verify the server, or NULL */
-    char *cert_file;     /* tls.cert: client certificate (PEM), or NULL */
-    char *key_file;      /* tls.key: client key (PEM), or NULL */
-    bool insecure;       /* tls.insecure: no certificate check (explicit only) */
-    bool allow_file;     /* allow_file: file:// URLs permitted */
-    int64_t max_body;    /* max_body bytes; default 4 MiB */
-    int max_redirects;   /* default 3 */
+    char *auth_bearer;                /* auth.bearer token, or NULL */
+    char *auth_user;                  /* auth.user for HTTP basic auth, or NULL */
+    char *auth_password;              /* auth.password, or NULL */
+    char *ca_file;                    /* tls.ca_file: CA bundle to verify the server, or NULL */
+    char *cert_file;                  /* tls.cert: client certificate (PEM), or NULL */
+    char *key_file;                   /* tls.key: client key (PEM), or NULL */
+    bool insecure;                    /* tls.insecure: no certificate check (explicit only) */
+    bool allow_file;                  /* allow_file: file:// URLs permitted */
+    int64_t max_body;                 /* max_body bytes; default 4 MiB */
+    int max_redirects;                /* default 3 */
     FollowRedirects follow_redirects; /* default same-origin */
-    bool allow_link_local; /* link-local targets (169.254/16, fe80::/10) permitted */
-    int64_t slow_ms;     /* slow: latency that makes the feed "slow"; default timeout / 2 */
+    bool allow_link_local;            /* link-local targets (169.254/16, fe80::/10) permitted */
+    int64_t slow_ms; /* slow: latency that makes the feed "slow"; default timeout / 2 */
     CfgKpi *kpis;
     size_t n_kpis;
     int line, col;
 } CfgFeed;
 
 typedef struct {
-    char *widget;     /* stat gauge chart bars table alerts health text */
-    char *title;      /* NULL = derived from the KPI */
-    char **kpis;      /* KPI keys "feed.kpi" (kpi: or kpis:) */
+    char *widget; /* stat gauge chart bars table alerts health text */
+    char *title;  /* NULL = derived from the KPI */
+    char **kpis;  /* KPI keys "feed.kpi" (kpi: or kpis:) */
     size_t n_kpis;
-    char *text;       /* text widget body */
-    int width;        /* relative width, default 1 */
+    char *text; /* text widget body */
+    int width;  /* relative width, default 1 */
     int line, col;
 } CfgPanel;
 
 typedef struct {
-    int height;       /* relative height, default 1 */
+    int height; /* relative height, default 1 */
     CfgPanel *panels;
     size_t n_panels;
     int line, col;
@@ -161,17 +161,17 @@ typedef struct {
     double level;         /* above/below level, or change `by` */
     bool target_relative; /* above: target / below: target (the KPI's target) */
     bool has_clear;
-    double clear;         /* hysteresis: the level at which it clears */
+    double clear;           /* hysteresis: the level at which it clears */
     CfgThreshold threshold; /* implicit rules: the KPI's warn or crit threshold */
-    int64_t over_ms;      /* change window */
-    int64_t nodata_ms;    /* nodata duration */
-    int feed_down;        /* feed rules: consecutive failed polls (0 = not watched) */
-    int64_t feed_slow_ms; /* feed rules: latency above this (0 = not watched) */
-    int feed_bad_data;    /* feed rules: consecutive bad-data polls (0 = not watched) */
-    int64_t for_ms;       /* must hold this long before firing (pending) */
+    int64_t over_ms;        /* change window */
+    int64_t nodata_ms;      /* nodata duration */
+    int feed_down;          /* feed rules: consecutive failed polls (0 = not watched) */
+    int64_t feed_slow_ms;   /* feed rules: latency above this (0 = not watched) */
+    int feed_bad_data;      /* feed rules: consecutive bad-data polls (0 = not watched) */
+    int64_t for_ms;         /* must hold this long before firing (pending) */
     int64_t keep_firing_ms; /* keeps firing this long after the condition clears */
     Severity severity;
-    char *summary;        /* template: {{kpi}} {{value}} {{unit}} {{target}} {{feed}} {{rule}} */
+    char *summary; /* template: {{kpi}} {{value}} {{unit}} {{target}} {{feed}} {{rule}} */
     char **label_keys, **label_values; /* labels for routing */
     size_t n_labels;
     int line, col;
@@ -182,15 +182,16 @@ typedef enum { NOTIFY_WEBHOOK, NOTIFY_EXEC } NotifyKind;
 /* One notification target of the notify: section. */
 typedef struct {
     NotifyKind kind;
-    char *url;            /* webhook: expanded (may hold secrets, never print) */
-    char *url_shown;      /* webhook: as written, user:password masked */
-    CfgHeader *headers;   /* webhook: extra headers (values expanded) */
+    char *url;          /* webhook: expanded (may hold secrets, never print) */
+    char *url_shown;    /* webhook: as written, user:password masked */
+    CfgHeader *headers; /* webhook: extra headers (values expanded) */
     size_t n_headers;
-    char **argv;          /* exec: the command and its arguments, NULL-terminated */
+    char **argv; /* exec: the command and its arguments, NULL-terminated */
     size_t argc;
     Severity min_severity; /* default warning */
     int64_t timeout_ms;    /* per attempt, default 10 s */
-    int64_t repeat_ms[3];  /* re-send while firing, per severity (info, warning, critical); 0 = never */
+    int64_t
+        repeat_ms[3]; /* re-send while firing, per severity (info, warning, critical); 0 = never */
     int64_t group_wait_ms; /* alerts firing within this window go in one message; default 10 s */
     int line, col;
 } CfgNotify;
@@ -225,9 +226,9 @@ typedef struct {
 } CfgHttp;
 
 typedef struct {
-    char *file;       /* path it was loaded from (for messages) */
-    char *name;       /* ioc.name */
-    char *timezone;   /* ioc.timezone, default "UTC" */
+    char *file;          /* path it was loaded from (for messages) */
+    char *name;          /* ioc.name */
+    char *timezone;      /* ioc.timezone, default "UTC" */
     int64_t rotate_ms;   /* ioc.rotate: console page auto-rotation interval, default 30 s */
     bool demo;           /* ioc.demo: simulated data; the console says DEMO at all times */
     int64_t interval_ms; /* defaults.interval, default 30 s */
@@ -237,11 +238,11 @@ typedef struct {
     size_t n_feeds;
     CfgPage *pages;
     size_t n_pages;
-    CfgRule *rules;      /* rules: section, then one implicit rule per KPI warn/crit */
+    CfgRule *rules; /* rules: section, then one implicit rule per KPI warn/crit */
     size_t n_rules;
-    CfgNotify *notify;   /* notify: section */
+    CfgNotify *notify; /* notify: section */
     size_t n_notify;
-    char *alert_log;     /* ioc.alert_log: JSON-lines file of alert transitions, or NULL */
+    char *alert_log; /* ioc.alert_log: JSON-lines file of alert transitions, or NULL */
     /* ioc.archive: the SQLite archive (docs/archive.md), NULL = none. When the
      * key is absent, cfg_load_file() sets the default path
      * ($XDG_STATE_HOME/ioc/archive.db or ~/.local/state/ioc/archive.db) and
@@ -271,6 +272,9 @@ const CfgKpi *cfg_find_kpi(const Config *c, const char *key, const CfgFeed **fee
 
 /* Total number of KPIs over all feeds. */
 size_t cfg_kpi_count(const Config *c);
+
+/* True when headers[0..n) set one named name (any case). */
+bool cfg_has_header(const CfgHeader *headers, size_t n, const char *name);
 
 /* True when value v crosses threshold t. */
 bool cfg_threshold_holds(const CfgThreshold *t, double v);

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "config/config_internal.h"
 #include "base/i18n.h"
@@ -72,11 +71,8 @@ static void load_selector(Ld *ld, const CfgFeed *f, bool fmt_ok, const YNode *m,
         if (!ld_str(ld, m, sel ? "select" : "column", false, "", &k->select)) return;
     }
     if (csv && where && ld_expect(ld, where, YNODE_MAP, _("a mapping of column: value"))) {
-        k->where = calloc(where->n ? where->n : 1, sizeof(*k->where));
-        if (!k->where) {
-            ld_err(ld, where->line, where->col, "%s", _("out of memory"));
-            return;
-        }
+        k->where = ld_calloc(ld, where, where->n ? where->n : 1, sizeof(*k->where));
+        if (!k->where) return;
         k->n_where = where->n;
         for (size_t i = 0; i < where->n; i++) {
             const YNode *v = where->items[i];
@@ -188,64 +184,7 @@ static void load_url(Ld *ld, const YNode *m, CfgFeed *f)
         ld_err(ld, v->line, v->col, _("expected text for 'url', got %s"), ld_kind(v));
         return;
     }
-    f->url_shown = ld_mask_url(v->str);
-    if (!f->url_shown) {
-        ld_err(ld, v->line, v->col, "%s", _("out of memory"));
-        return;
-    }
-    if (!ld_expand(ld, v, &f->url)) return;
-    const char *u = f->url;
-    size_t skip = strncasecmp(u, "http://", 7) == 0    ? 7
-                  : strncasecmp(u, "https://", 8) == 0 ? 8
-                                                       : 0;
-    if (!skip && f->allow_file && strncasecmp(u, "file://", 7) == 0) return;
-    /* Messages quote url_shown only: the expanded url may hold a secret. */
-    if (!skip)
-        ld_err(ld, v->line, v->col,
-               f->allow_file ? _("url must start with http://, https:// or file:// (got '%.100s')")
-                             : _("url must start with http:// or https:// (got '%.100s')"),
-               f->url_shown);
-    else if (u[skip] == '\0' || u[skip] == '/' || u[skip] == '?' || u[skip] == '#')
-        ld_err(ld, v->line, v->col, _("url has no host (got '%.100s')"), f->url_shown);
-    else {
-        for (const unsigned char *p = (const unsigned char *)u; *p; p++) {
-            if (*p <= ' ' || *p == 0x7f) {
-                ld_err(ld, v->line, v->col,
-                       _("url must not contain spaces or control characters (got '%.100s')"),
-                       f->url_shown);
-                break;
-            }
-        }
-    }
-}
-
-/* Loads interval and timeout (inherited from defaults) and checks them. */
-static void load_timing(Ld *ld, const YNode *m, CfgFeed *f)
-{
-    const Config *c = ld->cfg;
-    const YNode *vi = ld_get(ld, m, "interval", false, "");
-    const YNode *vt = ld_get(ld, m, "timeout", false, "");
-    bool ok_i = true, ok_t = true;
-    char a[32], b[32];
-    f->interval_ms = c->interval_ms;
-    f->timeout_ms = c->timeout_ms;
-    if (vi && (ok_i = ld_duration(ld, vi, "interval", &f->interval_ms)) && f->interval_ms < 1000) {
-        ld_fmt_duration(f->interval_ms, a, sizeof(a));
-        ld_err(ld, vi->line, vi->col, _("interval must be at least 1s (got %s)"), a);
-        ok_i = false;
-    }
-    if (vt && (ok_t = ld_duration(ld, vt, "timeout", &f->timeout_ms)) && f->timeout_ms < 100) {
-        ld_fmt_duration(f->timeout_ms, a, sizeof(a));
-        ld_err(ld, vt->line, vt->col, _("timeout must be at least 100ms (got %s)"), a);
-        ok_t = false;
-    }
-    /* When both come from defaults, the defaults were checked already. */
-    if ((vi || vt) && ok_i && ok_t && f->timeout_ms >= f->interval_ms) {
-        const YNode *at = vt ? vt : vi;
-        ld_fmt_duration(f->timeout_ms, a, sizeof(a));
-        ld_fmt_duration(f->interval_ms, b, sizeof(b));
-        ld_err(ld, at->line, at->col, _("timeout %s must be shorter than the interval %s"), a, b);
-    }
+    ld_url(ld, v, "url", f->allow_file, &f->url, &f->url_shown);
 }
 
 /* Loads the KPIs list of feed f. */
@@ -257,11 +196,8 @@ static void load_kpis(Ld *ld, const YNode *m, CfgFeed *f, bool fmt_ok)
         ld_err(ld, ks->line, ks->col, "%s", _("a feed needs at least one KPI"));
         return;
     }
-    f->kpis = calloc(ks->n, sizeof(*f->kpis));
-    if (!f->kpis) {
-        ld_err(ld, ks->line, ks->col, "%s", _("out of memory"));
-        return;
-    }
+    f->kpis = ld_calloc(ld, ks, ks->n, sizeof(*f->kpis));
+    if (!f->kpis) return;
     f->n_kpis = ks->n;
     for (size_t i = 0; i < ks->n; i++) {
         load_kpi(ld, f, fmt_ok, ks->items[i], &f->kpis[i]);
@@ -318,7 +254,9 @@ static void load_feed(Ld *ld, const YNode *m, size_t idx)
     }
     cfg_load_allow_file(ld, m, f);
     load_url(ld, m, f);
-    load_timing(ld, m, f);
+    f->interval_ms = c->interval_ms;
+    f->timeout_ms = c->timeout_ms;
+    ld_timing(ld, m, &f->interval_ms, &f->timeout_ms);
     cfg_load_transport(ld, m, f);
     if ((v = ld_get(ld, m, "number_format", false, ""))) ld_numfmt(ld, v, &f->numfmt);
     if ((v = ld_get(ld, m, "csv_separator", false, ""))) {
@@ -341,11 +279,8 @@ void cfg_load_feeds(Ld *ld, const YNode *seq)
         return;
     }
     Config *c = ld->cfg;
-    c->feeds = calloc(seq->n, sizeof(*c->feeds));
-    if (!c->feeds) {
-        ld_err(ld, seq->line, seq->col, "%s", _("out of memory"));
-        return;
-    }
+    c->feeds = ld_calloc(ld, seq, seq->n, sizeof(*c->feeds));
+    if (!c->feeds) return;
     c->n_feeds = seq->n;
     for (size_t i = 0; i < seq->n; i++)
         load_feed(ld, seq->items[i], i);

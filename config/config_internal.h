@@ -86,9 +86,6 @@ bool ld_bool(Ld *ld, const YNode *v, const char *key, bool *out);
 bool ld_int(Ld *ld, const YNode *v, const char *key, long lo, long hi, int *out);
 bool ld_duration(Ld *ld, const YNode *v, const char *key, int64_t *out);
 
-/* Writes ms as a duration ("1h30m", "500ms"). */
-void ld_fmt_duration(int64_t ms, char *buf, size_t len);
-
 /* Parses a threshold ("< 70", "< 5.5 or > 9") from scalar v. */
 bool ld_threshold(Ld *ld, const YNode *v, const char *key, CfgThreshold *t);
 
@@ -104,8 +101,21 @@ bool ld_numfmt(Ld *ld, const YNode *v, NumFormat *out);
  * Errors name the variable, never its value. */
 bool ld_expand(Ld *ld, const YNode *v, char **out);
 
-/* A copy of url with the password of a user:password@ part replaced by ***. */
-char *ld_mask_url(const char *url);
+/* calloc(n, size), reporting "out of memory" at node at when it fails. */
+void *ld_calloc(Ld *ld, const YNode *at, size_t n, size_t size);
+
+/* Loads the interval and timeout keys of mapping m over *interval and
+ * *timeout (which hold the inherited values) and checks them: an interval
+ * of at least 1s, a timeout of at least 100ms and shorter than the
+ * interval. A value in error leaves its variable as it was. */
+void ld_timing(Ld *ld, const YNode *m, int64_t *interval, int64_t *timeout);
+
+/* Loads the URL in scalar v (the value of key: "url", "webhook") into *url
+ * (${ENV} expanded) and *shown (a user:password@ password masked as ***)
+ * and checks it: http:// or https:// (or file:// with allow_file), a host,
+ * no spaces or control characters. Messages name key and quote only the
+ * shown form. False after reporting a problem. */
+bool ld_url(Ld *ld, const YNode *v, const char *key, bool allow_file, char **url, char **shown);
 
 /* Loads a mapping of HTTP headers (names checked, values ${ENV}-expanded,
  * never quoted in messages) into a new array *out of *n entries. */

@@ -43,11 +43,8 @@ static const YNode *load_panel_kpis(Ld *ld, const YNode *m, CfgPanel *p)
     if (many && !ld_expect(ld, many, YNODE_SEQ, _("a list of KPI keys"))) return many;
     size_t n = one ? 1 : many ? many->n : 0;
     if (n == 0) return many;
-    p->kpis = calloc(n, sizeof(*p->kpis));
-    if (!p->kpis) {
-        ld_err(ld, m->line, m->col, "%s", _("out of memory"));
-        return NULL;
-    }
+    p->kpis = ld_calloc(ld, m, n, sizeof(*p->kpis));
+    if (!p->kpis) return NULL;
     if (one) {
         add_kpi_ref(ld, one, p);
         return one;
@@ -128,11 +125,8 @@ static void load_row(Ld *ld, const YNode *m, CfgRow *r)
         ld_err(ld, ps->line, ps->col, "%s", _("a row needs at least one panel"));
         return;
     }
-    r->panels = calloc(ps->n, sizeof(*r->panels));
-    if (!r->panels) {
-        ld_err(ld, ps->line, ps->col, "%s", _("out of memory"));
-        return;
-    }
+    r->panels = ld_calloc(ld, ps, ps->n, sizeof(*r->panels));
+    if (!r->panels) return;
     r->n_panels = ps->n;
     for (size_t i = 0; i < ps->n; i++)
         load_panel(ld, ps->items[i], &r->panels[i]);
@@ -148,11 +142,8 @@ static void load_page(Ld *ld, const YNode *m, CfgPage *pg)
     ld_str(ld, m, "title", true, _("in page"), &pg->title);
     const YNode *rs = ld_get(ld, m, "rows", false, "");
     if (!rs || !ld_expect(ld, rs, YNODE_SEQ, _("a list of rows")) || rs->n == 0) return;
-    pg->rows = calloc(rs->n, sizeof(*pg->rows));
-    if (!pg->rows) {
-        ld_err(ld, rs->line, rs->col, "%s", _("out of memory"));
-        return;
-    }
+    pg->rows = ld_calloc(ld, rs, rs->n, sizeof(*pg->rows));
+    if (!pg->rows) return;
     pg->n_rows = rs->n;
     for (size_t i = 0; i < rs->n; i++)
         load_row(ld, rs->items[i], &pg->rows[i]);
@@ -162,11 +153,8 @@ void cfg_load_pages(Ld *ld, const YNode *seq)
 {
     if (!ld_expect(ld, seq, YNODE_SEQ, _("a list of pages")) || seq->n == 0) return;
     Config *c = ld->cfg;
-    c->pages = calloc(seq->n, sizeof(*c->pages));
-    if (!c->pages) {
-        ld_err(ld, seq->line, seq->col, "%s", _("out of memory"));
-        return;
-    }
+    c->pages = ld_calloc(ld, seq, seq->n, sizeof(*c->pages));
+    if (!c->pages) return;
     c->n_pages = seq->n;
     for (size_t i = 0; i < seq->n; i++)
         load_page(ld, seq->items[i], &c->pages[i]);

@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "config/config_internal.h"
+#include "base/fmt.h"
 #include "base/i18n.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
@@ -358,8 +358,8 @@ static void load_feed_condition(Ld *ld, const YNode *m, const CfgFeed *f, CfgRul
             if (r->feed_slow_ms < 1) {
                 ld_err(ld, v->line, v->col, "%s", _("'slow' must be more than 0s"));
             } else if (f && r->feed_slow_ms >= f->timeout_ms) {
-                ld_fmt_duration(r->feed_slow_ms, a, sizeof(a));
-                ld_fmt_duration(f->timeout_ms, b, sizeof(b));
+                fmt_duration(r->feed_slow_ms, a, sizeof(a));
+                fmt_duration(f->timeout_ms, b, sizeof(b));
                 ld_err(ld, v->line, v->col,
                        _("slow %s must be shorter than the timeout %s of feed '%s' (a slower poll "
                          "fails)"),
@@ -494,11 +494,8 @@ void cfg_load_rules(Ld *ld, const YNode *seq)
 {
     Config *c = ld->cfg;
     if (seq && ld_expect(ld, seq, YNODE_SEQ, _("a list of rules")) && seq->n > 0) {
-        c->rules = calloc(seq->n, sizeof(*c->rules));
-        if (!c->rules) {
-            ld_err(ld, seq->line, seq->col, "%s", _("out of memory"));
-            return;
-        }
+        c->rules = ld_calloc(ld, seq, seq->n, sizeof(*c->rules));
+        if (!c->rules) return;
         c->n_rules = seq->n;
         for (size_t i = 0; i < seq->n; i++)
             load_rule(ld, seq->items[i], &c->rules[i], i);
@@ -514,34 +511,7 @@ static void load_webhook(Ld *ld, const YNode *v, CfgNotify *n)
         ld_err(ld, v->line, v->col, _("expected a URL for 'webhook', got %s"), ld_kind(v));
         return;
     }
-    n->url_shown = ld_mask_url(v->str);
-    if (!n->url_shown) {
-        ld_err(ld, v->line, v->col, "%s", _("out of memory"));
-        return;
-    }
-    if (!ld_expand(ld, v, &n->url)) return;
-    const char *u = n->url;
-    size_t skip = strncasecmp(u, "http://", 7) == 0    ? 7
-                  : strncasecmp(u, "https://", 8) == 0 ? 8
-                                                       : 0;
-    /* Messages quote url_shown only: the expanded url may hold a secret. */
-    if (!skip) {
-        ld_err(ld, v->line, v->col, _("webhook must start with http:// or https:// (got '%.100s')"),
-               n->url_shown);
-        return;
-    }
-    if (u[skip] == '\0' || u[skip] == '/' || u[skip] == '?' || u[skip] == '#') {
-        ld_err(ld, v->line, v->col, _("webhook has no host (got '%.100s')"), n->url_shown);
-        return;
-    }
-    for (const unsigned char *p = (const unsigned char *)u; *p; p++) {
-        if (*p <= ' ' || *p == 0x7f) {
-            ld_err(ld, v->line, v->col,
-                   _("webhook must not contain spaces or control characters (got '%.100s')"),
-                   n->url_shown);
-            return;
-        }
-    }
+    ld_url(ld, v, "webhook", false, &n->url, &n->url_shown);
 }
 
 /* Loads exec: [command, args...] (not expanded: the command line is not secret). */
@@ -564,11 +534,8 @@ static void load_exec(Ld *ld, const YNode *v, CfgNotify *n)
         ld_err(ld, v->line, v->col, _("'exec' takes at most %d arguments"), CFG_MAX_ARGV);
         return;
     }
-    n->argv = calloc(v->n + 1, sizeof(char *));
-    if (!n->argv) {
-        ld_err(ld, v->line, v->col, "%s", _("out of memory"));
-        return;
-    }
+    n->argv = ld_calloc(ld, v, v->n + 1, sizeof(char *));
+    if (!n->argv) return;
     n->argc = v->n;
     for (size_t i = 0; i < v->n; i++) {
         const YNode *a = v->items[i];
@@ -666,11 +633,8 @@ void cfg_load_notify(Ld *ld, const YNode *seq)
     Config *c = ld->cfg;
     if (!ld_expect(ld, seq, YNODE_SEQ, _("a list of notify entries"))) return;
     if (seq->n == 0) return;
-    c->notify = calloc(seq->n, sizeof(*c->notify));
-    if (!c->notify) {
-        ld_err(ld, seq->line, seq->col, "%s", _("out of memory"));
-        return;
-    }
+    c->notify = ld_calloc(ld, seq, seq->n, sizeof(*c->notify));
+    if (!c->notify) return;
     c->n_notify = seq->n;
     for (size_t i = 0; i < seq->n; i++)
         load_notify_entry(ld, seq->items[i], &c->notify[i]);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "config/config_internal.h"
+#include "base/fmt.h"
 #include "base/i18n.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
@@ -139,8 +140,8 @@ void cfg_load_transport(Ld *ld, const YNode *m, CfgFeed *f)
     if ((v = ld_get(ld, m, "slow", false, ""))) {
         if (ld_duration(ld, v, "slow", &f->slow_ms) && f->slow_ms >= f->timeout_ms) {
             char a[32], b[32];
-            ld_fmt_duration(f->slow_ms, a, sizeof(a));
-            ld_fmt_duration(f->timeout_ms, b, sizeof(b));
+            fmt_duration(f->slow_ms, a, sizeof(a));
+            fmt_duration(f->timeout_ms, b, sizeof(b));
             ld_err(ld, v->line, v->col, _("slow %s must be shorter than the timeout %s"), a, b);
         }
     } else {

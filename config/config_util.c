@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "config/config_internal.h"
+#include "base/fmt.h"
 #include "base/i18n.h"
 #include "base/sbuf.h"
 
@@ -291,28 +292,6 @@ bool ld_duration(Ld *ld, const YNode *v, const char *key, int64_t *out)
     return false;
 }
 
-void ld_fmt_duration(int64_t ms, char *buf, size_t len)
-{
-    static const struct {
-        const char *name;
-        int64_t ms;
-    } units[] = {{"d", 86400000}, {"h", 3600000}, {"m", 60000}, {"s", 1000}, {"ms", 1}};
-    size_t used = 0;
-    buf[0] = '\0';
-    if (ms <= 0) {
-        snprintf(buf, len, "0s");
-        return;
-    }
-    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]) && ms > 0; i++) {
-        if (ms < units[i].ms) continue;
-        int w = snprintf(buf + used, len - used, "%lld%s", (long long)(ms / units[i].ms),
-                         units[i].name);
-        if (w < 0 || (size_t)w >= len - used) return;
-        used += (size_t)w;
-        ms %= units[i].ms;
-    }
-}
-
 /* Skips blanks from i in s[0..len). */
 static size_t skip_blank(const char *s, size_t len, size_t i)
 {
@@ -524,7 +503,44 @@ bool ld_expand(Ld *ld, const YNode *v, char **out)
     return true;
 }
 
-char *ld_mask_url(const char *url)
+void *ld_calloc(Ld *ld, const YNode *at, size_t n, size_t size)
+{
+    void *p = calloc(n, size);
+    if (!p) ld_err(ld, at->line, at->col, "%s", _("out of memory"));
+    return p;
+}
+
+void ld_timing(Ld *ld, const YNode *m, int64_t *interval, int64_t *timeout)
+{
+    const YNode *vi = ld_get(ld, m, "interval", false, "");
+    const YNode *vt = ld_get(ld, m, "timeout", false, "");
+    int64_t iv = *interval, to = *timeout;
+    char a[32], b[32];
+    bool ok_i = !vi || ld_duration(ld, vi, "interval", &iv);
+    if (vi && ok_i && iv < 1000) {
+        fmt_duration(iv, a, sizeof(a));
+        ld_err(ld, vi->line, vi->col, _("interval must be at least 1s (got %s)"), a);
+        ok_i = false;
+    }
+    bool ok_t = !vt || ld_duration(ld, vt, "timeout", &to);
+    if (vt && ok_t && to < 100) {
+        fmt_duration(to, a, sizeof(a));
+        ld_err(ld, vt->line, vt->col, _("timeout must be at least 100ms (got %s)"), a);
+        ok_t = false;
+    }
+    if (ok_i) *interval = iv;
+    if (ok_t) *timeout = to;
+    /* When both are inherited, they were checked where they were set. */
+    if ((vi || vt) && ok_i && ok_t && to >= iv) {
+        const YNode *at = vt ? vt : vi;
+        fmt_duration(to, a, sizeof(a));
+        fmt_duration(iv, b, sizeof(b));
+        ld_err(ld, at->line, at->col, _("timeout %s must be shorter than the interval %s"), a, b);
+    }
+}
+
+/* A copy of url with the password of a user:password@ part replaced by ***. */
+static char *mask_url(const char *url)
 {
     const char *p = strstr(url, "://");
     if (!p) return strdup(url);
@@ -545,6 +561,42 @@ char *ld_mask_url(const char *url)
     return m;
 }
 
+bool ld_url(Ld *ld, const YNode *v, const char *key, bool allow_file, char **url, char **shown)
+{
+    *shown = mask_url(v->str);
+    if (!*shown) {
+        ld_err(ld, v->line, v->col, "%s", _("out of memory"));
+        return false;
+    }
+    if (!ld_expand(ld, v, url)) return false;
+    const char *u = *url;
+    size_t skip = strncasecmp(u, "http://", 7) == 0    ? 7
+                  : strncasecmp(u, "https://", 8) == 0 ? 8
+                                                       : 0;
+    if (!skip && allow_file && strncasecmp(u, "file://", 7) == 0) return true;
+    /* Messages quote the shown form only: the expanded url may hold a secret. */
+    if (!skip) {
+        ld_err(ld, v->line, v->col,
+               allow_file ? _("%s must start with http://, https:// or file:// (got '%.100s')")
+                          : _("%s must start with http:// or https:// (got '%.100s')"),
+               key, *shown);
+        return false;
+    }
+    if (u[skip] == '\0' || u[skip] == '/' || u[skip] == '?' || u[skip] == '#') {
+        ld_err(ld, v->line, v->col, _("%s has no host (got '%.100s')"), key, *shown);
+        return false;
+    }
+    for (const unsigned char *p = (const unsigned char *)u; *p; p++) {
+        if (*p <= ' ' || *p == 0x7f) {
+            ld_err(ld, v->line, v->col,
+                   _("%s must not contain spaces or control characters (got '%.100s')"), key,
+                   *shown);
+            return false;
+        }
+    }
+    return true;
+}
+
 /* True for a character allowed in an HTTP header name (RFC 9110 token). */
 static bool is_tchar(char c)
 {
@@ -556,11 +608,8 @@ void ld_headers(Ld *ld, const YNode *h, CfgHeader **out, size_t *n_out)
 {
     if (!ld_expect(ld, h, YNODE_MAP, _("a mapping of header: value"))) return;
     if (h->n == 0) return;
-    CfgHeader *hs = calloc(h->n, sizeof(*hs));
-    if (!hs) {
-        ld_err(ld, h->line, h->col, "%s", _("out of memory"));
-        return;
-    }
+    CfgHeader *hs = ld_calloc(ld, h, h->n, sizeof(*hs));
+    if (!hs) return;
     *out = hs;
     *n_out = h->n;
     for (size_t i = 0; i < h->n; i++) {

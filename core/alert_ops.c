@@ -7,6 +7,7 @@
 
 #include "core/alert.h"
 #include "core/alert_internal.h"
+#include "base/fmt.h"
 #include "base/i18n.h"
 
 const char *alert_state_name(AlertState s)
@@ -108,28 +109,6 @@ static void fmt_num(double v, int decimals, char *buf, size_t n)
         memmove(buf, buf + 1, strlen(buf)); /* "-0" is "0" */
 }
 
-/* Writes a duration in its units from days down: "1h30m", "45s", "500ms". */
-static void fmt_dur(int64_t ms, char *buf, size_t n)
-{
-    static const struct {
-        const char *u;
-        int64_t ms;
-    } units[] = {{"d", 86400000}, {"h", 3600000}, {"m", 60000}, {"s", 1000}, {"ms", 1}};
-    size_t used = 0;
-    buf[0] = '\0';
-    if (ms <= 0) {
-        snprintf(buf, n, "0s");
-        return;
-    }
-    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]) && ms > 0; i++) {
-        if (ms < units[i].ms) continue;
-        int w = snprintf(buf + used, n - used, "%lld%s", (long long)(ms / units[i].ms), units[i].u);
-        if (w < 0 || (size_t)w >= n - used) return;
-        used += (size_t)w;
-        ms %= units[i].ms;
-    }
-}
-
 /* Writes a threshold as written in a config: "> 150", "< 5.5 or > 9". */
 static void fmt_threshold(const CfgThreshold *t, int decimals, char *buf, size_t n)
 {
@@ -197,7 +176,7 @@ static void default_feed(const AlertEngine *e, const Alert *a, const Fields *f, 
     else if (fs->state == FS_DOWN && r->feed_down)
         snprintf(buf, sizeof(buf), _("%s: down for %u polls"), f->feed, fs->consecutive_failures);
     else if (r->feed_slow_ms && fs->latency_ms >= 0) {
-        fmt_dur(fs->latency_ms, d, sizeof(d));
+        fmt_duration(fs->latency_ms, d, sizeof(d));
         snprintf(buf, sizeof(buf), _("%s: slow (a poll took %s)"), f->feed, d);
     } else
         snprintf(buf, sizeof(buf), _("%s: %s"), f->feed, feedstate_name(fs->state));
@@ -216,14 +195,14 @@ static void default_summary(const AlertEngine *e, const Alert *a, const Fields *
         return;
     }
     if (r->kind == RULE_NODATA) {
-        fmt_dur(r->nodata_ms, num, sizeof(num));
+        fmt_duration(r->nodata_ms, num, sizeof(num));
         snprintf(buf, sizeof(buf), _("%s: no data for %s"), f->kpi, num);
         out_puts(o, buf);
         return;
     }
     if (r->kind == RULE_CHANGE) {
         char d[32];
-        fmt_dur(r->over_ms, d, sizeof(d));
+        fmt_duration(r->over_ms, d, sizeof(d));
         out_puts(o, f->kpi);
         snprintf(buf, sizeof(buf), _(" changed by %s%s%s in %s"), a->has_change ? f->change : "?",
                  f->unit[0] && strcmp(f->unit, "%") != 0 ? " " : "", f->unit, d);

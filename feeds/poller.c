@@ -2,15 +2,15 @@
 #include "feeds/poller.h"
 
 #include <arpa/inet.h>
-#include <errno.h>
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "feeds/sched.h"
+#include "base/curlerr.h"
+#include "base/curlhdr.h"
 #include "base/i18n.h"
 
 typedef struct {
@@ -57,16 +57,6 @@ struct Poller {
     bool repeat;
     bool refuse_all; /* poller_test_refuse_all() */
 };
-
-void poller_fmt_duration(int64_t ms, char *buf, size_t n)
-{
-    if (ms % 1000 == 0)
-        snprintf(buf, n, "%lld s", (long long)(ms / 1000));
-    else if (ms > 1000)
-        snprintf(buf, n, "%.1f s", (double)ms / 1000.0);
-    else
-        snprintf(buf, n, "%lld ms", (long long)ms);
-}
 
 void poller_fmt_bytes(int64_t bytes, char *buf, size_t n)
 {
@@ -273,28 +263,6 @@ PollerRedirAction poller_redirect_decide(const char *from, const char *to, Follo
     return POLLER_REDIR_REFUSE;
 }
 
-/* Appends "name: value" to a header list; false on out of memory. */
-static bool add_header(struct curl_slist **list, const char *name, const char *value)
-{
-    size_t n = strlen(name) + strlen(value) + 3;
-    char *h = malloc(n);
-    if (!h) return false;
-    snprintf(h, n, "%s: %s", name, value);
-    struct curl_slist *l = curl_slist_append(*list, h);
-    free(h);
-    if (!l) return false;
-    *list = l;
-    return true;
-}
-
-/* True when the feed's config sets a header named name (any case). */
-static bool has_header(const CfgFeed *f, const char *name)
-{
-    for (size_t i = 0; i < f->n_headers; i++)
-        if (strcasecmp(f->headers[i].name, name) == 0) return true;
-    return false;
-}
-
 /* Puts the feed's configured headers, basic auth and client certificate on
  * its handle (on), or takes them all off for another origin (!on). */
 static void set_credentials(FeedPoll *fp, bool on)
@@ -326,16 +294,17 @@ static bool setup_handle(FeedPoll *fp)
         [FEED_CSV] = "text/csv",
     };
     for (size_t i = 0; i < f->n_headers; i++)
-        if (!add_header(&fp->headers, f->headers[i].name, f->headers[i].value)) return false;
-    if (!has_header(f, "Accept") && !add_header(&fp->headers, "Accept", accept[f->format]))
+        if (!curlhdr_add(&fp->headers, f->headers[i].name, f->headers[i].value)) return false;
+    if (!cfg_has_header(f->headers, f->n_headers, "Accept") &&
+        !curlhdr_add(&fp->headers, "Accept", accept[f->format]))
         return false;
-    if (!add_header(&fp->bare, "Accept", accept[f->format])) return false;
-    if (f->auth_bearer && !has_header(f, "Authorization")) {
+    if (!curlhdr_add(&fp->bare, "Accept", accept[f->format])) return false;
+    if (f->auth_bearer && !cfg_has_header(f->headers, f->n_headers, "Authorization")) {
         size_t n = strlen(f->auth_bearer) + 8;
         char *v = malloc(n);
         if (!v) return false;
         snprintf(v, n, "Bearer %s", f->auth_bearer);
-        bool ok = add_header(&fp->headers, "Authorization", v);
+        bool ok = curlhdr_add(&fp->headers, "Authorization", v);
         memset(v, 0, n); /* do not leave the token lying around in freed memory */
         free(v);
         if (!ok) return false;
@@ -424,46 +393,39 @@ void poller_free(Poller *p)
     free(p);
 }
 
-/* Writes "malformed response", with curl's words for what was wrong when it
- * gave some (control characters replaced). */
-static void malformed(const FeedPoll *fp, char *buf, size_t n)
+/* The reason a curlerr kind counts under (ioc_feed_poll_errors_total). */
+static FeedError feed_error_of(CurlErrKind k)
 {
-    char detail[96];
-    size_t j = 0;
-    for (const char *c = fp->errbuf; *c && j + 1 < sizeof(detail); c++)
-        detail[j++] = (unsigned char)*c < ' ' || *c == 0x7f ? '?' : *c;
-    while (j > 0 && detail[j - 1] == '?')
-        j--; /* curl ends some messages with a newline */
-    detail[j] = '\0';
-    if (j)
-        snprintf(buf, n, _("malformed response (%s)"), detail);
-    else
-        snprintf(buf, n, "%s", _("malformed response"));
+    switch (k) {
+    case CURLERR_TIMEOUT:
+        return FEED_ERR_TIMEOUT;
+    case CURLERR_CONNECT:
+        return FEED_ERR_CONNECT;
+    case CURLERR_DNS:
+        return FEED_ERR_DNS;
+    case CURLERR_TLS:
+        return FEED_ERR_TLS;
+    case CURLERR_MALFORMED:
+        return FEED_ERR_MALFORMED;
+    case CURLERR_OTHER:
+        break;
+    }
+    return FEED_ERR_OTHER;
 }
 
-/* Words for a failed transfer (never the URL: it may hold secrets); returns
- * the reason it counts under (ioc_feed_poll_errors_total). */
+/* Words for a failed transfer (never the URL: it may hold secrets): what
+ * only the poller knows (its caps, the link-local guard), else curlerr's.
+ * Returns the reason it counts under (ioc_feed_poll_errors_total). */
 static FeedError describe_failure(const FeedPoll *fp, CURLcode rc, char *buf, size_t n)
 {
     char what[32];
     switch (rc) {
-    case CURLE_COULDNT_CONNECT: {
+    case CURLE_COULDNT_CONNECT:
         if (fp->blocked[0]) { /* the link-local guard refused every address */
             snprintf(buf, n, "%s", fp->blocked);
             return FEED_ERR_CONNECT;
         }
-        long os = 0;
-        curl_easy_getinfo(fp->easy, CURLINFO_OS_ERRNO, &os);
-        if (os == ECONNREFUSED || os == 0)
-            snprintf(buf, n, "%s", _("connection refused"));
-        else
-            snprintf(buf, n, _("cannot connect: %s"), strerror((int)os));
-        return FEED_ERR_CONNECT;
-    }
-    case CURLE_OPERATION_TIMEDOUT:
-        poller_fmt_duration(fp->f->timeout_ms, what, sizeof(what));
-        snprintf(buf, n, _("timeout after %s"), what);
-        return FEED_ERR_TIMEOUT;
+        break;
     case CURLE_WRITE_ERROR:
     case CURLE_FILESIZE_EXCEEDED:
         if (fp->hdr_over) {
@@ -478,75 +440,19 @@ static FeedError describe_failure(const FeedPoll *fp, CURLcode rc, char *buf, si
         }
         snprintf(buf, n, "%s", _("out of memory reading the body"));
         return FEED_ERR_OTHER;
-    case CURLE_COULDNT_RESOLVE_HOST:
-        snprintf(buf, n, "%s", _("cannot resolve the host name"));
-        return FEED_ERR_DNS;
-    case CURLE_PARTIAL_FILE:
-        snprintf(buf, n, "%s", _("truncated body (connection closed early)"));
-        return FEED_ERR_CONNECT;
-    case CURLE_GOT_NOTHING:
-        snprintf(buf, n, "%s", _("empty reply (connection closed)"));
-        return FEED_ERR_CONNECT;
-    case CURLE_RECV_ERROR:
-    case CURLE_SEND_ERROR: {
-        /* curl reports a broken response (bad chunk size...) as a receive error
-         * too: only an error from the socket itself is a reset. */
-        long os = 0;
-        curl_easy_getinfo(fp->easy, CURLINFO_OS_ERRNO, &os);
-        if (strstr(fp->errbuf, "chunked-encoding")) {
-            snprintf(buf, n, "%s", _("malformed response: bad chunked encoding"));
-            return FEED_ERR_MALFORMED;
-        }
-        if (os == ECONNRESET || os == EPIPE) {
-            snprintf(buf, n, "%s", _("connection reset"));
-            return FEED_ERR_CONNECT;
-        }
-        if (os != 0) {
-            snprintf(buf, n,
-                     rc == CURLE_RECV_ERROR ? _("receive failed: %s") : _("send failed: %s"),
-                     strerror((int)os));
-            return FEED_ERR_CONNECT;
-        }
-        malformed(fp, buf, n);
-        return FEED_ERR_MALFORMED;
-    }
-    case CURLE_WEIRD_SERVER_REPLY:
-        malformed(fp, buf, n);
-        return FEED_ERR_MALFORMED;
-    case CURLE_BAD_CONTENT_ENCODING:
-        snprintf(buf, n, "%s", _("malformed response: bad content encoding"));
-        return FEED_ERR_MALFORMED;
     case CURLE_OUT_OF_MEMORY:
         /* curl 7.x fails a header line over its 100 KiB limit as out of memory. */
         if (fp->hdr_bytes > 0 && !fp->hdr_done) {
             snprintf(buf, n, "%s", _("malformed response: a header line is too long"));
             return FEED_ERR_MALFORMED;
         }
-        snprintf(buf, n, _("transfer failed: %s"), curl_easy_strerror(rc));
-        return FEED_ERR_OTHER;
-    case CURLE_UNSUPPORTED_PROTOCOL:
-        if (strstr(fp->errbuf, "HTTP/")) { /* a reply in no HTTP version ("HTTP/0.9") */
-            malformed(fp, buf, n);
-            return FEED_ERR_MALFORMED;
-        }
-        snprintf(buf, n, "%s", _("protocol not allowed (http and https only)"));
-        return FEED_ERR_OTHER;
-    case CURLE_PEER_FAILED_VERIFICATION:
-        snprintf(buf, n, "%s", _("TLS: the server's certificate is not trusted"));
-        return FEED_ERR_TLS;
-    case CURLE_SSL_CONNECT_ERROR:
-        snprintf(buf, n, "%s", _("TLS handshake failed"));
-        return FEED_ERR_TLS;
-    case CURLE_SSL_CACERT_BADFILE:
-        snprintf(buf, n, "%s", _("TLS: cannot read the CA file"));
-        return FEED_ERR_TLS;
-    case CURLE_SSL_CERTPROBLEM:
-        snprintf(buf, n, "%s", _("TLS: problem with the client certificate"));
-        return FEED_ERR_TLS;
+        break;
     default:
-        snprintf(buf, n, _("transfer failed: %s"), curl_easy_strerror(rc));
-        return FEED_ERR_OTHER;
+        break;
     }
+    long os = 0;
+    curl_easy_getinfo(fp->easy, CURLINFO_OS_ERRNO, &os);
+    return feed_error_of(curlerr_describe(rc, fp->errbuf, os, fp->f->timeout_ms, buf, n));
 }
 
 /* Classifies a finished transfer, extracts values, updates the status. */

@@ -70,9 +70,6 @@ size_t poller_busy(const Poller *p);
 /* The current status of feed `feed` (borrowed). */
 const FeedStatus *poller_status(const Poller *p, size_t feed);
 
-/* Describes a duration for messages: "5 s", "1.5 s", "500 ms". */
-void poller_fmt_duration(int64_t ms, char *buf, size_t n);
-
 /* Describes a size for messages: "4 MiB", "512 KiB", "100 bytes". */
 void poller_fmt_bytes(int64_t bytes, char *buf, size_t n);
 

@@ -5,8 +5,12 @@
 #ifndef IOC_CLI_H
 #define IOC_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+
+#include "config/config.h"
+#include "ioc/simproc.h"
 
 /* Exit statuses (documented in docs/cli.md and ioc(1)). */
 enum {
@@ -69,5 +73,59 @@ int cli_write_output(const char *cmd, const char *path, CliWriteFn fn, const voi
 /* The config path a command should use: the -c argument, else $IOC_CONFIG,
  * else NULL. */
 const char *cli_config_path(const char *arg);
+
+/* Options. A command parses its own with getopt_long() (optind = 1,
+ * opterr = 0, optstring starting with ':') and hands every other result to
+ * cli_other_option(). The functions returning an exit status or -1 return
+ * -1 when the command goes on. */
+
+/* The exit status for a getopt_long() result ch that none of a command's
+ * own options took: its help for 'h', else a usage error (a missing value
+ * for ':', an unknown option otherwise). */
+int cli_other_option(const char *cmd, int ch, char **argv);
+
+/* A usage error naming argv[optind] when an operand is left after the
+ * options, else -1. */
+int cli_no_operands(const char *cmd, int argc, char **argv);
+
+/* Sets *path (the -c argument or NULL) to cli_config_path()'s answer; when
+ * there is none, a usage error saying missing (NULL: "no config given (use
+ * -c FILE or set IOC_CONFIG)"), else -1. */
+int cli_need_config(const char *cmd, const char **path, const char *missing);
+
+/* Start-up on a config. How a command reports it: on stderr, "ioc CMD:
+ * message" (a config's problems as FILE:LINE:COL: level: message); or,
+ * when log is set, each message through it (ioc run logs one logfmt line
+ * each) with level "error" or "warn" and key "msg" (a config problem, a
+ * warning) or "error" (a failure). */
+typedef struct {
+    const char *cmd;
+    void (*log)(void *ud, const char *level, const char *key, const char *msg);
+    void *ud;
+} CliStart;
+
+/* Loads the config at path (NULL: the bundled province) and reports every
+ * problem in it; its counts of errors and warnings go to *errors and
+ * *warnings when not NULL. Returns the config (free with cfg_free()), NULL
+ * when it is invalid. */
+Config *cli_load_config(const CliStart *st, const char *path, size_t *errors, size_t *warnings);
+
+/* Sets the process time zone to cfg's ioc.timezone; an unknown one is
+ * reported ("time zone 'X' not found; using UTC") and UTC used. */
+void cli_set_zone(const CliStart *st, const Config *cfg);
+
+/* The start of a command that polls: cli_load_config(), cli_set_zone(),
+ * then curl_global_init(). Returns the config (the caller frees it and
+ * calls curl_global_cleanup()), or NULL with *status IOC_EXIT_USAGE (an
+ * invalid config) or IOC_EXIT_FAIL (libcurl could not start, reported). */
+Config *cli_start(const CliStart *st, const char *path, int *status);
+
+/* Starts the demo simulator (quiet: its stderr to /dev/null) and points
+ * $IOC_SIM_URL, which the bundled config reads, at it. NULL after printing
+ * "ioc CMD: why". The caller stops it with simproc_stop(). */
+SimProc *cli_demo_sim(const char *cmd, bool quiet);
+
+/* Flushes stdout; 0, or -1 after printing "ioc CMD: stdout: reason". */
+int cli_flush_stdout(const char *cmd);
 
 #endif

@@ -1,13 +1,10 @@
 /* cmd_check.c - "ioc check": validate a config and report every problem. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "config/config.h"
 #include "ioc/cli.h"
-#include "base/diag.h"
 #include "base/i18n.h"
 
 /* Counts the panels of every page. */
@@ -41,44 +38,29 @@ int cmd_check(int argc, char **argv)
         case 'q':
             quiet = true;
             break;
-        case 'h':
-            return cli_help("check");
-        case ':':
-            return cli_usage_error("check", _("option '%s' needs a value"), argv[optind - 1]);
         default:
-            return cli_usage_error("check", _("unknown option '%s'"), argv[optind - 1]);
+            return cli_other_option("check", ch, argv);
         }
     }
-    if (optind < argc) {
+    if (optind < argc) { /* "ioc check FILE" is accepted too */
         if (path || optind + 1 < argc)
             return cli_usage_error("check", _("unexpected argument '%s'"), argv[optind]);
-        path = argv[optind]; /* "ioc check FILE" is accepted too */
+        path = argv[optind];
     }
-    path = cli_config_path(path);
-    if (!path)
-        return cli_usage_error("check", "%s", _("no config given (use -c FILE or set IOC_CONFIG)"));
+    int rc = cli_need_config("check", &path, NULL);
+    if (rc >= 0) return rc;
 
-    Diag diag;
-    diag_init(&diag);
-    Config *cfg = cfg_load_file(path, &diag);
-    diag_print(&diag, stderr);
-    int rc;
+    size_t errors, warnings;
+    Config *cfg = cli_load_config(&(CliStart){.cmd = "check"}, path, &errors, &warnings);
     if (!cfg) {
-        fprintf(stderr, _("%s: %zu error(s), %zu warning(s)\n"), path, diag.errors, diag.warnings);
-        rc = IOC_EXIT_USAGE;
-    } else {
-        if (!quiet)
-            printf(_("%s: ok: %zu feeds, %zu KPIs, %zu alert rules, %zu notify targets, %zu pages, "
-                     "%zu panels, %zu warning(s)\n"),
-                   path, cfg->n_feeds, cfg_kpi_count(cfg), cfg->n_rules, cfg->n_notify,
-                   cfg->n_pages, count_panels(cfg), diag.warnings);
-        rc = IOC_EXIT_OK;
-        if (fflush(stdout) != 0 || ferror(stdout)) {
-            fprintf(stderr, "ioc check: stdout: %s\n", strerror(errno));
-            rc = IOC_EXIT_FAIL;
-        }
+        fprintf(stderr, _("%s: %zu error(s), %zu warning(s)\n"), path, errors, warnings);
+        return IOC_EXIT_USAGE;
     }
+    if (!quiet)
+        printf(_("%s: ok: %zu feeds, %zu KPIs, %zu alert rules, %zu notify targets, %zu pages, "
+                 "%zu panels, %zu warning(s)\n"),
+               path, cfg->n_feeds, cfg_kpi_count(cfg), cfg->n_rules, cfg->n_notify, cfg->n_pages,
+               count_panels(cfg), warnings);
     cfg_free(cfg);
-    diag_done(&diag);
-    return rc;
+    return cli_flush_stdout("check") == 0 ? IOC_EXIT_OK : IOC_EXIT_FAIL;
 }

@@ -1,20 +1,16 @@
 /* cmd_report.c - "ioc report": a supervisor's daily KPI report from the archive. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "config/config.h"
 #include "ioc/cli.h"
 #include "base/i18n.h"
 #include "export/report.h"
 #include "export/report_build.h"
-#include "base/timefmt.h"
 
 /* report_write() in the shape cli_write_output() takes. */
 static int write_any(const void *obj, int fmt, FILE *out)
@@ -67,35 +63,24 @@ int cmd_report(int argc, char **argv)
         case 'o':
             out = optarg;
             break;
-        case 'h':
-            return cli_help("report");
-        case ':':
-            return cli_usage_error("report", _("option '%s' needs a value"), argv[optind - 1]);
         default:
-            return cli_usage_error("report", _("unknown option '%s'"), argv[optind - 1]);
+            return cli_other_option("report", ch, argv);
         }
     }
-    if (optind < argc)
-        return cli_usage_error("report", _("unexpected argument '%s'"), argv[optind]);
-    path = cli_config_path(path);
-    if (!path)
-        return cli_usage_error("report", "%s",
-                               _("no config given (use -c FILE or set IOC_CONFIG)"));
+    int rc = cli_no_operands("report", argc, argv);
+    if (rc < 0) rc = cli_need_config("report", &path, NULL);
+    if (rc >= 0) return rc;
 
-    Diag diag;
-    diag_init(&diag);
-    Config *cfg = cfg_load_file(path, &diag);
-    diag_print(&diag, stderr);
-    diag_done(&diag);
+    const CliStart start = {.cmd = "report"};
+    Config *cfg = cli_load_config(&start, path, NULL, NULL);
     if (!cfg) return IOC_EXIT_USAGE;
-    int rc = IOC_EXIT_USAGE;
+    rc = IOC_EXIT_USAGE;
     if (!cfg->archive) {
         fprintf(stderr, "ioc report: %s\n",
                 _("the config has no archive (ioc.archive is off); nothing to report from"));
         goto out;
     }
-    if (timefmt_set_zone(cfg->timezone) != 0)
-        fprintf(stderr, _("ioc report: time zone '%s' not found; using UTC\n"), cfg->timezone);
+    cli_set_zone(&start, cfg);
     char day[40];
     if (date && strcmp(date, "today") == 0) {
         local_date(0, day, sizeof(day));

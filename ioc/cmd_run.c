@@ -4,7 +4,7 @@
  * Polls every feed on its schedule with no terminal, and logs to stderr in
  * logfmt, exactly one line per event (docs/logging.md lists every event and
  * its keys); values with spaces are quoted, control characters escaped:
- *   ts=2026-11-25T18:30:05+07:00 level=warn event=feed feed=dvc from=ok to=down latency_ms=4001 error="timeout after 4 s"
+ *   ts=2026-11-25T18:30:05+07:00 level=warn event=feed feed=dvc from=ok to=down latency_ms=4001 error="timeout after 4s"
  *   ts=2026-11-25T18:31:40+07:00 level=error event=reload msg="/etc/ioc/ioc.yaml:3:7: unknown key 'intervall' in feed"
  *   ts=2026-11-25T18:32:10+07:00 level=warn event=notify target=http://127.0.0.1:9/hook alerts=1 status=firing attempt=1 result=retry error="HTTP 500"
  * SIGTERM/SIGINT stop it cleanly; SIGHUP reloads the config, keeping the old
@@ -250,20 +250,11 @@ static void on_turn(void *ud)
     }
 }
 
-/* Loads the config at path; logs each of its problems as one line of event
- * `event` ("start" or "reload"). NULL when invalid. */
-static Config *load(const char *path, const char *event)
+/* CliStart log: a start-up message as one line of event ud ("start" or
+ * "reload"), e.g. each problem of the config. */
+static void log_start(void *ud, const char *level, const char *key, const char *msg)
 {
-    Diag diag;
-    diag_init(&diag);
-    Config *cfg = cfg_load_file(path, &diag);
-    for (size_t i = 0; i < diag.n; i++) {
-        char msg[2400];
-        diag_format(&diag.items[i], msg, sizeof(msg));
-        log_one(diag.items[i].level == DIAG_ERROR ? "error" : "warn", event, "msg", msg);
-    }
-    diag_done(&diag);
-    return cfg;
+    log_one(level, ud, key, msg);
 }
 
 /* Builds and starts the monitoring core on cfg (taken) with signals routed to r. */
@@ -319,33 +310,21 @@ int cmd_run(int argc, char **argv)
         case 'c':
             path = optarg;
             break;
-        case 'h':
-            return cli_help("run");
-        case ':':
-            return cli_usage_error("run", _("option '%s' needs a value"), argv[optind - 1]);
         default:
-            return cli_usage_error("run", _("unknown option '%s'"), argv[optind - 1]);
+            return cli_other_option("run", ch, argv);
         }
     }
-    if (optind < argc) return cli_usage_error("run", _("unexpected argument '%s'"), argv[optind]);
-    path = cli_config_path(path);
-    if (!path)
-        return cli_usage_error("run", "%s", _("no config given (use -c FILE or set IOC_CONFIG)"));
+    int rc = cli_no_operands("run", argc, argv);
+    if (rc < 0) rc = cli_need_config("run", &path, NULL);
+    if (rc >= 0) return rc;
 
-    Config *cfg = load(path, "start");
-    if (!cfg) return IOC_EXIT_USAGE;
-    if (timefmt_set_zone(cfg->timezone) != 0) {
-        char msg[300];
-        snprintf(msg, sizeof(msg), _("time zone '%s' not found; using UTC"), cfg->timezone);
-        log_one("warn", "start", "msg", msg);
-    }
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        cfg_free(cfg);
-        log_one("error", "start", "error", _("cannot initialise libcurl"));
-        return IOC_EXIT_FAIL;
-    }
+    static char start_event[] = "start", reload_event[] = "reload";
+    const CliStart at_start = {.cmd = "run", .log = log_start, .ud = start_event};
+    const CliStart at_reload = {.cmd = "run", .log = log_start, .ud = reload_event};
+    Config *cfg = cli_start(&at_start, path, &rc);
+    if (!cfg) return rc;
     Run r = {.path = path};
-    int rc = IOC_EXIT_OK;
+    rc = IOC_EXIT_OK;
     if (!start(&r, cfg)) {
         rc = IOC_EXIT_FAIL;
         goto out;
@@ -364,7 +343,7 @@ int cmd_run(int argc, char **argv)
         if (!r.reload) continue;
         r.reload = false;
         log_one("info", "reload", "config", path);
-        Config *next = load(path, "reload");
+        Config *next = cli_load_config(&at_reload, path, NULL, NULL);
         if (!next) {
             Line ln;
             LogFmt *l = log_begin(&ln, "warn", "reload");

@@ -1,5 +1,4 @@
 /* cmd_select.c - "ioc select": run a JSONPath selector on a document, print the nodes. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -101,10 +100,8 @@ int cmd_select(int argc, char **argv)
         case 'c':
             compact = true;
             break;
-        case 'h':
-            return cli_help("select");
         default:
-            return cli_usage_error("select", _("unknown option '%s'"), argv[optind - 1]);
+            return cli_other_option("select", ch, argv);
         }
     }
     if (optind >= argc) return cli_usage_error("select", "%s", _("missing the selector EXPR"));
@@ -179,11 +176,7 @@ int cmd_select(int argc, char **argv)
         goto out;
     }
     put_json_safe(text, stdout);
-    rc = IOC_EXIT_OK;
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "ioc select: stdout: %s\n", strerror(errno));
-        rc = IOC_EXIT_FAIL;
-    }
+    rc = cli_flush_stdout("select") == 0 ? IOC_EXIT_OK : IOC_EXIT_FAIL;
 out:
     cJSON_free(text);
     cJSON_Delete(arr);

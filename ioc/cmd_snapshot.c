@@ -1,13 +1,10 @@
 /* cmd_snapshot.c - "ioc snapshot": poll every feed once, print the province's state. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "config/bundled.h"
 #include "config/config.h"
 #include "feeds/poller.h"
 #include "services/archive.h"
@@ -16,7 +13,6 @@
 #include "base/loop.h"
 #include "ioc/simproc.h"
 #include "export/snapshot.h"
-#include "base/timefmt.h"
 
 /* What --fail-on asks for. */
 typedef struct {
@@ -192,63 +188,34 @@ int cmd_snapshot(int argc, char **argv)
         case 'A':
             from_archive = true;
             break;
-        case 'h':
-            return cli_help("snapshot");
-        case ':':
-            return cli_usage_error("snapshot", _("option '%s' needs a value"), argv[optind - 1]);
         default:
-            return cli_usage_error("snapshot", _("unknown option '%s'"), argv[optind - 1]);
+            return cli_other_option("snapshot", ch, argv);
         }
     }
-    if (optind < argc)
-        return cli_usage_error("snapshot", _("unexpected argument '%s'"), argv[optind]);
+    int rc = cli_no_operands("snapshot", argc, argv);
+    if (rc >= 0) return rc;
     if (demo && path)
         return cli_usage_error("snapshot", "%s", _("give either --demo or -c FILE, not both"));
     if (demo && from_archive)
         return cli_usage_error("snapshot", "%s",
                                _("--from-archive reads a config's archive; not with --demo"));
-    if (!demo) path = cli_config_path(path);
-    if (!demo && !path)
-        return cli_usage_error("snapshot", "%s",
-                               _("no config given (use -c FILE, set IOC_CONFIG, or --demo)"));
+    if (!demo)
+        rc = cli_need_config("snapshot", &path,
+                             _("no config given (use -c FILE, set IOC_CONFIG, or --demo)"));
+    if (rc >= 0) return rc;
 
-    /* --demo: the bundled province against a simulator of our own. */
-    SimProc *sim = NULL;
-    char err[256];
-    if (demo) {
-        sim = simproc_start(NULL, false, 10000, err, sizeof(err));
-        if (!sim) {
-            fprintf(stderr, "ioc snapshot: %s\n", err);
-            return IOC_EXIT_FAIL;
-        }
-        setenv("IOC_SIM_URL", simproc_url(sim), 1);
-    }
-    Diag diag;
-    diag_init(&diag);
-    Config *cfg;
-    if (demo) {
-        size_t len;
-        const char *text = bundled_config(&len);
-        cfg = cfg_load_string(text, len, BUNDLED_CONFIG_NAME, &diag);
-    } else {
-        cfg = cfg_load_file(path, &diag);
-    }
-    diag_print(&diag, stderr);
-    diag_done(&diag);
+    /* --demo: the bundled province (path NULL) against a simulator of our own. */
+    SimProc *sim = demo ? cli_demo_sim("snapshot", false) : NULL;
+    if (demo && !sim) return IOC_EXIT_FAIL;
+    Config *cfg = cli_start(&(CliStart){.cmd = "snapshot"}, path, &rc);
     if (!cfg) {
         simproc_stop(sim);
-        return IOC_EXIT_USAGE;
+        return rc;
     }
 
-    int rc = IOC_EXIT_FAIL;
-    Snapshot *s = NULL;
-    if (timefmt_set_zone(cfg->timezone) != 0)
-        fprintf(stderr, _("ioc snapshot: time zone '%s' not found; using UTC\n"), cfg->timezone);
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        fprintf(stderr, "ioc snapshot: %s\n", _("cannot initialise libcurl"));
-        goto out;
-    }
-    s = snap_new(cfg);
+    rc = IOC_EXIT_FAIL;
+    char err[256];
+    Snapshot *s = snap_new(cfg);
     if (!s) {
         fprintf(stderr, "ioc snapshot: %s\n", _("out of memory"));
     } else if (from_archive) {
@@ -263,7 +230,6 @@ int cmd_snapshot(int argc, char **argv)
         rc = fail_condition(s, &fail) ? IOC_EXIT_ALERT : IOC_EXIT_OK;
     }
     curl_global_cleanup();
-out:
     snap_free(s);
     cfg_free(cfg);
     simproc_stop(sim);

@@ -2,11 +2,11 @@
  * logical operators, comparisons, literals and function calls, with the
  * type checks of RFC 9535 section 2.4.3 (well-typedness of function
  * expressions, singular queries for comparisons). */
-#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "parse/jsonpath_internal.h"
+#include "base/fmt.h"
 #include "base/i18n.h"
 
 /* One function extension: name, parameter types and result type. */
@@ -79,27 +79,12 @@ static cJSON *parse_number(JpParser *p)
         while (jp_is_digit(jp_peek(p)))
             p->pos++;
     }
-    /* strtod follows LC_NUMERIC: swap '.' for the locale's decimal point. */
-    size_t n = p->pos - start;
-    const char *dp = localeconv()->decimal_point;
-    size_t dpl = dp && *dp ? strlen(dp) : 1;
-    char *tmp = malloc(n + dpl + 1);
-    if (!tmp) {
-        jp_fail_oom(p);
+    size_t n = p->pos - start, used = 0;
+    double v = fmt_parse_double(p->s + start, n, &used); /* '.' whatever the locale */
+    if (used != n) {                                     /* past what fmt_parse_double() reads */
+        jp_fail(p, start, "%s", _("number literal too long"));
         return NULL;
     }
-    size_t k = 0;
-    for (size_t i = start; i < p->pos; i++) {
-        if (p->s[i] == '.' && dp && *dp) {
-            memcpy(tmp + k, dp, dpl);
-            k += dpl;
-        } else {
-            tmp[k++] = p->s[i];
-        }
-    }
-    tmp[k] = '\0';
-    double v = strtod(tmp, NULL);
-    free(tmp);
     cJSON *lit = cJSON_CreateNumber(v);
     if (!lit) jp_fail_oom(p);
     return lit;

@@ -18,16 +18,6 @@ static const NotifyPolicy default_policy = {
     .kill_grace_ms = 2000,
 };
 
-void notify_fmt_duration(int64_t ms, char *buf, size_t n)
-{
-    if (ms >= 1000 && ms % 1000 == 0)
-        snprintf(buf, n, "%lld s", (long long)(ms / 1000));
-    else if (ms > 1000)
-        snprintf(buf, n, "%.1f s", (double)ms / 1000.0);
-    else
-        snprintf(buf, n, "%lld ms", (long long)ms);
-}
-
 /* Frees a message's body. */
 static void msg_free(NotifyMsg *m)
 {

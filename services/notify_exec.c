@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/fmt.h"
 #include "base/i18n.h"
 #include "services/notify_internal.h"
 
@@ -104,7 +105,7 @@ static AttemptResult judge(const Target *t, int status, char *why, size_t n)
 {
     if (t->kill_stage > 0) {
         char d[32];
-        notify_fmt_duration(timeout_of(t), d, sizeof(d));
+        fmt_duration(timeout_of(t), d, sizeof(d));
         snprintf(why, n, _("timeout after %s: command killed"), d);
         return ATTEMPT_RETRY;
     }

@@ -113,7 +113,8 @@ typedef struct Target {
     char name[128]; /* url_shown or argv[0], for messages */
     /* webhook */
     CURL *easy;
-    struct curl_slist *headers; /* holds expanded secrets */
+    struct curl_slist *headers;   /* holds expanded secrets */
+    char errbuf[CURL_ERROR_SIZE]; /* curl's words for the last failure */
     bool in_transfer;
     /* exec */
     pid_t pid;     /* running child, 0 = none */
@@ -139,9 +140,6 @@ struct Notifier {
 
 /* Called by a backend when a started attempt ends (why: words, "" on success). */
 void notify_attempt_done(Target *t, AttemptResult r, const char *why);
-
-/* Words for a duration: "10 s", "1.5 s", "200 ms". */
-void notify_fmt_duration(int64_t ms, char *buf, size_t n);
 
 /* Webhook backend: set up the handle once; start one attempt of t->cur (0 =
  * running, -1 = ended at once with *r and why); cancel; free. */

@@ -1,11 +1,11 @@
 /* notify_webhook.c - one webhook attempt: an HTTP POST of the message body
  * through the Loop's curl multi handle (see notify_internal.h). */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include "base/curlerr.h"
+#include "base/curlhdr.h"
 #include "base/i18n.h"
 #include "services/notify_internal.h"
 
@@ -18,30 +18,6 @@ static size_t discard(char *data, size_t size, size_t nmemb, void *ud)
     return size * nmemb;
 }
 
-/* Appends "name: value" to a header list; false on out of memory. The
- * temporary copy is wiped: values may be tokens. */
-static bool add_header(struct curl_slist **list, const char *name, const char *value)
-{
-    size_t n = strlen(name) + strlen(value) + 3;
-    char *h = malloc(n);
-    if (!h) return false;
-    snprintf(h, n, "%s: %s", name, value);
-    struct curl_slist *l = curl_slist_append(*list, h);
-    memset(h, 0, n);
-    free(h);
-    if (!l) return false;
-    *list = l;
-    return true;
-}
-
-/* True when the target's config sets a header named name (any case). */
-static bool has_header(const CfgNotify *c, const char *name)
-{
-    for (size_t i = 0; i < c->n_headers; i++)
-        if (c->headers[i].name && strcasecmp(c->headers[i].name, name) == 0) return true;
-    return false;
-}
-
 int webhook_setup(Target *t, char *err, size_t errlen)
 {
     const CfgNotify *c = t->cfg;
@@ -49,10 +25,10 @@ int webhook_setup(Target *t, char *err, size_t errlen)
     if (!t->easy) goto fail;
     for (size_t i = 0; i < c->n_headers; i++)
         if (c->headers[i].name && c->headers[i].value &&
-            !add_header(&t->headers, c->headers[i].name, c->headers[i].value))
+            !curlhdr_add(&t->headers, c->headers[i].name, c->headers[i].value))
             goto fail;
-    if (!has_header(c, "Content-Type") &&
-        !add_header(&t->headers, "Content-Type", "application/json"))
+    if (!cfg_has_header(c->headers, c->n_headers, "Content-Type") &&
+        !curlhdr_add(&t->headers, "Content-Type", "application/json"))
         goto fail;
     /* No "Expect: 100-continue" round trip before larger bodies. */
     struct curl_slist *l = curl_slist_append(t->headers, "Expect:");
@@ -67,6 +43,7 @@ int webhook_setup(Target *t, char *err, size_t errlen)
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, timeout);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard);
     curl_easy_setopt(e, CURLOPT_USERAGENT, "ioc/" IOC_VERSION);
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
@@ -79,48 +56,21 @@ fail:
 }
 
 /* Words for a failed transfer (never the URL: it may hold secrets), and
- * whether trying again may help. */
+ * whether trying again may help: not for a configuration problem, which
+ * another attempt would meet the same way. */
 static AttemptResult describe(const Target *t, CURLcode rc, char *buf, size_t n)
 {
-    char what[32];
+    long os = 0;
+    curl_easy_getinfo(t->easy, CURLINFO_OS_ERRNO, &os);
+    curlerr_describe(rc, t->errbuf, os,
+                     t->cfg->timeout_ms > 0 ? t->cfg->timeout_ms : WEBHOOK_DEFAULT_TIMEOUT_MS, buf,
+                     n);
     switch (rc) {
-    case CURLE_COULDNT_CONNECT: {
-        long os = 0;
-        curl_easy_getinfo(t->easy, CURLINFO_OS_ERRNO, &os);
-        if (os == ECONNREFUSED || os == 0)
-            snprintf(buf, n, "%s", _("connection refused"));
-        else
-            snprintf(buf, n, _("cannot connect: %s"), strerror((int)os));
-        return ATTEMPT_RETRY;
-    }
-    case CURLE_OPERATION_TIMEDOUT:
-        notify_fmt_duration(t->cfg->timeout_ms > 0 ? t->cfg->timeout_ms
-                                                   : WEBHOOK_DEFAULT_TIMEOUT_MS,
-                            what, sizeof(what));
-        snprintf(buf, n, _("timeout after %s"), what);
-        return ATTEMPT_RETRY;
-    case CURLE_COULDNT_RESOLVE_HOST:
-        snprintf(buf, n, "%s", _("cannot resolve the host name"));
-        return ATTEMPT_RETRY;
-    case CURLE_GOT_NOTHING:
-        snprintf(buf, n, "%s", _("empty reply (connection closed)"));
-        return ATTEMPT_RETRY;
-    case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR:
-        snprintf(buf, n, "%s", _("connection reset"));
-        return ATTEMPT_RETRY;
-    /* Configuration problems: another attempt would fail the same way. */
     case CURLE_UNSUPPORTED_PROTOCOL:
-        snprintf(buf, n, "%s", _("protocol not allowed (http and https only)"));
-        return ATTEMPT_FAIL;
     case CURLE_URL_MALFORMAT:
-        snprintf(buf, n, "%s", _("malformed url"));
-        return ATTEMPT_FAIL;
     case CURLE_PEER_FAILED_VERIFICATION:
-        snprintf(buf, n, "%s", _("TLS: the server's certificate is not trusted"));
         return ATTEMPT_FAIL;
     default:
-        snprintf(buf, n, _("transfer failed: %s"), curl_easy_strerror(rc));
         return ATTEMPT_RETRY;
     }
 }
@@ -148,6 +98,7 @@ static void on_done(void *ud, CURL *easy, CURLcode rc)
 
 int webhook_start(Target *t, AttemptResult *r, char *why, size_t n)
 {
+    t->errbuf[0] = '\0';
     curl_easy_setopt(t->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)t->cur.len);
     curl_easy_setopt(t->easy, CURLOPT_POSTFIELDS, t->cur.body);
     if (loop_add_transfer(t->nf->loop, t->easy, on_done, t) != 0) {

@@ -428,11 +428,8 @@ static bool read_values(SimLoader *ld, const YNode *m, SimEndpoint *e)
         sim_ld_err(ld, m, _("too many values (at most %d per endpoint)"), SIM_MAX_VALUES);
         return false;
     }
-    e->values = calloc(m->n ? m->n : 1, sizeof(*e->values));
-    if (!e->values) {
-        sim_ld_err(ld, m, "%s", _("out of memory"));
-        return false;
-    }
+    e->values = sim_ld_calloc(ld, m, m->n ? m->n : 1, sizeof(*e->values));
+    if (!e->values) return false;
     bool ok = true;
     for (size_t i = 0; i < m->n; i++) {
         SimValue *v = &e->values[e->nvalues++];
@@ -466,11 +463,8 @@ static bool read_required(SimLoader *ld, const YNode *m, SimEndpoint *e)
                    SIM_MAX_REQUIRED);
         return false;
     }
-    e->require = calloc(m->n ? m->n : 1, sizeof(*e->require));
-    if (!e->require) {
-        sim_ld_err(ld, m, "%s", _("out of memory"));
-        return false;
-    }
+    e->require = sim_ld_calloc(ld, m, m->n ? m->n : 1, sizeof(*e->require));
+    if (!e->require) return false;
     bool ok = true;
     for (size_t i = 0; i < m->n; i++) {
         if (!header_name_ok(m->keys[i]->str)) {
@@ -508,11 +502,8 @@ static bool read_faults(SimLoader *ld, const YNode *l, SimEndpoint *e)
         sim_ld_err(ld, l, _("expected a list of up to %d faults"), SIM_MAX_FAULTS);
         return false;
     }
-    e->faults = calloc(l->n ? l->n : 1, sizeof(*e->faults));
-    if (!e->faults) {
-        sim_ld_err(ld, l, "%s", _("out of memory"));
-        return false;
-    }
+    e->faults = sim_ld_calloc(ld, l, l->n ? l->n : 1, sizeof(*e->faults));
+    if (!e->faults) return false;
     bool ok = true;
     for (size_t i = 0; i < l->n; i++)
         ok &= read_fault(ld, l->items[i], &e->faults[e->nfaults++]);

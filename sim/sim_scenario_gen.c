@@ -21,6 +21,13 @@ void sim_ld_err(SimLoader *ld, const YNode *n, const char *fmt, ...)
     va_end(ap);
 }
 
+void *sim_ld_calloc(SimLoader *ld, const YNode *n, size_t count, size_t size)
+{
+    void *p = calloc(count, size);
+    if (!p) sim_ld_err(ld, n, "%s", _("out of memory"));
+    return p;
+}
+
 bool sim_ld_check_keys(SimLoader *ld, const YNode *map, const char *const *allowed,
                        const char *where)
 {
@@ -350,11 +357,8 @@ static bool read_add(SimLoader *ld, const YNode *list, SimGen *g, int depth)
         sim_ld_err(ld, list, _("add needs a list of 1 to %d generators"), SIM_GEN_MAX_PARTS);
         return false;
     }
-    g->u.add.parts = calloc(list->n, sizeof(SimGen));
-    if (!g->u.add.parts) {
-        sim_ld_err(ld, list, "%s", _("out of memory"));
-        return false;
-    }
+    g->u.add.parts = sim_ld_calloc(ld, list, list->n, sizeof(SimGen));
+    if (!g->u.add.parts) return false;
     g->u.add.n = list->n;
     bool ok = true;
     for (size_t i = 0; i < list->n; i++) {

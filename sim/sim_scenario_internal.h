@@ -24,6 +24,9 @@ typedef struct {
 void sim_ld_err(SimLoader *ld, const YNode *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* calloc(count, size), reporting "out of memory" at node n when it fails. */
+void *sim_ld_calloc(SimLoader *ld, const YNode *n, size_t count, size_t size);
+
 /* Reports every key of map not in the NULL-terminated allowed list; false if any. */
 bool sim_ld_check_keys(SimLoader *ld, const YNode *map, const char *const *allowed,
                        const char *where);

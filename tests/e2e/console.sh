@@ -223,7 +223,7 @@ keys $S 2
 if wait_for $S "[2 Hạ tầng]" 1; then
   t_ok "keys answer while a feed hangs ($(( ($(date +%s%N) - t0) / 1000000 )) ms)"
 else t_bad "keys answer while a feed hangs"; fi
-check "the hung feed is shown down" wait_for $S "timeout after 2 s" 15
+check "the hung feed is shown down" wait_for $S "timeout after 2s" 15
 check "the header counts it" wait_for $S "feeds 19/20"
 sim_clear
 check "the feed recovers" wait_for $S "feeds 20/20" 15

@@ -115,8 +115,8 @@ sim_at 10:05:30 # public-service portal hangs
 start=$(date +%s%N)
 snap dvc
 elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
-check dvc "feed('dvc')['state'] == 'down' and feed('dvc')['error'] == 'timeout after 4 s'" \
-  "5m30s: dvc is down with 'timeout after 4 s'"
+check dvc "feed('dvc')['state'] == 'down' and feed('dvc')['error'] == 'timeout after 4s'" \
+  "5m30s: dvc is down with 'timeout after 4s'"
 check dvc "d['summary']['feeds_up'] == 19" "5m30s: the 19 other feeds stay up"
 if [ "$elapsed" -lt 8000 ]; then t_ok "5m30s: the hung portal costs only its timeout (${elapsed} ms)"
 else bad "5m30s: the hung portal costs only its timeout (${elapsed} ms)"; fi

@@ -176,7 +176,7 @@ sim_fault /f07 "mode=hang"
 start=$(date +%s%N)
 t_run "$ioc" snapshot -c "$cfg" -f json
 elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
-feed_is f07 down "timeout after 2 s" "a hung feed"
+feed_is f07 down "timeout after 2s" "a hung feed"
 if [ "$elapsed" -lt 3500 ]; then t_ok "a hung feed ends the snapshot within its timeout (${elapsed} ms)"
 else t_bad "a hung feed ends the snapshot within its timeout (${elapsed} ms)"; fi
 

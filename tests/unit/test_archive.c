@@ -105,7 +105,7 @@ static void test_round_trip(void **state)
     archive_add_sample(a, "dvc.rate", T0 + MIN + 1000, 5);
     archive_add_sample(a, "dvc.other", T0 + 1000, -1.5);
     FeedStatus ok = status(FS_OK, T0 + 1000, "");
-    FeedStatus down = status(FS_DOWN, T0 + 21000, "timeout after 5 s");
+    FeedStatus down = status(FS_DOWN, T0 + 21000, "timeout after 5s");
     FeedStatus ok2 = status(FS_OK, T0 + 31000, "");
     archive_add_poll(a, "dvc", &ok);
     archive_add_poll(a, "dvc", &down);
@@ -165,7 +165,7 @@ static void test_round_trip(void **state)
     assert_int_equal(archive_states(r, "dvc", T0, T0 + DAY, &sts, &n, err, sizeof(err)), 0);
     assert_int_equal(n, 3);
     assert_int_equal(sts[1].state, FS_DOWN);
-    assert_string_equal(sts[1].error, "timeout after 5 s");
+    assert_string_equal(sts[1].error, "timeout after 5s");
     free(sts);
     /* Asking from after the down: the change before the window comes first. */
     assert_int_equal(archive_states(r, "dvc", T0 + 25000, T0 + DAY, &sts, &n, err, sizeof(err)), 0);

@@ -418,6 +418,10 @@ static void test_error_cases(void **state)
         {HEAD "    interval: 5s\n" KPIS, 5, 15, "timeout 5s must be shorter than the interval 5s"},
         {"ioc: { name: T }\ndefaults: { interval: 1m, timeout: 1h30m }\n", 2, 36,
          "timeout 1h30m must be shorter than the interval 1m"},
+        {"ioc: { name: T }\ndefaults: { interval: 500ms }\n", 2, 23,
+         "interval must be at least 1s (got 500ms)"},
+        {"ioc: { name: T }\ndefaults: { timeout: 50ms }\n", 2, 22,
+         "timeout must be at least 100ms (got 50ms)"},
         /* thresholds: the column points inside the value */
         {HEAD "    kpis: [{ id: x, select: $.x, warn: \"< 70 and > 5\" }]\n", 5, 46,
          "expected 'or' or the end of 'warn'"},

@@ -1049,6 +1049,34 @@ static void test_nested_descendant(void **state)
     assert_false(jp_nested_descendant(NULL, NULL));
 }
 
+/* Number literals read the same under a decimal-comma LC_NUMERIC; one too
+ * long to read whole is refused, never read cut short. */
+static void test_number_literals_locale(void **state)
+{
+    (void)state;
+    static const char *const locs[] = {"de_DE.UTF-8", "vi_VN.UTF-8", "fr_FR.UTF-8"};
+    const char *set = NULL;
+    for (size_t i = 0; i < sizeof locs / sizeof locs[0] && !set; i++)
+        set = setlocale(LC_NUMERIC, locs[i]);
+    if (!set) fail_msg("no decimal-comma locale: run scripts/deps.sh --test");
+    JpError err;
+    char *got = run_query("$[?@.a == 1.5 || @.a > 2.25e1]",
+                          "[{\"a\":1.5},{\"a\":1},{\"a\":22.6},{\"a\":22}]", &err);
+    setlocale(LC_NUMERIC, "C");
+    assert_non_null(got);
+    assert_string_equal(got, "[{\"a\":1.5},{\"a\":22.6}]");
+    free(got);
+
+    char expr[200] = "$[?@.a == 0.";
+    size_t n = strlen(expr);
+    memset(expr + n, '0', 100);
+    snprintf(expr + n + 100, sizeof expr - n - 100, "1]");
+    JpPath *p = jp_compile(expr, &err);
+    assert_null(p);
+    assert_int_equal(err.pos, 10);
+    assert_string_equal(err.msg, "number literal too long");
+}
+
 /* Runs the JSONPath tests under a UTF-8 character type. */
 int main(void)
 {
@@ -1067,6 +1095,7 @@ int main(void)
         cmocka_unit_test(test_result_limit),
         cmocka_unit_test(test_work_budget),
         cmocka_unit_test(test_nested_descendant),
+        cmocka_unit_test(test_number_literals_locale),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,7 +24,7 @@ static const Case cases[] = {
     {"n", "42", "n=42\n"},
     {"msg", "", "msg=\"\"\n"},
     {"msg", NULL, "msg=\"\"\n"},
-    {"error", "timeout after 4 s", "error=\"timeout after 4 s\"\n"},
+    {"error", "timeout after 4s", "error=\"timeout after 4s\"\n"},
     {"q", "a=b", "q=\"a=b\"\n"},
     {"q", "say \"hi\"", "q=\"say \\\"hi\\\"\"\n"},
     {"q", "C:\\dir", "q=\"C:\\\\dir\"\n"},

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <unistd.h>
@@ -767,6 +768,59 @@ static void test_webhook_4xx_not_retried(void **state)
     }
 }
 
+/* A receiver that answers every POST (up to 3) with a broken chunked body. */
+typedef struct {
+    int fd;
+    pthread_t th;
+} BadChunkServer;
+
+/* BadChunkServer thread: reads each request whole, then sends the reply. */
+static void *bad_chunk_serve(void *ud)
+{
+    static const char reply[] = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                "zz\r\n{}\r\n0\r\n\r\n";
+    BadChunkServer *b = ud;
+    for (int i = 0; i < 3; i++) {
+        int c = accept(b->fd, NULL, NULL);
+        if (c < 0) break;
+        struct timeval tv = {.tv_usec = 200 * 1000}; /* the request has come by then */
+        setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+        char buf[4096];
+        while (recv(c, buf, sizeof(buf), 0) > 0)
+            ;
+        ssize_t w = send(c, reply, sizeof(reply) - 1, MSG_NOSIGNAL);
+        (void)w;
+        close(c);
+    }
+    return NULL;
+}
+
+/* A broken reply is called malformed, as a feed's is, not a reset. */
+static void test_webhook_malformed_reply(void **state)
+{
+    (void)state;
+    char url[128];
+    BadChunkServer b = {.fd = hung_start(url, sizeof(url))};
+    assert_int_equal(pthread_create(&b.th, NULL, bad_chunk_serve, &b), 0);
+    CfgNotify t = webhook(url, 2000);
+    Loop *loop = loop_new();
+    char err[160];
+    Notifier *nf = notify_new(loop, &t, 1, err, sizeof(err));
+    notify_set_policy(nf, &fast); /* 3 attempts */
+    NotifyEvent e = event("r", SEV_WARNING, true);
+    notify_event(nf, &e, loop_now_ms());
+    assert_true(run_until(loop, nf, idle0, 5000));
+    const NotifyStats *st = notify_stats(nf, 0);
+    assert_int_equal(st->failed, 1);
+    assert_int_equal(st->retries, 2);
+    assert_string_equal(st->last_error, "malformed response: bad chunked encoding");
+    notify_free(nf);
+    loop_free(loop);
+    shutdown(b.fd, SHUT_RDWR); /* wakes accept() if an attempt did not come */
+    pthread_join(b.th, NULL);
+    close(b.fd);
+}
+
 static void test_webhook_hung_times_out_within_bounds(void **state)
 {
     (void)state;
@@ -785,7 +839,7 @@ static void test_webhook_hung_times_out_within_bounds(void **state)
     const NotifyStats *st = notify_stats(nf, 0);
     assert_int_equal(st->failed, 1);
     assert_int_equal(st->retries, 2);
-    assert_string_equal(st->last_error, "timeout after 200 ms");
+    assert_string_equal(st->last_error, "timeout after 200ms");
     assert_true(took >= 3 * 200 + 50 + 100 - 10);
     assert_true(took < 3000);
 
@@ -1078,7 +1132,7 @@ static void test_exec_timeout_kills(void **state)
         assert_true(took < 3000);
         const NotifyStats *st = notify_stats(nf, 0);
         assert_int_equal(st->failed, 1);
-        assert_string_equal(st->last_error, "timeout after 200 ms: command killed");
+        assert_string_equal(st->last_error, "timeout after 200ms: command killed");
         if (i == 1) { /* the grandchild went with its process group */
             char *p = slurp(pidfile);
             assert_non_null(p);
@@ -1134,6 +1188,7 @@ int main(void)
         cmocka_unit_test(test_webhook_retries_5xx_then_delivers_once),
         cmocka_unit_test(test_webhook_4xx_not_retried),
         cmocka_unit_test(test_webhook_hung_times_out_within_bounds),
+        cmocka_unit_test(test_webhook_malformed_reply),
         cmocka_unit_test(test_hung_webhook_does_not_delay_others),
         cmocka_unit_test(test_webhook_errors_hide_secrets),
         cmocka_unit_test(test_exec_gets_json_on_stdin),

@@ -548,12 +548,13 @@ static void test_addr_guard_wired(void **state)
 }
 
 /* A one-connection raw HTTP server: reads the request, sends `reply`
- * (reply_len bytes), then closes (with a reset when `reset`). */
+ * (reply_len bytes), waits hang_ms, then closes (with a reset when `reset`). */
 typedef struct {
     int fd;
     const char *reply;
     size_t reply_len;
     bool reset;
+    int hang_ms;
     pthread_t th;
 } RawServer;
 
@@ -571,6 +572,7 @@ static void *raw_serve(void *ud)
         if (w <= 0) break;
         off += (size_t)w;
     }
+    if (r->hang_ms > 0) usleep((useconds_t)r->hang_ms * 1000);
     if (r->reset) {
         struct linger lg = {1, 0};
         setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
@@ -591,6 +593,24 @@ static void raw_start(RawServer *r, char *url, size_t n)
     assert_int_equal(getsockname(r->fd, (struct sockaddr *)&a, &len), 0);
     snprintf(url, n, "http://127.0.0.1:%u/x", (unsigned)ntohs(a.sin_port));
     assert_int_equal(pthread_create(&r->th, NULL, raw_serve, r), 0);
+}
+
+/* Polls a RawServer (reply, then hang_ms of silence) once, with the feed's
+ * timeout and body cap (0: the default), and returns the feed's status. */
+static FeedStatus raw_poll_with(const char *reply, size_t len, int hang_ms, int64_t timeout_ms,
+                                int64_t max_body)
+{
+    RawServer r = {.reply = reply, .reply_len = len, .hang_ms = hang_ms};
+    char url[64];
+    raw_start(&r, url, sizeof(url));
+    Config *cfg = make_config(url, 2000);
+    cfg->feeds[0].timeout_ms = timeout_ms;
+    cfg->feeds[0].max_body = max_body;
+    FeedStatus st = poll_once(cfg);
+    free_config(cfg);
+    pthread_join(r.th, NULL);
+    close(r.fd);
+    return st;
 }
 
 /* Polls a RawServer sending reply once and returns the feed's error. */
@@ -695,6 +715,32 @@ static void test_count_poll(void **state)
                     strlen(feedstate_error_name(e)));
 }
 
+/* The limits a feed error names are the feed's own, in the config's units:
+ * a hanging server is "timeout after 1s" (1s500ms), a body over the cap
+ * names the cap (announced by Content-Length, or found while reading). */
+static void test_limits_in_words(void **state)
+{
+    (void)state;
+    FeedStatus st = raw_poll_with("", 0, 1500, 1000, 0);
+    assert_int_equal(st.state, FS_DOWN);
+    assert_string_equal(st.error, "timeout after 1s");
+    assert_int_equal(st.error_kind, FEED_ERR_TIMEOUT);
+    st = raw_poll_with("", 0, 2000, 1500, 0);
+    assert_string_equal(st.error, "timeout after 1s500ms");
+
+    static char big[4096];
+    int n = snprintf(big, sizeof big, "HTTP/1.1 200 OK\r\nContent-Length: 2000\r\n\r\n");
+    memset(big + n, ' ', 2000);
+    st = raw_poll_with(big, (size_t)n + 2000, 0, 1000, 1024);
+    assert_int_equal(st.state, FS_DOWN);
+    assert_string_equal(st.error, "body over 1 KiB");
+    assert_int_equal(st.error_kind, FEED_ERR_TOO_LARGE);
+    n = snprintf(big, sizeof big, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n");
+    memset(big + n, ' ', 2000);
+    st = raw_poll_with(big, (size_t)n + 2000, 0, 1000, 1500);
+    assert_string_equal(st.error, "body over 1500 bytes");
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -708,6 +754,7 @@ int main(void)
         cmocka_unit_test(test_addr_guard_wired),
         cmocka_unit_test(test_malformed_responses),
         cmocka_unit_test(test_count_poll),
+        cmocka_unit_test(test_limits_in_words),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     curl_global_cleanup();
