@@ -199,11 +199,15 @@ static Config *load(const char *path, const char *event)
     return cfg;
 }
 
-/* Builds and starts the monitoring core on cfg (taken) with signals routed to r. */
+/* Builds and starts the monitoring core on cfg (taken) with signals routed
+ * to r; on a reload it takes over from the running one (monitor_reload). */
 static bool start(Run *r, Config *cfg)
 {
     char err[256];
-    Monitor *w = monitor_new(cfg, on_alert, r, err, sizeof(err));
+    Monitor *w = r->w ? monitor_reload(r->w, cfg, err, sizeof(err))
+                      : monitor_new(cfg, on_alert, r, err, sizeof(err));
+    r->w = NULL; /* a reload freed the running one */
+    r->coll = NULL;
     if (!w) {
         log_one("error", "start", "error", err);
         return false;
@@ -300,10 +304,7 @@ int cmd_run(int argc, char **argv)
             log_end(&ln);
             continue;
         }
-        monitor_free(r.w); /* also gives the signals back, so the new loop can take them */
-        r.w = NULL;
-        r.coll = NULL;
-        if (!start(&r, next)) {
+        if (!start(&r, next)) { /* alerts whose rule did not change keep their state */
             rc = IOC_EXIT_FAIL;
             break;
         }
