@@ -10,6 +10,8 @@
 #include <wchar.h>
 #include <wctype.h>
 
+#include <utf8proc.h>
+
 #define REPLACEMENT_CHAR 0xFFFDu
 
 bool text_utf8_locale(void)
@@ -480,36 +482,46 @@ const char *text_clean(const char *s, bool utf8, char *out, size_t n)
     return out;
 }
 
-/* Lower-case wide copy of s into out (cap characters); its length. */
-static size_t lower_wide(const char *s, wchar_t *out, size_t cap)
+/* The code points of s folded for matching into out (cap of them): case
+ * folded, decomposed and without marks, so that "Nhiệt", "NHIET" and "nhiet"
+ * (composed or not) fold alike; đ and Đ fold to d (they do not decompose).
+ * Ill-formed bytes fold to U+FFFD. Returns how many were written. */
+static size_t fold(const char *s, int32_t *out, size_t cap)
 {
-    mbstate_t st;
-    memset(&st, 0, sizeof st);
-    size_t n = 0, len = strlen(s);
+    const utf8proc_option_t opt = UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD;
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    utf8proc_ssize_t len = (utf8proc_ssize_t)strlen(s);
+    size_t n = 0;
+    int boundclass = UTF8PROC_BOUNDCLASS_START;
     while (len > 0 && n < cap) {
-        wchar_t wc;
-        size_t r = mbrtowc(&wc, s, len, &st);
-        if (r == 0) break;
-        if (r == (size_t)-1 || r == (size_t)-2) {
-            memset(&st, 0, sizeof st);
-            wc = (unsigned char)*s;
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t r = utf8proc_iterate(p, len, &cp);
+        if (r <= 0) {
+            cp = 0xFFFD;
             r = 1;
         }
-        out[n++] = (wchar_t)towlower((wint_t)wc);
-        s += r;
+        p += r;
         len -= r;
+        if (cp == 0x0110 || cp == 0x0111) {
+            out[n++] = 'd';
+            continue;
+        }
+        utf8proc_int32_t dec[8];
+        utf8proc_ssize_t k = utf8proc_decompose_char(cp, dec, 8, opt, &boundclass);
+        for (utf8proc_ssize_t i = 0; i < k && i < 8 && n < cap; i++)
+            out[n++] = dec[i];
     }
     return n;
 }
 
 bool text_match(const char *s, const char *filter)
 {
-    wchar_t hay[256], needle[64];
+    int32_t hay[256], needle[64];
     if (!filter || !filter[0]) return true;
     if (!s) return false;
-    size_t nh = lower_wide(s, hay, 256), nn = lower_wide(filter, needle, 64);
+    size_t nh = fold(s, hay, 256), nn = fold(filter, needle, 64);
     if (nn == 0) return true;
     for (size_t i = 0; i + nn <= nh; i++)
-        if (wmemcmp(hay + i, needle, nn) == 0) return true;
+        if (memcmp(hay + i, needle, nn * sizeof needle[0]) == 0) return true;
     return false;
 }

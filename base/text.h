@@ -103,8 +103,10 @@ int text_pad(const char *s, int cols, TextAlign align, char *out, size_t outsz);
  * '?'. Returns out. */
 const char *text_clean(const char *s, bool utf8, char *out, size_t n);
 
-/* True when the clean name s contains filter (case-insensitive, by
- * characters); a NULL or empty filter matches everything. */
+/* True when the name s contains filter, ignoring case and marks: "nhiet"
+ * finds "Nhiệt độ", "d" finds "đ", composed (NFC) and decomposed (NFD) text
+ * alike (libutf8proc; no allocation, whatever the locale). A NULL or empty
+ * filter matches everything. */
 bool text_match(const char *s, const char *filter);
 
 #endif

@@ -20,8 +20,8 @@
 #define ZONEINFO_DIR "/usr/share/zoneinfo"
 
 static const char *const top_keys[] = {"ioc", "defaults", "feeds", "pages", "rules", "notify"};
-static const char *const ioc_keys[] = {"name",      "timezone", "rotate",
-                                       "alert_log", "archive",  "retention"};
+static const char *const ioc_keys[] = {"name",    "timezone",  "rotate", "alert_log",
+                                       "archive", "retention", "demo"};
 static const char *const retention_keys[] = {"raw", "minute", "hour"};
 static const char *const default_keys[] = {"interval", "timeout", "number_format"};
 
@@ -314,7 +314,7 @@ static char *default_archive(void)
     return p;
 }
 
-/* Loads the ioc: section (name, timezone, rotate, alert_log, archive, retention). */
+/* Loads the ioc: section (name, timezone, rotate, alert_log, archive, retention, demo). */
 static void load_ioc(Ld *ld, const YNode *m)
 {
     Config *c = ld->cfg;
@@ -329,6 +329,8 @@ static void load_ioc(Ld *ld, const YNode *m)
         const YNode *al = ynode_get(m, "alert_log");
         ld_err(ld, al->line, al->col, "%s", _("'alert_log' must be a file path"));
     }
+    const YNode *demo = ld_get(ld, m, "demo", false, "");
+    if (demo) ld_bool(ld, demo, "demo", &c->demo);
     const YNode *rot = ld_get(ld, m, "rotate", false, "");
     int64_t rms;
     if (rot && ld_duration(ld, rot, "rotate", &rms)) {

@@ -200,6 +200,7 @@ typedef struct {
     char *name;       /* ioc.name */
     char *timezone;   /* ioc.timezone, default "UTC" */
     int64_t rotate_ms;   /* ioc.rotate: console page auto-rotation interval, default 30 s */
+    bool demo;           /* ioc.demo: simulated data; the console says DEMO at all times */
     int64_t interval_ms; /* defaults.interval, default 30 s */
     int64_t timeout_ms;  /* defaults.timeout, default 5 s */
     NumFormat numfmt;    /* defaults.number_format */

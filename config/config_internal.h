@@ -79,6 +79,10 @@ bool ld_id(Ld *ld, const YNode *v);
 /* Parses scalar v (the value of key) as a finite number / a whole number in
  * [lo, hi] / a duration. */
 bool ld_num(Ld *ld, const YNode *v, const char *key, double *out);
+
+/* Reads scalar v as a boolean (plain true or false) into *out; an error
+ * naming key otherwise. */
+bool ld_bool(Ld *ld, const YNode *v, const char *key, bool *out);
 bool ld_int(Ld *ld, const YNode *v, const char *key, long lo, long hi, int *out);
 bool ld_duration(Ld *ld, const YNode *v, const char *key, int64_t *out);
 

@@ -19,17 +19,6 @@ static const char *const tls_keys[] = {"ca_file", "cert", "key", "insecure"};
 /* In the order of FollowRedirects. */
 static const char *const follow_names[] = {"same-origin", "none", "any"};
 
-/* Reads scalar v as a boolean (true/false). */
-static bool ld_bool(Ld *ld, const YNode *v, const char *key, bool *out)
-{
-    if (v->kind == YNODE_SCALAR && v->plain) {
-        if (strcmp(v->str, "true") == 0) return (*out = true), true;
-        if (strcmp(v->str, "false") == 0) return (*out = false), true;
-    }
-    ld_err(ld, v->line, v->col, _("expected true or false for '%s'"), key);
-    return false;
-}
-
 /* Reads a size such as 4MiB, 512KiB or 100000 (bytes) into *out. */
 static bool ld_size(Ld *ld, const YNode *v, const char *key, int64_t *out)
 {

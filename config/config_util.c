@@ -610,3 +610,14 @@ void ld_unknown_kpi(Ld *ld, const YNode *v)
         ld_err(ld, v->line, v->col, _("unknown KPI '%.70s'"), v->str);
     free(keys);
 }
+
+/* Reads scalar v as a boolean (true/false). */
+bool ld_bool(Ld *ld, const YNode *v, const char *key, bool *out)
+{
+    if (v->kind == YNODE_SCALAR && v->plain) {
+        if (strcmp(v->str, "true") == 0) return (*out = true), true;
+        if (strcmp(v->str, "false") == 0) return (*out = false), true;
+    }
+    ld_err(ld, v->line, v->col, _("expected true or false for '%s'"), key);
+    return false;
+}

@@ -146,6 +146,8 @@ static void header_status(Console *c, int64_t now)
         snprintf(hist, sizeof(hist), _(" HISTORY %s (%s) "), off, at);
     }
     const Piece left[] = {
+        {c->coll->cfg->demo ? _(" DEMO \xE2\x80\x94 simulated data ") : "",
+         status_style(c, KST_WARN) /* never mistaken for the real province */},
         {hist, plain(A_REVERSE | A_BOLD)},
         {c->paused ? _(" PAUSED ") : "", plain(A_REVERSE | A_BOLD)},
         {c->bell ? _("BELL") : "", plain(A_BOLD)},

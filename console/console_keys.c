@@ -124,10 +124,10 @@ static void to_widget(Console *c, int key)
     ConPage *pg = &c->pages[c->page];
     if (pg->n_panels == 0) return;
     ConPanel *p = &pg->panels[c->focus];
-    if (!p->w || !p->w->cls->key) return;
+    if (!p->w) return;
     ViewCtx ctx;
     con_view_ctx(c, p, &ctx);
-    if (p->w->cls->key(p->w, key, &ctx)) c->dirty |= CON_DIRTY_BODY;
+    if (widget_key(p->w, key, &ctx)) c->dirty |= CON_DIRTY_BODY;
 }
 
 /* Moves the focus (grid) or passes the direction to the zoomed widget. */

@@ -441,15 +441,16 @@ static void malformed(const FeedPoll *fp, char *buf, size_t n)
         snprintf(buf, n, "%s", _("malformed response"));
 }
 
-/* Words for a failed transfer (never the URL: it may hold secrets). */
-static void describe_failure(const FeedPoll *fp, CURLcode rc, char *buf, size_t n)
+/* Words for a failed transfer (never the URL: it may hold secrets); returns
+ * the reason it counts under (ioc_feed_poll_errors_total). */
+static FeedError describe_failure(const FeedPoll *fp, CURLcode rc, char *buf, size_t n)
 {
     char what[32];
     switch (rc) {
     case CURLE_COULDNT_CONNECT: {
         if (fp->blocked[0]) { /* the link-local guard refused every address */
             snprintf(buf, n, "%s", fp->blocked);
-            return;
+            return FEED_ERR_CONNECT;
         }
         long os = 0;
         curl_easy_getinfo(fp->easy, CURLINFO_OS_ERRNO, &os);
@@ -457,86 +458,94 @@ static void describe_failure(const FeedPoll *fp, CURLcode rc, char *buf, size_t 
             snprintf(buf, n, "%s", _("connection refused"));
         else
             snprintf(buf, n, _("cannot connect: %s"), strerror((int)os));
-        return;
+        return FEED_ERR_CONNECT;
     }
     case CURLE_OPERATION_TIMEDOUT:
         poller_fmt_duration(fp->f->timeout_ms, what, sizeof(what));
         snprintf(buf, n, _("timeout after %s"), what);
-        return;
+        return FEED_ERR_TIMEOUT;
     case CURLE_WRITE_ERROR:
     case CURLE_FILESIZE_EXCEEDED:
         if (fp->hdr_over) {
             poller_fmt_bytes(POLLER_MAX_HEADERS, what, sizeof(what));
             snprintf(buf, n, _("malformed response: headers over %s"), what);
-        } else if (fp->over_cap || rc == CURLE_FILESIZE_EXCEEDED) {
+            return FEED_ERR_MALFORMED;
+        }
+        if (fp->over_cap || rc == CURLE_FILESIZE_EXCEEDED) {
             poller_fmt_bytes((int64_t)fp->max_body, what, sizeof(what));
             snprintf(buf, n, _("body over %s"), what);
-        } else {
-            snprintf(buf, n, "%s", _("out of memory reading the body"));
+            return FEED_ERR_TOO_LARGE;
         }
-        return;
+        snprintf(buf, n, "%s", _("out of memory reading the body"));
+        return FEED_ERR_OTHER;
     case CURLE_COULDNT_RESOLVE_HOST:
         snprintf(buf, n, "%s", _("cannot resolve the host name"));
-        return;
+        return FEED_ERR_DNS;
     case CURLE_PARTIAL_FILE:
         snprintf(buf, n, "%s", _("truncated body (connection closed early)"));
-        return;
+        return FEED_ERR_CONNECT;
     case CURLE_GOT_NOTHING:
         snprintf(buf, n, "%s", _("empty reply (connection closed)"));
-        return;
+        return FEED_ERR_CONNECT;
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR: {
         /* curl reports a broken response (bad chunk size...) as a receive error
          * too: only an error from the socket itself is a reset. */
         long os = 0;
         curl_easy_getinfo(fp->easy, CURLINFO_OS_ERRNO, &os);
-        if (strstr(fp->errbuf, "chunked-encoding"))
+        if (strstr(fp->errbuf, "chunked-encoding")) {
             snprintf(buf, n, "%s", _("malformed response: bad chunked encoding"));
-        else if (os == ECONNRESET || os == EPIPE)
+            return FEED_ERR_MALFORMED;
+        }
+        if (os == ECONNRESET || os == EPIPE) {
             snprintf(buf, n, "%s", _("connection reset"));
-        else if (os != 0)
+            return FEED_ERR_CONNECT;
+        }
+        if (os != 0) {
             snprintf(buf, n,
                      rc == CURLE_RECV_ERROR ? _("receive failed: %s") : _("send failed: %s"),
                      strerror((int)os));
-        else
-            malformed(fp, buf, n);
-        return;
+            return FEED_ERR_CONNECT;
+        }
+        malformed(fp, buf, n);
+        return FEED_ERR_MALFORMED;
     }
     case CURLE_WEIRD_SERVER_REPLY:
         malformed(fp, buf, n);
-        return;
+        return FEED_ERR_MALFORMED;
     case CURLE_BAD_CONTENT_ENCODING:
         snprintf(buf, n, "%s", _("malformed response: bad content encoding"));
-        return;
+        return FEED_ERR_MALFORMED;
     case CURLE_OUT_OF_MEMORY:
         /* curl 7.x fails a header line over its 100 KiB limit as out of memory. */
         if (fp->hdr_bytes > 0 && !fp->hdr_done) {
             snprintf(buf, n, "%s", _("malformed response: a header line is too long"));
-            return;
+            return FEED_ERR_MALFORMED;
         }
         snprintf(buf, n, _("transfer failed: %s"), curl_easy_strerror(rc));
-        return;
+        return FEED_ERR_OTHER;
     case CURLE_UNSUPPORTED_PROTOCOL:
         if (strstr(fp->errbuf, "HTTP/")) { /* a reply in no HTTP version ("HTTP/0.9") */
             malformed(fp, buf, n);
-            return;
+            return FEED_ERR_MALFORMED;
         }
         snprintf(buf, n, "%s", _("protocol not allowed (http and https only)"));
-        return;
+        return FEED_ERR_OTHER;
     case CURLE_PEER_FAILED_VERIFICATION:
         snprintf(buf, n, "%s", _("TLS: the server's certificate is not trusted"));
-        return;
+        return FEED_ERR_TLS;
     case CURLE_SSL_CONNECT_ERROR:
         snprintf(buf, n, "%s", _("TLS handshake failed"));
-        return;
+        return FEED_ERR_TLS;
     case CURLE_SSL_CACERT_BADFILE:
         snprintf(buf, n, "%s", _("TLS: cannot read the CA file"));
-        return;
+        return FEED_ERR_TLS;
     case CURLE_SSL_CERTPROBLEM:
         snprintf(buf, n, "%s", _("TLS: problem with the client certificate"));
-        return;
+        return FEED_ERR_TLS;
     default:
         snprintf(buf, n, _("transfer failed: %s"), curl_easy_strerror(rc));
+        return FEED_ERR_OTHER;
     }
 }
 
@@ -556,15 +565,18 @@ static void judge(FeedPoll *fp, CURLcode rc, int64_t latency)
         fp->vals[i].error[0] = '\0';
     }
     bool transport_ok = rc == CURLE_OK && (code == 0 || (code >= 200 && code < 300));
+    FeedError why = FEED_ERR_NONE;
     if (rc == CURLE_OK && fp->refused[0]) { /* a redirect that was not followed */
         snprintf(st->error, sizeof(st->error), "%s", fp->refused);
         st->state = FS_DOWN;
+        why = FEED_ERR_REDIRECT;
     } else if (rc != CURLE_OK) {
-        describe_failure(fp, rc, st->error, sizeof(st->error));
+        why = describe_failure(fp, rc, st->error, sizeof(st->error));
         st->state = FS_DOWN;
     } else if (!transport_ok) {
         snprintf(st->error, sizeof(st->error), "HTTP %ld", code);
         st->state = FS_DOWN;
+        why = FEED_ERR_HTTP;
     } else {
         char err[160];
         int got = extract_feed(fp->f, fp->buf ? fp->buf : "", fp->len, fp->vals, err, sizeof(err));
@@ -592,10 +604,14 @@ static void judge(FeedPoll *fp, CURLcode rc, int64_t latency)
     }
     if (st->state == FS_OK || st->state == FS_SLOW) {
         st->consecutive_failures = 0;
+        why = FEED_ERR_NONE;
     } else {
         st->consecutive_failures++;
         st->failures++;
+        if (st->state == FS_BAD_DATA) why = FEED_ERR_BAD_DATA;
+        if (why == FEED_ERR_NONE) why = FEED_ERR_OTHER;
     }
+    feedstate_count_poll(st, latency, why);
 }
 
 static void start_poll(FeedPoll *fp);

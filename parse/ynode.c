@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 #include <yaml.h>
 
 #include "base/i18n.h"
@@ -173,6 +174,19 @@ static bool no_tag(Builder *b, const yaml_event_t *ev, const unsigned char *tag)
     return false;
 }
 
+/* Rewrites scalar n's text in Unicode NFC, so that names typed with
+ * combining marks (NFD) show, measure and match as composed ones. Text with
+ * a NUL byte or that is not UTF-8 is left as it is (the loader reports it). */
+static void nfc(YNode *n)
+{
+    if (strlen(n->str) != n->len) return;
+    char *c = (char *)utf8proc_NFC((const utf8proc_uint8_t *)n->str);
+    if (!c) return;
+    free(n->str);
+    n->str = c;
+    n->len = strlen(c);
+}
+
 /* Handles one parser event; false to stop. */
 static bool on_event(Builder *b, yaml_event_t *ev, int *docs)
 {
@@ -203,6 +217,7 @@ static bool on_event(Builder *b, yaml_event_t *ev, int *docs)
         n->str[ev->data.scalar.length] = '\0';
         n->len = ev->data.scalar.length;
         n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+        nfc(n);
         attach(b, n, ev->start_mark);
         return true;
     }

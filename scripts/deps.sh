@@ -5,9 +5,10 @@ set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config
       libncurses-dev libcurl4-openssl-dev libcjson-dev libyaml-dev
-      libmicrohttpd-dev libsqlite3-dev ca-certificates)
+      libmicrohttpd-dev libsqlite3-dev libutf8proc-dev ca-certificates)
 if [ "${1:-}" = "--test" ]; then
-  pkgs+=(libcmocka-dev clang tmux curl python3 chromium locales)
+  # prometheus: promtool for tests/e2e/metrics.sh (and a real server for issue 12's scrape test)
+  pkgs+=(libcmocka-dev clang tmux curl python3 chromium locales prometheus)
 fi
 # Locales the tests switch to: a decimal comma (de_DE), and the UI languages.
 test_locales=(de_DE.UTF-8 vi_VN.UTF-8 en_US.UTF-8)

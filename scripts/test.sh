@@ -20,7 +20,13 @@ cmake --build build-test -j"$(nproc)"
 
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:strict_string_checks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-(cd build-test && ctest --output-on-failure -j"$(nproc)" "$@")
+(cd build-test && ctest --output-on-failure -j"$(nproc)" "$@") | tee build-test/ctest.log
+# A test that could not run exits 77 and ctest lists it as skipped. The deps
+# script installs what every test needs, so in CI a skip is a failure.
+if grep -q '\*\*\*Skipped\|Not Run' build-test/ctest.log; then
+  echo "ioc: some tests were skipped (see above): run scripts/deps.sh --test" >&2
+  [ "${CI:-}" = true ] && exit 1
+fi
 
 fuzz_secs=${IOC_FUZZ_SECONDS:-20}
 if [ "$fuzz_secs" -gt 0 ]; then

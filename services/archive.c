@@ -873,6 +873,7 @@ static int flush(Archive *a, int64_t now_ms, bool do_prune)
         if (rc != SQLITE_DONE) goto fail;
     }
     a->stats.flushes++;
+    if (now_ms > 0) a->stats.last_flush_ms = now_ms;
     ar_set_error(a, "%s", "");
     return 0;
 fail:

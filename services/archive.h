@@ -116,14 +116,16 @@ void archive_add_poll(Archive *a, const char *feed_id, const FeedStatus *st);
 int archive_flush(Archive *a, int64_t now_ms);
 
 typedef struct {
-    uint64_t written;  /* samples written since open */
-    uint64_t dropped;  /* samples dropped because the buffer was full */
-    size_t pending;    /* samples waiting for the next flush */
-    uint64_t flushes;  /* successful flushes */
-    uint64_t failures; /* failed flushes */
-    uint64_t pruned;   /* rows deleted by retention */
+    uint64_t written;      /* samples written since open */
+    uint64_t dropped;      /* samples dropped because the buffer was full */
+    size_t pending;        /* samples waiting for the next flush */
+    uint64_t flushes;      /* successful flushes */
+    uint64_t failures;     /* failed flushes */
+    uint64_t pruned;       /* rows deleted by retention */
+    int64_t last_flush_ms; /* the now_ms of the last successful archive_flush(); 0 never */
 } ArchiveStats;
 
+/* The archive's counters since it was opened (ioc_archive_* metrics). */
 void archive_stats(const Archive *a, ArchiveStats *out);
 
 /* Fills store s from the archive so that charts continue across a restart:

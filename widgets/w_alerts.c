@@ -127,6 +127,22 @@ static void draw_none(WINDOW *win, DrawRect r, const ViewCtx *ctx)
     draw_text_fit(win, r.y, r.x, r.cols, msg, ctx->utf8);
 }
 
+/* Draws the panel's frame, titled with the count n of rows, into r; false
+ * when there is no room inside, or no buffer (then it says out of memory). */
+static bool list_frame(Widget *w, WINDOW *win, const ViewCtx *ctx, size_t n, bool have_buf,
+                       DrawRect *r)
+{
+    char note[32] = "";
+    if (n > 0) snprintf(note, sizeof note, "%zu", n);
+    *r = draw_frame(win, ctx, draw_title(w, NULL, _("Alerts")), note);
+    if (r->rows <= 0 || r->cols <= 0) return false;
+    if (!have_buf) {
+        draw_text_fit(win, r->y, r->x, r->cols, _("out of memory"), ctx->utf8);
+        return false;
+    }
+    return true;
+}
+
 /* Draws the alert engine's list. */
 static void engine_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
 {
@@ -138,14 +154,8 @@ static void engine_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
     AlertRow *row = buf ? (AlertRow *)(void *)(buf + list_bytes) : NULL;
     size_t n = buf ? alert_list(e, list, max) : 0;
     if (n > max) n = max;
-    char note[32] = "";
-    if (n > 0) snprintf(note, sizeof note, "%zu", n);
-    DrawRect r = draw_frame(win, ctx, draw_title(w, NULL, _("Alerts")), note);
-    if (r.rows <= 0 || r.cols <= 0) return;
-    if (!buf) {
-        draw_text_fit(win, r.y, r.x, r.cols, _("out of memory"), ctx->utf8);
-        return;
-    }
+    DrawRect r;
+    if (!list_frame(w, win, ctx, n, buf != NULL, &r)) return;
     if (ctx->focused && w->selected < 0 && n > 0) w->selected = 0;
     draw_list_clamp(w, (int)n, r.rows, true);
     if (n == 0) {
@@ -249,14 +259,8 @@ static void issues_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
     IssueRow *row = buf ? (IssueRow *)(void *)(buf + issues_bytes) : NULL;
     size_t n = buf ? coll_issues(a, is, max) : 0;
     if (n > max) n = max;
-    char note[32] = "";
-    if (n > 0) snprintf(note, sizeof note, "%zu", n);
-    DrawRect r = draw_frame(win, ctx, draw_title(w, NULL, _("Alerts")), note);
-    if (r.rows <= 0 || r.cols <= 0) return;
-    if (!buf) {
-        draw_text_fit(win, r.y, r.x, r.cols, _("out of memory"), ctx->utf8);
-        return;
-    }
+    DrawRect r;
+    if (!list_frame(w, win, ctx, n, buf != NULL, &r)) return;
     draw_list_clamp(w, (int)n, r.rows, true);
     if (n == 0) {
         draw_none(win, r, ctx);
@@ -264,7 +268,8 @@ static void issues_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
     }
     /* Column widths: severity word, value and age as the widest shown. */
     int ww = draw_width(kpitext_status_word(KST_CRIT)), vw = 0, aw = 0;
-    if (draw_width(kpitext_status_word(KST_WARN)) > ww) ww = draw_width(kpitext_status_word(KST_WARN));
+    if (draw_width(kpitext_status_word(KST_WARN)) > ww)
+        ww = draw_width(kpitext_status_word(KST_WARN));
     for (int i = 0; i < w->page_rows && w->scroll + i < (int)n; i++) {
         issue_row(row, &is[w->scroll + i], ctx);
         int cw;
@@ -319,22 +324,10 @@ static void alerts_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
         issues_draw(w, win, ctx);
 }
 
-/* Smallest useful size: two alerts inside the border. */
-static void alerts_min_size(const Widget *w, int *rows, int *cols)
-{
-    *rows = 4;
-    *cols = 24;
-}
-
-/* Moves the selection with the list keys. */
-static bool alerts_key(Widget *w, int key, const ViewCtx *ctx)
-{
-    return draw_list_key(w, key, true);
-}
-
 const WidgetClass w_alerts_class = {
     .name = "alerts",
     .draw = alerts_draw,
-    .min_size = alerts_min_size,
-    .key = alerts_key,
+    .min_rows = 4,
+    .min_cols = 24,
+    .list = WIDGET_LIST_SELECT,
 };

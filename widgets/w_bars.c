@@ -79,16 +79,10 @@ static void bars_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
     }
 }
 
-/* Smallest useful size: one bar with a short name inside the border. */
-static void bars_min_size(const Widget *w, int *rows, int *cols)
-{
-    *rows = 2 + (w->n_kpis > 0 ? (int)w->n_kpis : 1);
-    *cols = 20;
-}
-
 const WidgetClass w_bars_class = {
     .name = "bars",
     .draw = bars_draw,
-    .min_size = bars_min_size,
-    .key = NULL,
+    .min_rows = 2,
+    .rows_per_kpi = 1,
+    .min_cols = 20,
 };

@@ -325,16 +325,9 @@ static void chart_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
     if (axis) time_axis(win, r.y + leg + rows, px, cols, from, to, ctx);
 }
 
-/* Smallest useful size: a few rows of plot with axes inside the border. */
-static void chart_min_size(const Widget *w, int *rows, int *cols)
-{
-    *rows = 6;
-    *cols = 24;
-}
-
 const WidgetClass w_chart_class = {
     .name = "chart",
     .draw = chart_draw,
-    .min_size = chart_min_size,
-    .key = NULL,
+    .min_rows = 6,
+    .min_cols = 24,
 };

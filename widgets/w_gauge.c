@@ -103,16 +103,9 @@ static void gauge_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
     }
 }
 
-/* Smallest useful size: value line and bar inside the border. */
-static void gauge_min_size(const Widget *w, int *rows, int *cols)
-{
-    *rows = 4;
-    *cols = 16;
-}
-
 const WidgetClass w_gauge_class = {
     .name = "gauge",
     .draw = gauge_draw,
-    .min_size = gauge_min_size,
-    .key = NULL,
+    .min_rows = 4,
+    .min_cols = 16,
 };

@@ -171,22 +171,10 @@ static void health_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
         health_row(win, r.y + i, r, &c, (size_t)(w->scroll + i), ctx);
 }
 
-/* Smallest useful size: two feeds inside the border. */
-static void health_min_size(const Widget *w, int *rows, int *cols)
-{
-    *rows = 4;
-    *cols = 24;
-}
-
-/* Scrolls the feeds with the list keys. */
-static bool health_key(Widget *w, int key, const ViewCtx *ctx)
-{
-    return draw_list_key(w, key, false);
-}
-
 const WidgetClass w_health_class = {
     .name = "health",
     .draw = health_draw,
-    .min_size = health_min_size,
-    .key = health_key,
+    .min_rows = 4,
+    .min_cols = 24,
+    .list = WIDGET_LIST_SCROLL,
 };

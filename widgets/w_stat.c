@@ -81,11 +81,11 @@ static void big_draw(WINDOW *win, int y, int x, const char *num, bool utf8)
 
 /* The texts of the value, measured before drawing. */
 typedef struct {
-    char num[FMT_NUM_MAX];   /* the number alone (large digits) */
-    char val[KPITEXT_VAL_MAX];   /* number and unit */
+    char num[FMT_NUM_MAX];     /* the number alone (large digits) */
+    char val[KPITEXT_VAL_MAX]; /* number and unit */
     char unit[TEXT_CLEAN_MAX]; /* cleaned unit */
-    char age[64];             /* "4m ago" when stale, else "" */
-    int big;                  /* columns the large digits line needs; -1: not possible */
+    char age[64];              /* "4m ago" when stale, else "" */
+    int big;                   /* columns the large digits line needs; -1: not possible */
 } StatText;
 
 /* Formats the value of k as seen in v into t. */
@@ -241,16 +241,9 @@ static void stat_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
     draw_history(w, win, r, bottom, rows > 0 ? rows : 1, ctx, ak, st);
 }
 
-/* Smallest useful size: a value and its change inside the border. */
-static void stat_min_size(const Widget *w, int *rows, int *cols)
-{
-    *rows = 4;
-    *cols = 14;
-}
-
 const WidgetClass w_stat_class = {
     .name = "stat",
     .draw = stat_draw,
-    .min_size = stat_min_size,
-    .key = NULL,
+    .min_rows = 4,
+    .min_cols = 14,
 };

@@ -17,7 +17,7 @@ typedef struct {
     int kpi; /* index into coll->kpis */
     CollKpiView v;
     char name[TEXT_CLEAN_MAX];
-    char val[FMT_NUM_MAX];   /* the number, or a dash */
+    char val[FMT_NUM_MAX];     /* the number, or a dash */
     char unit[TEXT_CLEAN_MAX]; /* cleaned unit */
     char target[FMT_NUM_MAX];
     char word[FMT_NUM_MAX + 40];
@@ -203,22 +203,10 @@ static void table_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
         table_draw_row(win, r.y + head + i, r.x, r.x + r.cols, &c, &rows[w->scroll + i], ctx);
 }
 
-/* Smallest useful size: a header and two rows inside the border. */
-static void table_min_size(const Widget *w, int *rows, int *cols)
-{
-    *rows = 5;
-    *cols = 24;
-}
-
-/* Scrolls the rows with the list keys. */
-static bool table_key(Widget *w, int key, const ViewCtx *ctx)
-{
-    return draw_list_key(w, key, false);
-}
-
 const WidgetClass w_table_class = {
     .name = "table",
     .draw = table_draw,
-    .min_size = table_min_size,
-    .key = table_key,
+    .min_rows = 5,
+    .min_cols = 24,
+    .list = WIDGET_LIST_SCROLL,
 };

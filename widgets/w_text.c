@@ -96,16 +96,9 @@ static void text_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
     }
 }
 
-/* Smallest useful size: a short line inside the border. */
-static void text_min_size(const Widget *w, int *rows, int *cols)
-{
-    *rows = 3;
-    *cols = 10;
-}
-
 const WidgetClass w_text_class = {
     .name = "text",
     .draw = text_draw,
-    .min_size = text_min_size,
-    .key = NULL,
+    .min_rows = 3,
+    .min_cols = 10,
 };

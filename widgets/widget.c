@@ -40,6 +40,20 @@ Widget *widget_new(const CfgPanel *panel, const Collector *coll)
     return w;
 }
 
+void widget_min_size(const Widget *w, int *rows, int *cols)
+{
+    const WidgetClass *c = w->cls;
+    *rows = c->min_rows + c->rows_per_kpi * (w->n_kpis > 0 ? (int)w->n_kpis : 1);
+    *cols = c->min_cols;
+}
+
+bool widget_key(Widget *w, int key, const ViewCtx *ctx)
+{
+    if (w->cls->key) return w->cls->key(w, key, ctx);
+    if (w->cls->list == WIDGET_NO_LIST) return false;
+    return draw_list_key(w, key, w->cls->list == WIDGET_LIST_SELECT);
+}
+
 void widget_free(Widget *w)
 {
     if (!w) return;

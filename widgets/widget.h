@@ -43,15 +43,25 @@ typedef struct {
 
 typedef struct Widget Widget;
 
+/* How a class takes the list keys (arrows, PgUp/PgDn, Home/End). */
+typedef enum {
+    WIDGET_NO_LIST,     /* not a list */
+    WIDGET_LIST_SCROLL, /* the keys scroll the rows */
+    WIDGET_LIST_SELECT, /* the keys move a selected row (that a/s/u act on) */
+} WidgetList;
+
 typedef struct {
     const char *name; /* the config's widget name: "stat", "chart", ... */
     /* Draws the whole panel (border and title included) into win, which the
      * console has sized and positioned; must not draw outside it. */
     void (*draw)(Widget *w, WINDOW *win, const ViewCtx *ctx);
-    /* Smallest useful size, border included. */
-    void (*min_size)(const Widget *w, int *rows, int *cols);
-    /* Handles a key when focused; true when it used it. NULL: takes no keys. */
+    /* Handles a key when focused; true when it used it. NULL: the list
+     * keys when the class is a list (below), else no keys. */
     bool (*key)(Widget *w, int key, const ViewCtx *ctx);
+    /* Smallest useful size, border included: min_rows plus rows_per_kpi
+     * for each of the panel's KPIs (at least one), by min_cols. */
+    int min_rows, rows_per_kpi, min_cols;
+    WidgetList list; /* whether the panel is a list the list keys move */
 } WidgetClass;
 
 struct Widget {
@@ -73,6 +83,13 @@ Widget *widget_new(const CfgPanel *panel, const Collector *coll);
 
 /* Frees a widget (NULL is fine). */
 void widget_free(Widget *w);
+
+/* The smallest useful size of w, border included (see WidgetClass). */
+void widget_min_size(const Widget *w, int *rows, int *cols);
+
+/* Passes a key to the focused widget w: its class's key handler, else the
+ * list keys for a list class. True when the widget used the key. */
+bool widget_key(Widget *w, int key, const ViewCtx *ctx);
 
 /* The class for a config widget name, or NULL. */
 const WidgetClass *widget_class(const char *name);

@@ -10,7 +10,7 @@ set -euo pipefail
 . "$IOC_SRC/tests/e2e/lib.sh"
 
 chromium=$(command -v chromium || command -v chromium-browser || true)
-[ -n "$chromium" ] || { echo "chromium is not installed (scripts/deps.sh --test): skipped"; exit 0; }
+[ -n "$chromium" ] || { echo "chromium is not installed (scripts/deps.sh --test): skipped"; exit 77; }
 
 html=$T_TMP/report.html
 t_run "$IOC_REPORT_SAMPLE" html

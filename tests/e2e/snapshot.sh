@@ -63,7 +63,8 @@ t_out_has "feed,feed_name,feed_state,kpi,kpi_name,value,unit,status,target,ts,er
 t_run "$ioc" snapshot -c "$cfg" -f prom
 t_status 0 "prom snapshot exits 0"
 t_out_has '# TYPE ioc_kpi_value gauge' "prom has TYPE lines"
-t_out_has 'ioc_kpi_value{feed="f05",kpi="rate",unit="%"} 55.5' "prom has the KPI sample"
+t_out_has 'ioc_kpi_value{feed="f05",kpi="rate"} 55.5' "prom has the KPI sample"
+t_out_has 'ioc_kpi_status{feed="f01",kpi="rate",status="crit"} 1' "prom: the KPI status as a state set"
 [ "$(grep -c '^ioc_feed_up{.*} 1$' "$T_TMP/out")" = 20 ] && t_ok "prom: 20 feeds up" || t_bad "prom: 20 feeds up"
 if python3 - "$T_TMP/out" <<'PY'
 import re, sys

@@ -266,10 +266,7 @@ static void test_failures_are_reported(void **state)
     assert_null(alertlog_open("", err, sizeof(err)));
 
     /* a full disk: the write fails with a message; the next one is tried again */
-    if (access("/dev/full", W_OK) != 0) {
-        skip();
-        return;
-    }
+    assert_int_equal(access("/dev/full", W_OK), 0); /* Linux always has it */
     AlertLog *l = alertlog_open("/dev/full", err, sizeof(err));
     assert_non_null(l);
     Fake f;

@@ -412,6 +412,7 @@ static void test_read_only(void **state)
     archive_stats(a, &st);
     assert_int_equal(st.pending, 10);
     assert_int_equal(st.failures, 1);
+    assert_int_equal(st.last_flush_ms, 0); /* never flushed */
     /* Still failing: the same text, no new change. */
     assert_int_equal(archive_flush(a, T0 + MIN), -1);
     assert_int_equal(archive_error_seq(a), seq);
@@ -420,6 +421,9 @@ static void test_read_only(void **state)
     assert_int_equal(archive_flush(a, T0 + MIN), 0);
     assert_string_equal(archive_error(a), "");
     assert_int_equal(raw_count(path, "k.v"), 10);
+    archive_stats(a, &st);
+    assert_int_equal(st.last_flush_ms, T0 + MIN); /* the time of the flush that went through */
+    assert_int_equal(st.written, 10);
     archive_close(a);
 }
 

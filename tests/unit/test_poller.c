@@ -202,6 +202,14 @@ static void test_backoff_then_recovery(void **state)
     assert_int_equal(st->polls, 6);
     assert_int_equal(st->failures, 3);
     assert_true(st->last_ok_ms > 0);
+    /* The failures are counted under their reason (HTTP 503), the last poll
+     * under none, and every poll once in the duration histogram. */
+    assert_int_equal(st->errors[FEED_ERR_HTTP], 3);
+    assert_int_equal(st->error_kind, FEED_ERR_NONE);
+    uint64_t in_buckets = 0;
+    for (size_t i = 0; i <= FEEDSTATE_BUCKETS; i++)
+        in_buckets += st->duration[i];
+    assert_int_equal(in_buckets, 6);
     assert_int_equal(atomic_load(&srv.saw_auth), 6); /* the bearer token went with every poll */
 
     poller_free(p);
@@ -310,6 +318,8 @@ static void test_redirect_same_origin(void **state)
     snprintf(want, sizeof(want),
              "redirect to http://127.0.0.1:%u not followed (follow_redirects: none)", port_of(da));
     assert_string_equal(st.error, want);
+    assert_int_equal(st.error_kind, FEED_ERR_REDIRECT);
+    assert_int_equal(st.errors[FEED_ERR_REDIRECT], 1);
     assert_int_equal(atomic_load(&a.requests), 3);
 
     /* A redirect loop stops after max_redirects hops. */
@@ -318,6 +328,7 @@ static void test_redirect_same_origin(void **state)
     st = poll_once(cfg);
     assert_int_equal(st.state, FS_DOWN);
     assert_string_equal(st.error, "more than 3 redirects");
+    assert_int_equal(st.error_kind, FEED_ERR_REDIRECT);
     assert_int_equal(atomic_load(&a.requests), 3 + 4);
     free_config(cfg);
     MHD_stop_daemon(da);
@@ -525,6 +536,7 @@ static void test_addr_guard_wired(void **state)
     poll_n(p, loop, &rec, 1, &st);
     assert_int_equal(st.state, FS_DOWN);
     assert_string_equal(st.error, "address refused (test)");
+    assert_int_equal(st.error_kind, FEED_ERR_CONNECT);
     assert_int_equal(atomic_load(&a.connections), 0);
     poller_test_refuse_all(p, false);
     poll_n(p, loop, &rec, 1, &st);
@@ -604,6 +616,8 @@ static void test_malformed_responses(void **state)
     FeedStatus st = raw_poll(bad_chunk, strlen(bad_chunk), false);
     assert_int_equal(st.state, FS_DOWN);
     assert_string_equal(st.error, "malformed response: bad chunked encoding");
+    assert_int_equal(st.error_kind, FEED_ERR_MALFORMED);
+    assert_int_equal(st.errors[FEED_ERR_MALFORMED], 1);
 
     /* 200 KB of headers, in 200 lines of 1 KB. */
     size_t cap = 256 * 1024, n = 0;
@@ -619,6 +633,7 @@ static void test_malformed_responses(void **state)
     st = raw_poll(big, n, false);
     assert_int_equal(st.state, FS_DOWN);
     assert_string_equal(st.error, "malformed response: headers over 100 KiB");
+    assert_int_equal(st.error_kind, FEED_ERR_MALFORMED);
 
     /* 200 KB in one header line. */
     n = (size_t)snprintf(big, cap, "HTTP/1.1 200 OK\r\nX-Pad: ");
@@ -628,6 +643,7 @@ static void test_malformed_responses(void **state)
     st = raw_poll(big, n, false);
     assert_int_equal(st.state, FS_DOWN);
     assert_non_null(strstr(st.error, "malformed response"));
+    assert_int_equal(st.error_kind, FEED_ERR_MALFORMED);
     free(big);
 
     /* Not HTTP at all. */
@@ -635,22 +651,63 @@ static void test_malformed_responses(void **state)
     st = raw_poll(junk, strlen(junk), false);
     assert_int_equal(st.state, FS_DOWN);
     assert_non_null(strstr(st.error, "malformed response"));
+    assert_int_equal(st.error_kind, FEED_ERR_MALFORMED);
 
     /* A real reset is still called one. */
     static const char cut[] = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"data\"";
     st = raw_poll(cut, strlen(cut), true);
     assert_int_equal(st.state, FS_DOWN);
     assert_string_equal(st.error, "connection reset");
+    assert_int_equal(st.error_kind, FEED_ERR_CONNECT);
+    assert_int_equal(st.errors[FEED_ERR_CONNECT], 1);
+}
+
+/* The poll counters: durations land in the first bucket whose bound they do
+ * not exceed (the bound itself included), beyond the last in +Inf; errors
+ * count under their reason; a success counts no error. */
+static void test_count_poll(void **state)
+{
+    (void)state;
+    FeedStatus st = {0};
+    feedstate_count_poll(&st, 0, FEED_ERR_NONE);
+    feedstate_count_poll(&st, 5, FEED_ERR_NONE);
+    feedstate_count_poll(&st, 6, FEED_ERR_TIMEOUT);
+    feedstate_count_poll(&st, 30000, FEED_ERR_TIMEOUT);
+    feedstate_count_poll(&st, 30001, FEED_ERR_BAD_DATA);
+    feedstate_count_poll(&st, -3, FEED_ERR_COUNT); /* clock trouble, unknown reason */
+    assert_int_equal(st.duration[0], 3);           /* 0, 5 and -3 (as 0) */
+    assert_int_equal(st.duration[1], 1);           /* 6 <= 10 */
+    assert_int_equal(st.duration[FEEDSTATE_BUCKETS - 1], 1);
+    assert_int_equal(st.duration[FEEDSTATE_BUCKETS], 1);
+    assert_int_equal(st.duration_sum_ms, 0 + 5 + 6 + 30000 + 30001);
+    assert_int_equal(st.errors[FEED_ERR_NONE], 0);
+    assert_int_equal(st.errors[FEED_ERR_TIMEOUT], 2);
+    assert_int_equal(st.errors[FEED_ERR_BAD_DATA], 1);
+    assert_int_equal(st.errors[FEED_ERR_OTHER], 1);
+    assert_int_equal(st.error_kind, FEED_ERR_OTHER);
+    assert_int_equal(feedstate_bucket_ms(0), 5);
+    assert_int_equal(feedstate_bucket_ms(FEEDSTATE_BUCKETS - 1), 30000);
+    assert_true(feedstate_bucket_ms(FEEDSTATE_BUCKETS) == INT64_MAX);
+    assert_string_equal(feedstate_error_name(FEED_ERR_TOO_LARGE), "too_large");
+    assert_string_equal(feedstate_error_name(FEED_ERR_BAD_DATA), "bad_data");
+    for (int e = FEED_ERR_TIMEOUT; e < FEED_ERR_COUNT; e++) /* label values, snake_case */
+        assert_true(strspn(feedstate_error_name(e), "abcdefghijklmnopqrstuvwxyz_") ==
+                    strlen(feedstate_error_name(e)));
 }
 
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_backoff_then_recovery), cmocka_unit_test(test_connection_reused),
-        cmocka_unit_test(test_redirect_same_origin),  cmocka_unit_test(test_redirect_other_origin),
-        cmocka_unit_test(test_redirect_decide),       cmocka_unit_test(test_addr_class),
-        cmocka_unit_test(test_addr_guard_wired),      cmocka_unit_test(test_malformed_responses),
+        cmocka_unit_test(test_backoff_then_recovery),
+        cmocka_unit_test(test_connection_reused),
+        cmocka_unit_test(test_redirect_same_origin),
+        cmocka_unit_test(test_redirect_other_origin),
+        cmocka_unit_test(test_redirect_decide),
+        cmocka_unit_test(test_addr_class),
+        cmocka_unit_test(test_addr_guard_wired),
+        cmocka_unit_test(test_malformed_responses),
+        cmocka_unit_test(test_count_poll),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     curl_global_cleanup();

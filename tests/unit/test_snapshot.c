@@ -163,6 +163,7 @@ static int setup(void **state)
                                .http_status = 200,
                                .polls = 10,
                                .failures = 1,
+                               .errors = {[FEED_ERR_HTTP] = 1},
                                .bytes = 5120,
                                .samples = 20};
     set_value(&f[0].kpis[0], 82.5, T0 - 5000, false);
@@ -176,6 +177,10 @@ static int setup(void **state)
                                .consecutive_failures = 3,
                                .polls = 12,
                                .failures = 3,
+                               .error_kind = FEED_ERR_TIMEOUT,
+                               .errors = {[FEED_ERR_TIMEOUT] = 3},
+                               .duration = {[10] = 2, [11] = 1},
+                               .duration_sum_ms = 15000,
                                .bytes = 900};
     snprintf(f[1].status.error, sizeof f[1].status.error, "timeout after 5000 ms\x1B[31m");
     set_value(&f[1].kpis[0], 48.6, T0 - 300000, true);
@@ -606,28 +611,39 @@ static void test_prom(void **state)
     const char *gauges[] = {"ioc_kpi_value",
                             "ioc_kpi_target",
                             "ioc_kpi_status",
+                            "ioc_kpi_info",
                             "ioc_feed_up",
                             "ioc_feed_state",
                             "ioc_feed_latency_seconds",
+                            "ioc_feed_last_success_timestamp_seconds",
                             "ioc_snapshot_timestamp_seconds"};
     for (size_t i = 0; i < sizeof gauges / sizeof gauges[0]; i++)
         assert_true(has_family(text, gauges[i], "gauge"));
     assert_true(has_family(text, "ioc_feed_polls_total", "counter"));
-    assert_true(has_family(text, "ioc_feed_failures_total", "counter"));
-    /* every sample belongs to a declared family */
+    assert_true(has_family(text, "ioc_feed_poll_errors_total", "counter"));
+    assert_true(has_family(text, "ioc_feed_poll_duration_seconds", "histogram"));
+    /* every sample belongs to a declared family (a histogram's by its base name) */
     for (size_t i = 0; i < prom_doc_count(d); i++) {
         const char *m = prom_doc_sample(d, i)->metric;
         char typeline[128];
-        snprintf(typeline, sizeof typeline, "# TYPE %s ", m);
+        int len = (int)strlen(m);
+        for (const char *suf = "_bucket\0_sum\0_count\0"; *suf; suf += strlen(suf) + 1)
+            if (strstr(m, "_duration_") && len > (int)strlen(suf) &&
+                strcmp(m + len - (int)strlen(suf), suf) == 0)
+                len -= (int)strlen(suf);
+        snprintf(typeline, sizeof typeline, "# TYPE %.*s ", len, m);
         assert_non_null(strstr(text, typeline));
     }
 
-    assert_true(PROM_VALUE(d, "ioc_kpi_value", "feed", "dvc", "kpi", "online_rate", "unit", "%") ==
-                82.5);
+    assert_true(PROM_VALUE(d, "ioc_kpi_value", "feed", "dvc", "kpi", "online_rate") == 82.5);
     assert_true(PROM_VALUE(d, "ioc_kpi_value", "feed", "dvc", "kpi", "backlog") == 1234567);
+    assert_null(find_sample(d, "ioc_kpi_value", "unit", "%", (const char *)NULL)); /* in info */
+    /* a stale value is no current value: no sample (the JSON and CSV keep it) */
+    assert_null(find_sample(d, "ioc_kpi_value", "kpi", "pm25", (const char *)NULL));
     /* the unit label with " and \ reads back unchanged */
-    assert_true(PROM_VALUE(d, "ioc_kpi_value", "feed", "env", "kpi", "pm25", "unit", PM_UNIT) ==
-                48.6);
+    assert_true(PROM_VALUE(d, "ioc_kpi_info", "feed", "env", "kpi", "pm25", "unit", PM_UNIT) == 1);
+    assert_true(PROM_VALUE(d, "ioc_kpi_info", "feed", "dvc", "kpi", "online_rate", "unit", "%") ==
+                1);
     assert_non_null(strstr(text, "unit=\"\xC2\xB5g/m\xC2\xB3 \\\"avg\\\" \\\\ 1h\""));
     assert_true(PROM_VALUE(d, "ioc_kpi_value", "feed", "gt", "kpi", "speed") == 0.1 + 0.2);
     assert_true(PROM_VALUE(d, "ioc_kpi_value", "feed", "gt", "kpi", "delta") == -3.5);
@@ -640,14 +656,16 @@ static void test_prom(void **state)
     assert_null(find_sample(d, "ioc_kpi_target", "kpi", "backlog", (const char *)NULL));
 
     const struct {
-        const char *feed, *kpi;
-        double status;
-    } st[] = {{"dvc", "online_rate", 0}, {"dvc", "backlog", 2}, {"dvc", "injected", 4},
-              {"env", "pm25", 3},        {"env", "aqi", 4},     {"gt", "speed", 1},
-              {"gt", "delta", 0}};
+        const char *feed, *kpi, *status;
+    } st[] = {{"dvc", "online_rate", "ok"}, {"dvc", "backlog", "crit"}, {"dvc", "injected", "none"},
+              {"env", "pm25", "stale"},     {"env", "aqi", "none"},     {"gt", "speed", "warn"},
+              {"gt", "delta", "ok"}};
+    const char *statuses[] = {"ok", "warn", "crit", "stale", "none"};
     for (size_t i = 0; i < sizeof st / sizeof st[0]; i++)
-        assert_true(PROM_VALUE(d, "ioc_kpi_status", "feed", st[i].feed, "kpi", st[i].kpi) ==
-                    st[i].status);
+        for (size_t k = 0; k < 5; k++) /* a state set: one-hot */
+            assert_true(PROM_VALUE(d, "ioc_kpi_status", "feed", st[i].feed, "kpi", st[i].kpi,
+                                   "status", statuses[k]) ==
+                        (strcmp(statuses[k], st[i].status) == 0 ? 1 : 0));
 
     const char *feeds[] = {"dvc", "env", "gt", "cam"};
     const char *states[] = {"ok", "down", "slow", "pending"};
@@ -663,7 +681,14 @@ static void test_prom(void **state)
     assert_true(PROM_VALUE(d, "ioc_feed_latency_seconds", "feed", "gt") == 2.6);
     assert_null(find_sample(d, "ioc_feed_latency_seconds", "feed", "cam", (const char *)NULL));
     assert_true(PROM_VALUE(d, "ioc_feed_polls_total", "feed", "env") == 12);
-    assert_true(PROM_VALUE(d, "ioc_feed_failures_total", "feed", "env") == 3);
+    assert_true(PROM_VALUE(d, "ioc_feed_poll_errors_total", "feed", "env", "reason", "timeout") ==
+                3);
+    assert_true(PROM_VALUE(d, "ioc_feed_poll_errors_total", "feed", "dvc", "reason", "http") == 1);
+    assert_true(PROM_VALUE(d, "ioc_feed_poll_duration_seconds_bucket", "feed", "env", "le", "10") ==
+                2);
+    assert_true(
+        PROM_VALUE(d, "ioc_feed_poll_duration_seconds_bucket", "feed", "env", "le", "+Inf") == 3);
+    assert_true(PROM_VALUE(d, "ioc_feed_poll_duration_seconds_sum", "feed", "env") == 15);
     const PromSample *ts = prom_doc_sample(d, prom_doc_count(d) - 1);
     assert_string_equal(ts->metric, "ioc_snapshot_timestamp_seconds");
     assert_int_equal(ts->n_labels, 0);
@@ -672,25 +697,25 @@ static void test_prom(void **state)
     free(text);
 }
 
-/* Non-finite values are spelled NaN, +Inf, -Inf and read back. */
+/* Infinite values are spelled +Inf, -Inf and read back; a NaN value is no
+ * value, so it has no sample (as in GET /metrics). */
 static void test_prom_special_values(void **state)
 {
     Fixture *fx = *state;
     SnapKpi *k = fx->snap->feeds[0].kpis;
     const double vals[] = {INFINITY, -INFINITY, NAN};
-    const char *spelled[] = {"} +Inf\n", "} -Inf\n", "} NaN\n"};
+    const char *spelled[] = {"online_rate\"} +Inf\n", "online_rate\"} -Inf\n", NULL};
     for (size_t i = 0; i < 3; i++) {
         k[0].value = vals[i];
         char *text = render(fx->snap, SNAP_PROM);
-        assert_non_null(strstr(text, spelled[i]));
+        if (spelled[i]) assert_non_null(strstr(text, spelled[i]));
         PromError err;
         PromDoc *d = prom_parse(text, strlen(text), &err);
         if (!d) fail_msg("prom_parse: line %d: %s", err.line, err.msg);
-        double v = PROM_VALUE(d, "ioc_kpi_value", "kpi", "online_rate");
         if (isnan(vals[i]))
-            assert_true(isnan(v));
+            assert_null(find_sample(d, "ioc_kpi_value", "kpi", "online_rate", (const char *)NULL));
         else
-            assert_true(v == vals[i]);
+            assert_true(PROM_VALUE(d, "ioc_kpi_value", "kpi", "online_rate") == vals[i]);
         prom_doc_free(d);
         free(text);
     }

@@ -266,12 +266,13 @@ static void test_registry(void **state)
         assert_non_null(c);
         assert_string_equal(c->name, names[i]);
         assert_non_null(c->draw);
-        assert_non_null(c->min_size);
+        assert_true(c->min_rows + c->rows_per_kpi >= 3 && c->min_cols >= 10);
     }
     assert_null(widget_class("pie"));
     assert_null(widget_class(NULL));
-    assert_non_null(widget_class("table")->key);
-    assert_null(widget_class("stat")->key);
+    assert_int_equal(widget_class("table")->list, WIDGET_LIST_SCROLL);
+    assert_int_equal(widget_class("alerts")->list, WIDGET_LIST_SELECT);
+    assert_int_equal(widget_class("stat")->list, WIDGET_NO_LIST);
 
     Collector *a = make_app();
     Panel pn;
@@ -282,8 +283,15 @@ static void test_registry(void **state)
     assert_int_equal(w->kpis[1], kpi(a, "dvc.rate"));
     assert_int_equal(w->selected, -1);
     int rows, cols;
-    w->cls->min_size(w, &rows, &cols);
-    assert_true(rows >= 3 && cols >= 10);
+    widget_min_size(w, &rows, &cols);
+    assert_int_equal(rows, 5);
+    assert_int_equal(cols, 24);
+    widget_free(w);
+    w = widget_new(panel(&pn, "bars", "env.pm25", "dvc.rate", NULL, NULL), a);
+    widget_min_size(w, &rows, &cols); /* a row per bar inside the border */
+    assert_int_equal(rows, 4);
+    ViewCtx none = {0};
+    assert_false(widget_key(w, KEY_DOWN, &none)); /* bars take no keys */
     widget_free(w);
     w = widget_new(panel(&pn, "pie", NULL, NULL, NULL, NULL), a); /* shown as (empty) text */
     assert_ptr_equal(w->cls, widget_class("text"));
@@ -418,6 +426,14 @@ static void test_clean_ascii(void **state)
     assert_string_equal(text_clean("a\x1B]0;t\x07" HAI_NFD, true, buf, sizeof buf),
                         "a]0;t" HAI_NFD);
     assert_true(text_match(HAI_NFC, "h\xE1\xBA\xA3i"));
+    assert_true(text_match(HAI_NFD, "h\xE1\xBA\xA3i")); /* NFD text, NFC filter */
+    assert_true(text_match(HAI_NFC, "duong"));           /* no marks, no đ */
+    assert_true(text_match(HAI_NFC, "HAI D"));
+    assert_true(text_match("Nhi\xE1\xBB\x87t \xC4\x91\xE1\xBB\x99", "nhiet do"));
+    assert_true(text_match("\xC4\x90i\xE1\xBB\x87n", "dien")); /* Điện */
+    assert_true(text_match("X\xE1\xBB\xAD l\xC3\xBD", "xu ly"));   /* Xử lý: ư has a horn */
+    assert_false(text_match("Nhi\xE1\xBB\x87t", "nhieu"));
+    assert_true(text_match("bad \xFF byte", "byte"));
     assert_true(text_match("PM2.5", "pm2"));
     assert_false(text_match("PM2.5", "pm3"));
     assert_true(text_match("x", NULL));
@@ -618,7 +634,8 @@ static void test_table_alignment(void **state)
                            &ctx, 8, 70);
     assert_int_equal(find_col(win, 1, "KPI"), 3);
     /* Names start in one column; numbers end in one column, units follow. */
-    static const char *const names[] = {"T\xE1\xBB\xB7 l\xE1\xBB\x87", HAI_NFC, HAI_NFD,
+    /* The NFD name was read as NFC from the config. */
+    static const char *const names[] = {"T\xE1\xBB\xB7 l\xE1\xBB\x87", HAI_NFC, HAI_NFC,
                                         "H\xE1\xBB\x93 s\xC6\xA1"};
     static const char *const vals[] = {"72.5", "1,234,567", "3", "\xE2\x80\x93"};
     static const char *const words[] = {"! warn", "\xE2\x9C\x93 ok", "\xE2\x9C\x93 ok", "- none"};
@@ -678,19 +695,19 @@ static void test_table_filter_scroll(void **state)
     w->cls->draw(w, win, &ctx);
     expect_row(win, "1-2/4", 0);
     assert_true(find_col(win, 2, "T\xE1\xBB\xB7") == 3);
-    assert_true(w->cls->key(w, KEY_DOWN, &ctx));
+    assert_true(widget_key(w, KEY_DOWN, &ctx));
     w->cls->draw(w, win, &ctx);
     assert_true(find_col(win, 2, "H\xE1\xBB\x93") == 3);
-    assert_true(w->cls->key(w, KEY_END, &ctx));
+    assert_true(widget_key(w, KEY_END, &ctx));
     w->cls->draw(w, win, &ctx);
     assert_true(find_col(win, 3, "PM2.5") == 3);
     expect_row(win, "3-4/4", 0);
-    assert_false(w->cls->key(w, 'x', &ctx));
+    assert_false(widget_key(w, 'x', &ctx));
     delwin(win);
     win = newwin(10, 60, 0, 0); /* everything fits: the keys are not used */
     w->cls->draw(w, win, &ctx);
     assert_true(find_col(win, 2, "T\xE1\xBB\xB7") == 3);
-    assert_false(w->cls->key(w, KEY_DOWN, &ctx));
+    assert_false(widget_key(w, KEY_DOWN, &ctx));
     delwin(win);
     widget_free(w);
     coll_free(a);
@@ -923,8 +940,8 @@ static void test_alerts(void **state)
 
     /* Focused: the keys select a row, shown reversed. */
     ctx.focused = true;
-    assert_true(w->cls->key(w, KEY_DOWN, &ctx));
-    assert_true(w->cls->key(w, KEY_DOWN, &ctx));
+    assert_true(widget_key(w, KEY_DOWN, &ctx));
+    assert_true(widget_key(w, KEY_DOWN, &ctx));
     assert_int_equal(w->selected, 1);
     w->cls->draw(w, win, &ctx);
     attr_t at;
@@ -932,7 +949,7 @@ static void test_alerts(void **state)
     assert_true(at & A_REVERSE);
     cell(win, 1, 30, NULL, 0, &at, NULL);
     assert_false(at & A_REVERSE);
-    assert_true(w->cls->key(w, KEY_END, &ctx));
+    assert_true(widget_key(w, KEY_END, &ctx));
     assert_int_equal(w->selected, 2);
     delwin(win);
     widget_free(w);
@@ -1037,7 +1054,7 @@ static void test_alerts_engine(void **state)
     assert_int_equal(w->selected, 0);
     expect_attr(win, 1, 40, 5, A_REVERSE, true);
     expect_attr(win, 2, 40, 5, A_REVERSE, false);
-    assert_true(w->cls->key(w, KEY_DOWN, &ctx));
+    assert_true(widget_key(w, KEY_DOWN, &ctx));
     w->cls->draw(w, win, &ctx);
     assert_int_equal(w->selected, 1);
     expect_attr(win, 2, 40, 5, A_REVERSE, true);
@@ -1192,7 +1209,7 @@ static void test_tiny_windows(void **state)
                 assert_non_null(sub);
                 wbkgdset(sub, ' ');
                 w->cls->draw(w, sub, &ctx);
-                w->cls->key ? (void)w->cls->key(w, KEY_DOWN, &ctx) : (void)0;
+                (void)widget_key(w, KEY_DOWN, &ctx);
                 delwin(sub);
                 for (int y = 0; y < 30; y++)
                     for (int x = 0; x < 60; x++) {

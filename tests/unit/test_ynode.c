@@ -102,8 +102,7 @@ static void test_rejected_documents(void **state)
         assert_true(d.errors >= 1);
         if (!strstr(d.items[0].msg, cases[i].msg) || d.items[0].line != cases[i].line ||
             d.items[0].col != cases[i].col) {
-            fail_msg("case %zu: got %d:%d %s", i, d.items[0].line, d.items[0].col,
-                     d.items[0].msg);
+            fail_msg("case %zu: got %d:%d %s", i, d.items[0].line, d.items[0].col, d.items[0].msg);
         }
         diag_done(&d);
     }
@@ -124,7 +123,8 @@ static void test_deep_nesting_bounded(void **state)
     (void)state;
     char buf[512];
     size_t n = 0;
-    for (int i = 0; i < 200; i++) buf[n++] = '[';
+    for (int i = 0; i < 200; i++)
+        buf[n++] = '[';
     buf[n] = '\0';
     Diag d;
     YNode *root = parse(buf, &d);
@@ -133,13 +133,31 @@ static void test_deep_nesting_bounded(void **state)
     diag_done(&d);
 }
 
+/* Scalars come out in NFC: a name typed with combining marks equals the
+ * composed one; a scalar with a NUL byte is kept as it is. */
+static void test_scalars_nfc(void **state)
+{
+    (void)state;
+    Diag d;
+    diag_init(&d);
+    /* "Hải" as H a + combining hook above (U+0309) + i, and as H ả i */
+    YNode *root = parse("a: \"Ha\xCC\x89i\"\nb: \"x\\0y\"\n", &d);
+    assert_non_null(root);
+    const YNode *a = ynode_get(root, "a");
+    assert_string_equal(a->str, "H\xE1\xBA\xA3i");
+    assert_int_equal(a->len, 5);
+    const YNode *b = ynode_get(root, "b");
+    assert_int_equal(b->len, 3);
+    ynode_free(root);
+    diag_done(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tree_and_positions),
-        cmocka_unit_test(test_rejected_documents),
-        cmocka_unit_test(test_alias_rejected),
-        cmocka_unit_test(test_deep_nesting_bounded),
+        cmocka_unit_test(test_tree_and_positions), cmocka_unit_test(test_rejected_documents),
+        cmocka_unit_test(test_alias_rejected),     cmocka_unit_test(test_deep_nesting_bounded),
+        cmocka_unit_test(test_scalars_nfc),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
