@@ -139,7 +139,7 @@ static Cond eval_nodata(AlertEngine *e, Alert *a, AlertPriv *p, int64_t now)
 {
     const Collector *coll = e->coll;
     Sample last;
-    p->nodata_ref = e->start_ms;
+    p->nodata_ref = p->nodata_base ? p->nodata_base : e->start_ms;
     if (store_last_value(coll->store, coll->kpis[a->kpi].series, &last) && last.ts_ms <= now) {
         p->nodata_ref = last.ts_ms;
         a->has_value = true;
@@ -264,15 +264,42 @@ static bool is_idle(AlertState s)
     return s == ALERT_INACTIVE || s == ALERT_RESOLVED;
 }
 
+/* True when a carried feed rule's condition is clear only because the reload
+ * restarted the feed's count of failed polls: it keeps its carried state. */
+static bool recounting(const AlertEngine *e, const Alert *a, const AlertPriv *p, Cond c)
+{
+    const CfgRule *r = a->rule;
+    const FeedStatus *fs = &e->coll->feeds[a->feed];
+    if (r->kind != RULE_FEED || c != COND_CLEAR) return false;
+    if (p->core != ALERT_PENDING && p->core != ALERT_FIRING) return false;
+    if (fs->state == FS_DOWN && r->feed_down > 0)
+        return fs->consecutive_failures < (unsigned)r->feed_down;
+    if (fs->state == FS_BAD_DATA && r->feed_bad_data > 0)
+        return fs->consecutive_failures < (unsigned)r->feed_bad_data;
+    return false;
+}
+
 /* Evaluates alert i at now and reports a change of its visible state. */
 static void eval_one(AlertEngine *e, size_t i, int64_t now)
 {
     Alert *a = &e->alerts[i];
     AlertPriv *p = &e->priv[i];
+    /* Carried over a reload: kept as it was until the feed's first poll. */
+    if (p->carried && e->coll->feeds[a->feed].state == FS_PENDING) return;
     AlertState old = a->state, old_held = a->held;
     AlertState core_before = p->core;
     bool active = p->core == ALERT_PENDING || p->core == ALERT_FIRING;
     Cond c = a->rule->kind == RULE_FEED ? eval_feed(e, a) : eval_kpi(e, a, p, now, active);
+    if (p->carried) {
+        if (recounting(e, a, p, c)) return;
+        p->carried = false;
+    }
+    /* An ack from before a restart: kept when the episode goes on. */
+    bool restore_ack = false;
+    if (p->ack_pending && c != COND_UNKNOWN) {
+        restore_ack = c == COND_HOLDS;
+        p->ack_pending = false;
+    }
     step(e, a, p, c, now);
     /* A suppressed warning that clears was never shown firing: the critical
      * alert's resolution closes the episode, so it goes back to inactive. */
@@ -293,6 +320,12 @@ static void eval_one(AlertEngine *e, size_t i, int64_t now)
         a->acked = false;
         a->ack_by[0] = a->ack_comment[0] = '\0';
         a->ack_ms = 0;
+        if (restore_ack) {
+            a->acked = true;
+            a->ack_ms = p->ack_ms;
+            alert_copy_text(a->ack_by, sizeof(a->ack_by), p->ack_by);
+            alert_copy_text(a->ack_comment, sizeof(a->ack_comment), p->ack_comment);
+        }
     }
     bool was_firing = old == ALERT_FIRING || (old == ALERT_STALE && old_held == ALERT_FIRING);
     if (s == ALERT_FIRING && !was_firing) a->fired_ms = now;
@@ -336,6 +369,7 @@ int64_t alert_next_deadline(const AlertEngine *e)
         const AlertPriv *p = &e->priv[i];
         const CfgRule *r = a->rule;
         bool active = p->core == ALERT_PENDING || p->core == ALERT_FIRING;
+        if (p->carried) continue; /* waits for its feed's next poll */
         if (p->core == ALERT_PENDING && !p->stale) earliest(&d, p->cond_since + r->for_ms);
         if (p->core == ALERT_FIRING && !p->stale && p->clear_since)
             earliest(&d, p->clear_since + r->keep_firing_ms);

@@ -173,4 +173,45 @@ const char *alert_severity_name(Severity s);
  * {{severity}} {{change}}. Truncated at a UTF-8 boundary. */
 void alert_render(const AlertEngine *e, const Alert *a, const char *tpl, char *buf, size_t n);
 
+/* --- State that outlives an engine: reload and restart (docs/alerts.md) --- */
+
+/* A rule's fingerprint: a hash of everything that decides its alert's state
+ * and notifications (kind, KPI or feed, levels, clear, thresholds, windows,
+ * for, keep_firing_for, nodata, feed counts, severity, summary template,
+ * labels, and the KPI's target for rules relative to it). cfg holds r. */
+uint64_t alert_rule_fingerprint(const Config *cfg, const CfgRule *r);
+
+/* Ends every alert of e whose rule next does not have with the same id and
+ * fingerprint (removed or changed by a reload): one shown firing resolves,
+ * any other active one goes back to inactive, each with an AEV_TRANSITION.
+ * Returns how many ended. */
+size_t alert_retire(AlertEngine *e, const Config *next, int64_t now);
+
+/* The alerts' states, acks, clocks and the silences of an engine, copied so
+ * that they outlive it (owned by the caller: alert_carry_free()). */
+typedef struct AlertCarry AlertCarry;
+
+/* Copies what e's alerts and silences are now; NULL when out of memory. */
+AlertCarry *alert_carry_take(const AlertEngine *e);
+
+/* Gives engine e (new, before its first alert_eval()) the state of each
+ * alert of c whose rule id and fingerprint e has: state, episode and firing
+ * times, the for: and keep_firing_for clocks, ack, and the silences of c
+ * (same ids). No event is emitted. A carried alert keeps its state until its
+ * feed's first poll in e's Collector decides it (for a feed rule: until the
+ * feed is polled fine or fails as often as the rule asks). Returns the
+ * number of alerts carried. */
+size_t alert_carry_apply(AlertEngine *e, const AlertCarry *c);
+
+/* Frees c (NULL is fine). */
+void alert_carry_free(AlertCarry *c);
+
+/* Remembers an ack of rule_id recorded before a restart, for engine e before
+ * its first alert_eval(): when the alert's first known condition holds (the
+ * episode goes on), the alert becomes active already acknowledged by who at
+ * ack_ms with comment, with no AEV_ACK; when it is clear, the ack is
+ * forgotten. 0, or -1 when e has no such rule or who is empty. */
+int alert_restore_ack(AlertEngine *e, const char *rule_id, const char *who, const char *comment,
+                      int64_t ack_ms);
+
 #endif

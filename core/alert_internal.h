@@ -15,6 +15,17 @@ typedef struct {
     int64_t fresh_until; /* KPI rules: when the current value turns stale by age; 0 none */
     int64_t nodata_ref;  /* nodata rules: time of the last value (or the engine's start) */
     int crit_sibling;    /* warn implicit rules: the alert of the KPI's crit threshold, else -1 */
+    int64_t nodata_base; /* nodata rules: the time without a value counts from here (0: start) */
+    /* Carried over from the engine before a reload (alert_carry_apply()): the
+     * state is kept as it was until the feed's first poll in this engine
+     * decides it (and out of the deadlines meanwhile). */
+    bool carried;
+    /* An ack recorded before a restart (alert_restore_ack()): applied if the
+     * first known condition holds (the episode goes on), else forgotten. */
+    bool ack_pending;
+    int64_t ack_ms;
+    char ack_by[ALERT_WHO_MAX];
+    char ack_comment[ALERT_COMMENT_MAX];
 } AlertPriv;
 
 struct AlertEngine {

@@ -23,6 +23,7 @@
 #include "export/snapshot_live.h"
 #include "services/api.h"
 #include "services/http.h"
+#include "export/metrics.h"
 #include "services/monitor.h"
 #include "ioc/cli.h"
 #include "base/i18n.h"
@@ -38,6 +39,8 @@ typedef struct {
     char archive[400];   /* the archive status last logged */
     Api api;             /* the HTTP API's routes (api.mon follows reloads) */
     HttpServer *http;    /* ioc.http.listen's server, or NULL */
+    MetricsCarry *carry; /* counters of the Monitors that reloads replaced (owned) */
+    int64_t start_ms;    /* when the process started (process_start_time_seconds) */
 } Run;
 
 /* A log line being built: ts, level and event come first. */
@@ -161,13 +164,22 @@ static int write_snapshot(void *ud, const Monitor *m, SBuf *out)
     return rc;
 }
 
+/* Api writer: the Prometheus exposition of m, with the counters carried
+ * over reloads. */
+static int write_metrics(void *ud, const Monitor *m, SBuf *out)
+{
+    const Run *r = ud;
+    const MetricsInfo info = {.start_ms = r->start_ms, .carry = r->carry};
+    return metrics_write(m, &info, out);
+}
+
 /* Starts the API server of cfg's ioc.http.listen on the running loop; logs
  * where it listens. False after logging why it cannot. */
 static bool start_http(Run *r, const CfgHttp *h)
 {
     char err[300];
     r->api.snapshot = write_snapshot;
-    r->api.metrics = NULL; /* api_metrics_not_built() until export/metrics is merged */
+    r->api.metrics = write_metrics;
     r->api.ud = r;
     r->http = http_new(h, &r->api, on_http, r, err, sizeof(err));
     if (!r->http || http_attach(r->http, r->coll->loop) != 0) {
@@ -257,11 +269,15 @@ static void log_start(void *ud, const char *level, const char *key, const char *
     log_one(level, ud, key, msg);
 }
 
-/* Builds and starts the monitoring core on cfg (taken) with signals routed to r. */
+/* Builds and starts the monitoring core on cfg (taken) with signals routed
+ * to r; on a reload it takes over from the running one (monitor_reload). */
 static bool start(Run *r, Config *cfg)
 {
     char err[256];
-    Monitor *w = monitor_new(cfg, on_alert, r, err, sizeof(err));
+    Monitor *w = r->w ? monitor_reload(r->w, cfg, err, sizeof(err))
+                      : monitor_new(cfg, on_alert, r, err, sizeof(err));
+    r->w = NULL; /* a reload freed the running one */
+    r->coll = NULL;
     if (!w) {
         log_one("error", "start", "error", err);
         return false;
@@ -323,8 +339,13 @@ int cmd_run(int argc, char **argv)
     const CliStart at_reload = {.cmd = "run", .log = log_start, .ud = reload_event};
     Config *cfg = cli_start(&at_start, path, &rc);
     if (!cfg) return rc;
-    Run r = {.path = path};
+    Run r = {.path = path, .carry = metrics_carry_new(), .start_ms = loop_wall_ms()};
     rc = IOC_EXIT_OK;
+    if (!r.carry) {
+        log_one("error", "start", "error", _("out of memory"));
+        rc = IOC_EXIT_FAIL;
+        goto out;
+    }
     if (!start(&r, cfg)) {
         rc = IOC_EXIT_FAIL;
         goto out;
@@ -352,11 +373,9 @@ int cmd_run(int argc, char **argv)
             log_end(&ln);
             continue;
         }
-        http_detach(r.http); /* the server outlives the reload; its loop does not */
-        monitor_free(r.w); /* also gives the signals back, so the new loop can take them */
-        r.w = NULL;
-        r.coll = NULL;
-        if (!start(&r, next)) {
+        http_detach(r.http); /* the server outlives the reload; the old loop does not */
+        metrics_carry_add(r.carry, r.w); /* counters only grow, across reloads too */
+        if (!start(&r, next)) { /* alerts whose rule did not change keep their state */
             rc = IOC_EXIT_FAIL;
             break;
         }
@@ -379,6 +398,7 @@ int cmd_run(int argc, char **argv)
 out:
     http_free(r.http);
     monitor_free(r.w);
+    metrics_carry_free(r.carry);
     free(r.prev);
     curl_global_cleanup();
     return rc;

@@ -147,14 +147,6 @@ void api_response_done(ApiResponse *out)
     sbuf_free(&out->body);
 }
 
-int api_metrics_not_built(void *ud, const Monitor *m, SBuf *out)
-{
-    (void)ud;
-    (void)m;
-    sbuf_puts(out, "# metrics not built yet\n");
-    return 0;
-}
-
 /* Adds an RFC 3339 local time, or null for 0. */
 static void add_time(cJSON *o, const char *key, int64_t ms)
 {
@@ -548,7 +540,7 @@ void api_handle(Api *api, const ApiRequest *rq, ApiResponse *out)
         do_ready(api, out);
         break;
     case R_METRICS:
-        do_writer(api, api->metrics ? api->metrics : api_metrics_not_built, METRICS_TYPE, out);
+        do_writer(api, api->metrics, METRICS_TYPE, out);
         break;
     case R_SNAPSHOT:
         do_writer(api, api->snapshot, JSON_TYPE, out);

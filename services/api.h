@@ -24,7 +24,7 @@ typedef int (*ApiWriteFn)(void *ud, const Monitor *m, SBuf *out);
 typedef struct {
     Monitor *mon;        /* borrowed; may change between requests (reload) */
     ApiWriteFn snapshot; /* JSON of "ioc snapshot -f json"; NULL: 500 */
-    ApiWriteFn metrics;  /* Prometheus text; NULL: api_metrics_not_built() */
+    ApiWriteFn metrics;  /* Prometheus text (export/metrics.h); NULL: 500 */
     void *ud;
     bool ready;         /* latched once every feed was polled (kept across reloads) */
     int64_t max_points; /* series: most points in one answer; 0: default (2000) */
@@ -59,9 +59,5 @@ void api_error(ApiResponse *out, int status, const char *msg);
 
 /* Frees the body of a response. */
 void api_response_done(ApiResponse *out);
-
-/* The stand-in for /metrics until export/metrics is built: appends
- * "# metrics not built yet\n". */
-int api_metrics_not_built(void *ud, const Monitor *m, SBuf *out);
 
 #endif

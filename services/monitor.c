@@ -1,22 +1,31 @@
 /* monitor.c - Collector + alert engine + alert log + notifier (see monitor.h). */
 #include "services/monitor.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "base/i18n.h"
+#include "base/strmap.h"
 
 static void arm(Monitor *w);
 
-/* Sends a firing or resolved notification for alert a. */
-static void notify_alert(Monitor *w, const Alert *a, bool firing, int64_t at)
+/* A notification kept across a reload: a NotifyEvent whose strings it owns. */
+struct MonitorNotice {
+    NotifyEvent ev;
+    bool resolve; /* the alert's rule changed or went away: send "resolved" */
+};
+
+/* The notification of alert a (firing or resolved at wall time at); the
+ * strings are borrowed from a and the config. */
+static NotifyEvent alert_notice(const Monitor *w, const Alert *a, bool firing, int64_t at)
 {
     const Collector *coll = w->coll;
     const CfgRule *r = a->rule;
     const CfgKpi *k = a->kpi >= 0 ? coll->kpis[a->kpi].kpi : NULL;
-    NotifyEvent ev = {
+    return (NotifyEvent){
         .rule_id = r->id,
         .kpi_key = k ? k->key : NULL,
         .kpi_name = k ? k->name : NULL,
@@ -33,6 +42,12 @@ static void notify_alert(Monitor *w, const Alert *a, bool firing, int64_t at)
         .label_values = (const char *const *)r->label_values,
         .n_labels = r->n_labels,
     };
+}
+
+/* Sends a firing or resolved notification for alert a. */
+static void notify_alert(Monitor *w, const Alert *a, bool firing, int64_t at)
+{
+    NotifyEvent ev = alert_notice(w, a, firing, at);
     notify_event(w->notifier, &ev, loop_now_ms()); /* the notifier runs on the monotonic clock */
 }
 
@@ -52,7 +67,8 @@ static void on_alert(void *ud, const AlertEvent *ev)
     /* Notify when an alert starts firing (not when it comes back from stale:
      * it never stopped) and when it resolves; the notifier drops a resolved
      * for an alert it never sent. */
-    if (w->notifier && ev->kind == AEV_TRANSITION && !ev->alert->silenced) {
+    /* While a reload retires alerts, the next Monitor's notifier sends. */
+    if (w->notifier && !w->retiring && ev->kind == AEV_TRANSITION && !ev->alert->silenced) {
         if (ev->to == ALERT_FIRING && ev->alert->fired_ms == ev->at_ms)
             notify_alert(w, ev->alert, true, ev->at_ms);
         else if (ev->to == ALERT_RESOLVED)
@@ -125,19 +141,12 @@ static int open_archive(Monitor *w, char *err, size_t errlen)
     return 0;
 }
 
-/* Re-applies the silences recorded in the archive that are still running, so
- * an operator's silence survives a restart. Acknowledgements are not
- * restored: they belong to an alert episode, and a restarted engine starts
- * new ones. Returns how many were restored. */
-static size_t restore_silences(Monitor *w)
+/* Re-applies the silences of events ev[0..n) that are still running, so an
+ * operator's silence survives a restart. Returns how many were restored. */
+static size_t restore_silences(Monitor *w, const ArchiveEvent *ev, size_t n, int64_t now)
 {
-    int64_t now = loop_wall_ms();
-    ArchiveEvent *ev = NULL;
-    size_t n = 0, restored = 0;
+    size_t restored = 0;
     char err[160];
-    /* A silence longer than 35 days is not worth a longer scan. */
-    if (archive_events(w->archive, now - 35LL * 86400000, now + 1, &ev, &n, err, sizeof(err)) != 0)
-        return 0;
     w->restoring = true;
     for (size_t i = 0; i < n; i++) {
         const ArchiveEvent *e = &ev[i];
@@ -155,8 +164,76 @@ static size_t restore_silences(Monitor *w)
             restored++;
     }
     w->restoring = false;
-    archive_events_free(ev, n);
     return restored;
+}
+
+/* True for a recorded state name that is not part of an episode. */
+static bool idle_name(const char *s)
+{
+    return !s || strcmp(s, "inactive") == 0 || strcmp(s, "resolved") == 0;
+}
+
+/* Hands the engine the acks of the episodes that were going on at the stop:
+ * a rule whose last recorded transition went to an active state (pending,
+ * firing, suppressed, stale), acknowledged since that episode began. The
+ * engine keeps one only if the alert's first known condition holds again
+ * (alert_restore_ack()). Returns how many were handed over. */
+static size_t restore_acks(Monitor *w, const ArchiveEvent *ev, size_t n)
+{
+    size_t na = alert_count(w->alerts), handed = 0;
+    StrMap m = {0};
+    struct Episode {
+        bool active;
+        long ack; /* index of the episode's last ack event, -1 none */
+    } *ep = calloc(na ? na : 1, sizeof(*ep));
+    if (!ep) return 0;
+    for (size_t i = 0; i < na; i++) {
+        const char *id = alert_get(w->alerts, i)->rule->id;
+        ep[i].ack = -1;
+        if (id && strmap_put(&m, id, strlen(id), (void *)(uintptr_t)(i + 1), NULL) < 0) goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const ArchiveEvent *e = &ev[i];
+        uintptr_t k = e->rule && e->event ? (uintptr_t)strmap_get(&m, e->rule, strlen(e->rule)) : 0;
+        if (!k) continue;
+        struct Episode *p = &ep[k - 1];
+        if (strcmp(e->event, "ack") == 0) {
+            p->ack = (long)i;
+        } else if (strcmp(e->event, "transition") == 0) {
+            /* A new episode drops the ack, unless it began acknowledged (an
+             * ack restored by an earlier start: the transition says by whom). */
+            if (idle_name(e->from) && !idle_name(e->to) && !e->acked_by) p->ack = -1;
+            p->active = !idle_name(e->to);
+        }
+    }
+    for (size_t i = 0; i < na; i++) {
+        if (!ep[i].active || ep[i].ack < 0) continue;
+        const ArchiveEvent *a = &ev[ep[i].ack];
+        if (alert_restore_ack(w->alerts, alert_get(w->alerts, i)->rule->id, a->who, a->comment,
+                              a->ts_ms) == 0)
+            handed++;
+    }
+done:
+    strmap_done(&m);
+    free(ep);
+    return handed;
+}
+
+/* Restores from the archive what operators did: the silences still running
+ * and the acks of the episodes going on at the stop. An ack belongs to an
+ * alert episode: see restore_acks(). */
+static void restore_operators(Monitor *w)
+{
+    int64_t now = loop_wall_ms();
+    ArchiveEvent *ev = NULL;
+    size_t n = 0;
+    char err[160];
+    /* A silence longer than 35 days is not worth a longer scan. */
+    if (archive_events(w->archive, now - 35LL * 86400000, now + 1, &ev, &n, err, sizeof(err)) != 0)
+        return;
+    restore_silences(w, ev, n, now);
+    restore_acks(w, ev, n);
+    archive_events_free(ev, n);
 }
 
 /* Notifier callback: the counters changed (the health panel shows them);
@@ -168,7 +245,10 @@ static void on_notify(void *ud, size_t target, const NotifyOutcome *o)
     if (w->on_notify) w->on_notify(w->notify_ud, target, o);
 }
 
-Monitor *monitor_new(Config *cfg, AlertEventFn fn, void *ud, char *err, size_t errlen)
+/* Builds the core around cfg (taken); the alerts start from carry when
+ * given (a reload), else from what the archive recorded. */
+static Monitor *build(Config *cfg, AlertEventFn fn, void *ud, const AlertCarry *carry, char *err,
+                      size_t errlen)
 {
     Monitor *w = calloc(1, sizeof(*w));
     if (!w) {
@@ -194,13 +274,140 @@ Monitor *monitor_new(Config *cfg, AlertEventFn fn, void *ud, char *err, size_t e
     }
     w->alerts = alert_new(w->coll, NULL, on_alert, w, err, errlen);
     if (!w->alerts) goto fail;
-    if (w->archive) restore_silences(w);
+    if (carry)
+        alert_carry_apply(w->alerts, carry);
+    else if (w->archive)
+        restore_operators(w);
     w->coll->on_poll = on_poll;
     w->coll->on_poll_ud = w;
     return w;
 fail:
     monitor_free(w);
     return NULL;
+}
+
+Monitor *monitor_new(Config *cfg, AlertEventFn fn, void *ud, char *err, size_t errlen)
+{
+    return build(cfg, fn, ud, NULL, err, errlen);
+}
+
+/* Frees what notice n owns and empties it. */
+static void notice_done(struct MonitorNotice *n)
+{
+    NotifyEvent *e = &n->ev;
+    free((char *)e->rule_id);
+    free((char *)e->kpi_key);
+    free((char *)e->kpi_name);
+    free((char *)e->feed_id);
+    free((char *)e->summary);
+    free((char *)e->unit);
+    for (size_t j = 0; j < e->n_labels; j++) {
+        free((char *)e->label_keys[j]);
+        free((char *)e->label_values[j]);
+    }
+    free((void *)e->label_keys);
+    free((void *)e->label_values);
+    memset(n, 0, sizeof(*n));
+}
+
+/* Frees the n notices of ns and the array. */
+static void notices_free(struct MonitorNotice *ns, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        notice_done(&ns[i]);
+    free(ns);
+}
+
+/* Copies s (NULL stays NULL); sets *oom when it cannot. */
+static char *dup_str(const char *s, bool *oom)
+{
+    char *d = s ? strdup(s) : NULL;
+    if (s && !d) *oom = true;
+    return d;
+}
+
+/* Makes dst an owned copy of src. False when out of memory (dst is then
+ * still safe to free). */
+static bool notice_copy(struct MonitorNotice *dst, const NotifyEvent *src)
+{
+    bool oom = false;
+    NotifyEvent *e = &dst->ev;
+    *e = *src;
+    e->rule_id = dup_str(src->rule_id, &oom);
+    e->kpi_key = dup_str(src->kpi_key, &oom);
+    e->kpi_name = dup_str(src->kpi_name, &oom);
+    e->feed_id = dup_str(src->feed_id, &oom);
+    e->summary = dup_str(src->summary, &oom);
+    e->unit = dup_str(src->unit, &oom);
+    size_t nl = src->n_labels;
+    char **k = calloc(nl ? nl : 1, sizeof(*k)), **v = calloc(nl ? nl : 1, sizeof(*v));
+    e->label_keys = (const char *const *)k;
+    e->label_values = (const char *const *)v;
+    e->n_labels = k && v ? nl : 0;
+    for (size_t j = 0; j < e->n_labels; j++) {
+        k[j] = dup_str(src->label_keys[j], &oom);
+        v[j] = dup_str(src->label_values[j], &oom);
+    }
+    return !oom && k && v;
+}
+
+/* The notifications old's notifier sent for alerts that fire now, copied
+ * into *out (the next notifier takes them over). Returns how many. */
+static size_t sent_notices(const Monitor *old, struct MonitorNotice **out)
+{
+    size_t na = alert_count(old->alerts), n = 0;
+    *out = NULL;
+    if (!old->notifier || !(*out = calloc(na ? na : 1, sizeof(**out)))) return 0;
+    for (size_t i = 0; i < na; i++) {
+        const Alert *a = alert_get(old->alerts, i);
+        bool firing =
+            a->state == ALERT_FIRING || (a->state == ALERT_STALE && a->held == ALERT_FIRING);
+        if (!firing) continue;
+        NotifyEvent ev = alert_notice(old, a, true, a->fired_ms);
+        if (!notify_sent(old->notifier, &ev)) continue;
+        struct MonitorNotice *d = &(*out)[n];
+        if (notice_copy(d, &ev) && d->ev.rule_id)
+            n++;
+        else
+            notice_done(d); /* out of memory: that alert is not taken over */
+    }
+    return n;
+}
+
+Monitor *monitor_reload(Monitor *old, Config *cfg, char *err, size_t errlen)
+{
+    AlertEventFn fn = old->on_event;
+    void *ud = old->ud;
+    NotifyOutcomeFn notify_fn = old->on_notify;
+    void *notify_ud = old->notify_ud;
+    int64_t now = loop_wall_ms();
+    struct MonitorNotice *ns = NULL;
+    size_t nn = sent_notices(old, &ns);
+    /* Alerts whose rule changed or went away end here, logged and archived. */
+    old->retiring = true;
+    alert_retire(old->alerts, cfg, now);
+    old->retiring = false;
+    for (size_t i = 0; i < nn; i++) {
+        const Alert *a = alert_find(old->alerts, ns[i].ev.rule_id);
+        ns[i].resolve = !a || a->state == ALERT_RESOLVED;
+    }
+    AlertCarry *carry = alert_carry_take(old->alerts);
+    monitor_free(old); /* closes the archive and gives the signals back */
+    Monitor *w = build(cfg, fn, ud, carry, err, errlen);
+    alert_carry_free(carry);
+    if (w) {
+        monitor_on_notify(w, notify_fn, notify_ud);
+        for (size_t i = 0; w->notifier && i < nn; i++) {
+            NotifyEvent *e = &ns[i].ev;
+            notify_adopt(w->notifier, e, loop_now_ms());
+            if (!ns[i].resolve) continue;
+            e->firing = false;
+            e->ends_at_ms = now;
+            notify_event(w->notifier, e, loop_now_ms());
+        }
+    }
+    notices_free(ns, nn);
+    return w;
 }
 
 void monitor_on_notify(Monitor *w, NotifyOutcomeFn fn, void *ud)
@@ -234,7 +441,7 @@ void monitor_free(Monitor *w)
 }
 
 int monitor_ack(Monitor *w, const char *rule_id, const char *who, const char *comment, char *err,
-              size_t errlen)
+                size_t errlen)
 {
     int rc = alert_ack(w->alerts, rule_id, who, comment, loop_wall_ms(), err, errlen);
     arm(w);
@@ -242,7 +449,7 @@ int monitor_ack(Monitor *w, const char *rule_id, const char *who, const char *co
 }
 
 unsigned monitor_silence(Monitor *w, const char *target, int64_t for_ms, const char *who,
-                       const char *comment, char *err, size_t errlen)
+                         const char *comment, char *err, size_t errlen)
 {
     int64_t now = loop_wall_ms();
     unsigned id = alert_silence(w->alerts, target, now + for_ms, who, comment, now, err, errlen);

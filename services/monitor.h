@@ -11,7 +11,9 @@
  *
  * With ioc.archive, samples, feed states and alert events also go to the
  * SQLite archive (flushed once a second), and monitor_new() first fills the
- * store from it so that charts continue across a restart.
+ * store from it so that charts continue across a restart; it also re-applies
+ * the silences still running and hands the engine the acks of the alert
+ * episodes that were going on at the stop (docs/archive.md).
  *
  * A Monitor owns everything it holds; monitor_free() frees it all. */
 #ifndef IOC_MONITOR_H
@@ -29,7 +31,7 @@
 #include "services/notify.h"
 
 typedef struct Monitor {
-    Collector *coll;              /* owned */
+    Collector *coll;       /* owned */
     AlertEngine *alerts;   /* owned */
     AlertLog *log;         /* owned; NULL without ioc.alert_log */
     Notifier *notifier;    /* owned; NULL without notify: targets */
@@ -47,11 +49,25 @@ typedef struct Monitor {
     bool restoring;       /* re-applying recorded silences (their events are not re-recorded) */
     NotifyOutcomeFn on_notify; /* the owner's delivery callback (may be NULL) */
     void *notify_ud;
+    /* monitor_reload(): the "resolved" of alerts whose rule changed or went
+     * away, kept (owned) for the next Monitor's notifier to send. */
+    bool retiring;
+    struct MonitorNotice *retired;
+    size_t n_retired;
 } Monitor;
 
 /* Builds the core around cfg (taken, also on failure); fn receives every
  * alert event after it was logged and notified. NULL with a message in err. */
 Monitor *monitor_new(Config *cfg, AlertEventFn fn, void *ud, char *err, size_t errlen);
+
+/* Replaces old (freed here, also on failure) with a Monitor on cfg (taken),
+ * for a SIGHUP reload; the callbacks of old are kept. Every alert whose rule
+ * has the same id and fingerprint (alert_rule_fingerprint()) in cfg keeps
+ * its state, clocks, ack and notifications already sent; the others end
+ * first in old (a firing one resolves: logged, archived, and its "resolved"
+ * notification goes out through the new notifier). Silences are kept as
+ * they are (not re-read from the archive). NULL with a message in err. */
+Monitor *monitor_reload(Monitor *old, Config *cfg, char *err, size_t errlen);
 
 /* Sets the callback told about every notification delivery attempt (and
  * every message dropped), after the counters are updated; "ioc run" logs
@@ -68,9 +84,9 @@ void monitor_free(Monitor *w);
 /* Operator actions, at the current wall time (see alert_ack / alert_silence).
  * The alert timer is re-armed afterwards. */
 int monitor_ack(Monitor *w, const char *rule_id, const char *who, const char *comment, char *err,
-              size_t errlen);
+                size_t errlen);
 unsigned monitor_silence(Monitor *w, const char *target, int64_t for_ms, const char *who,
-                       const char *comment, char *err, size_t errlen);
+                         const char *comment, char *err, size_t errlen);
 int monitor_unsilence(Monitor *w, unsigned id, const char *who, char *err, size_t errlen);
 
 /* The name an operator acts as: $IOC_OPERATOR, else the login name, else "operator". */

@@ -313,6 +313,23 @@ void notify_event(Notifier *nf, const NotifyEvent *ev, int64_t now_ms)
     notify_tick(nf, now_ms);
 }
 
+bool notify_sent(const Notifier *nf, const NotifyEvent *ev)
+{
+    for (size_t i = 0; i < nf->n; i++)
+        if (plan_sent(&nf->t[i].plan, ev)) return true;
+    return false;
+}
+
+void notify_adopt(Notifier *nf, const NotifyEvent *ev, int64_t now_ms)
+{
+    for (size_t i = 0; i < nf->n; i++) {
+        Target *t = &nf->t[i];
+        if (!plan_adopt(&t->plan, ev, now_ms)) note_failure(t, _("out of memory keeping an alert"));
+        t->st.ignored = t->plan.ignored;
+    }
+    notify_tick(nf, now_ms); /* re-arms the timer for the repeats */
+}
+
 void notify_tick(Notifier *nf, int64_t now_ms)
 {
     for (size_t i = 0; i < nf->n; i++) {

@@ -140,6 +140,16 @@ void notify_on_outcome(Notifier *nf, NotifyOutcomeFn fn, void *ud);
  * now_ms (group_wait_ms 0) are queued and started before it returns. */
 void notify_event(Notifier *nf, const NotifyEvent *ev, int64_t now_ms);
 
+/* True when some target has sent ev's alert (rule_id, kpi_key, feed_id) as
+ * firing and not yet resolved. */
+bool notify_sent(const Notifier *nf, const NotifyEvent *ev);
+
+/* Takes a firing alert that an earlier Notifier already sent (a SIGHUP
+ * reload carried it over): no message now, but it is re-sent on its repeat
+ * interval from now_ms and its "resolved" will be sent. ev->firing must be
+ * true (otherwise nothing happens). */
+void notify_adopt(Notifier *nf, const NotifyEvent *ev, int64_t now_ms);
+
 /* Queues the groups and repeats due at now_ms and starts deliveries. The
  * notifier's own timer calls it; call it yourself only when loop is NULL. */
 void notify_tick(Notifier *nf, int64_t now_ms);

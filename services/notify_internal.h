@@ -61,6 +61,13 @@ void plan_done(Plan *p);
  * kept (out of memory, or the table is full). */
 bool plan_event(Plan *p, const NotifyEvent *ev, int64_t now);
 
+/* True when ev's alert is firing and went out to this target. */
+bool plan_sent(const Plan *p, const NotifyEvent *ev);
+
+/* Takes a firing alert as already sent (a reload carried it over): no
+ * message now, its repeat counted from now. False as plan_event(). */
+bool plan_adopt(Plan *p, const NotifyEvent *ev, int64_t now);
+
 /* The next time plan_take() has work, INT64_MAX when none. */
 int64_t plan_next_due(const Plan *p);
 

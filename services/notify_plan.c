@@ -330,6 +330,40 @@ bool plan_event(Plan *p, const NotifyEvent *ev, int64_t now)
     return true;
 }
 
+bool plan_sent(const Plan *p, const NotifyEvent *ev)
+{
+    char *key = ev && ev->rule_id ? make_key(ev) : NULL;
+    if (!key) return false;
+    long i = find(p, key);
+    free(key);
+    return i >= 0 && p->alerts[i].firing && p->alerts[i].sent;
+}
+
+bool plan_adopt(Plan *p, const NotifyEvent *ev, int64_t now)
+{
+    if (!ev || !ev->rule_id || !ev->firing || sev_clamp(ev->severity) < p->min_severity)
+        return true;
+    char *key = make_key(ev);
+    if (!key) return false;
+    if (find(p, key) >= 0) {
+        free(key);
+        return true;
+    }
+    PlanAlert *a = append(p, key); /* takes key */
+    if (!a) return false;
+    if (!alert_fill(a, ev)) {
+        remove_at(p, p->n - 1);
+        return false;
+    }
+    a->firing = true;
+    a->sent = true;
+    a->starts_at = ev->starts_at_ms;
+    a->ends_at = 0;
+    int64_t r = p->repeat_ms[a->severity];
+    a->next_repeat = r > 0 ? now + r : 0;
+    return true;
+}
+
 int64_t plan_next_due(const Plan *p)
 {
     int64_t due = p->group_open ? p->group_due : INT64_MAX;

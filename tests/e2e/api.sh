@@ -90,6 +90,16 @@ expect 200 "/-/ready answers 200 once every feed was polled"
 req GET /metrics ""; expect 200 "/metrics needs no token (metrics_auth is false)"
 grep -qi '^content-type: text/plain; version=0.0.4' "$T_TMP/head" \
   && t_ok "/metrics is Prometheus text" || t_bad "/metrics is Prometheus text"
+body_has 'ioc_kpi_value{feed="a",kpi="rate"}' "/metrics has the KPI's value"
+body_has 'ioc_feed_up{feed="gone"} 0' "/metrics has the feed that is down"
+body_has 'ioc_alerts{state="firing",severity="warning"}' "/metrics counts the firing alerts"
+if command -v promtool >/dev/null; then
+  if promtool check metrics <"$T_TMP/body" >"$T_TMP/promtool.out" 2>&1; then
+    t_ok "promtool check metrics accepts /metrics"
+  else t_bad "promtool check metrics accepts /metrics"; head -5 "$T_TMP/promtool.out"; fi
+else
+  t_bad "promtool is installed (scripts/deps.sh --test)"
+fi
 
 # --- roles on every endpoint --------------------------------------------------------
 for p in /api/v1/snapshot "/api/v1/series?kpi=a.rate" /api/v1/alerts /api/v1/silences; do

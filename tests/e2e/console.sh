@@ -5,7 +5,8 @@
 # zoom, key list, history, filter, pause, resize, a hung feed, ASCII and
 # NO_COLOR output, exit statuses, the restored terminal, no orphan simulator,
 # the CPU an idle console uses, and the alerts: the engine's list, ack,
-# silence, unsilence, the NEW CRIT badge, the bell toggle and the alert log.
+# silence, unsilence, the NEW CRIT badge, the bell toggle, the alert log and
+# an ack restored after a restart.
 set -euo pipefail
 : "${IOC_BIN:?}" "${IOC_SIM_BIN:?}" "${IOC_SRC:?}"
 . "$IOC_SRC/tests/e2e/lib.sh"
@@ -385,6 +386,19 @@ sim_clear
 check "alerts: the feed recovers and the alert resolves" wait_re $S "✗ crit resolved +Hợp phần 05" 10
 keys $S q
 check "alerts: q exits" wait_dead $S
+tmx kill-session -t $S
+
+# A restart: f01.rate:crit still fires (the same episode), so its ack comes
+# back from the archive (the default one under $XDG_STATE_HOME), by the same
+# operator; the ack is not logged again.
+S=restart; T_SCREEN=$S
+start $S env IOC_OPERATOR=other "$ioc" console -c "$acfg"
+check "restart: the ack is restored on the still firing alert" wait_for $S "✓ acked by tester"
+check "restart: no NEW CRIT badge for the acked alert" wait_gone $S "NEW CRIT"
+check "restart: the ack is not logged again" \
+  test "$(grep -cF '"event":"ack"' "$alog")" = 2
+keys $S q
+check "restart: q exits" wait_dead $S
 tmx kill-session -t $S
 
 # An alert log that cannot be written: the header says so.

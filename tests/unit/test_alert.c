@@ -1,7 +1,8 @@
 /* test_alert.c - the alert engine with a fake clock: for/pending,
  * keep_firing_for, hysteresis, critical over warning, stale never resolving,
  * nodata, change, feed rules, ack, silences, summaries, the list and the
- * exact sequence of events a caller (log, notifier) receives. */
+ * exact sequence of events a caller (log, notifier) receives; state carried
+ * over a reload, rule fingerprints, acks restored after a restart. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -708,6 +709,220 @@ static void test_callback_sequence(void **state)
     fx_done(&f);
 }
 
+/* The rules of the reload tests, before (OLD) and after (NEW): hi unchanged
+ * (pending), fire unchanged (firing, acked, silenced), chg with another
+ * threshold, gone removed, down a feed rule unchanged. */
+#define RELOAD_OLD                                                                                 \
+    FEED_A "rules:\n"                                                                              \
+           "  - { id: hi, kpi: kk.aqi, above: 200, for: 20s }\n"                                   \
+           "  - { id: fire, kpi: kk.aqi, above: 100, labels: { team: env, room: a } }\n"           \
+           "  - { id: chg, kpi: kk.aqi, above: 150 }\n"                                            \
+           "  - { id: gone, kpi: kk.aqi, above: 50 }\n"                                            \
+           "  - { id: down, feed: dvc, down: 3 }\n"
+#define RELOAD_NEW                                                                                 \
+    FEED_A "rules:\n"                                                                              \
+           "  - { id: down, feed: dvc, down: 3 }\n"                                                \
+           "  - { id: chg, kpi: kk.aqi, above: 160 }\n"                                            \
+           "  - { id: fire, kpi: kk.aqi, above: 100, labels: { room: a, team: env } }\n"           \
+           "  - { id: hi, kpi: kk.aqi, above: 200, for: 20s }\n"
+
+/* A reload: unchanged rules keep their state, for: clock, ack and silence
+ * with no event and no new "firing"; a changed rule ends (resolved) and
+ * starts again as new; a removed rule's alert ends and is gone. */
+static void test_reload_carries_state(void **state)
+{
+    (void)state;
+    Fx a, b;
+    char err[160];
+    fx_init(&a, RELOAD_OLD);
+    put_eval(&a, "kk.aqi", T0, 250);
+    EVENTS(&a, "hi inactive>pending; fire inactive>firing; chg inactive>firing; "
+               "gone inactive>firing");
+    assert_int_equal(alert_ack(a.e, "fire", "lan", "đã gọi", T0 + SEC, err, sizeof(err)), 0);
+    unsigned sid =
+        alert_silence(a.e, "fire", T0 + 3600 * SEC, "minh", "bảo trì", T0 + SEC, err, sizeof(err));
+    assert_true(sid > 0);
+    a.coll->feeds[1].state = FS_DOWN;
+    a.coll->feeds[1].consecutive_failures = 3;
+    put_eval(&a, "kk.aqi", T0 + 10 * SEC, 250);
+    EVENTS(&a, "ack fire by lan; silence #1 fire; down inactive>firing");
+
+    /* SIGHUP at T0 + 15 s */
+    fx_init(&b, RELOAD_NEW);
+    assert_int_equal(alert_retire(a.e, b.coll->cfg, T0 + 15 * SEC), 2);
+    EVENTS(&a, "chg firing>resolved; gone firing>resolved");
+    AlertCarry *c = alert_carry_take(a.e);
+    assert_non_null(c);
+    fx_done(&a);
+    assert_int_equal(alert_carry_apply(b.e, c), 3);
+    alert_carry_free(c);
+    EVENTS(&b, "");
+    assert_int_equal(st(&b, "hi"), ALERT_PENDING);
+    assert_int_equal(st(&b, "fire"), ALERT_FIRING);
+    assert_int_equal(st(&b, "down"), ALERT_FIRING);
+    assert_int_equal(st(&b, "chg"), ALERT_INACTIVE); /* starts again as new */
+    assert_null(alert_find(b.e, "gone"));
+    const Alert *fire = alert_find(b.e, "fire");
+    assert_int_equal(fire->fired_ms, T0);
+    assert_true(fire->acked);
+    assert_string_equal(fire->ack_by, "lan");
+    assert_string_equal(fire->ack_comment, "đã gọi");
+    assert_int_equal(fire->ack_ms, T0 + SEC);
+    assert_true(fire->silenced);
+    const AlertSilence *sl;
+    assert_int_equal(alert_silences(b.e, &sl), 1);
+    assert_int_equal(sl[0].id, sid);
+    assert_string_equal(sl[0].who, "minh");
+    /* no deadline of a carried alert before its feed's first poll (only the silence) */
+    assert_int_equal(alert_next_deadline(b.e), T0 + 3600 * SEC);
+
+    /* Before the first poll of the new collector, nothing is decided. */
+    alert_eval(b.e, T0 + 16 * SEC);
+    EVENTS(&b, "");
+    assert_int_equal(st(&b, "hi"), ALERT_PENDING);
+    /* The first polls: the value still holds; the feed fails once (its count
+     * restarted with the reload: down keeps firing). */
+    b.coll->feeds[0].state = FS_OK;
+    b.coll->feeds[1].state = FS_DOWN;
+    b.coll->feeds[1].consecutive_failures = 1;
+    put_eval(&b, "kk.aqi", T0 + 20 * SEC, 250);
+    /* hi's for: clock began at T0 before the reload: it fires at T0 + 20 s */
+    EVENTS(&b, "chg inactive>firing; hi pending>firing");
+    assert_int_equal(st(&b, "down"), ALERT_FIRING);
+    assert_int_equal(st(&b, "hi"), ALERT_FIRING);
+    assert_int_equal(alert_find(b.e, "hi")->active_ms, T0);
+    /* once the feed answers, down resolves as usual */
+    b.coll->feeds[1].state = FS_OK;
+    b.coll->feeds[1].consecutive_failures = 0;
+    put_eval(&b, "kk.aqi", T0 + 30 * SEC, 250);
+    EVENTS(&b, "down firing>resolved");
+    fx_done(&b);
+}
+
+/* A pending alert carried over a reload fires when its for: ends, counted
+ * from before the reload; a carried firing alert that cleared meanwhile
+ * resolves at the first poll. */
+static void test_reload_for_timer(void **state)
+{
+    (void)state;
+    Fx a, b;
+    const char *yaml = FEED_A "rules:\n"
+                              "  - { id: hi, kpi: kk.aqi, above: 200, for: 60s }\n"
+                              "  - { id: lo, kpi: dvc.rate, below: 50 }\n";
+    fx_init(&a, yaml);
+    put(&a, "dvc.rate", T0, 40);
+    put_eval(&a, "kk.aqi", T0, 250);
+    EVENTS(&a, "hi inactive>pending; lo inactive>firing");
+    fx_init(&b, yaml);
+    assert_int_equal(alert_retire(a.e, b.coll->cfg, T0 + 10 * SEC), 0);
+    AlertCarry *c = alert_carry_take(a.e);
+    fx_done(&a);
+    assert_int_equal(alert_carry_apply(b.e, c), 2);
+    alert_carry_free(c);
+    b.coll->feeds[0].state = b.coll->feeds[1].state = FS_OK;
+    put(&b, "dvc.rate", T0 + 20 * SEC, 90);
+    put_eval(&b, "kk.aqi", T0 + 20 * SEC, 250);
+    EVENTS(&b, "lo firing>resolved");
+    put(&b, "dvc.rate", T0 + 50 * SEC, 90);
+    put_eval(&b, "kk.aqi", T0 + 50 * SEC, 250);
+    assert_int_equal(alert_next_deadline(b.e), T0 + 60 * SEC); /* not T0 + 80 s */
+    alert_eval(b.e, T0 + 60 * SEC - 1);
+    assert_int_equal(st(&b, "hi"), ALERT_PENDING);
+    alert_eval(b.e, T0 + 60 * SEC);
+    EVENTS(&b, "hi pending>firing");
+    fx_done(&b);
+}
+
+/* The fingerprint changes with what decides the alert, not with the order
+ * of labels or the rule's place in the file. */
+static void test_rule_fingerprint(void **state)
+{
+    (void)state;
+    static const char *const same[] = {
+        "  - { id: r, kpi: kk.aqi, above: 200, for: 20s, labels: { a: x, b: y } }\n",
+        "  - { id: z, kpi: kk.pm25, above: 1 }\n"
+        "  - { id: r, kpi: kk.aqi, above: 200.0, for: 20000ms, labels: { b: y, a: x } }\n",
+    };
+    static const char *const other[] = {
+        "  - { id: r, kpi: kk.aqi, above: 201, for: 20s, labels: { a: x, b: y } }\n",
+        "  - { id: r, kpi: kk.aqi, above: 200, for: 30s, labels: { a: x, b: y } }\n",
+        "  - { id: r, kpi: kk.aqi, above: 200, for: 20s, labels: { a: x, b: z } }\n",
+        "  - { id: r, kpi: kk.aqi, above: 200, for: 20s, labels: { a: x } }\n",
+        "  - { id: r, kpi: kk.aqi, above: 200, for: 20s, labels: { a: x, b: y },"
+        " severity: critical }\n",
+        "  - { id: r, kpi: kk.aqi, above: 200, for: 20s, labels: { a: x, b: y }, clear: 190 }\n",
+        "  - { id: r, kpi: kk.aqi, above: 200, for: 20s, labels: { a: x, b: y },"
+        " keep_firing_for: 1m }\n",
+        "  - { id: r, kpi: kk.aqi, above: 200, for: 20s, labels: { a: x, b: y },"
+        " summary: \"{{value}}\" }\n",
+        "  - { id: r, kpi: kk.pm25, above: 200, for: 20s, labels: { a: x, b: y } }\n",
+        "  - { id: r, kpi: kk.aqi, below: 200, for: 20s, labels: { a: x, b: y } }\n",
+    };
+    uint64_t want = 0;
+    for (size_t i = 0; i < 2 + sizeof(other) / sizeof(other[0]); i++) {
+        char yaml[2048];
+        snprintf(yaml, sizeof(yaml), "%srules:\n%s", FEED_A, i < 2 ? same[i] : other[i - 2]);
+        Fx f;
+        fx_init(&f, yaml);
+        const Alert *a = alert_find(f.e, "r");
+        uint64_t fp = alert_rule_fingerprint(f.coll->cfg, a->rule);
+        if (i == 0) want = fp;
+        if (i < 2)
+            assert_true(fp == want);
+        else if (fp == want)
+            fail_msg("the fingerprint does not see: %s", other[i - 2]);
+        fx_done(&f);
+    }
+    /* a rule relative to the KPI's target changes with the target */
+    uint64_t fps[2];
+    for (int i = 0; i < 2; i++) {
+        Fx f;
+        fx_init(&f, i ? "ioc: { name: T }\nfeeds:\n  - id: kk\n    url: http://127.0.0.1:1/a\n"
+                        "    kpis: [{ id: aqi, select: $.a, target: 60 }]\n"
+                        "rules:\n  - { id: r, kpi: kk.aqi, above: target }\n"
+                      : "ioc: { name: T }\nfeeds:\n  - id: kk\n    url: http://127.0.0.1:1/a\n"
+                        "    kpis: [{ id: aqi, select: $.a, target: 50 }]\n"
+                        "rules:\n  - { id: r, kpi: kk.aqi, above: target }\n");
+        fps[i] = alert_rule_fingerprint(f.coll->cfg, alert_find(f.e, "r")->rule);
+        fx_done(&f);
+    }
+    assert_true(fps[0] != fps[1]);
+}
+
+/* An ack recorded before a restart comes back when the alert's first known
+ * condition holds (the episode goes on), with no AEV_ACK; it is forgotten
+ * when the condition is clear (the episode ended while ioc was stopped). */
+static void test_restored_ack(void **state)
+{
+    (void)state;
+    Fx f;
+    fx_init(&f, FEED_A "rules:\n"
+                       "  - { id: hi, kpi: kk.aqi, above: 200 }\n"
+                       "  - { id: lo, kpi: dvc.rate, below: 50 }\n");
+    assert_int_equal(alert_restore_ack(f.e, "nope", "lan", NULL, T0), -1);
+    assert_int_equal(alert_restore_ack(f.e, "hi", "", NULL, T0), -1);
+    assert_int_equal(alert_restore_ack(f.e, "hi", "lan", "đã gọi", T0 - 60 * SEC), 0);
+    assert_int_equal(alert_restore_ack(f.e, "lo", "minh", NULL, T0 - 60 * SEC), 0);
+    alert_eval(f.e, T0);                    /* nothing known yet: both wait */
+    put(&f, "dvc.rate", T0 + 10 * SEC, 90); /* lo is clear: its ack is forgotten */
+    put_eval(&f, "kk.aqi", T0 + 10 * SEC, 250);
+    EVENTS(&f, "hi inactive>firing");
+    const Alert *hi = alert_find(f.e, "hi");
+    assert_true(hi->acked);
+    assert_string_equal(hi->ack_by, "lan");
+    assert_string_equal(hi->ack_comment, "đã gọi");
+    assert_int_equal(hi->ack_ms, T0 - 60 * SEC);
+    put_eval(&f, "dvc.rate", T0 + 20 * SEC, 30);
+    EVENTS(&f, "lo inactive>firing");
+    assert_false(alert_find(f.e, "lo")->acked);
+    /* a later episode of hi is not acked */
+    put_eval(&f, "kk.aqi", T0 + 30 * SEC, 100);
+    put_eval(&f, "kk.aqi", T0 + 40 * SEC, 250);
+    EVENTS(&f, "hi firing>resolved; hi resolved>firing");
+    assert_false(hi->acked);
+    fx_done(&f);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -726,6 +941,10 @@ int main(void)
         cmocka_unit_test(test_summaries),
         cmocka_unit_test(test_list_and_counts),
         cmocka_unit_test(test_callback_sequence),
+        cmocka_unit_test(test_reload_carries_state),
+        cmocka_unit_test(test_reload_for_timer),
+        cmocka_unit_test(test_rule_fingerprint),
+        cmocka_unit_test(test_restored_ack),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     curl_global_cleanup();

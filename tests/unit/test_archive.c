@@ -731,8 +731,8 @@ static void test_watch_restart(void **state)
 
     Diag d2;
     diag_init(&d2);
-    Monitor *w2 =
-        monitor_new(cfg_load_string(yaml, strlen(yaml), "t.yaml", &d2), NULL, NULL, err, sizeof(err));
+    Monitor *w2 = monitor_new(cfg_load_string(yaml, strlen(yaml), "t.yaml", &d2), NULL, NULL, err,
+                              sizeof(err));
     diag_done(&d2);
     assert_non_null(w2);
     assert_non_null(strstr(w2->archive_status, "is in use by another ioc"));
@@ -790,6 +790,175 @@ static void test_silence_survives_restart(void **state)
     w = monitor_on(yaml); /* removed after the restore: stays removed */
     assert_int_equal(alert_silences(w->alerts, &sl), 0);
     monitor_free(w);
+}
+
+/* Gives w's feed 0 a poll result at the wall clock: KPI 0 = v (as the
+ * poller would; the alerts are evaluated). */
+static void poll_value(Monitor *w, double v)
+{
+    usleep(2000); /* a later millisecond than the last poll's */
+    FeedStatus st = {.state = FS_OK, .latency_ms = 5, .last_poll_ms = loop_wall_ms()};
+    KpiValue vals[1] = {{.has_value = true, .value = v}};
+    coll_poll_result(w->coll, 0, &st, vals, loop_wall_ms());
+}
+
+/* The config of the ack tests: dvc.rate, critical below 50. */
+static void ack_yaml(char *yaml, size_t n, const char *path)
+{
+    snprintf(yaml, n,
+             "ioc: { name: t, archive: \"%s\" }\n"
+             "feeds:\n"
+             "  - id: dvc\n"
+             "    url: http://127.0.0.1:1/\n"
+             "    kpis: [ { id: rate, select: $.r, crit: '< 50' } ]\n",
+             path);
+}
+
+/* An ack survives a restart while its episode goes on (firing at the stop,
+ * firing again at the first poll), as often as ioc restarts; it does not
+ * when the episode resolved before the stop or while ioc was stopped. */
+static void test_ack_survives_restart(void **state)
+{
+    char path[300], yaml[600], err[200];
+    tpath(path, sizeof(path), "archive.db");
+    ack_yaml(yaml, sizeof(yaml), path);
+    const char *id = "dvc.rate:crit";
+    Monitor *w = monitor_on(yaml);
+    poll_value(w, 40);
+    assert_int_equal(alert_find(w->alerts, id)->state, ALERT_FIRING);
+    if (monitor_ack(w, id, "tester", "đã gọi trung tâm", err, sizeof(err)) != 0)
+        fail_msg("monitor_ack: %s", err);
+    int64_t ack_ms = alert_find(w->alerts, id)->ack_ms;
+    monitor_free(w); /* flushes the archive */
+
+    for (int run = 0; run < 2; run++) { /* and again after a restored ack */
+        w = monitor_on(yaml);
+        const Alert *a = alert_find(w->alerts, id);
+        assert_false(a->acked); /* nothing known before the first poll */
+        poll_value(w, 42);
+        assert_int_equal(a->state, ALERT_FIRING);
+        assert_true(a->acked);
+        assert_string_equal(a->ack_by, "tester");
+        assert_string_equal(a->ack_comment, "đã gọi trung tâm");
+        assert_int_equal(a->ack_ms, ack_ms);
+        monitor_free(w);
+    }
+
+    /* Resolved while running: the next episode after a restart is not acked. */
+    w = monitor_on(yaml);
+    poll_value(w, 41);
+    assert_true(alert_find(w->alerts, id)->acked);
+    poll_value(w, 90);
+    assert_int_equal(alert_find(w->alerts, id)->state, ALERT_RESOLVED);
+    monitor_free(w);
+    w = monitor_on(yaml);
+    poll_value(w, 40);
+    assert_int_equal(alert_find(w->alerts, id)->state, ALERT_FIRING);
+    assert_false(alert_find(w->alerts, id)->acked);
+    assert_int_equal(monitor_ack(w, id, "tester", NULL, err, sizeof(err)), 0);
+    monitor_free(w);
+
+    /* Resolved while ioc was stopped: the first poll is clear; the ack is gone. */
+    w = monitor_on(yaml);
+    poll_value(w, 90);
+    assert_int_equal(alert_find(w->alerts, id)->state, ALERT_INACTIVE);
+    poll_value(w, 40);
+    assert_int_equal(alert_find(w->alerts, id)->state, ALERT_FIRING);
+    assert_false(alert_find(w->alerts, id)->acked);
+    monitor_free(w);
+}
+
+/* Counts the messages a notifier builds, by status. */
+typedef struct {
+    int firing, resolved;
+} Msgs;
+
+/* Notifier callback: counts one message. */
+static void count_msg(void *ud, size_t target, const char *body, size_t n_alerts)
+{
+    Msgs *m = ud;
+    (void)target;
+    (void)n_alerts;
+    if (strstr(body, "\"status\":\"firing\""))
+        m->firing++;
+    else
+        m->resolved++;
+}
+
+/* Loads yaml into a Config (fails the test when invalid). */
+static Config *cfg_of(const char *yaml)
+{
+    Diag d;
+    diag_init(&d);
+    Config *cfg = cfg_load_string(yaml, strlen(yaml), "t.yaml", &d);
+    diag_done(&d);
+    assert_non_null(cfg);
+    return cfg;
+}
+
+/* monitor_reload(): an unchanged rule keeps firing with no second "firing"
+ * message and its ack; a changed rule resolves (a "resolved" message) and
+ * fires again as new; the events go to the archive. */
+static void test_monitor_reload(void **state)
+{
+    char path[300], yaml[900], err[200];
+    tpath(path, sizeof(path), "archive.db");
+#define RELOAD_YAML                                                                                \
+    "ioc: { name: t, archive: \"%s\" }\n"                                                          \
+    "feeds:\n"                                                                                     \
+    "  - id: dvc\n"                                                                                \
+    "    url: http://127.0.0.1:1/\n"                                                               \
+    "    kpis: [ { id: rate, select: $.r, crit: '< %d' } ]\n"                                      \
+    "notify:\n"                                                                                    \
+    "  - { webhook: \"http://127.0.0.1:1/hook\", group_wait: 0s }\n"
+    snprintf(yaml, sizeof(yaml), RELOAD_YAML, path, 50);
+    Msgs m = {0};
+    Monitor *w = monitor_on(yaml);
+    notify_on_message(w->notifier, count_msg, &m);
+    poll_value(w, 40);
+    assert_int_equal(m.firing, 1);
+    assert_int_equal(monitor_ack(w, "dvc.rate:crit", "tester", NULL, err, sizeof(err)), 0);
+    int64_t fired = alert_find(w->alerts, "dvc.rate:crit")->fired_ms;
+
+    w = monitor_reload(w, cfg_of(yaml), err, sizeof(err)); /* unchanged */
+    if (!w) fail_msg("monitor_reload: %s", err);
+    assert_string_equal(w->archive_status, ""); /* the writer again */
+    assert_int_equal(notify_pending(w->notifier), 0);
+    notify_on_message(w->notifier, count_msg, &m);
+    const Alert *a = alert_find(w->alerts, "dvc.rate:crit");
+    assert_int_equal(a->state, ALERT_FIRING);
+    poll_value(w, 41);
+    assert_int_equal(a->state, ALERT_FIRING);
+    assert_int_equal(a->fired_ms, fired);
+    assert_true(a->acked);
+    assert_int_equal(m.firing, 1); /* no second "firing" */
+    assert_int_equal(notify_pending(w->notifier), 0);
+
+    snprintf(yaml, sizeof(yaml), RELOAD_YAML, path, 45); /* the threshold changed */
+    w = monitor_reload(w, cfg_of(yaml), err, sizeof(err));
+    if (!w) fail_msg("monitor_reload: %s", err);
+    assert_int_equal(notify_pending(w->notifier), 1); /* the old alert's "resolved" */
+    notify_on_message(w->notifier, count_msg, &m);
+    a = alert_find(w->alerts, "dvc.rate:crit");
+    assert_int_equal(a->state, ALERT_INACTIVE);
+    poll_value(w, 41);
+    assert_int_equal(a->state, ALERT_FIRING); /* again, as new */
+    assert_false(a->acked);
+    assert_int_equal(m.firing, 2);
+    monitor_free(w);
+
+    Archive *ar = archive_open_reader(path, err, sizeof(err));
+    assert_non_null(ar);
+    ArchiveEvent *ev;
+    size_t n;
+    assert_int_equal(archive_events(ar, 0, INT64_MAX, &ev, &n, err, sizeof(err)), 0);
+    char seq[400] = "";
+    for (size_t i = 0; i < n; i++)
+        if (ev[i].from)
+            snprintf(seq + strlen(seq), sizeof(seq) - strlen(seq), "%s>%s ", ev[i].from, ev[i].to);
+    assert_string_equal(seq, "inactive>firing firing>resolved inactive>firing ");
+    archive_events_free(ev, n);
+    archive_close(ar);
 }
 
 /* The config keys: ioc.archive (path, ~/, false/off) and ioc.retention,
@@ -900,6 +1069,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_killed_writer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_watch_restart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_silence_survives_restart, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ack_survives_restart, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_monitor_reload, setup, teardown),
         cmocka_unit_test_setup_teardown(test_config_keys, setup, teardown),
     };
     curl_global_init(CURL_GLOBAL_DEFAULT);
