@@ -465,8 +465,18 @@ static void test_stat_value(void **state)
         assert_int_equal(pair, cases[i].pair);
         cell(win, 1, x + 2, NULL, 0, &at, &pair); /* the value: bold */
         assert_true(at & A_BOLD);
-        /* change over the window, target, and the sparkline along the bottom */
-        expect_row(win, "\xE2\x96\xB2 +2.1 over 1h  target 80.0", 2);
+        /* change over the window and target; below the target (80): the
+         * miss first, marked after the value too; the sparkline at the bottom */
+        if (cases[i].v < 80) {
+            expect_row(win, "\xE2\x96\xBC below target 80.0", 2);
+            assert_int_equal(find_col(win, 1, "\xE2\x96\xBC"), x + 9); /* "! 72.5 % ▼" */
+            cell(win, 2, find_col(win, 2, "\xE2\x96\xBC"), NULL, 0, &at, &pair);
+            assert_int_equal(pair, DRAW_PAIR_TARGET); /* distinct from ok/warn/crit */
+            assert_true(at & A_UNDERLINE);
+        } else {
+            expect_row(win, "\xE2\x96\xB2 +2.1 over 1h  target 80.0", 2);
+            assert_int_equal(find_row(win, "\xE2\x96\xBC"), -1);
+        }
         expect_row(win, "T\xE1\xBB\xB7 l\xE1\xBB\x87", 0); /* title: the name */
         row(win, 3, buf, sizeof buf);
         assert_non_null(strstr(buf, "\xE2\x96\x81")); /* ▁ the oldest, lowest */
@@ -624,7 +634,13 @@ static void test_table_alignment(void **state)
     Widget *w;
     WINDOW *win = draw_new(&w, panel(&pn, "table", "dvc.rate", "dvc.nfc", "dvc.nfd", "dvc.overdue"),
                            &ctx, 8, 70);
-    assert_int_equal(find_col(win, 1, "KPI"), 3);
+    /* 72.5 misses its target (80): a column of target marks after the
+     * status symbols, and the word says it. */
+    assert_int_equal(find_col(win, 1, "KPI"), 5);
+    assert_int_equal(find_col(win, 2, "\xE2\x96\xBC"), 3);
+    if (find_col(win, 2, "warn \xE2\x96\xBC below target") <= 0) dump(win);
+    assert_true(find_col(win, 2, "warn \xE2\x96\xBC below target") > 0);
+    assert_int_equal(find_row(win, "below target"), 2);
     /* Names start in one column; numbers end in one column, units follow. */
     static const char *const names[] = {"T\xE1\xBB\xB7 l\xE1\xBB\x87", HAI_NFC, HAI_NFD,
                                         "H\xE1\xBB\x93 s\xC6\xA1"};
@@ -632,9 +648,9 @@ static void test_table_alignment(void **state)
     static const char *const words[] = {"! warn", "\xE2\x9C\x93 ok", "\xE2\x9C\x93 ok", "- none"};
     int vend = -1, wcol = -1;
     for (int i = 0; i < 4; i++) {
-        assert_int_equal(find_col(win, 2 + i, names[i]), 3);
+        assert_int_equal(find_col(win, 2 + i, names[i]), 5);
         int vx = find_col(win, 2 + i, vals[i]);
-        assert_true(vx > 3);
+        assert_true(vx > 5);
         int end = vx + (int)(i == 0 ? 4 : i == 1 ? 9 : 1);
         if (vend < 0) vend = end;
         assert_int_equal(end, vend);
@@ -716,25 +732,26 @@ static void test_chart_gap(void **state)
 {
     (void)state;
     Collector *a = make_app();
-    /* 8 x 40 window: legend, 4 plot rows, time axis; labels "100.0" "50.0"
-     * "0.0" take 5 columns + 1, so the plot is 32 cells = 64 dot columns
-     * from x = 7. A window of 640 s makes each dot column exactly 10 s. */
+    /* 8 x 39 window: legend, 4 plot rows, time axis; the flat line at 50
+     * (a KPI without thresholds or range) gets the axis 49.5 .. 50.5, whose
+     * labels take 4 columns + 1, so the plot is 32 cells = 64 dot columns
+     * from x = 6. A window of 640 s makes each dot column exactly 10 s. */
     int64_t win_ms = 640000 - 1, from = NOW - win_ms;
     for (int i = 0; i < 64; i++)
-        put(a, "dvc.rate", from + i * 10000 + 5000, i >= 20 && i < 28 ? NAN : 50);
+        put(a, "dvc.nfc", from + i * 10000 + 5000, i >= 20 && i < 28 ? NAN : 50);
     ViewCtx ctx = live(a);
     ctx.window_ms = win_ms;
     Panel pn;
     Widget *w;
-    WINDOW *win = draw_new(&w, panel(&pn, "chart", "dvc.rate", 0, 0, 0), &ctx, 8, 40);
-    assert_true(find_col(win, 1, "T\xE1\xBB\xB7") > 0); /* legend: name and value */
-    expect_row(win, "50.0 %", 1);
-    assert_int_equal(find_col(win, 2, "100.0"), 1); /* y labels: fixed 0..100 */
-    assert_int_equal(find_col(win, 5, "  0.0"), 1);
+    WINDOW *win = draw_new(&w, panel(&pn, "chart", "dvc.nfc", 0, 0, 0), &ctx, 8, 39);
+    assert_true(find_col(win, 1, "H") > 0); /* legend: name and value */
+    expect_row(win, " 50", 1);
+    assert_int_equal(find_col(win, 2, "50.5"), 1); /* y labels: the data, padded */
+    assert_int_equal(find_col(win, 5, "49.5"), 1);
     for (int c = 0; c < 32; c++) {
         int braille = 0;
         for (int y = 2; y < 6; y++) {
-            wchar_t ch = cell(win, y, 7 + c, NULL, 0, NULL, NULL);
+            wchar_t ch = cell(win, y, 6 + c, NULL, 0, NULL, NULL);
             assert_true(ch == L' ' || is_braille(ch));
             braille += is_braille(ch);
         }
@@ -752,7 +769,7 @@ static void test_chart_gap(void **state)
     for (int c = 0; c < 32; c++) {
         int marks = 0;
         for (int y = 2; y < 6; y++) {
-            wchar_t ch = cell(win, y, 7 + c, NULL, 0, NULL, NULL);
+            wchar_t ch = cell(win, y, 6 + c, NULL, 0, NULL, NULL);
             marks += ch == L'*' || ch == L'.';
         }
         assert_int_equal(marks, c >= 10 && c <= 13 ? 0 : 1);
