@@ -217,8 +217,9 @@ static int screen_start(Console *c, char *err, size_t errlen)
     c->utf8 = text_utf8_locale();
     c->color = has_colors() && getenv("NO_COLOR") == NULL;
     /* Mouse: clicks on tabs and panels, the wheel (xterm reporting; a
-     * terminal without it sends nothing). No click delay. */
-    mmask_t mask = BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED;
+     * terminal without it sends nothing). No click delay; releases are
+     * read and ignored (a press acts). */
+    mmask_t mask = BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON1_CLICKED | BUTTON4_PRESSED;
 #ifdef BUTTON5_PRESSED
     mask |= BUTTON5_PRESSED;
 #endif

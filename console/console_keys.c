@@ -465,7 +465,7 @@ static int panel_at(const Console *c, int y, int x)
 
 void con_mouse(Console *c, int y, int x, unsigned long bstate)
 {
-    unsigned long click = BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON1_RELEASED;
+    unsigned long click = BUTTON1_PRESSED | BUTTON1_CLICKED;
     unsigned long up = BUTTON4_PRESSED, down = 0;
 #ifdef BUTTON5_PRESSED
     down = BUTTON5_PRESSED;

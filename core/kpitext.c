@@ -165,7 +165,7 @@ int kpitext_fit_distinct(const char *s, const char *const *sibs, size_t n, int c
     }
     const char *tail = s + ws;
     int tw = text_width(tail);
-    if (tw < room) { /* head, ellipsis, the distinguishing tail */
+    if (tw <= room) { /* head (maybe none), ellipsis, the distinguishing tail */
         size_t hlen = text_fit(s, room - tw, NULL);
         if (hlen > ws) hlen = ws;
         while (hlen > 0 && s[hlen - 1] == ' ') /* no space before the ellipsis */

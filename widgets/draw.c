@@ -226,6 +226,10 @@ DrawRect draw_frame_status(WINDOW *win, const ViewCtx *ctx, const char *title,
     int tw = title && title[0] ? draw_width(t) : 0;
     int nw = (right_note && right_note[0]) || when[0] ? draw_width(note) : 0;
     if (tw > room) tw = room;
+    if (when[0] && nw > 0 && tw > room - nw - 1) { /* history: the time before the title */
+        tw = room - nw - 1;
+        if (tw < 3) nw = 0, tw = room; /* no room for both: the title */
+    }
     DrawStyle ts = ctx->focused ? draw_style(ctx, DRAW_PAIR_FRAME, A_BOLD | A_REVERSE)
                                 : draw_style(ctx, 0, A_BOLD);
     if (crit) ts = (DrawStyle){crit_st.attr | (ctx->focused ? A_REVERSE : 0), crit_st.pair};

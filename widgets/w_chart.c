@@ -335,11 +335,16 @@ static void chart_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
     if (nlab > MAX_LABELS) nlab = MAX_LABELS;
     if (nlab > rows) nlab = rows > 0 ? rows : 1;
     int lab_y[MAX_LABELS];
+    /* Enough decimals that neighbouring labels differ (the KPI's when more). */
+    double step = nlab > 1 ? (hi - lo) / (nlab - 1) : hi - lo;
+    int need = step > 0 && step < 1 ? (int)ceil(-log10(step)) : 0;
+    if (need > 4) need = 4;
+    if (dec < need) dec = need;
     for (int i = 0; i < nlab; i++) {
         int ry = nlab > 1 ? (int)lround((double)i * (rows - 1) / (nlab - 1)) : 0;
         double v = rows > 1 ? hi - (hi - lo) * ry / (rows - 1) : hi;
         lab_y[i] = ry;
-        fmt_number(v, dec < 0 && hi - lo < 10 ? 1 : dec, lab[i], sizeof lab[i]);
+        fmt_number(v, dec, lab[i], sizeof lab[i]);
         lw = draw_width(lab[i]) > lw ? draw_width(lab[i]) : lw;
     }
     if (lw + 1 > r.cols / 3) lw = -1;

@@ -160,6 +160,10 @@ static void draw_change(WINDOW *win, DrawRect r, int y, const ViewCtx *ctx, cons
         snprintf(line, sizeof line, _("%s over %s"), d, win_s);
     }
     kpitext_target_text(ak->kpi, tgt, ctx->utf8, miss, sizeof miss);
+    if (miss[0] && draw_width(miss) > r.cols) { /* narrow: "▼ target 98.0" */
+        fmt_number(ak->kpi->target, ak->kpi->decimals, d, sizeof d);
+        snprintf(miss, sizeof miss, _("%s target %s"), kpitext_target_symbol(tgt, ctx->utf8), d);
+    }
     if (ak->kpi->has_target && !miss[0]) {
         char part[KPITEXT_VAL_MAX];
         fmt_number(ak->kpi->target, ak->kpi->decimals, d, sizeof d);
