@@ -30,9 +30,10 @@ static const char *const feed_keys[] = {"id",
                                         "follow_redirects",
                                         "allow_link_local"};
 
-static const char *const kpi_keys[] = {
-    "id",    "name",   "name_en", "short", "select",   "column", "where", "unit", "agg",
-    "number_format", "scale", "offset",  "target", "warn", "crit", "decimals", "min", "max"};
+static const char *const kpi_keys[] = {"id",       "name",   "name_en", "short", "select",
+                                       "column",   "where",  "unit",    "agg",   "number_format",
+                                       "scale",    "offset", "target",  "warn",  "crit",
+                                       "decimals", "min",    "max"};
 
 static const char *const format_names[] = {"json", "prometheus", "csv"};
 static const char *const agg_names[] = {"first", "last", "sum", "avg", "min", "max", "count"};

@@ -415,9 +415,10 @@ static void draw_footer(Console *c)
         put_hints(c, x, end, h, sizeof(h) / sizeof(h[0]));
     } else {
         const Hint h[] = {
-            {arrows, N_("focus")}, {"Enter", N_("zoom")}, {"1-9", N_("page")}, {"t", N_("history")},
-            {"g", N_("go to")},    {"F3 /", N_("filter")}, {"[ ]", N_("window")}, {"p", N_("pause")},
-            {"r", N_("rotate")},   {"F1 ?", N_("keys")},  {"F10 q", N_("quit")},
+            {arrows, N_("focus")}, {"Enter", N_("zoom")}, {"1-9", N_("page")},
+            {"t", N_("history")},  {"g", N_("go to")},    {"F3 /", N_("filter")},
+            {"[ ]", N_("window")}, {"p", N_("pause")},    {"r", N_("rotate")},
+            {"F1 ?", N_("keys")},  {"F10 q", N_("quit")},
         };
         put_hints(c, x, end, h, sizeof(h) / sizeof(h[0]));
     }

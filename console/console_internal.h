@@ -66,7 +66,7 @@ typedef struct {
     size_t row;          /* its row in the page */
     ConRect r;           /* where the grid puts it (screen coordinates) */
     WINDOW *win;         /* its window while its page is shown, else NULL */
-    char title[TEXT_CLEAN_MAX]; /* its title fitted among the page's (con_layout), "" none */
+    char title[TEXT_CLEAN_MAX]; /* fitted among the page's titles (con_layout); "" none */
 } ConPanel;
 
 /* One page: its panels in config order (row by row). */
@@ -102,7 +102,7 @@ typedef struct Console {
     char msg[CON_MSG_MAX];          /* a message for the footer until the next key, "" none */
 
     /* Header figures, refreshed when data changes (frozen while paused). */
-    size_t feeds_up, n_crit, n_warn; /* feeds up; firing critical and warning alerts (not silenced) */
+    size_t feeds_up, n_crit, n_warn; /* feeds up; firing critical and warning, not silenced */
     size_t n_silenced;               /* firing alerts that are silenced */
     const Alert **alist;             /* scratch for alert_list(), alert_count() entries */
     size_t alist_cap;

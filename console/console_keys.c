@@ -453,9 +453,9 @@ static void con_key_mouse(Console *c)
 static int panel_at(const Console *c, int y, int x)
 {
     const ConPage *pg = &c->pages[c->page];
-    if (c->zoomed) return pg->n_panels && y >= CON_HEADER_ROWS && y < c->rows - CON_FOOTER_ROWS
-                              ? (int)c->focus
-                              : -1;
+    if (c->zoomed)
+        return pg->n_panels && y >= CON_HEADER_ROWS && y < c->rows - CON_FOOTER_ROWS ? (int)c->focus
+                                                                                     : -1;
     for (size_t k = 0; k < pg->n_panels; k++) {
         const ConRect *r = &pg->panels[k].r;
         if (y >= r->y && y < r->y + r->h && x >= r->x && x < r->x + r->w) return (int)k;

@@ -90,6 +90,16 @@ void kpitext_target_text(const CfgKpi *k, CfgTarget t, bool utf8, char *buf, siz
     snprintf(buf, n, "%s %s %s", kpitext_target_symbol(t, utf8), kpitext_target_word(t), num);
 }
 
+void kpitext_status_target(KpiStatus st, CfgTarget t, bool utf8, char *buf, size_t n)
+{
+    if (n == 0) return;
+    if (t == CFG_TARGET_BELOW || t == CFG_TARGET_ABOVE)
+        snprintf(buf, n, "%s %s %s", kpitext_status_word(st), kpitext_target_symbol(t, utf8),
+                 kpitext_target_word(t));
+    else
+        snprintf(buf, n, "%s", kpitext_status_word(st));
+}
+
 void kpitext_target_gap(const CfgKpi *k, double v, CfgTarget t, bool utf8, char *buf, size_t n)
 {
     char a[FMT_NUM_MAX], b[FMT_NUM_MAX];
@@ -159,7 +169,8 @@ int kpitext_fit_distinct(const char *s, const char *const *sibs, size_t n, int c
     int room = cols - ew;
     size_t plen = text_fit(s, room, NULL);
     if (d == 0 || plen >= we) { /* the plain cut keeps what tells them apart */
-        if (plen + strlen(ell) >= outsz) plen = outsz > strlen(ell) + 1 ? outsz - strlen(ell) - 1 : 0;
+        if (plen + strlen(ell) >= outsz)
+            plen = outsz > strlen(ell) + 1 ? outsz - strlen(ell) - 1 : 0;
         snprintf(out, outsz, "%.*s%s", (int)plen, s, ell);
         return text_width(out);
     }

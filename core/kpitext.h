@@ -43,6 +43,11 @@ const char *kpitext_target_word(CfgTarget t);
  * decimals); "" when t is not a miss. */
 void kpitext_target_text(const CfgKpi *k, CfgTarget t, bool utf8, char *buf, size_t n);
 
+/* The status word followed by a missed target's mark and words, as the
+ * text snapshot and the table show it: "ok ▼ below target" ("ok" alone when
+ * the target is met or there is none). */
+void kpitext_status_target(KpiStatus st, CfgTarget t, bool utf8, char *buf, size_t n);
+
 /* A missed target as a comparison: "▼ 97.0 < 98.0", "▲ 61.0 > 50.0"; ""
  * when t is not a miss. */
 void kpitext_target_gap(const CfgKpi *k, double v, CfgTarget t, bool utf8, char *buf, size_t n);

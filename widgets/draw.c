@@ -211,10 +211,10 @@ DrawRect draw_frame_status(WINDOW *win, const ViewCtx *ctx, const char *title,
     if (ctx->title) title = ctx->title;
     bool crit = status == KST_CRIT;
     DrawStyle crit_st = draw_status_style(KST_CRIT, ctx);
-    draw_set(win, crit                ? crit_st
-                  : ctx->focused      ? draw_style(ctx, DRAW_PAIR_FRAME, A_BOLD)
+    draw_set(win, crit                 ? crit_st
+                  : ctx->focused       ? draw_style(ctx, DRAW_PAIR_FRAME, A_BOLD)
                   : ctx->high_contrast ? draw_style(ctx, DRAW_PAIR_LABEL, A_BOLD)
-                                      : draw_style(ctx, 0, 0));
+                                       : draw_style(ctx, 0, 0));
     box(win, 0, 0);
     char t[TEXT_CLEAN_MAX + 2], note[TEXT_CLEAN_MAX + 40], clean[TEXT_CLEAN_MAX];
     char when[TIMEFMT_SIZE] = "";

@@ -96,7 +96,8 @@ static void alert_row(AlertRow *r, const Alert *a, const ViewCtx *ctx)
     r->a = a;
     r->val[0] = '\0';
     if (a->kpi >= 0 && a->has_value)
-        kpitext_value(ctx->coll->kpis[a->kpi].kpi, true, a->value, ctx->utf8, r->val, sizeof r->val);
+        kpitext_value(ctx->coll->kpis[a->kpi].kpi, true, a->value, ctx->utf8, r->val,
+                      sizeof r->val);
     text_clean(a->summary, ctx->utf8, r->summary, sizeof r->summary);
     r->marks[0] = '\0';
     size_t len = 0;
@@ -281,7 +282,7 @@ static void issues_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
     char *buf = draw_scratch(w, issues_bytes + sizeof(IssueRow));
     CollIssue *is = (CollIssue *)(void *)buf;
     IssueRow *row = buf ? (IssueRow *)(void *)(buf + issues_bytes) : NULL;
-    size_t n = !buf            ? 0
+    size_t n = !buf           ? 0
                : ctx->history ? draw_issues_at(a, ctx->at_ms, is, max)
                               : coll_issues(a, is, max);
     if (n > max) n = max;

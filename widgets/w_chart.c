@@ -216,7 +216,8 @@ static void plot_line(const Plot *p, WINDOW *win, int y0, int x0, double v, cons
     draw_set(win, st);
     const char *dash = p->utf8 ? "\xE2\x95\x8C" : "-"; /* ╌ */
     for (int c = 0; c < p->cols; c++)
-        if (!p->bits[(size_t)row * (size_t)p->cols + (size_t)c]) draw_text(win, y0 + row, x0 + c, 1, dash);
+        if (!p->bits[(size_t)row * (size_t)p->cols + (size_t)c])
+            draw_text(win, y0 + row, x0 + c, 1, dash);
     if (gap) draw_text(win, y0 + row, x0 - 1, 1, mark);
 }
 
@@ -382,7 +383,7 @@ static void chart_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
     }
     plot_draw(&p, win, r.y + leg, px, ctx);
     plot_lines(w, &p, win, r.y + leg, px, ctx, lw > 0); /* in the cells the data left empty */
-    if (ctx->history) { /* the cursor: the last column, reversed */
+    if (ctx->history) {                                 /* the cursor: the last column, reversed */
         draw_set(win, draw_style(ctx, DRAW_PAIR_FRAME, A_REVERSE));
         for (int y = 0; y < rows; y++) {
             char ch[4];

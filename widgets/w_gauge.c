@@ -101,8 +101,8 @@ static void gauge_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
         int aw = draw_width(a), bw = draw_width(b), bx = r.x + r.cols - bw;
         if (aw + bw + 3 <= r.cols) {
             int ax = r.x, lim = r.x + r.cols;
-            if (tx >= 0 && tx <= r.x + aw) ax = tx + 1;              /* right of the marker */
-            if (tx >= 0 && tx >= bx - 1) bx = tx - bw;               /* left of the marker */
+            if (tx >= 0 && tx <= r.x + aw) ax = tx + 1; /* right of the marker */
+            if (tx >= 0 && tx >= bx - 1) bx = tx - bw;  /* left of the marker */
             if (ax + aw <= (bx < lim ? bx - 1 : lim) && ax + aw <= lim)
                 draw_text(win, y + 2, ax, aw, a);
             if (bx >= ax + aw + 1 && bx >= r.x && bx + bw <= lim && (tx < bx || tx >= bx + bw))

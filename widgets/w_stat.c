@@ -252,7 +252,8 @@ static void stat_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
     stat_text(&t, ctx, ak->kpi, &v);
     /* Large digits from 5 rows inside; the text block is centred in the
      * rows above the sparkline (zoomed: at the top, the chart below). */
-    bool big = r.rows >= 5 && t.big > 0 && t.big + (tgt != CFG_TARGET_NONE && tgt != CFG_TARGET_MET ? 2 : 0) <= r.cols;
+    bool big = r.rows >= 5 && t.big > 0 &&
+               t.big + (tgt != CFG_TARGET_NONE && tgt != CFG_TARGET_MET ? 2 : 0) <= r.cols;
     int text_rows = (big ? 3 : 1) + (r.rows >= 2) + ctx->zoomed;
     int room = r.rows >= 3 ? r.rows - 1 : r.rows;
     int y = r.y + (!ctx->zoomed && room > text_rows ? (room - text_rows) / 2 : 0);

@@ -51,8 +51,7 @@ static void table_row(TableRow *t, int k, const ViewCtx *ctx)
         fmt_age(t->v.age_ms, age, sizeof age);
         snprintf(t->word, sizeof t->word, "%s %s", num, age);
     } else if (t->tgt == CFG_TARGET_BELOW || t->tgt == CFG_TARGET_ABOVE) {
-        snprintf(t->word, sizeof t->word, "%s %s %s", num, kpitext_target_symbol(t->tgt, ctx->utf8),
-                 kpitext_target_word(t->tgt));
+        kpitext_status_target(t->v.status, t->tgt, ctx->utf8, t->word, sizeof t->word);
     } else {
         snprintf(t->word, sizeof t->word, "%s", num);
     }
@@ -148,7 +147,8 @@ static void table_draw_row(WINDOW *win, int y, int x, int end, const TableCols *
         x += c->target + 1;
     }
     if (c->word) {
-        const char *tail = missed ? strstr(t->word, kpitext_target_symbol(t->tgt, ctx->utf8)) : NULL;
+        const char *tail =
+            missed ? strstr(t->word, kpitext_target_symbol(t->tgt, ctx->utf8)) : NULL;
         int ww = tail ? draw_width(t->word) - draw_width(tail) : c->word;
         draw_set(win, st);
         int used = tail ? draw_text(win, y, x, ww < c->word ? ww : c->word, t->word)
@@ -236,8 +236,7 @@ static void table_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
         char name[TEXT_CLEAN_MAX];
         kpitext_fit_distinct(rows[w->scroll + i].name, names, (size_t)n, c.name, ctx->utf8, name,
                              sizeof name);
-        table_draw_row(win, r.y + head + i, r.x, r.x + r.cols, &c, &rows[w->scroll + i], name,
-                       ctx);
+        table_draw_row(win, r.y + head + i, r.x, r.x + r.cols, &c, &rows[w->scroll + i], name, ctx);
     }
 }
 

@@ -1295,14 +1295,18 @@ static const char *yaml13 =
     "  - id: hs\n"
     "    url: http://127.0.0.1:1/hs\n"
     "    kpis:\n"
-    "      - { id: t, name: \"X\xE1\xBB\xAD l\xC3\xBD tr\xC3\xAAn m\xE1\xBA\xA1ng (t\xE1\xBB\x89nh)\", "
+    "      - { id: t, name: \"X\xE1\xBB\xAD l\xC3\xBD tr\xC3\xAAn m\xE1\xBA\xA1ng "
+    "(t\xE1\xBB\x89nh)\", "
     "select: $.t, unit: '%', target: 90, min: 0, max: 100 }\n"
-    "      - { id: h, name: \"X\xE1\xBB\xAD l\xC3\xBD tr\xC3\xAAn m\xE1\xBA\xA1ng (huy\xE1\xBB\x87n)\", "
+    "      - { id: h, name: \"X\xE1\xBB\xAD l\xC3\xBD tr\xC3\xAAn m\xE1\xBA\xA1ng "
+    "(huy\xE1\xBB\x87n)\", "
     "select: $.h, unit: '%', target: 80, min: 0, max: 100 }\n"
     "      - { id: x, name: \"X\xE1\xBB\xAD l\xC3\xBD tr\xC3\xAAn m\xE1\xBA\xA1ng (x\xC3\xA3)\", "
     "select: $.x, unit: '%', target: 70, min: 0, max: 100 }\n"
-    "      - { id: long, name: \"H\xE1\xBB\x93 s\xC6\xA1 gi\xE1\xBA\xA3i quy\xE1\xBA\xBFt \xC4\x91\xC3\xBAng "
-    "h\xE1\xBA\xA1n trong th\xC3\xA1ng\", short: \"\xC4\x90\xC3\xBAng h\xE1\xBA\xA1n\", select: $.l, "
+    "      - { id: long, name: \"H\xE1\xBB\x93 s\xC6\xA1 gi\xE1\xBA\xA3i quy\xE1\xBA\xBFt "
+    "\xC4\x91\xC3\xBAng "
+    "h\xE1\xBA\xA1n trong th\xC3\xA1ng\", short: \"\xC4\x90\xC3\xBAng h\xE1\xBA\xA1n\", select: "
+    "$.l, "
     "target: 98, decimals: 1 }\n"
     "      - { id: aqi, name: AQI, select: $.a, target: 50, warn: '> 100', crit: '> 150', min: 0, "
     "max: 300 }\n"
@@ -1354,7 +1358,31 @@ static void test_target_marks(void **state)
     assert_string_equal(buf, "");
     assert_string_equal(kpitext_target_symbol(CFG_TARGET_BELOW, false), "v");
     assert_string_equal(kpitext_target_symbol(CFG_TARGET_MET, true), "");
+    /* short: is what a narrow panel shows */
+    assert_string_equal(kpitext_name(hs, 40), hs->name);
+    assert_string_equal(kpitext_name(hs, 12), "\xC4\x90\xC3\xBAng h\xE1\xBA\xA1n");
+    assert_string_equal(kpitext_name(aqi, 1), "AQI"); /* no short name */
     coll_free(a);
+    /* ioc.theme: default or high-contrast, nothing else */
+    static const char *const themes[] = {"", ", theme: high-contrast", ", theme: loud"};
+    for (int i = 0; i < 3; i++) {
+        char y[256];
+        snprintf(y, sizeof y,
+                 "ioc: { name: T%s }\nfeeds:\n  - { id: f, url: http://127.0.0.1:1/f, kpis: "
+                 "[{ id: k, select: $.k }] }\n",
+                 themes[i]);
+        Diag d;
+        diag_init(&d);
+        Config *c = cfg_load_string(y, strlen(y), "theme.yaml", &d);
+        diag_done(&d);
+        if (i == 2) {
+            assert_null(c);
+            continue;
+        }
+        assert_non_null(c);
+        assert_int_equal(c->theme, i == 1 ? CFG_THEME_HIGH_CONTRAST : CFG_THEME_DEFAULT);
+        cfg_free(c);
+    }
 }
 
 static void test_fit_distinct(void **state)
@@ -1550,7 +1578,7 @@ static void test_alerts_narrow_history(void **state)
     char buf[1024];
     row(win, y, buf, sizeof buf);
     assert_non_null(strstr(buf, "firing       31 ")); /* the value in its column */
-    assert_non_null(strstr(buf, " 1sx"));              /* the age at the right edge */
+    assert_non_null(strstr(buf, " 1sx"));             /* the age at the right edge */
     assert_int_equal(find_row(win, "silenced"), -1);
     delwin(win);
     /* history: the time in the frame, and the KPIs at crit or warn then */
