@@ -289,7 +289,7 @@ tmx kill-session -t $S
 scfg=$T_TMP/small.yaml
 cat >"$scfg" <<EOF
 ioc: { name: "IOC e2e 80x24", timezone: Asia/Ho_Chi_Minh }
-defaults: { interval: 1s, timeout: 500ms }
+defaults: { interval: 2s, timeout: 1500ms }
 feeds:
   - { id: f01, url: "\${IOC_SIM_URL}/f01", kpis: [{ id: rate, name: "Xử lý trên mạng (tỉnh)", select: "\$.data.rate", unit: "%", target: 50 }] }
   - { id: f02, url: "\${IOC_SIM_URL}/f02", kpis: [{ id: rate, name: "Xử lý trên mạng (huyện)", select: "\$.data.rate", unit: "%", target: 80 }] }
@@ -321,8 +321,9 @@ check "80x24: a met target is not marked" bash -c \
   "tmux -L ioc-test-$$ capture-pane -p -t $S | grep -F '…(tỉnh)' | grep -vq '▼'"
 check "80x24: the bars mark the one below target" bash -c \
   "tmux -L ioc-test-$$ capture-pane -p -t $S | grep -F '…(huyện)' | grep -q '52.5 % ▼'"
-check "80x24: a crit tile has a crit (red) border and title" bash -c \
-  "tmux -L ioc-test-$$ capture-pane -p -e -t $S | sed -n 3p | grep -Eq $'\e\\[[0-9;]*31m(\e\\[[0-9;]*m)*┌'"
+check "80x24: a crit tile has a crit (red) border and title" bash -c "for _ in \$(seq 50); do \
+  tmux -L ioc-test-$$ capture-pane -p -e -t $S | sed -n 3p | \
+  grep -Eq $'\e\\[[0-9;]*31m(\e\\[[0-9;]*m)*┌' && exit 0; sleep 0.1; done; exit 1"
 check "80x24: the alert row keeps state and value" wait_re $S "✗ crit firing .*55\.5"
 keys $S 7
 check "80x24: a key without a page says so" wait_for $S "key 7: no page 7"
