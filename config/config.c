@@ -22,7 +22,8 @@
 
 static const char *const top_keys[] = {"ioc", "defaults", "feeds", "pages", "rules", "notify"};
 static const char *const ioc_keys[] = {"name",    "timezone",  "rotate", "alert_log",
-                                       "archive", "retention", "demo", "http"};
+                                       "archive", "retention", "demo", "http", "theme"};
+static const char *const theme_names[] = {"default", "high-contrast"};
 static const char *const retention_keys[] = {"raw", "minute", "hour"};
 static const char *const default_keys[] = {"interval", "timeout", "number_format"};
 
@@ -33,6 +34,7 @@ static void kpi_done(CfgKpi *k)
     free(k->key);
     free(k->name);
     free(k->name_en);
+    free(k->short_name);
     free(k->unit);
     free(k->select);
     jp_free(k->jp);
@@ -188,6 +190,30 @@ KpiStatus cfg_kpi_status(const CfgKpi *k, bool has_value, double v, bool stale)
     return KST_OK;
 }
 
+int cfg_kpi_target_dir(const CfgKpi *k)
+{
+    if (!k || !k->has_target) return 0;
+    bool low_bad = false, high_bad = false;
+    const CfgThreshold *ts[2] = {&k->warn, &k->crit};
+    for (int j = 0; j < 2; j++)
+        for (size_t i = 0; i < ts[j]->n && i < CFG_MAX_CMP; i++) {
+            if (ts[j]->op[i] == CMP_LT || ts[j]->op[i] == CMP_LE)
+                low_bad = true;
+            else
+                high_bad = true;
+        }
+    if (low_bad && high_bad) return 0;
+    return high_bad ? -1 : 1;
+}
+
+CfgTarget cfg_kpi_target(const CfgKpi *k, bool has_value, double v)
+{
+    int dir = cfg_kpi_target_dir(k);
+    if (!has_value || !isfinite(v) || dir == 0) return CFG_TARGET_NONE;
+    if (dir > 0) return v >= k->target ? CFG_TARGET_MET : CFG_TARGET_BELOW;
+    return v <= k->target ? CFG_TARGET_MET : CFG_TARGET_ABOVE;
+}
+
 const char *cfg_status_name(KpiStatus s)
 {
     switch (s) {
@@ -323,7 +349,8 @@ static char *default_archive(void)
     return p;
 }
 
-/* Loads the ioc: section (name, timezone, rotate, alert_log, archive, retention, demo, http). */
+/* Loads the ioc: section (name, timezone, rotate, theme, alert_log, archive, retention, demo,
+ * http). */
 static void load_ioc(Ld *ld, const YNode *m)
 {
     Config *c = ld->cfg;
@@ -342,6 +369,11 @@ static void load_ioc(Ld *ld, const YNode *m)
     if (demo) ld_bool(ld, demo, "demo", &c->demo);
     const YNode *http = ld_get(ld, m, "http", false, "");
     if (http) cfg_load_http(ld, http);
+    const YNode *th = ld_get(ld, m, "theme", false, "");
+    size_t idx;
+    if (th && ld_choice(ld, th, "theme", theme_names, N_OF(theme_names),
+                        _("default or high-contrast"), &idx))
+        c->theme = idx == 1 ? CFG_THEME_HIGH_CONTRAST : CFG_THEME_DEFAULT;
     const YNode *rot = ld_get(ld, m, "rotate", false, "");
     int64_t rms;
     if (rot && ld_duration(ld, rot, "rotate", &rms)) {

@@ -42,6 +42,17 @@ typedef enum {
     KST_NONE,  /* no value at all */
 } KpiStatus;
 
+/* Where a KPI's value stands against its target (cfg_kpi_target()). */
+typedef enum {
+    CFG_TARGET_NONE,  /* no target, no value, or no way to tell the good side */
+    CFG_TARGET_MET,   /* on the good side of the target (or on it) */
+    CFG_TARGET_BELOW, /* below a target that higher values meet */
+    CFG_TARGET_ABOVE, /* above a target that lower values meet */
+} CfgTarget;
+
+/* The console's colour theme (ioc.theme). */
+typedef enum { CFG_THEME_DEFAULT, CFG_THEME_HIGH_CONTRAST } CfgTheme;
+
 typedef struct {
     char *column; /* CSV key column */
     char *value;  /* value it must have */
@@ -52,6 +63,7 @@ typedef struct {
     char *key;          /* "dvc.online_rate" (feed id . kpi id) */
     char *name;         /* display name (UTF-8), defaults to id */
     char *name_en;      /* English display name, or NULL */
+    char *short_name;   /* short: a short display name for narrow panels, or NULL */
     char *unit;         /* "%", "µg/m³", "" when none */
     char *select;       /* json: JSONPath; prometheus: metric selector; csv: column */
     JpPath *jp;         /* compiled JSONPath (json feeds), owned */
@@ -231,6 +243,7 @@ typedef struct {
     char *timezone;      /* ioc.timezone, default "UTC" */
     int64_t rotate_ms;   /* ioc.rotate: console page auto-rotation interval, default 30 s */
     bool demo;           /* ioc.demo: simulated data; the console says DEMO at all times */
+    CfgTheme theme;      /* ioc.theme: default or high-contrast */
     int64_t interval_ms; /* defaults.interval, default 30 s */
     int64_t timeout_ms;  /* defaults.timeout, default 5 s */
     NumFormat numfmt;    /* defaults.number_format */
@@ -283,6 +296,17 @@ bool cfg_threshold_holds(const CfgThreshold *t, double v);
  * gives KST_NONE; stale gives KST_STALE when there is a value; crit wins
  * over warn. k may be NULL (no thresholds). */
 KpiStatus cfg_kpi_status(const CfgKpi *k, bool has_value, double v, bool stale);
+
+/* The good side of k's target: +1 when higher values meet it, -1 when lower
+ * values do, 0 when k has no target or its thresholds watch both ways. The
+ * good side is the opposite of the way the warn/crit thresholds point
+ * ("< 90": higher is better); without thresholds, higher is better. */
+int cfg_kpi_target_dir(const CfgKpi *k);
+
+/* Where value v of k stands against its target: met, below or above (a
+ * miss), or CFG_TARGET_NONE (no value, no target, no good side). k may be
+ * NULL. */
+CfgTarget cfg_kpi_target(const CfgKpi *k, bool has_value, double v);
 
 /* "ok" "warn" "crit" "stale" "none" (machine names, never translated). */
 const char *cfg_status_name(KpiStatus s);

@@ -29,9 +29,10 @@ static const char *const feed_keys[] = {"id",
                                         "follow_redirects",
                                         "allow_link_local"};
 
-static const char *const kpi_keys[] = {
-    "id",    "name",   "name_en", "select", "column", "where",    "unit", "agg", "number_format",
-    "scale", "offset", "target",  "warn",   "crit",   "decimals", "min",  "max"};
+static const char *const kpi_keys[] = {"id",       "name",   "name_en", "short", "select",
+                                       "column",   "where",  "unit",    "agg",   "number_format",
+                                       "scale",    "offset", "target",  "warn",  "crit",
+                                       "decimals", "min",    "max"};
 
 static const char *const format_names[] = {"json", "prometheus", "csv"};
 static const char *const agg_names[] = {"first", "last", "sum", "avg", "min", "max", "count"};
@@ -168,6 +169,10 @@ static void load_kpi(Ld *ld, const CfgFeed *f, bool fmt_ok, const YNode *m, CfgK
     }
     ld_str(ld, m, "name", false, "", &k->name);
     ld_str(ld, m, "name_en", false, "", &k->name_en);
+    if (ld_str(ld, m, "short", false, "", &k->short_name) && k->short_name && !*k->short_name) {
+        const YNode *sn = ynode_get(m, "short");
+        ld_err(ld, sn->line, sn->col, "%s", _("'short' must not be empty"));
+    }
     ld_str(ld, m, "unit", false, "", &k->unit);
     if (!k->name && k->id) k->name = ld_strdup(ld, m, k->id);
     if (!k->unit) k->unit = ld_strdup(ld, m, "");

@@ -28,10 +28,19 @@
 void con_refresh_counts(Console *c)
 {
     c->feeds_up = coll_feeds_up(c->coll);
-    AlertCounts k;
-    alert_counts(c->mon->alerts, &k);
-    c->n_crit = k.firing[SEV_CRITICAL];
-    c->n_warn = k.firing[SEV_WARNING];
+    c->n_crit = c->n_warn = c->n_silenced = 0;
+    size_t n = alert_list(c->mon->alerts, c->alist, c->alist_cap);
+    if (n > c->alist_cap) n = c->alist_cap;
+    for (size_t i = 0; i < n; i++) { /* firing: counted apart when silenced */
+        const Alert *a = c->alist[i];
+        if (a->state != ALERT_FIRING) continue;
+        if (a->silenced)
+            c->n_silenced++;
+        else if (a->rule->severity == SEV_CRITICAL)
+            c->n_crit++;
+        else if (a->rule->severity == SEV_WARNING)
+            c->n_warn++;
+    }
 }
 
 void console_on_alert(void *ud, const AlertEvent *ev)
@@ -207,9 +216,18 @@ static int screen_start(Console *c, char *err, size_t errlen)
     curs_set(0);
     c->utf8 = text_utf8_locale();
     c->color = has_colors() && getenv("NO_COLOR") == NULL;
+    /* Mouse: clicks on tabs and panels, the wheel (xterm reporting; a
+     * terminal without it sends nothing). No click delay; releases are
+     * read and ignored (a press acts). */
+    mmask_t mask = BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON1_CLICKED | BUTTON4_PRESSED;
+#ifdef BUTTON5_PRESSED
+    mask |= BUTTON5_PRESSED;
+#endif
+    mousemask(mask, NULL);
+    mouseinterval(0);
     if (c->color && start_color() == OK) {
         use_default_colors();
-        draw_init_colors();
+        draw_init_theme(c->coll->cfg->theme);
     } else {
         c->color = false;
     }

@@ -90,6 +90,8 @@ void con_view_ctx(const Console *c, const ConPanel *p, ViewCtx *ctx)
     ctx->filter = c->filter[0] ? c->filter : NULL;
     ctx->alerts = c->mon->alerts;
     ctx->notifier = c->mon->notifier;
+    ctx->title = p->title[0] ? p->title : NULL;
+    ctx->high_contrast = c->coll->cfg->theme == CFG_THEME_HIGH_CONTRAST;
 }
 
 /* Formats how far back the history cursor is: "−1h05m", "−12m". */
@@ -101,6 +103,25 @@ static void fmt_offset(const Console *c, int64_t back_ms, char *buf, size_t n)
         snprintf(buf, n, "%s%lldh%02lldm", minus, m / 60, m % 60);
     else
         snprintf(buf, n, "%s%lldm", minus, m);
+}
+
+/* The header's figures at wall time at (history): feeds with a fresh value
+ * then, KPIs at crit and at warn then. */
+static void history_counts(const Console *c, int64_t at, size_t *up, size_t *crit, size_t *warn)
+{
+    const Collector *a = c->coll;
+    *up = *crit = *warn = 0;
+    size_t last_feed = (size_t)-1;
+    for (size_t i = 0; i < a->n_kpis; i++) {
+        CollKpiView v;
+        coll_kpi_view(a, i, at, &v);
+        if (v.status == KST_CRIT) ++*crit;
+        if (v.status == KST_WARN) ++*warn;
+        if (v.has_value && !v.stale && a->kpis[i].feed_idx != last_feed) {
+            last_feed = a->kpis[i].feed_idx; /* a feed's KPIs are next to each other */
+            ++*up;
+        }
+    }
 }
 
 /* A piece of the header's first line. */
@@ -115,22 +136,30 @@ typedef struct {
 static void header_status(Console *c, int64_t now)
 {
     WINDOW *h = c->header;
-    char clock[TIMEFMT_SIZE], feeds[48], crit[32], warn[32], badge[48] = "";
+    char clock[TIMEFMT_SIZE], feeds[48], crit[32], warn[32], sil[48] = "", badge[48] = "";
     const char *x_sym = c->utf8 ? "\xE2\x9C\x97" : "x";
     AlertCounts k;
     alert_counts(c->mon->alerts, &k); /* the badge is live, even while paused */
     size_t unacked = k.unacked[SEV_CRITICAL];
+    size_t up = c->feeds_up, n_crit = c->n_crit, n_warn = c->n_warn;
+    if (c->history) { /* the counts of the moment shown, as the store saw it */
+        int64_t at = con_shown_ms(c);
+        history_counts(c, at, &up, &n_crit, &n_warn);
+    } else if (c->n_silenced) {
+        snprintf(sil, sizeof(sil), _("(%zu silenced)"), c->n_silenced);
+    }
     timefmt_hms(now, clock, sizeof(clock));
-    snprintf(feeds, sizeof(feeds), _("feeds %zu/%zu"), c->feeds_up, c->coll->cfg->n_feeds);
-    snprintf(crit, sizeof(crit), _("%s %zu crit"), x_sym, c->n_crit);
-    snprintf(warn, sizeof(warn), _("! %zu warn"), c->n_warn);
+    snprintf(feeds, sizeof(feeds), _("feeds %zu/%zu"), up, c->coll->cfg->n_feeds);
+    snprintf(crit, sizeof(crit), _("%s %zu crit"), x_sym, n_crit);
+    snprintf(warn, sizeof(warn), _("! %zu warn"), n_warn);
     if (unacked) snprintf(badge, sizeof(badge), _(" %s %zu NEW CRIT "), x_sym, unacked);
     DrawStyle badge_st = {A_REVERSE | A_BOLD, c->color ? DRAW_PAIR_CRIT : 0};
     const Piece right[] = {
         {badge, badge_st},
-        {feeds, c->feeds_up < c->coll->cfg->n_feeds ? status_style(c, KST_WARN) : plain(A_NORMAL)},
-        {crit, c->n_crit ? status_style(c, KST_CRIT) : plain(A_NORMAL)},
-        {warn, c->n_warn ? status_style(c, KST_WARN) : plain(A_NORMAL)},
+        {feeds, up < c->coll->cfg->n_feeds ? status_style(c, KST_WARN) : plain(A_NORMAL)},
+        {crit, n_crit ? status_style(c, KST_CRIT) : plain(A_NORMAL)},
+        {warn, n_warn ? status_style(c, KST_WARN) : plain(A_NORMAL)},
+        {sil, plain(A_DIM)},
         {clock, plain(A_BOLD)},
     };
     size_t n_right = sizeof(right) / sizeof(right[0]);
@@ -138,12 +167,12 @@ static void header_status(Console *c, int64_t now)
     for (size_t i = 0; i < n_right; i++)
         rw += right[i].s[0] ? text_width(right[i].s) + 2 : 0;
 
-    char hist[96] = "", off[32], at[TIMEFMT_SIZE];
-    if (c->history) {
+    char hist[128] = "", off[32], at[TIMEFMT_SIZE];
+    if (c->history) { /* the banner: " HISTORY 14:30 (−1h05m) " */
         int64_t shown = con_shown_ms(c);
         fmt_offset(c, now - shown, off, sizeof(off));
-        timefmt_hms(shown, at, sizeof(at));
-        snprintf(hist, sizeof(hist), _(" HISTORY %s (%s) "), off, at);
+        if (timefmt_hms(shown, at, sizeof(at)) >= 5) at[5] = '\0';
+        snprintf(hist, sizeof(hist), " %s %s (%s) ", _("HISTORY"), at, off);
     }
     const Piece left[] = {
         {c->coll->cfg->demo ? _(" DEMO \xE2\x80\x94 simulated data ") : "",
@@ -222,6 +251,8 @@ static void header_tabs(Console *c)
         first++;
     }
     int x = 1;
+    c->tab_first = first;
+    c->n_tabs = 0;
     if (first > 0) put(c, h, 1, 0, "<", 1, plain(A_BOLD)); /* the next tab starts with a space */
     for (size_t i = first; i < c->n_pages; i++) {
         char tab[170];
@@ -233,8 +264,20 @@ static void header_tabs(Console *c)
             put(c, h, 1, x, ">", 1, plain(A_BOLD));
             break;
         }
+        int x0 = x;
         x += put(c, h, 1, x, tab, limit - x, plain(cur ? A_REVERSE | A_BOLD : A_NORMAL)) + 1;
+        if (c->n_tabs < sizeof(c->tab_x0) / sizeof(c->tab_x0[0])) { /* for mouse clicks */
+            c->tab_x0[c->n_tabs] = x0;
+            c->tab_x1[c->n_tabs++] = x - 1;
+        }
     }
+}
+
+int con_tab_at(const Console *c, int x)
+{
+    for (size_t i = 0; i < c->n_tabs; i++)
+        if (x >= c->tab_x0[i] && x < c->tab_x1[i]) return (int)(c->tab_first + i);
+    return -1;
 }
 
 /* Draws the header window. */
@@ -291,6 +334,10 @@ static void draw_prompt(Console *c)
         snprintf(label, sizeof(label), _("silence %s for (default 1h): "), c->prompt_rule);
         keys = _("Enter silence  Esc cancel");
         break;
+    case CON_PROMPT_GOTO:
+        snprintf(label, sizeof(label), "%s", _("go to time (HH:MM or YYYY-MM-DD HH:MM): "));
+        keys = _("Enter go  Esc cancel");
+        break;
     default:
         snprintf(label, sizeof(label), "/");
         keys = _("Enter apply  Esc clear");
@@ -342,6 +389,7 @@ static void draw_footer(Console *c)
         static const Hint h[] = {
             {", .", N_("minute back/forward")},
             {"< >", N_("hour back/forward")},
+            {"g", N_("go to time")},
             {"Esc", N_("live")},
             {"Enter", N_("zoom")},
             {"?", N_("keys")},
@@ -369,9 +417,10 @@ static void draw_footer(Console *c)
         put_hints(c, x, end, h, sizeof(h) / sizeof(h[0]));
     } else {
         const Hint h[] = {
-            {arrows, N_("focus")}, {"Enter", N_("zoom")}, {"1-9", N_("page")}, {"t", N_("history")},
-            {"/", N_("filter")},   {"[ ]", N_("window")}, {"p", N_("pause")},  {"r", N_("rotate")},
-            {"?", N_("keys")},     {"q", N_("quit")},
+            {arrows, N_("focus")}, {"Enter", N_("zoom")}, {"1-9", N_("page")},
+            {"t", N_("history")},  {"g", N_("go to")},    {"F3 /", N_("filter")},
+            {"[ ]", N_("window")}, {"p", N_("pause")},    {"r", N_("rotate")},
+            {"F1 ?", N_("keys")},  {"F10 q", N_("quit")},
         };
         put_hints(c, x, end, h, sizeof(h) / sizeof(h[0]));
     }
@@ -413,18 +462,20 @@ static void draw_help(Console *c)
         {N_("Enter"), N_("zoom the focused panel (longer window); Enter or Esc: back")},
         {N_("arrows (zoomed)"), N_("go to the panel: scroll, select a row")},
         {N_("[  ]"), N_("shorter / longer time window: 15m 1h 6h 24h")},
-        {N_("/"), N_("filter KPIs by name; Enter applies, Esc clears")},
+        {N_("/  F3"), N_("filter KPIs by name; Enter applies, Esc clears")},
         {N_("t"), N_("history: show the province as it was (t or Esc: live)")},
         {N_(",  ."), N_("history: one minute back / forward")},
         {N_("<  >"), N_("history: one hour back / forward")},
+        {N_("g"), N_("history: go to a time typed as HH:MM or YYYY-MM-DD HH:MM")},
         {N_("p"), N_("pause the display (polling continues)")},
         {N_("r"), N_("turn the pages automatically (ioc.rotate)")},
         {N_("a"), N_("acknowledge the selected alert (alerts panel), with a comment")},
         {N_("s  u"), N_("silence the selected alert's rule (default 1h) / remove its silence")},
         {N_("b"), N_("bell: one beep for each new critical alert (off at start)")},
         {N_("Esc"), N_("back: close, unzoom, return to live, clear the filter")},
-        {N_("?"), N_("this list")},
-        {N_("q"), N_("quit")},
+        {N_("mouse"), N_("click a tab: its page; click a panel: focus; wheel: scroll")},
+        {N_("F1  ?"), N_("this list")},
+        {N_("F10  q"), N_("quit")},
     };
     size_t n = sizeof(lines) / sizeof(lines[0]);
     int kw = 0, dw = 0;

@@ -21,6 +21,7 @@
 #include "core/collector.h"
 #include "console/console.h"
 #include "services/monitor.h"
+#include "base/text.h"
 #include "widgets/widget.h"
 
 #define CON_HEADER_ROWS 2
@@ -50,6 +51,7 @@ typedef enum {
     CON_PROMPT_FILTER,  /* "/": the KPI name filter */
     CON_PROMPT_ACK,     /* "a": the comment of an acknowledgement */
     CON_PROMPT_SILENCE, /* "s": how long to silence */
+    CON_PROMPT_GOTO,    /* "g": the time to show (history) */
 } ConPrompt;
 
 /* A rectangle on the screen. */
@@ -64,6 +66,7 @@ typedef struct {
     size_t row;          /* its row in the page */
     ConRect r;           /* where the grid puts it (screen coordinates) */
     WINDOW *win;         /* its window while its page is shown, else NULL */
+    char title[TEXT_CLEAN_MAX]; /* fitted among the page's titles (con_layout); "" none */
 } ConPanel;
 
 /* One page: its panels in config order (row by row). */
@@ -99,7 +102,8 @@ typedef struct Console {
     char msg[CON_MSG_MAX];          /* a message for the footer until the next key, "" none */
 
     /* Header figures, refreshed when data changes (frozen while paused). */
-    size_t feeds_up, n_crit, n_warn; /* feeds up; firing critical and warning alerts */
+    size_t feeds_up, n_crit, n_warn; /* feeds up; firing critical and warning, not silenced */
+    size_t n_silenced;               /* firing alerts that are silenced */
     const Alert **alist;             /* scratch for alert_list(), alert_count() entries */
     size_t alist_cap;
 
@@ -109,6 +113,8 @@ typedef struct Console {
     int rows, cols;
     bool too_small;
     bool utf8, color;
+    int tab_x0[32], tab_x1[32]; /* header columns of the tabs drawn: [x0, x1) of page tab_first+i */
+    size_t tab_first, n_tabs;
     unsigned dirty; /* CON_DIRTY_* */
     bool resized;   /* SIGWINCH seen: ask the terminal for its size */
 
@@ -173,6 +179,19 @@ void con_fmt_window(int64_t ms, char *buf, size_t n);
 
 /* Handles one key: code is a curses KEY_* when is_code, else a character. */
 void con_key(Console *c, int code, bool is_code);
+
+/* Handles a mouse event (KEY_MOUSE): a click on a tab opens its page, a
+ * click on a panel focuses it, the wheel scrolls the panel under it. */
+void con_mouse(Console *c, int y, int x, unsigned long bstate);
+
+/* The page tab under column x of the header's tab line, or -1 (set by
+ * con_draw: the columns each drawn tab takes). */
+int con_tab_at(const Console *c, int x);
+
+/* Parses a typed time for g: "HH:MM" (today, or yesterday when that is in
+ * the future), "YYYY-MM-DD HH:MM", in the centre's time zone, relative to
+ * now. True with *at (wall ms). */
+bool con_parse_time(const char *s, int64_t now, int64_t *at);
 
 /* Shows page i (no-op when out of range); resets focus and zoom. */
 void con_show_page(Console *c, size_t i);

@@ -5,6 +5,8 @@
 
 #include "console/console_internal.h"
 #include "base/i18n.h"
+#include "core/kpitext.h"
+#include "widgets/draw.h"
 
 /* Fills the console's built-in page, used when the config has no pages: a
  * table of the first KPIs above the alert list and the feed list. */
@@ -125,6 +127,36 @@ static void remake(WINDOW **win, int h, int w, int y, int x)
     *win = h > 0 && w > 0 ? newwin(h, w, y, x) : NULL;
 }
 
+/* Fits the titles of the shown page's panels to their widths so that
+ * siblings stay apart: a KPI's short name when its name does not fit, and
+ * titles that would cut to the same start keep their distinct tails. */
+static void fit_titles(Console *c, ConPage *pg)
+{
+    static char clean[64][TEXT_CLEAN_MAX]; /* one console, one thread */
+    const char *sibs[64];
+    size_t n = pg->n_panels < 64 ? pg->n_panels : 64;
+    ViewCtx ctx = {.coll = c->coll, .utf8 = c->utf8};
+    for (size_t k = 0; k < pg->n_panels; k++)
+        pg->panels[k].title[0] = '\0';
+    for (size_t k = 0; k < n; k++) {
+        ConPanel *p = &pg->panels[k];
+        sibs[k] = NULL;
+        const char *t = p->w ? draw_title(p->w, &ctx, NULL) : NULL;
+        if (!t) continue;
+        int room = p->r.w - 4;
+        if (p->w->n_kpis == 1 && !(p->cfg->title && p->cfg->title[0]))
+            t = kpitext_name(c->coll->kpis[p->w->kpis[0]].kpi, room);
+        sibs[k] = text_clean(t, c->utf8, clean[k], sizeof(clean[k]));
+    }
+    for (size_t k = 0; k < n; k++) {
+        ConPanel *p = &pg->panels[k];
+        if (!sibs[k]) continue;
+        int room = c->zoomed ? c->cols - 4 : p->r.w - 4;
+        kpitext_fit_distinct(sibs[k], sibs, n, room > 1 ? room : 1, c->utf8, p->title,
+                             sizeof(p->title));
+    }
+}
+
 int con_layout(Console *c)
 {
     con_windows_free(c);
@@ -143,6 +175,7 @@ int con_layout(Console *c)
     grid(pg, top, h, c->cols);
     if (pg->n_panels == 0) return 0;
     if (c->focus >= pg->n_panels) c->focus = 0;
+    fit_titles(c, pg);
     if (c->zoomed) {
         ConPanel *p = &pg->panels[c->focus];
         remake(&p->win, h, c->cols, top, 0);

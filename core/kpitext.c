@@ -1,5 +1,6 @@
 /* kpitext.c - a KPI's status and value as text (see kpitext.h). */
 #include <stdio.h>
+#include <string.h>
 
 #include "base/fmt.h"
 #include "base/i18n.h"
@@ -63,4 +64,133 @@ void kpitext_value(const CfgKpi *k, bool has_value, double v, bool utf8, char *b
     fmt_number(v, k ? k->decimals : -1, num, sizeof num);
     text_clean(k ? k->unit : NULL, utf8, unit, sizeof unit);
     snprintf(buf, n, unit[0] ? "%s %s" : "%s%s", num, unit);
+}
+
+const char *kpitext_target_symbol(CfgTarget t, bool utf8)
+{
+    if (t == CFG_TARGET_BELOW) return utf8 ? "\xE2\x96\xBC" : "v"; /* ▼ */
+    if (t == CFG_TARGET_ABOVE) return utf8 ? "\xE2\x96\xB2" : "^"; /* ▲ */
+    return "";
+}
+
+const char *kpitext_target_word(CfgTarget t)
+{
+    if (t == CFG_TARGET_BELOW) return _("below target");
+    if (t == CFG_TARGET_ABOVE) return _("above target");
+    return "";
+}
+
+void kpitext_target_text(const CfgKpi *k, CfgTarget t, bool utf8, char *buf, size_t n)
+{
+    char num[FMT_NUM_MAX];
+    if (n == 0) return;
+    buf[0] = '\0';
+    if (!k || (t != CFG_TARGET_BELOW && t != CFG_TARGET_ABOVE)) return;
+    fmt_number(k->target, k->decimals, num, sizeof num);
+    snprintf(buf, n, "%s %s %s", kpitext_target_symbol(t, utf8), kpitext_target_word(t), num);
+}
+
+void kpitext_status_target(KpiStatus st, CfgTarget t, bool utf8, char *buf, size_t n)
+{
+    if (n == 0) return;
+    if (t == CFG_TARGET_BELOW || t == CFG_TARGET_ABOVE)
+        snprintf(buf, n, "%s %s %s", kpitext_status_word(st), kpitext_target_symbol(t, utf8),
+                 kpitext_target_word(t));
+    else
+        snprintf(buf, n, "%s", kpitext_status_word(st));
+}
+
+void kpitext_target_gap(const CfgKpi *k, double v, CfgTarget t, bool utf8, char *buf, size_t n)
+{
+    char a[FMT_NUM_MAX], b[FMT_NUM_MAX];
+    if (n == 0) return;
+    buf[0] = '\0';
+    if (!k || (t != CFG_TARGET_BELOW && t != CFG_TARGET_ABOVE)) return;
+    fmt_number(v, k->decimals, a, sizeof a);
+    fmt_number(k->target, k->decimals, b, sizeof b);
+    snprintf(buf, n, "%s %s %s %s", kpitext_target_symbol(t, utf8), a,
+             t == CFG_TARGET_BELOW ? "<" : ">", b);
+}
+
+const char *kpitext_name(const CfgKpi *k, int cols)
+{
+    if (!k) return "";
+    if (k->short_name && k->short_name[0] && text_width(k->name) > cols) return k->short_name;
+    return k->name ? k->name : "";
+}
+
+/* Bytes of the UTF-8 character at s (1 for a byte that starts none). */
+static size_t char_len(const char *s)
+{
+    unsigned char c = (unsigned char)*s;
+    size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    for (size_t i = 1; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80) return 1;
+    return n;
+}
+
+int kpitext_fit_distinct(const char *s, const char *const *sibs, size_t n, int cols, bool utf8,
+                         char *out, size_t outsz)
+{
+    const char *ell = utf8 ? "\xE2\x80\xA6" : "...";
+    int ew = utf8 ? 1 : 3;
+    if (outsz == 0) return 0;
+    if (!s) s = "";
+    if (cols < 0) cols = 0;
+    int w = text_width(s);
+    if (w <= cols && strlen(s) < outsz) {
+        memcpy(out, s, strlen(s) + 1);
+        return w;
+    }
+    if (cols <= ew) { /* no room for text and an ellipsis */
+        size_t len = text_fit(s, cols, &w);
+        if (len >= outsz) len = outsz - 1;
+        memcpy(out, s, len);
+        out[len] = '\0';
+        return text_width(out);
+    }
+    /* Where s and its closest sibling part. */
+    size_t d = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *o = sibs[i];
+        if (!o || o == s || strcmp(o, s) == 0) continue;
+        size_t j = 0;
+        while (s[j] && s[j] == o[j])
+            j++;
+        if (j > d) d = j;
+    }
+    while (d > 0 && ((unsigned char)s[d] & 0xC0) == 0x80)
+        d--;
+    size_t ws = d, we = d; /* the word in which they part */
+    while (ws > 0 && s[ws - 1] != ' ')
+        ws--;
+    while (s[we] && s[we] != ' ')
+        we++;
+    int room = cols - ew;
+    size_t plen = text_fit(s, room, NULL);
+    if (d == 0 || plen >= we) { /* the plain cut keeps what tells them apart */
+        if (plen + strlen(ell) >= outsz)
+            plen = outsz > strlen(ell) + 1 ? outsz - strlen(ell) - 1 : 0;
+        snprintf(out, outsz, "%.*s%s", (int)plen, s, ell);
+        return text_width(out);
+    }
+    const char *tail = s + ws;
+    int tw = text_width(tail);
+    if (tw <= room) { /* head (maybe none), ellipsis, the distinguishing tail */
+        size_t hlen = text_fit(s, room - tw, NULL);
+        if (hlen > ws) hlen = ws;
+        while (hlen > 0 && s[hlen - 1] == ' ') /* no space before the ellipsis */
+            hlen--;
+        snprintf(out, outsz, "%.*s%s%s", (int)hlen, s, ell, tail);
+        return text_width(out);
+    }
+    /* The tail alone is too wide: the ellipsis and the end of s. */
+    const char *p = tail;
+    while (*p && text_width(p) > room) {
+        p += char_len(p);
+        while (*p && text_width_n(p, char_len(p)) == 0) /* never start on a mark */
+            p += char_len(p);
+    }
+    snprintf(out, outsz, "%s%s", ell, p);
+    return text_width(out);
 }

@@ -32,4 +32,38 @@ const char *kpitext_feed_word(FeedStateKind k);
  * ASCII when !utf8); without a value "–" (ASCII "-"). */
 void kpitext_value(const CfgKpi *k, bool has_value, double v, bool utf8, char *buf, size_t n);
 
+/* The mark of a missed target: ▼ below, ▲ above (ASCII v ^); "" when the
+ * target is met or there is none. Static string. */
+const char *kpitext_target_symbol(CfgTarget t, bool utf8);
+
+/* "below target" / "above target", translated; "" when met or none. */
+const char *kpitext_target_word(CfgTarget t);
+
+/* A missed target in words: "▼ below target 98.0" (the target with k's
+ * decimals); "" when t is not a miss. */
+void kpitext_target_text(const CfgKpi *k, CfgTarget t, bool utf8, char *buf, size_t n);
+
+/* The status word followed by a missed target's mark and words, as the
+ * text snapshot and the table show it: "ok ▼ below target" ("ok" alone when
+ * the target is met or there is none). */
+void kpitext_status_target(KpiStatus st, CfgTarget t, bool utf8, char *buf, size_t n);
+
+/* A missed target as a comparison: "▼ 97.0 < 98.0", "▲ 61.0 > 50.0"; ""
+ * when t is not a miss. */
+void kpitext_target_gap(const CfgKpi *k, double v, CfgTarget t, bool utf8, char *buf, size_t n);
+
+/* The name to show for k in cols columns (not cleaned): its name when it
+ * fits, else its short name (short:) when it has one, else its name. */
+const char *kpitext_name(const CfgKpi *k, int cols);
+
+/* Copies the clean string s into out cut to cols columns so that it stays
+ * distinct from its siblings sibs[0..n) (clean strings; s may be among them,
+ * NULL entries are skipped): when s does not fit and a sibling starts the same
+ * way, the word where they differ and what follows is kept after an ellipsis
+ * ("Xử lý…(xã)", or "…" and the end of s when that tail alone is too wide);
+ * otherwise s is cut at the end. The ellipsis is "…", "..." when !utf8.
+ * Returns the width written. */
+int kpitext_fit_distinct(const char *s, const char *const *sibs, size_t n, int cols, bool utf8,
+                         char *out, size_t outsz);
+
 #endif

@@ -100,24 +100,21 @@ static char *threshold_text(const CfgThreshold *t, bool *oom)
     return sdup(buf, oom);
 }
 
-/* Whether the day's average meets the target: on the good side, which is the
- * opposite of the direction the warn/crit thresholds watch (>= target when
- * the KPI has none; unknown when they watch both directions). */
+/* Whether the day's average meets the target (cfg_kpi_target(): on the good
+ * side, the opposite of the way the warn/crit thresholds point; unknown when
+ * they point both ways). */
 static ReportMet met_of(const CfgKpi *k, double avg)
 {
-    if (!k->has_target || !isfinite(avg)) return REPORT_MET_UNKNOWN;
-    bool low_bad = false, high_bad = false;
-    const CfgThreshold *ts[2] = {&k->warn, &k->crit};
-    for (int j = 0; j < 2; j++)
-        for (size_t i = 0; i < ts[j]->n && i < CFG_MAX_CMP; i++) {
-            if (ts[j]->op[i] == CMP_LT || ts[j]->op[i] == CMP_LE)
-                low_bad = true;
-            else
-                high_bad = true;
-        }
-    if (low_bad && high_bad) return REPORT_MET_UNKNOWN;
-    if (high_bad) return avg <= k->target ? REPORT_MET_YES : REPORT_MET_NO;
-    return avg >= k->target ? REPORT_MET_YES : REPORT_MET_NO;
+    switch (cfg_kpi_target(k, true, avg)) {
+    case CFG_TARGET_MET:
+        return REPORT_MET_YES;
+    case CFG_TARGET_BELOW:
+    case CFG_TARGET_ABOVE:
+        return REPORT_MET_NO;
+    case CFG_TARGET_NONE:
+        break;
+    }
+    return REPORT_MET_UNKNOWN;
 }
 
 /* Collects the day's points of key: minute buckets where raw samples are no

@@ -104,6 +104,15 @@ static void latency_cell(const FeedStatus *st, char *buf, size_t n)
     snprintf(buf, n, _("%s ms"), num);
 }
 
+/* The status cell of a KPI: its word, and a missed target's mark and words
+ * ("ok ▼ below target"; not for a stale value). */
+static void status_cell(const SnapKpi *sk, bool utf8, char *buf, size_t n)
+{
+    CfgTarget t = sk->status == KST_STALE ? CFG_TARGET_NONE
+                                          : cfg_kpi_target(sk->kpi, sk->has_value, sk->value);
+    kpitext_status_target(sk->status, t, utf8, buf, n);
+}
+
 /* Measures every column. */
 static void measure(const Snapshot *s, Widths *w)
 {
@@ -126,7 +135,8 @@ static void measure(const Snapshot *s, Widths *w)
             if ((cw = clean_width(sk->kpi->unit, UNIT_COLS)) > w->unit) w->unit = cw;
             target_cell(sk->kpi, cell, sizeof cell);
             if ((cw = text_width(cell)) > w->target) w->target = cw;
-            if ((cw = text_width(kpitext_status_word(sk->status))) > w->word) w->word = cw;
+            status_cell(sk, true, cell, sizeof cell);
+            if ((cw = text_width(cell)) > w->word) w->word = cw;
         }
     }
 }
@@ -199,7 +209,8 @@ static void put_kpi(const SnapKpi *sk, const Widths *w, bool utf8, FILE *out)
     target_cell(sk->kpi, cell, sizeof cell);
     line_cell(&l, cell, w->target, TEXT_LEFT);
     line_add(&l, "  ");
-    line_cell(&l, kpitext_status_word(sk->status), w->word, TEXT_LEFT);
+    status_cell(sk, utf8, cell, sizeof cell);
+    line_cell(&l, cell, w->word, TEXT_LEFT);
     if (sk->error[0]) {
         char clean[SNAP_STR_MAX], cut[CELL_MAX];
         line_add(&l, "  ");

@@ -9,6 +9,7 @@
 #include <wchar.h>
 
 #include "base/text.h"
+#include "base/timefmt.h"
 
 #define LINE_MAX_BYTES 4096 /* a row of blocks or text built before drawing */
 #define ROW_COLS_MAX   1000 /* widest bar or sparkline drawn (columns) */
@@ -25,16 +26,33 @@ static const char ascii_ramp[] = ".,-~=+*#";
 
 void draw_init_colors(void)
 {
+    draw_init_theme(CFG_THEME_DEFAULT);
+}
+
+void draw_init_theme(CfgTheme theme)
+{
     static const short series[DRAW_SERIES] = {COLOR_CYAN,  COLOR_MAGENTA, COLOR_YELLOW,
                                               COLOR_GREEN, COLOR_BLUE,    COLOR_WHITE};
     short bg = use_default_colors() == OK ? -1 : COLOR_BLACK;
     short fg = bg < 0 ? -1 : COLOR_WHITE;
-    init_pair(DRAW_PAIR_OK, COLOR_GREEN, bg);
-    init_pair(DRAW_PAIR_WARN, COLOR_YELLOW, bg);
-    init_pair(DRAW_PAIR_CRIT, COLOR_RED, bg);
-    init_pair(DRAW_PAIR_STALE, COLORS >= 16 ? 8 : fg, bg); /* 8: bright black, a grey */
-    init_pair(DRAW_PAIR_FRAME, COLOR_CYAN, bg);
-    init_pair(DRAW_PAIR_LABEL, fg, bg);
+    if (theme == CFG_THEME_HIGH_CONTRAST) { /* status cells as solid blocks of colour */
+        short bright = COLORS >= 16 ? 15 : COLOR_WHITE;
+        init_pair(DRAW_PAIR_OK, COLOR_BLACK, COLOR_GREEN);
+        init_pair(DRAW_PAIR_WARN, COLOR_BLACK, COLOR_YELLOW);
+        init_pair(DRAW_PAIR_CRIT, bright, COLOR_RED);
+        init_pair(DRAW_PAIR_STALE, bright, bg);
+        init_pair(DRAW_PAIR_FRAME, COLOR_BLACK, COLOR_CYAN);
+        init_pair(DRAW_PAIR_LABEL, bright, bg);
+        init_pair(DRAW_PAIR_TARGET, bright, COLOR_MAGENTA);
+    } else {
+        init_pair(DRAW_PAIR_OK, COLOR_GREEN, bg);
+        init_pair(DRAW_PAIR_WARN, COLOR_YELLOW, bg);
+        init_pair(DRAW_PAIR_CRIT, COLOR_RED, bg);
+        init_pair(DRAW_PAIR_STALE, COLORS >= 16 ? 8 : fg, bg); /* 8: bright black, a grey */
+        init_pair(DRAW_PAIR_FRAME, COLOR_CYAN, bg);
+        init_pair(DRAW_PAIR_LABEL, fg, bg);
+        init_pair(DRAW_PAIR_TARGET, COLOR_MAGENTA, bg);
+    }
     for (short i = 0; i < DRAW_SERIES; i++)
         init_pair((short)(DRAW_PAIR_SERIES0 + i), series[i], bg);
 }
@@ -49,8 +67,27 @@ void draw_set(WINDOW *win, DrawStyle s)
     wattr_set(win, s.attr, s.pair, NULL);
 }
 
+DrawStyle draw_target_style(const ViewCtx *ctx)
+{
+    return draw_style(ctx, DRAW_PAIR_TARGET, A_BOLD | A_UNDERLINE);
+}
+
 DrawStyle draw_status_style(KpiStatus st, const ViewCtx *ctx)
 {
+    if (ctx->high_contrast) { /* a wall screen: nothing dim, statuses bold */
+        switch (st) {
+        case KST_OK:
+            return draw_style(ctx, DRAW_PAIR_OK, A_BOLD);
+        case KST_WARN:
+            return draw_style(ctx, DRAW_PAIR_WARN, A_BOLD);
+        case KST_CRIT:
+            return draw_style(ctx, DRAW_PAIR_CRIT, ctx->color ? A_BOLD : A_BOLD | A_REVERSE);
+        case KST_STALE:
+        case KST_NONE:
+            break;
+        }
+        return draw_style(ctx, DRAW_PAIR_STALE, A_NORMAL);
+    }
     switch (st) {
     case KST_OK:
         return draw_style(ctx, DRAW_PAIR_OK, A_NORMAL);
@@ -161,23 +198,44 @@ int draw_width(const char *s)
 
 DrawRect draw_frame(WINDOW *win, const ViewCtx *ctx, const char *title, const char *right_note)
 {
+    return draw_frame_status(win, ctx, title, right_note, KST_OK);
+}
+
+DrawRect draw_frame_status(WINDOW *win, const ViewCtx *ctx, const char *title,
+                           const char *right_note, KpiStatus status)
+{
     int rows = getmaxy(win), cols = getmaxx(win);
     werase(win);
     wattr_set(win, A_NORMAL, 0, NULL);
     if (rows < 3 || cols < 4) return (DrawRect){0, 0, rows > 0 ? rows : 0, cols > 0 ? cols : 0};
-    draw_set(win, ctx->focused ? draw_style(ctx, DRAW_PAIR_FRAME, A_BOLD) : draw_style(ctx, 0, 0));
+    if (ctx->title) title = ctx->title;
+    bool crit = status == KST_CRIT;
+    DrawStyle crit_st = draw_status_style(KST_CRIT, ctx);
+    draw_set(win, crit                 ? crit_st
+                  : ctx->focused       ? draw_style(ctx, DRAW_PAIR_FRAME, A_BOLD)
+                  : ctx->high_contrast ? draw_style(ctx, DRAW_PAIR_LABEL, A_BOLD)
+                                       : draw_style(ctx, 0, 0));
     box(win, 0, 0);
-    char t[TEXT_CLEAN_MAX + 2], note[TEXT_CLEAN_MAX + 2], clean[TEXT_CLEAN_MAX];
+    char t[TEXT_CLEAN_MAX + 2], note[TEXT_CLEAN_MAX + 40], clean[TEXT_CLEAN_MAX];
+    char when[TIMEFMT_SIZE] = "";
+    if (ctx->history && timefmt_hms(ctx->at_ms, when, sizeof when) >= 5) when[5] = '\0';
     snprintf(t, sizeof t, " %s ", text_clean(title, ctx->utf8, clean, sizeof clean));
-    snprintf(note, sizeof note, " %s ", text_clean(right_note, ctx->utf8, clean, sizeof clean));
+    text_clean(right_note, ctx->utf8, clean, sizeof clean);
+    snprintf(note, sizeof note, " %s%s%s ", when, when[0] && clean[0] ? " " : "", clean);
     int room = cols - 2;
     int tw = title && title[0] ? draw_width(t) : 0;
-    int nw = right_note && right_note[0] ? draw_width(note) : 0;
+    int nw = (right_note && right_note[0]) || when[0] ? draw_width(note) : 0;
     if (tw > room) tw = room;
-    draw_set(win, ctx->focused ? draw_style(ctx, DRAW_PAIR_FRAME, A_BOLD | A_REVERSE)
-                               : draw_style(ctx, 0, A_BOLD));
+    if (when[0] && nw > 0 && tw > room - nw - 1) { /* history: the time before the title */
+        tw = room - nw - 1;
+        if (tw < 3) nw = 0, tw = room; /* no room for both: the title */
+    }
+    DrawStyle ts = ctx->focused ? draw_style(ctx, DRAW_PAIR_FRAME, A_BOLD | A_REVERSE)
+                                : draw_style(ctx, 0, A_BOLD);
+    if (crit) ts = (DrawStyle){crit_st.attr | (ctx->focused ? A_REVERSE : 0), crit_st.pair};
+    draw_set(win, ts);
     if (tw > 0) tw = draw_text_fit(win, 0, 1, tw, t, ctx->utf8);
-    draw_set(win, draw_style(ctx, 0, 0));
+    draw_set(win, ctx->history ? draw_style(ctx, 0, A_BOLD) : draw_style(ctx, 0, 0));
     if (nw > 0 && nw + tw + 1 <= room) draw_text(win, 0, cols - 1 - nw, nw, note);
     return (DrawRect){1, 1, rows - 2, cols - 2};
 }
@@ -360,4 +418,22 @@ bool draw_list_key(Widget *w, int key, bool select)
     }
     draw_list_clamp(w, n, page, select);
     return true;
+}
+
+size_t draw_issues_at(const Collector *coll, int64_t at_ms, CollIssue *out, size_t max)
+{
+    size_t n = 0;
+    for (int pass = 0; pass < 2; pass++) { /* crit, then warn */
+        KpiStatus want = pass == 0 ? KST_CRIT : KST_WARN;
+        for (size_t i = 0; i < coll->n_kpis; i++) {
+            CollKpiView v;
+            coll_kpi_view(coll, i, at_ms, &v);
+            if (v.status != want) continue;
+            if (n < max)
+                out[n] = (CollIssue){want, (int)i, coll->kpis[i].feed_idx,
+                                     v.ts_ms > 0 ? v.ts_ms : at_ms};
+            n++;
+        }
+    }
+    return n;
 }

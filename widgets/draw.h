@@ -38,6 +38,7 @@ enum {
     DRAW_PAIR_STALE,   /* grey (dim default foreground) */
     DRAW_PAIR_FRAME,   /* the focused panel's border and title */
     DRAW_PAIR_LABEL,   /* axis labels, headers */
+    DRAW_PAIR_TARGET,  /* a missed target (magenta; also bold and underlined) */
     DRAW_PAIR_SERIES0, /* first of DRAW_SERIES chart series colours */
     DRAW_PAIR_END = DRAW_PAIR_SERIES0 + 6,
 };
@@ -58,12 +59,33 @@ typedef struct {
  * default background when use_default_colors() works). */
 void draw_init_colors(void);
 
+/* Same for a theme: the default one, or high-contrast for a wall screen
+ * (statuses as white or black on a coloured background, bright labels). */
+void draw_init_theme(CfgTheme theme);
+
 /* Clears win, draws the border (ACS lines via box(); bold and coloured when
  * ctx->focused) with title (cleaned here) at the top left and right_note
  * (may be NULL, cleaned here) at the top right; returns the inside. A window
  * with fewer than 3 rows or 4 columns gets no border: the inside is all of
  * it. */
 DrawRect draw_frame(WINDOW *win, const ViewCtx *ctx, const char *title, const char *right_note);
+
+/* Same for a panel whose status is st: a crit panel gets its border and
+ * title in the crit style (red, bold; reverse without colour). In history
+ * mode (ctx->history) the right note starts with the time shown ("14:30").
+ * ctx->title, when set, replaces title. */
+DrawRect draw_frame_status(WINDOW *win, const ViewCtx *ctx, const char *title,
+                           const char *right_note, KpiStatus st);
+
+/* The style of a missed target: bold and underlined, magenta with colour
+ * (distinct from ok, warn and crit). */
+DrawStyle draw_target_style(const ViewCtx *ctx);
+
+/* The issues at ctx->at_ms as the store saw them (KPIs whose status then was
+ * crit or warn, crit first, in config order), for history mode where the
+ * live alert engine does not apply: fills out[0..max), returns how many
+ * there are in all. */
+size_t draw_issues_at(const Collector *coll, int64_t at_ms, CollIssue *out, size_t max);
 
 /* The style of a status: ok normal/green, warn bold/yellow, crit bold+
  * reverse without colour or bold/red with it, stale and none dim/grey. */

@@ -23,6 +23,7 @@
 /* One row of the engine's list, formatted before drawing to measure the columns. */
 typedef struct {
     const Alert *a;
+    char val[KPITEXT_VAL_MAX]; /* the KPI's value the alert last saw ("" for feed rules) */
     char summary[TEXT_CLEAN_MAX];
     char marks[TEXT_CLEAN_MAX];
     char age[32];
@@ -93,6 +94,10 @@ static void fmt_until(int64_t until, int64_t now, char *buf, size_t n)
 static void alert_row(AlertRow *r, const Alert *a, const ViewCtx *ctx)
 {
     r->a = a;
+    r->val[0] = '\0';
+    if (a->kpi >= 0 && a->has_value)
+        kpitext_value(ctx->coll->kpis[a->kpi].kpi, true, a->value, ctx->utf8, r->val,
+                      sizeof r->val);
     text_clean(a->summary, ctx->utf8, r->summary, sizeof r->summary);
     r->marks[0] = '\0';
     size_t len = 0;
@@ -162,31 +167,45 @@ static void engine_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
         draw_none(win, r, ctx);
         return;
     }
-    /* Column widths: the widest severity word, state, marks and age shown. */
-    int ww = 0, sw = 0, mw = 0, aw = 0, cw;
+    /* Column widths: the widest severity word, state, value, marks and age
+     * shown. Narrow panels keep severity, state, value and age and cut the
+     * summary; the marks (ack, silence) go first, and have a column only
+     * when some row has one. The value has a column only when a summary
+     * (which usually says it) is cut. */
+    int ww = 0, sw = 0, vw = 0, mw = 0, aw = 0, sumw = 0, cw;
     for (int s = SEV_INFO; s <= SEV_CRITICAL; s++)
         if ((cw = draw_width(sev_word((Severity)s))) > ww) ww = cw;
     for (int i = 0; i < w->page_rows && w->scroll + i < (int)n; i++) {
         alert_row(row, list[w->scroll + i], ctx);
         if ((cw = draw_width(state_word(row->a->state))) > sw) sw = cw;
+        if ((cw = draw_width(row->val)) > vw) vw = cw;
+        if ((cw = draw_width(row->summary)) > sumw) sumw = cw;
         if ((cw = draw_width(row->marks)) > mw) mw = cw;
         if ((cw = draw_width(row->age)) > aw) aw = cw;
     }
     if (mw > r.cols / 2) mw = r.cols / 2;
+    if (vw > r.cols / 4) vw = r.cols / 4;
     int nw = r.cols - 2 - (ww + 1) - (sw + 1) - (mw ? mw + 1 : 0) - (aw ? aw + 1 : 0);
-    if (nw < MIN_TEXT_COLS && aw) { /* narrow: no age, then no state, then shorter marks */
-        nw += aw + 1;
-        aw = 0;
-    }
-    if (nw < MIN_TEXT_COLS && sw) {
-        nw += sw + 1;
-        sw = 0;
-    }
-    if (nw < MIN_TEXT_COLS && mw) {
+    if (nw >= sumw) vw = 0; /* the whole summary shows, value included */
+    nw -= vw ? vw + 1 : 0;
+    if (nw < MIN_TEXT_COLS && mw) { /* narrow: shorter marks, then none */
         int give = MIN_TEXT_COLS - nw < mw ? MIN_TEXT_COLS - nw : mw;
         mw -= give;
         nw += give + (mw == 0 ? 1 : 0);
+        if (mw > 0 && mw < 8) { /* a stub says nothing */
+            nw += mw + 1;
+            mw = 0;
+        }
     }
+    if (nw < 4 && aw) { /* very narrow: no age, then no state */
+        nw += aw + 1;
+        aw = 0;
+    }
+    if (nw < 4 && sw) {
+        nw += sw + 1;
+        sw = 0;
+    }
+    if (nw < 0) nw = 0;
     for (int i = 0; i < w->page_rows && w->scroll + i < (int)n; i++) {
         int y = r.y + i, x = r.x, idx = w->scroll + i;
         alert_row(row, list[idx], ctx);
@@ -214,6 +233,11 @@ static void engine_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
             draw_text_fit(win, y, x, sw, state_word(a->state), ctx->utf8);
             x += sw + 1;
         }
+        if (vw) {
+            draw_set(win, dim ? faint : draw_style(ctx, 0, A_BOLD | extra));
+            draw_text_right(win, y, x, x + vw, row->val, ctx->utf8);
+            x += vw + 1;
+        }
         draw_set(win, dim ? faint : draw_style(ctx, 0, extra));
         draw_text_fit(win, y, x, nw, row->summary, ctx->utf8);
         x += nw + 1;
@@ -237,7 +261,7 @@ static void issue_row(IssueRow *r, const CollIssue *is, const ViewCtx *ctx)
     if (is->kpi >= 0) {
         const CollKpi *ak = &a->kpis[is->kpi];
         CollKpiView v;
-        coll_kpi_view(a, (size_t)is->kpi, ctx->now_ms, &v);
+        coll_kpi_view(a, (size_t)is->kpi, ctx->at_ms, &v);
         text_clean(ak->kpi->name, ctx->utf8, r->name, sizeof r->name);
         kpitext_value(ak->kpi, v.has_value, v.value, ctx->utf8, r->val, sizeof r->val);
     } else {
@@ -245,10 +269,11 @@ static void issue_row(IssueRow *r, const CollIssue *is, const ViewCtx *ctx)
         snprintf(r->val, sizeof r->val, "%s", kpitext_feed_word(a->feeds[is->feed_idx].state));
     }
     r->age[0] = '\0';
-    if (is->since_ms > 0) fmt_age(ctx->now_ms - is->since_ms, r->age, sizeof r->age);
+    if (is->since_ms > 0) fmt_age(ctx->at_ms - is->since_ms, r->age, sizeof r->age);
 }
 
-/* Draws the list of coll_issues() (no alert engine). */
+/* Draws the list of coll_issues() (no alert engine), or in history the KPIs
+ * at crit or warn at the moment shown (draw_issues_at()). */
 static void issues_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
 {
     const Collector *a = ctx->coll;
@@ -257,7 +282,9 @@ static void issues_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
     char *buf = draw_scratch(w, issues_bytes + sizeof(IssueRow));
     CollIssue *is = (CollIssue *)(void *)buf;
     IssueRow *row = buf ? (IssueRow *)(void *)(buf + issues_bytes) : NULL;
-    size_t n = buf ? coll_issues(a, is, max) : 0;
+    size_t n = !buf           ? 0
+               : ctx->history ? draw_issues_at(a, ctx->at_ms, is, max)
+                              : coll_issues(a, is, max);
     if (n > max) n = max;
     DrawRect r;
     if (!list_frame(w, win, ctx, n, buf != NULL, &r)) return;
@@ -315,10 +342,11 @@ static void issues_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
     }
 }
 
-/* Draws the alerts panel: the engine's alerts, or the Collector's issues without one. */
+/* Draws the alerts panel: the engine's alerts (live), or the Collector's
+ * issues without one or in history (the engine knows only now). */
 static void alerts_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
 {
-    if (ctx->alerts)
+    if (ctx->alerts && !ctx->history)
         engine_draw(w, win, ctx);
     else
         issues_draw(w, win, ctx);

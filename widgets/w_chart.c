@@ -144,8 +144,12 @@ static void plot_draw(const Plot *p, WINDOW *win, int y, int x, const ViewCtx *c
     }
 }
 
-/* The y range over the window: the KPIs' min/max where set, else the data
- * with 5% headroom. False when there is nothing to show. */
+/* The y range over the window: the data with 10% padding on each side (at
+ * least a little around a flat line), never past the KPIs' min/max (the
+ * config's range bounds the axis; it does not fix it: AQI 60 is not drawn
+ * at the bottom of 0..300). A target or threshold just outside the data
+ * (within a quarter of its span) is taken in so that its line shows. False
+ * when there is nothing to show. */
 static bool chart_range(const Widget *w, const ViewCtx *ctx, int64_t from, double *lo, double *hi)
 {
     double dlo = INFINITY, dhi = -INFINITY, flo = INFINITY, fhi = -INFINITY;
@@ -166,21 +170,74 @@ static bool chart_range(const Widget *w, const ViewCtx *ctx, int64_t from, doubl
             dhi = st.max > dhi ? st.max : dhi;
         }
     }
-    if (!isfinite(dlo) && !(isfinite(flo) && isfinite(fhi))) return false;
-    /* An end comes from the data when some KPI has no bound there and the
-     * data go beyond the bounds of the others. */
-    bool data_lo = free_lo && isfinite(dlo) && !(flo <= dlo);
-    bool data_hi = free_hi && isfinite(dhi) && !(fhi >= dhi);
-    *lo = data_lo ? dlo : flo;
-    *hi = data_hi ? dhi : fhi;
-    if (!isfinite(*lo)) *lo = isfinite(*hi) ? *hi - 1 : 0;
-    if (!isfinite(*hi)) *hi = *lo + 1;
-    double span = *hi - *lo;
-    if (!(span > 0)) span = fabs(*hi) > 0 ? fabs(*hi) * 0.1 : 1;
-    if (data_lo) *lo -= span * 0.05;
-    if (data_hi) *hi += span * 0.05;
+    if (!isfinite(dlo)) {
+        if (!(isfinite(flo) && isfinite(fhi))) return false;
+        *lo = flo; /* no data: the configured range, empty */
+        *hi = fhi;
+        return true;
+    }
+    double span = dhi - dlo;
+    if (!(span > 0)) span = fabs(dhi) > 0 ? fabs(dhi) * 0.1 : 1;
+    for (size_t i = 0; i < w->n_kpis; i++) { /* lines just outside the data */
+        const CfgKpi *k = ctx->coll->kpis[w->kpis[i]].kpi;
+        double lv[1 + 2 * CFG_MAX_CMP];
+        size_t nl = 0;
+        if (k->has_target) lv[nl++] = k->target;
+        for (size_t j = 0; j < k->warn.n && j < CFG_MAX_CMP; j++)
+            lv[nl++] = k->warn.v[j];
+        for (size_t j = 0; j < k->crit.n && j < CFG_MAX_CMP; j++)
+            lv[nl++] = k->crit.v[j];
+        for (size_t j = 0; j < nl; j++) {
+            if (lv[j] < dlo && lv[j] >= dlo - span / 4) dlo = lv[j];
+            if (lv[j] > dhi && lv[j] <= dhi + span / 4) dhi = lv[j];
+        }
+    }
+    span = dhi - dlo;
+    if (!(span > 0)) span = fabs(dhi) > 0 ? fabs(dhi) * 0.1 : 1;
+    *lo = dlo - span * 0.1;
+    *hi = dhi + span * 0.1;
+    /* The configured bounds hold when every KPI has them. */
+    if (!free_lo && *lo < flo) *lo = flo;
+    if (!free_hi && *hi > fhi) *hi = fhi;
     if (!(*hi > *lo)) *hi = *lo + 1;
     return true;
+}
+
+/* A horizontal line at value v over the plot's empty cells, with its mark
+ * (the threshold's status symbol, or ◆ for the target) in the gap left of
+ * the plot when gap is true. */
+static void plot_line(const Plot *p, WINDOW *win, int y0, int x0, double v, const char *mark,
+                      DrawStyle st, bool gap)
+{
+    if (!(v >= p->lo && v <= p->hi)) return;
+    double f = (v - p->lo) / (p->hi - p->lo);
+    int row = p->rows - 1 - (int)lround(f * (p->rows - 1));
+    if (row < 0 || row >= p->rows) return;
+    draw_set(win, st);
+    const char *dash = p->utf8 ? "\xE2\x95\x8C" : "-"; /* ╌ */
+    for (int c = 0; c < p->cols; c++)
+        if (!p->bits[(size_t)row * (size_t)p->cols + (size_t)c])
+            draw_text(win, y0 + row, x0 + c, 1, dash);
+    if (gap) draw_text(win, y0 + row, x0 - 1, 1, mark);
+}
+
+/* The target and the warn and crit thresholds of the panel's KPIs as lines:
+ * crit and warn in their styles with ✗ and ! marks, the target with ◆. */
+static void plot_lines(const Widget *w, const Plot *p, WINDOW *win, int y0, int x0,
+                       const ViewCtx *ctx, bool gap)
+{
+    for (size_t i = 0; i < w->n_kpis; i++) {
+        const CfgKpi *k = ctx->coll->kpis[w->kpis[i]].kpi;
+        for (size_t j = 0; j < k->warn.n && j < CFG_MAX_CMP; j++)
+            plot_line(p, win, y0, x0, k->warn.v[j], kpitext_status_symbol(KST_WARN, ctx->utf8),
+                      draw_status_style(KST_WARN, ctx), gap);
+        for (size_t j = 0; j < k->crit.n && j < CFG_MAX_CMP; j++)
+            plot_line(p, win, y0, x0, k->crit.v[j], kpitext_status_symbol(KST_CRIT, ctx->utf8),
+                      draw_status_style(KST_CRIT, ctx), gap);
+        if (k->has_target)
+            plot_line(p, win, y0, x0, k->target, ctx->utf8 ? "\xE2\x97\x86" : "=", /* ◆ */
+                      draw_target_style(ctx), gap);
+    }
 }
 
 /* Local time offset from UTC at t (ms), for ticks on round local times. */
@@ -234,7 +291,7 @@ static void legend(const Widget *w, WINDOW *win, int y, int x, int cols, int64_t
         CollKpiView v;
         coll_kpi_view(ctx->coll, (size_t)w->kpis[i], ctx->at_ms, &v);
         kpitext_value(ak->kpi, v.has_value, v.value, ctx->utf8, val, sizeof val);
-        text_clean(ak->kpi->name, ctx->utf8, name, sizeof name);
+        text_clean(kpitext_name(ak->kpi, (end - x) / 2), ctx->utf8, name, sizeof name);
         snprintf(item, sizeof item, "%s %s", name, val);
         StoreStats st;
         if (ctx->zoomed && store_stats(ctx->coll->store, ak->series, from, ctx->at_ms, &st)) {
@@ -270,25 +327,37 @@ static void chart_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
         draw_text_fit(win, r.y + leg, r.x, r.cols, _("no data in this window"), ctx->utf8);
         return;
     }
-    /* y-axis labels (max, middle, min) when they leave room for the plot. */
-    char lab[3][FMT_NUM_MAX];
-    int dec = ctx->coll->kpis[w->kpis[0]].kpi->decimals, lw = 0;
-    fmt_number(hi, dec, lab[0], sizeof lab[0]);
-    fmt_number((lo + hi) / 2, dec, lab[1], sizeof lab[1]);
-    fmt_number(lo, dec, lab[2], sizeof lab[2]);
-    for (int i = 0; i < 3; i++)
+    /* y-axis labels, one every 3 rows or more (at least max, middle, min),
+     * when they leave room for the plot. */
+    enum { MAX_LABELS = 12 };
+    char lab[MAX_LABELS][FMT_NUM_MAX];
+    int nlab = 1 + (rows - 1) / 3, dec = ctx->coll->kpis[w->kpis[0]].kpi->decimals, lw = 0;
+    if (nlab < 3) nlab = 3;
+    if (nlab > MAX_LABELS) nlab = MAX_LABELS;
+    if (nlab > rows) nlab = rows > 0 ? rows : 1;
+    int lab_y[MAX_LABELS];
+    /* Enough decimals that neighbouring labels differ (the KPI's when more). */
+    double step = nlab > 1 ? (hi - lo) / (nlab - 1) : hi - lo;
+    int need = step > 0 && step < 1 ? (int)ceil(-log10(step)) : 0;
+    if (need > 4) need = 4;
+    if (dec < need) dec = need;
+    for (int i = 0; i < nlab; i++) {
+        int ry = nlab > 1 ? (int)lround((double)i * (rows - 1) / (nlab - 1)) : 0;
+        double v = rows > 1 ? hi - (hi - lo) * ry / (rows - 1) : hi;
+        lab_y[i] = ry;
+        fmt_number(v, dec, lab[i], sizeof lab[i]);
         lw = draw_width(lab[i]) > lw ? draw_width(lab[i]) : lw;
+    }
     if (lw + 1 > r.cols / 3) lw = -1;
     int px = r.x + lw + 1, cols = r.cols - lw - 1;
     if (cols > PLOT_COLS_MAX) cols = PLOT_COLS_MAX;
     if (rows > PLOT_ROWS_MAX) rows = PLOT_ROWS_MAX;
     if (cols <= 0 || rows <= 0) return;
     if (lw > 0) {
-        draw_set(win, draw_style(ctx, DRAW_PAIR_STALE, A_DIM));
-        int ys[3] = {r.y + leg, r.y + leg + (rows - 1) / 2, r.y + leg + rows - 1};
-        for (int i = 0; i < 3; i++)
-            if (i == 0 || ys[i] != ys[i - 1])
-                draw_text_right(win, ys[i], r.x, r.x + lw, lab[i], false);
+        draw_set(win, draw_style(ctx, DRAW_PAIR_STALE, ctx->high_contrast ? A_NORMAL : A_DIM));
+        for (int i = 0; i < nlab; i++)
+            if (i == 0 || lab_y[i] != lab_y[i - 1])
+                draw_text_right(win, r.y + leg + lab_y[i], r.x, r.x + lw, lab[i], false);
     }
     Plot p = {
         rows, cols, ctx->utf8 ? cols * 2 : cols, ctx->utf8 ? rows * 4 : rows, ctx->utf8, NULL, NULL,
@@ -313,7 +382,8 @@ static void chart_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
         plot_series(&p, pts, (int)i, join);
     }
     plot_draw(&p, win, r.y + leg, px, ctx);
-    if (ctx->history) { /* the cursor: the last column, reversed */
+    plot_lines(w, &p, win, r.y + leg, px, ctx, lw > 0); /* in the cells the data left empty */
+    if (ctx->history) {                                 /* the cursor: the last column, reversed */
         draw_set(win, draw_style(ctx, DRAW_PAIR_FRAME, A_REVERSE));
         for (int y = 0; y < rows; y++) {
             char ch[4];

@@ -29,7 +29,9 @@ static int gauge_line(WINDOW *win, int y, int x, int cols, const ViewCtx *ctx, c
     char val[KPITEXT_VAL_MAX], num[FMT_NUM_MAX], tgt[KPITEXT_VAL_MAX] = "", age[32];
     int x0 = x, end = x + cols;
     kpitext_value(k, v->has_value, v->value, ctx->utf8, val, sizeof val);
-    if (k->has_target) {
+    CfgTarget miss = v->stale ? CFG_TARGET_NONE : cfg_kpi_target(k, v->has_value, v->value);
+    kpitext_target_text(k, miss, ctx->utf8, tgt, sizeof tgt); /* "▼ below target 98.0" */
+    if (k->has_target && !tgt[0]) {
         fmt_number(k->target, k->decimals, num, sizeof num);
         snprintf(tgt, sizeof tgt, _("target %s"), num);
     }
@@ -43,9 +45,14 @@ static int gauge_line(WINDOW *win, int y, int x, int cols, const ViewCtx *ctx, c
         draw_set(win, draw_style(ctx, DRAW_PAIR_STALE, A_DIM));
         x += draw_text(win, y, x, end - x, age) + 1;
     }
-    draw_set(win, draw_style(ctx, DRAW_PAIR_LABEL, A_NORMAL));
-    if (tgt[0] && x + 1 + draw_width(tgt) <= end)
+    bool missed = miss == CFG_TARGET_BELOW || miss == CFG_TARGET_ABOVE;
+    draw_set(win, missed ? draw_target_style(ctx) : draw_style(ctx, DRAW_PAIR_LABEL, A_NORMAL));
+    if (tgt[0] && x + 1 + draw_width(tgt) <= end) {
         draw_text_right(win, y, x + 1, end, tgt, ctx->utf8);
+    } else if (missed) { /* no room for the words: the mark alone */
+        const char *mark = kpitext_target_symbol(miss, ctx->utf8);
+        if (x + 1 <= end) x += draw_text(win, y, x, end - x, mark) + 1;
+    }
     return x - x0;
 }
 
@@ -60,15 +67,16 @@ static int gauge_col(double t, double lo, double hi, int x, int cols)
 /* Draws the gauge panel. */
 static void gauge_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
 {
-    DrawRect r = draw_frame(win, ctx, draw_title(w, ctx, _("Gauge")), NULL);
-    if (r.rows <= 0 || r.cols <= 0) return;
     if (w->n_kpis == 0) {
-        draw_text_fit(win, r.y, r.x, r.cols, _("no KPI"), ctx->utf8);
+        DrawRect r = draw_frame(win, ctx, draw_title(w, ctx, _("Gauge")), NULL);
+        if (r.rows > 0 && r.cols > 0) draw_text_fit(win, r.y, r.x, r.cols, _("no KPI"), ctx->utf8);
         return;
     }
     const CfgKpi *k = ctx->coll->kpis[w->kpis[0]].kpi;
     CollKpiView v;
     coll_kpi_view(ctx->coll, (size_t)w->kpis[0], ctx->at_ms, &v);
+    DrawRect r = draw_frame_status(win, ctx, draw_title(w, ctx, _("Gauge")), NULL, v.status);
+    if (r.rows <= 0 || r.cols <= 0) return;
     double lo, hi;
     gauge_scale(k, v.has_value, v.value, &lo, &hi);
     double frac = v.has_value ? (v.value - lo) / (hi - lo) : 0;
@@ -84,19 +92,24 @@ static void gauge_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
     gauge_line(win, y, r.x, r.cols, ctx, k, &v);
     draw_set(win, st);
     draw_hbar(win, y + 1, r.x, r.cols, frac, ctx->utf8, true);
-    if (need == 3) { /* the scale's ends under the bar */
+    int tx = k->has_target ? gauge_col(k->target, lo, hi, r.x, r.cols) : -1;
+    if (need == 3) { /* the scale's ends under the bar, never under the target marker */
         char a[FMT_NUM_MAX], b[FMT_NUM_MAX];
         fmt_number(lo, k->decimals, a, sizeof a);
         fmt_number(hi, k->decimals, b, sizeof b);
         draw_set(win, draw_style(ctx, DRAW_PAIR_STALE, A_DIM));
-        int aw = draw_width(a), bw = draw_width(b);
+        int aw = draw_width(a), bw = draw_width(b), bx = r.x + r.cols - bw;
         if (aw + bw + 3 <= r.cols) {
-            draw_text(win, y + 2, r.x, aw, a);
-            draw_text_right(win, y + 2, r.x + r.cols - bw, r.x + r.cols, b, ctx->utf8);
+            int ax = r.x, lim = r.x + r.cols;
+            if (tx >= 0 && tx <= r.x + aw) ax = tx + 1; /* right of the marker */
+            if (tx >= 0 && tx >= bx - 1) bx = tx - bw;  /* left of the marker */
+            if (ax + aw <= (bx < lim ? bx - 1 : lim) && ax + aw <= lim)
+                draw_text(win, y + 2, ax, aw, a);
+            if (bx >= ax + aw + 1 && bx >= r.x && bx + bw <= lim && (tx < bx || tx >= bx + bw))
+                draw_text(win, y + 2, bx, bw, b);
         }
     }
-    if (k->has_target) {
-        int tx = gauge_col(k->target, lo, hi, r.x, r.cols);
+    if (tx >= 0) {
         draw_set(win, draw_style(ctx, DRAW_PAIR_LABEL, A_BOLD));
         draw_text(win, y + 1, tx, 1, ctx->utf8 ? "\xE2\x94\x82" : "|");                /* │ */
         if (need == 3) draw_text(win, y + 2, tx, 1, ctx->utf8 ? "\xE2\x96\xB2" : "^"); /* ▲ */

@@ -109,9 +109,10 @@ static void stat_text(StatText *t, const ViewCtx *ctx, const CfgKpi *k, const Co
 /* The value rows from y: symbol and value, large on three rows when big,
  * its age when stale. */
 static void draw_value(WINDOW *win, DrawRect r, int y, const ViewCtx *ctx, const StatText *t,
-                       KpiStatus status, bool big)
+                       KpiStatus status, CfgTarget tgt, bool big)
 {
     const char *sym = kpitext_status_symbol(status, ctx->utf8);
+    const char *mark = kpitext_target_symbol(tgt, ctx->utf8);
     DrawStyle st = draw_status_style(status, ctx), bold = {st.attr | A_BOLD, st.pair};
     int end = r.x + r.cols;
     if (big) {
@@ -123,39 +124,63 @@ static void draw_value(WINDOW *win, DrawRect r, int y, const ViewCtx *ctx, const
         x += 2 + big_width(t->num, ctx->utf8) + 1;
         draw_set(win, st);
         if (t->unit[0]) x += draw_text(win, y + 2, x, end - x, t->unit) + 1;
+        if (mark[0]) {
+            draw_set(win, draw_target_style(ctx));
+            x += draw_text(win, y + 2, x, end - x, mark) + 1;
+        }
         draw_set(win, draw_style(ctx, DRAW_PAIR_STALE, A_DIM));
         draw_text(win, y + 2, x, end - x, t->age);
         return;
     }
-    int need = 2 + draw_width(t->val) + (t->age[0] ? 1 + draw_width(t->age) : 0);
+    int mw = mark[0] ? 2 : 0;
+    int need = 2 + draw_width(t->val) + mw + (t->age[0] ? 1 + draw_width(t->age) : 0);
     int x = r.x + (need < r.cols ? (r.cols - need) / 2 : 0);
     draw_set(win, st);
     x += draw_text(win, y, x, end - x, sym) + 1;
     draw_set(win, bold);
-    x += draw_text_fit(win, y, x, end - x, t->val, ctx->utf8) + 1;
+    x += draw_text_fit(win, y, x, end - x - mw, t->val, ctx->utf8) + 1;
+    if (mark[0]) {
+        draw_set(win, draw_target_style(ctx));
+        x += draw_text(win, y, x, end - x, mark) + 1;
+    }
     draw_set(win, draw_style(ctx, DRAW_PAIR_STALE, A_DIM));
     draw_text(win, y, x, end - x, t->age);
 }
 
-/* The line under the value: change over the window and the target. */
-static void draw_change(WINDOW *win, DrawRect r, int y, const ViewCtx *ctx, const CollKpi *ak)
+/* The line under the value: change over the window and the target; a
+ * missed target comes first, as "▼ below target 98.0" in the target style. */
+static void draw_change(WINDOW *win, DrawRect r, int y, const ViewCtx *ctx, const CollKpi *ak,
+                        CfgTarget tgt)
 {
-    char line[KPITEXT_VAL_MAX * 2] = "", part[KPITEXT_VAL_MAX], d[FMT_NUM_MAX], win_s[32];
+    char line[KPITEXT_VAL_MAX * 2] = "", miss[KPITEXT_VAL_MAX] = "", d[FMT_NUM_MAX], win_s[32];
     StoreDelta dl;
     if (store_delta(ctx->coll->store, ak->series, ctx->at_ms - ctx->window_ms, ctx->at_ms, &dl)) {
         fmt_delta(dl.delta, ak->kpi->decimals, ctx->utf8, d, sizeof d);
         fmt_age(ctx->window_ms, win_s, sizeof win_s);
         snprintf(line, sizeof line, _("%s over %s"), d, win_s);
     }
-    if (ak->kpi->has_target) {
+    kpitext_target_text(ak->kpi, tgt, ctx->utf8, miss, sizeof miss);
+    if (miss[0] && draw_width(miss) > r.cols) { /* narrow: "▼ target 98.0" */
+        fmt_number(ak->kpi->target, ak->kpi->decimals, d, sizeof d);
+        snprintf(miss, sizeof miss, _("%s target %s"), kpitext_target_symbol(tgt, ctx->utf8), d);
+    }
+    if (ak->kpi->has_target && !miss[0]) {
+        char part[KPITEXT_VAL_MAX];
         fmt_number(ak->kpi->target, ak->kpi->decimals, d, sizeof d);
         snprintf(part, sizeof part, _("target %s"), d);
         size_t len = strlen(line);
         snprintf(line + len, sizeof line - len, "%s%s", len ? "  " : "", part);
     }
-    int w = draw_width(line);
+    int mw = miss[0] ? draw_width(miss) : 0, lw = draw_width(line);
+    if (mw && mw + 2 + lw > r.cols) lw = 0; /* the miss first: the change gives way */
+    int w = mw + (mw && lw ? 2 : 0) + lw, x = r.x + (w < r.cols ? (r.cols - w) / 2 : 0);
+    int end = r.x + r.cols;
+    if (mw) {
+        draw_set(win, draw_target_style(ctx));
+        x += draw_text_fit(win, y, x, end - x, miss, ctx->utf8) + 2;
+    }
     draw_set(win, draw_style(ctx, DRAW_PAIR_LABEL, A_NORMAL));
-    draw_text_fit(win, y, r.x + (w < r.cols ? (r.cols - w) / 2 : 0), r.cols, line, ctx->utf8);
+    if (lw) draw_text_fit(win, y, x, end - x, line, ctx->utf8);
 }
 
 /* Zoomed extras: min/avg/max over the window, or why there is no value. */
@@ -212,27 +237,30 @@ static void draw_history(Widget *w, WINDOW *win, DrawRect r, int y_bottom, int r
 /* Draws the stat panel. */
 static void stat_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
 {
-    DrawRect r = draw_frame(win, ctx, draw_title(w, ctx, _("Stat")), NULL);
-    if (r.rows <= 0 || r.cols <= 0) return;
     if (w->n_kpis == 0) {
-        draw_text_fit(win, r.y, r.x, r.cols, _("no KPI"), ctx->utf8);
+        DrawRect r = draw_frame(win, ctx, draw_title(w, ctx, _("Stat")), NULL);
+        if (r.rows > 0 && r.cols > 0) draw_text_fit(win, r.y, r.x, r.cols, _("no KPI"), ctx->utf8);
         return;
     }
     const CollKpi *ak = &ctx->coll->kpis[w->kpis[0]];
     CollKpiView v;
     StatText t;
     coll_kpi_view(ctx->coll, (size_t)w->kpis[0], ctx->at_ms, &v);
+    CfgTarget tgt = v.stale ? CFG_TARGET_NONE : cfg_kpi_target(ak->kpi, v.has_value, v.value);
+    DrawRect r = draw_frame_status(win, ctx, draw_title(w, ctx, _("Stat")), NULL, v.status);
+    if (r.rows <= 0 || r.cols <= 0) return;
     stat_text(&t, ctx, ak->kpi, &v);
     /* Large digits from 5 rows inside; the text block is centred in the
      * rows above the sparkline (zoomed: at the top, the chart below). */
-    bool big = r.rows >= 5 && t.big > 0 && t.big <= r.cols;
+    bool big = r.rows >= 5 && t.big > 0 &&
+               t.big + (tgt != CFG_TARGET_NONE && tgt != CFG_TARGET_MET ? 2 : 0) <= r.cols;
     int text_rows = (big ? 3 : 1) + (r.rows >= 2) + ctx->zoomed;
     int room = r.rows >= 3 ? r.rows - 1 : r.rows;
     int y = r.y + (!ctx->zoomed && room > text_rows ? (room - text_rows) / 2 : 0);
-    draw_value(win, r, y, ctx, &t, v.status, big);
+    draw_value(win, r, y, ctx, &t, v.status, tgt, big);
     y += big ? 3 : 1;
     int bottom = r.y + r.rows - 1;
-    if (y <= bottom && r.rows >= 2) draw_change(win, r, y++, ctx, ak);
+    if (y <= bottom && r.rows >= 2) draw_change(win, r, y++, ctx, ak, tgt);
     if (ctx->zoomed && y <= bottom) draw_stats(win, r, y++, ctx, ak, &v);
     if (r.rows < 3 || y > bottom) return;
     int rows = ctx->zoomed ? bottom - y : 1; /* one blank row under the text when zoomed */

@@ -20,12 +20,14 @@ typedef struct {
     char val[FMT_NUM_MAX];     /* the number, or a dash */
     char unit[TEXT_CLEAN_MAX]; /* cleaned unit */
     char target[FMT_NUM_MAX];
-    char word[FMT_NUM_MAX + 40];
+    char word[FMT_NUM_MAX + 80];
+    CfgTarget tgt; /* a missed target: marked next to the status symbol, named in the word */
 } TableRow;
 
-/* Column widths and positions (0 width: column not shown). */
+/* Column widths and positions (0 width: column not shown); mark is the
+ * column of the target marks (2 when some row misses its target). */
 typedef struct {
-    int name, val, unit, target, word, trend;
+    int mark, name, val, unit, target, word, trend;
 } TableCols;
 
 /* Formats row t for KPI index k. */
@@ -36,6 +38,7 @@ static void table_row(TableRow *t, int k, const ViewCtx *ctx)
     t->kpi = k;
     coll_kpi_view(ctx->coll, (size_t)k, ctx->at_ms, &t->v);
     text_clean(kpi->name, ctx->utf8, t->name, sizeof t->name);
+    t->tgt = t->v.stale ? CFG_TARGET_NONE : cfg_kpi_target(kpi, t->v.has_value, t->v.value);
     if (t->v.has_value)
         fmt_number(t->v.value, kpi->decimals, t->val, sizeof t->val);
     else
@@ -47,6 +50,8 @@ static void table_row(TableRow *t, int k, const ViewCtx *ctx)
     if (t->v.has_value && t->v.stale) { /* stale: with its age */
         fmt_age(t->v.age_ms, age, sizeof age);
         snprintf(t->word, sizeof t->word, "%s %s", num, age);
+    } else if (t->tgt == CFG_TARGET_BELOW || t->tgt == CFG_TARGET_ABOVE) {
+        kpitext_status_target(t->v.status, t->tgt, ctx->utf8, t->word, sizeof t->word);
     } else {
         snprintf(t->word, sizeof t->word, "%s", num);
     }
@@ -59,7 +64,7 @@ static void table_layout(TableCols *c, const TableCols *want, int cols)
 {
     *c = *want;
     for (int drop = 0; drop < 4; drop++) {
-        int fixed = 2 + (c->val + 1) + (c->unit ? c->unit + 1 : 0) +
+        int fixed = 2 + c->mark + (c->val + 1) + (c->unit ? c->unit + 1 : 0) +
                     (c->target ? c->target + 1 : 0) + (c->word ? c->word + 1 : 0) +
                     (c->trend ? c->trend + 1 : 0);
         int room = cols - fixed;
@@ -96,6 +101,7 @@ static void table_trend(WINDOW *win, int y, int x, int cols, const TableRow *t, 
 static void table_header(WINDOW *win, int y, int x, const TableCols *c, const ViewCtx *ctx)
 {
     draw_set(win, draw_style(ctx, DRAW_PAIR_LABEL, A_BOLD | A_UNDERLINE));
+    x += c->mark;
     draw_text_fit(win, y, x + 2, c->name, _("KPI"), ctx->utf8);
     x += 2 + c->name + 1;
     draw_text_right(win, y, x, x + c->val, _("value"), ctx->utf8);
@@ -114,13 +120,19 @@ static void table_header(WINDOW *win, int y, int x, const TableCols *c, const Vi
 /* Draws one KPI row from x to end (zoomed: with the reason of a missing
  * value after the trend). */
 static void table_draw_row(WINDOW *win, int y, int x, int end, const TableCols *c,
-                           const TableRow *t, const ViewCtx *ctx)
+                           const TableRow *t, const char *name, const ViewCtx *ctx)
 {
     DrawStyle st = draw_status_style(t->v.status, ctx);
+    bool missed = t->tgt == CFG_TARGET_BELOW || t->tgt == CFG_TARGET_ABOVE;
     draw_set(win, st);
     draw_text(win, y, x, 1, kpitext_status_symbol(t->v.status, ctx->utf8));
+    if (c->mark && missed) {
+        draw_set(win, draw_target_style(ctx));
+        draw_text(win, y, x + 2, 1, kpitext_target_symbol(t->tgt, ctx->utf8));
+    }
+    x += c->mark;
     draw_set(win, draw_style(ctx, 0, A_NORMAL));
-    draw_text_fit(win, y, x + 2, c->name, t->name, ctx->utf8);
+    draw_text(win, y, x + 2, c->name, name);
     x += 2 + c->name + 1;
     draw_set(win, t->v.stale || !t->v.has_value ? st : draw_style(ctx, 0, A_BOLD));
     draw_text_right(win, y, x, x + c->val, t->val, ctx->utf8);
@@ -135,8 +147,16 @@ static void table_draw_row(WINDOW *win, int y, int x, int end, const TableCols *
         x += c->target + 1;
     }
     if (c->word) {
+        const char *tail =
+            missed ? strstr(t->word, kpitext_target_symbol(t->tgt, ctx->utf8)) : NULL;
+        int ww = tail ? draw_width(t->word) - draw_width(tail) : c->word;
         draw_set(win, st);
-        draw_text_fit(win, y, x, c->word, t->word, ctx->utf8);
+        int used = tail ? draw_text(win, y, x, ww < c->word ? ww : c->word, t->word)
+                        : draw_text_fit(win, y, x, c->word, t->word, ctx->utf8);
+        if (tail && used < c->word) { /* the target part in its own style */
+            draw_set(win, draw_target_style(ctx));
+            draw_text_fit(win, y, x + used, c->word - used, tail, ctx->utf8);
+        }
         x += c->word + 1;
     }
     if (c->trend) {
@@ -158,11 +178,12 @@ static void table_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
 {
     TableRow *rows = draw_scratch(w, WIDGET_MAX_KPIS * sizeof *rows);
     int n = 0;
-    TableCols want = {0, 0, 0, 0, 0, TREND_COLS};
+    TableCols want = {0, 0, 0, 0, 0, 0, TREND_COLS};
     for (size_t i = 0; rows && i < w->n_kpis; i++) {
         if (!text_match(ctx->coll->kpis[w->kpis[i]].kpi->name, ctx->filter)) continue;
         TableRow *t = &rows[n++];
         table_row(t, w->kpis[i], ctx);
+        if (t->tgt == CFG_TARGET_BELOW || t->tgt == CFG_TARGET_ABOVE) want.mark = 2;
         int cw;
         if ((cw = draw_width(t->name)) > want.name) want.name = cw;
         if ((cw = draw_width(t->val)) > want.val) want.val = cw;
@@ -178,7 +199,10 @@ static void table_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
     draw_list_clamp(w, n, inner - head, false);
     if (n > w->page_rows)
         snprintf(note, sizeof note, "%d-%d/%d", w->scroll + 1, w->scroll + w->page_rows, n);
-    DrawRect r = draw_frame(win, ctx, draw_title(w, ctx, _("KPIs")), note);
+    KpiStatus worst = KST_OK;
+    for (int i = 0; i < n; i++)
+        if (rows[i].v.status == KST_CRIT) worst = KST_CRIT;
+    DrawRect r = draw_frame_status(win, ctx, draw_title(w, ctx, _("KPIs")), note, worst);
     if (r.rows <= 0 || r.cols <= 0) return;
     if (!rows) {
         draw_text_fit(win, r.y, r.x, r.cols, _("out of memory"), ctx->utf8);
@@ -198,9 +222,22 @@ static void table_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
     if (want.unit > UNIT_COLS) want.unit = UNIT_COLS;
     TableCols c;
     table_layout(&c, &want, r.cols);
+    /* Names too wide for their column: the short name (short:), else cut so
+     * that rows that start alike stay apart ("Xử lý…(xã)"). */
+    const char *names[WIDGET_MAX_KPIS];
+    for (int i = 0; i < n; i++) {
+        const CfgKpi *kpi = ctx->coll->kpis[rows[i].kpi].kpi;
+        if (draw_width(rows[i].name) > c.name && kpi->short_name)
+            text_clean(kpitext_name(kpi, c.name), ctx->utf8, rows[i].name, sizeof rows[i].name);
+        names[i] = rows[i].name;
+    }
     if (head) table_header(win, r.y, r.x, &c, ctx);
-    for (int i = 0; i < w->page_rows && w->scroll + i < n; i++)
-        table_draw_row(win, r.y + head + i, r.x, r.x + r.cols, &c, &rows[w->scroll + i], ctx);
+    for (int i = 0; i < w->page_rows && w->scroll + i < n; i++) {
+        char name[TEXT_CLEAN_MAX];
+        kpitext_fit_distinct(rows[w->scroll + i].name, names, (size_t)n, c.name, ctx->utf8, name,
+                             sizeof name);
+        table_draw_row(win, r.y + head + i, r.x, r.x + r.cols, &c, &rows[w->scroll + i], name, ctx);
+    }
 }
 
 const WidgetClass w_table_class = {

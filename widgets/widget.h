@@ -39,6 +39,9 @@ typedef struct {
                                   panel lists coll_issues() instead */
     const Notifier *notifier;  /* the notify targets (the health panel's footer counts their
                                   deliveries); NULL without any */
+    const char *title;         /* the panel's title as the console fits it among its siblings
+                                  (clean, distinct); NULL: the widget's own */
+    bool high_contrast;        /* ioc.theme: high-contrast (no dim text, bold statuses) */
 } ViewCtx;
 
 typedef struct Widget Widget;

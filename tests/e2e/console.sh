@@ -6,7 +6,9 @@
 # NO_COLOR output, exit statuses, the restored terminal, no orphan simulator,
 # the CPU an idle console uses, and the alerts: the engine's list, ack,
 # silence, unsilence, the NEW CRIT badge, the bell toggle, the alert log and
-# an ack restored after a restart.
+# an ack restored after a restart; at 80x24: targets missed, sibling names,
+# crit tiles, history and g, F-keys, the mouse, unknown keys and the
+# high-contrast theme.
 set -euo pipefail
 : "${IOC_BIN:?}" "${IOC_SIM_BIN:?}" "${IOC_SRC:?}"
 . "$IOC_SRC/tests/e2e/lib.sh"
@@ -50,11 +52,12 @@ EOF
 printf '#!/bin/sh\necho $$ >"$1"\nst=$2\nshift 2\n"$@"\necho $? >"$st"\nexec sleep 300\n' \
   >"$T_TMP/run.sh"
 
-# start NAME CMD...: runs CMD in a new 120x40 session NAME.
+# start NAME CMD...: runs CMD in a new 120x40 session NAME (COLS and ROWS
+# in the environment change the size).
 start() {
   local name=$1; shift
-  tmx new-session -d -s "$name" -x 120 -y 40 sh "$T_TMP/run.sh" "$T_TMP/$name.sh" \
-    "$T_TMP/$name.status" "$@"
+  tmx new-session -d -s "$name" -x "${COLS:-120}" -y "${ROWS:-40}" sh "$T_TMP/run.sh" \
+    "$T_TMP/$name.sh" "$T_TMP/$name.status" "$@"
   local sh_pid=
   for _ in $(seq 100); do
     [ -z "$sh_pid" ] && sh_pid=$(cat "$T_TMP/$name.sh" 2>/dev/null || true)
@@ -182,13 +185,13 @@ check "Esc closes it" wait_gone $S "filter KPIs by name"
 keys $S t
 check "t enters history mode" wait_for $S "HISTORY"
 keys $S ,
-check ", moves the cursor back a minute" wait_for $S "HISTORY −1m"
+check ", moves the cursor back a minute" wait_re $S "HISTORY [0-2][0-9]:[0-5][0-9] \(−1m\)"
 keys $S '<'
-check "< moves it back an hour" wait_for $S "HISTORY −1h01m"
+check "< moves it back an hour" wait_re $S "HISTORY [0-2][0-9]:[0-5][0-9] \(−1h01m\)"
 check "the history banner is in reverse video" bash -c \
   "tmux -L ioc-test-$$ capture-pane -p -e -t $S | head -1 | grep -q $'\e\\[[0-9;]*7m HISTORY'"
 keys $S '>' '>'
-check "> never goes past now" wait_for $S "HISTORY −0m"
+check "> never goes past now" wait_for $S "(−0m)"
 keys $S Escape
 check "Esc returns to live" wait_gone $S "HISTORY"
 
@@ -266,7 +269,7 @@ if tmx capture-pane -p -t $S | LC_ALL=C grep -q $'[\x80-\xff]'; then
   tmx capture-pane -p -t $S | LC_ALL=C grep -n $'[\x80-\xff]' | head -5
 else t_ok "LANG=C: the screen has only ASCII characters"; fi
 keys $S t ,
-check "LANG=C: ASCII history banner" wait_for $S "HISTORY -1m"
+check "LANG=C: ASCII history banner" wait_re $S "HISTORY [0-2][0-9]:[0-5][0-9] \(-1m\)"
 if tmx capture-pane -p -e -t $S | grep -Eq $'\e\\[([0-9;]*;)?(3[0-7]|4[0-7]|38;5;[0-9]+|48;5;[0-9]+)m'; then
   t_bad "NO_COLOR: no colour codes on the screen"
 else t_ok "NO_COLOR: no colour codes on the screen"; fi
@@ -281,6 +284,111 @@ st=$(status_of $S)
 check "SIGTERM: exit status 143 (got $st)" test "$st" = 143
 check "SIGTERM: the terminal is restored" wait_fmt $S '#{alternate_on}' 0
 check "SIGTERM: the cursor is visible again" wait_fmt $S '#{cursor_flag}' 1
+tmx kill-session -t $S
+
+# --- 80x24: targets, sibling names, crit tiles, history and g, F-keys, mouse -----------
+scfg=$T_TMP/small.yaml
+cat >"$scfg" <<EOF
+ioc: { name: "IOC e2e 80x24", timezone: Asia/Ho_Chi_Minh }
+defaults: { interval: 2s, timeout: 1500ms }
+feeds:
+  - { id: f01, url: "\${IOC_SIM_URL}/f01", kpis: [{ id: rate, name: "Xử lý trên mạng (tỉnh)", select: "\$.data.rate", unit: "%", target: 50 }] }
+  - { id: f02, url: "\${IOC_SIM_URL}/f02", kpis: [{ id: rate, name: "Xử lý trên mạng (huyện)", select: "\$.data.rate", unit: "%", target: 80 }] }
+  - { id: f03, url: "\${IOC_SIM_URL}/f03", kpis: [{ id: rate, name: "Xử lý trên mạng (xã)", select: "\$.data.rate", unit: "%", target: 50 }] }
+  - { id: f04, url: "\${IOC_SIM_URL}/f04", kpis: [{ id: rate, name: "Hồ sơ giải quyết đúng hạn trong tháng", short: "Đúng hạn", select: "\$.data.rate", unit: "%", target: 90, warn: "< 40" }] }
+  - { id: f05, url: "\${IOC_SIM_URL}/f05", kpis: [{ id: rate, name: "Tỷ lệ 05", select: "\$.data.rate", unit: "%", crit: "< 60" }] }
+pages:
+  - title: "Tổng quan"
+    rows:
+      - height: 1
+        panels: [{ widget: stat, kpi: f04.rate }, { widget: stat, kpi: f05.rate }, { widget: stat, kpi: f01.rate }]
+      - height: 2
+        panels:
+          - { widget: bars, kpis: [f01.rate, f02.rate, f03.rate], title: "Xử lý" }
+          - { widget: alerts, width: 2 }
+  - title: "Phụ"
+    rows: [{ panels: [{ widget: text, text: "trang phụ" }] }]
+EOF
+S=small; T_SCREEN=$S
+COLS=80 ROWS=24 start $S "$ioc" console -c "$scfg"
+check "80x24: values appear" wait_for $S "55.5"
+check "80x24: sibling names keep their distinct tails (tỉnh)" wait_for $S "…(tỉnh)"
+check "80x24: ... (huyện)" wait_for $S "…(huyện)"
+check "80x24: ... (xã)" wait_for $S "…(xã)"
+check "80x24: a long KPI name gives way to its short: name" wait_for $S "┌ Đúng hạn "
+check "80x24: below target shown with a symbol and words" wait_for $S "▼ below target 90"
+check "80x24: the stat marks the miss next to the value" wait_for $S "% ▼  │"
+check "80x24: a met target is not marked" bash -c \
+  "tmux -L ioc-test-$$ capture-pane -p -t $S | grep -F '…(tỉnh)' | grep -vq '▼'"
+check "80x24: the bars mark the one below target" bash -c \
+  "tmux -L ioc-test-$$ capture-pane -p -t $S | grep -F '…(huyện)' | grep -q '52.5 % ▼'"
+check "80x24: a crit tile has a crit (red) border and title" bash -c "for _ in \$(seq 50); do \
+  tmux -L ioc-test-$$ capture-pane -p -e -t $S | sed -n 3p | \
+  grep -Eq $'\e\\[[0-9;]*31m(\e\\[[0-9;]*m)*┌' && exit 0; sleep 0.1; done; exit 1"
+check "80x24: the alert row keeps state and value" wait_re $S "✗ crit firing .*55\.5"
+keys $S 7
+check "80x24: a key without a page says so" wait_for $S "key 7: no page 7"
+keys $S Z
+check "80x24: an unknown key says so" wait_for $S "unknown key Z"
+keys $S F1
+check "F1 shows the key list" wait_for $S "filter KPIs by name"
+keys $S F1
+check "F1 again closes it" wait_gone $S "filter KPIs by name"
+keys $S F3
+check "F3 opens the filter prompt" wait_for $S "Enter apply  Esc clear"
+keys $S Escape
+check "Esc closes it" wait_gone $S "Enter apply"
+# Mouse (xterm X10 reports, as tmux passes them on): press and release at
+# column x, row y (0-based).
+click() {
+  local b
+  for b in 0 3; do
+    tmx send-keys -t "$1" -l "$(printf '\e[M%b%b%b' "\\x$(printf %x $((32 + b)))" \
+      "\\x$(printf %x $((33 + $2)))" "\\x$(printf %x $((33 + $3)))")"
+  done
+}
+tabs=$(line $S 2); pre=${tabs%%2 Phụ*}
+click $S $(( ${#pre} + 1 )) 1
+check "mouse: a click on a tab opens its page" wait_for $S "[2 Phụ]"
+check "mouse: page 2 is shown" wait_for $S "trang phụ"
+keys $S 1
+wait_for $S "[1 Tổng quan]" >/dev/null || true
+click $S 60 15
+check "mouse: a click on a panel focuses it (the alert keys)" wait_for $S "a ack  s silence"
+# History: t shows the banner with the time; g jumps to a typed time.
+keys $S t
+check "history: the banner shows the time" wait_re $S "HISTORY [0-2][0-9]:[0-5][0-9] \(−0m\)"
+keys $S g
+check "g asks for a time" wait_for $S "go to time (HH:MM or YYYY-MM-DD HH:MM):"
+keys $S -l "25:99"
+keys $S Enter
+check "g refuses what is not a time" wait_for $S "expected HH:MM or"
+keys $S C-u
+at=$(TZ=Asia/Ho_Chi_Minh date -d '-2 min' +%H:%M)
+keys $S -l "$at"
+keys $S Enter
+check "g shows the typed time ($at) in the banner" wait_for $S "HISTORY $at (−"
+check "history: every panel shows the time" bash -c \
+  "[ \$(tmux -L ioc-test-$$ capture-pane -p -t $S | grep -o ' $at ' | wc -l) -ge 6 ]"
+check "history: the alert list is the one of that time" wait_re $S "Alerts .*$at"
+keys $S Escape
+check "Esc returns to live" wait_gone $S "HISTORY"
+keys $S F10
+check "F10 quits" wait_dead $S
+st=$(status_of $S)
+check "F10: exit status 0 (got $st)" test "$st" = 0
+tmx kill-session -t $S
+
+# The high-contrast theme (ioc.theme): statuses on coloured backgrounds.
+sed 's#timezone: Asia/Ho_Chi_Minh }#timezone: Asia/Ho_Chi_Minh, theme: high-contrast }#' "$scfg" \
+  >"$T_TMP/hc.yaml"
+S=hc; T_SCREEN=$S
+COLS=80 ROWS=24 start $S "$ioc" console -c "$T_TMP/hc.yaml"
+check "theme: the console starts" wait_for $S "55.5"
+check "theme: high-contrast puts statuses on a background colour" bash -c \
+  "tmux -L ioc-test-$$ capture-pane -p -e -t $S | grep -Eq $'\e\\\\[([0-9;]*;)?4[1-3](;[0-9;]*)?m'"
+keys $S q
+check "theme: q exits" wait_dead $S
 tmx kill-session -t $S
 
 # --- alerts: the engine's list, ack, silence, unsilence, NEW CRIT, the alert log ----
@@ -360,11 +468,13 @@ check "alerts: a bad duration is refused" wait_for $S "expected a duration such 
 keys $S BSpace BSpace BSpace BSpace
 keys $S -l "30m"
 keys $S Enter
-check "alerts: the row shows the silence's end" wait_re $S "silenced until ([0-9][0-9]-[0-9][0-9] )?[0-2][0-9]:[0-5][0-9]"
+check "alerts: the row shows the silence's end" wait_re $S "silenced until ([0-9-]+ )?[0-2][0-9]:[0-5][0-9]"
+check "alerts: the header leaves the silenced alert out of its count" wait_for $S "✗ 0 crit  ! 0 warn  (1 silenced)"
 check "alerts: the log has the silence" log_has '"event":"silence"' '"target":"f01.rate:crit"' \
   '"operator":"tester"'
 keys $S u
 check "alerts: u removes the silence" wait_gone $S "silenced until"
+check "alerts: the header counts it again" wait_for $S "✗ 1 crit  ! 0 warn  "
 check "alerts: the log has the unsilence" log_has '"event":"unsilence"' '"operator":"tester"'
 keys $S b
 check "alerts: b turns the bell on (BELL in the header)" wait_re $S "^ IOC e2e alerts BELL"

@@ -834,8 +834,29 @@ static void test_text(void **state)
     /* the widest KPI name ends the name column */
     assert_int_equal(value_end, 4 + text_width(INJECT) + 2 + (int)strlen("1,234,567"));
     assert_true(target_col > value_end);
+    /* 82.5 meets its target 80; 0.3 against 40 with thresholds both ways: no good side */
+    assert_null(strstr(text, "target \xE2\x96"));
+    assert_null(strstr(text, "below target"));
     assert_non_null(strstr(lines[5], "none   selector matched nothing"));
     assert_non_null(strstr(lines[8], "none   +CMD not a number"));
+    free(text);
+}
+
+/* A KPI below its target says so after its status word, as a symbol and
+ * words, not a bare "✓ ok" (issue 13). */
+static void test_text_below_target(void **state)
+{
+    Fixture *fx = *state;
+    SnapKpi *sk = &fx->snap->feeds[0].kpis[0]; /* target 80 */
+    double keep = sk->value;
+    sk->value = 79.5;
+    char *text = render(fx->snap, SNAP_TEXT);
+    sk->value = keep;
+    char *lines[32];
+    split_lines(text, lines, 32);
+    assert_true(strncmp(lines[3], "  \xE2\x9C\x93 ", 6) == 0); /* still ok by its thresholds */
+    assert_non_null(strstr(lines[3], "79.5"));
+    assert_non_null(strstr(lines[3], "  ok \xE2\x96\xBC below target"));
     free(text);
 }
 
@@ -894,6 +915,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_prom_special_values, setup, teardown),
         cmocka_unit_test_setup_teardown(test_csv_special_values, setup, teardown),
         cmocka_unit_test_setup_teardown(test_text, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_text_below_target, setup, teardown),
         cmocka_unit_test_setup_teardown(test_text_ascii, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_errors, setup, teardown),
     };

@@ -18,6 +18,7 @@
 
 #include "core/alert.h"
 #include "core/collector.h"
+#include "core/kpitext.h"
 #include "export/snapshot.h"
 #include "widgets/draw.h"
 #include "widgets/widget.h"
@@ -473,8 +474,18 @@ static void test_stat_value(void **state)
         assert_int_equal(pair, cases[i].pair);
         cell(win, 1, x + 2, NULL, 0, &at, &pair); /* the value: bold */
         assert_true(at & A_BOLD);
-        /* change over the window, target, and the sparkline along the bottom */
-        expect_row(win, "\xE2\x96\xB2 +2.1 over 1h  target 80.0", 2);
+        /* change over the window and target; below the target (80): the
+         * miss first, marked after the value too; the sparkline at the bottom */
+        if (cases[i].v < 80) {
+            expect_row(win, "\xE2\x96\xBC below target 80.0", 2);
+            assert_int_equal(find_col(win, 1, "\xE2\x96\xBC"), x + 9); /* "! 72.5 % ▼" */
+            cell(win, 2, find_col(win, 2, "\xE2\x96\xBC"), NULL, 0, &at, &pair);
+            assert_int_equal(pair, DRAW_PAIR_TARGET); /* distinct from ok/warn/crit */
+            assert_true(at & A_UNDERLINE);
+        } else {
+            expect_row(win, "\xE2\x96\xB2 +2.1 over 1h  target 80.0", 2);
+            assert_int_equal(find_row(win, "\xE2\x96\xBC"), -1);
+        }
         expect_row(win, "T\xE1\xBB\xB7 l\xE1\xBB\x87", 0); /* title: the name */
         row(win, 3, buf, sizeof buf);
         assert_non_null(strstr(buf, "\xE2\x96\x81")); /* ▁ the oldest, lowest */
@@ -632,7 +643,13 @@ static void test_table_alignment(void **state)
     Widget *w;
     WINDOW *win = draw_new(&w, panel(&pn, "table", "dvc.rate", "dvc.nfc", "dvc.nfd", "dvc.overdue"),
                            &ctx, 8, 70);
-    assert_int_equal(find_col(win, 1, "KPI"), 3);
+    /* 72.5 misses its target (80): a column of target marks after the
+     * status symbols, and the word says it. */
+    assert_int_equal(find_col(win, 1, "KPI"), 5);
+    assert_int_equal(find_col(win, 2, "\xE2\x96\xBC"), 3);
+    if (find_col(win, 2, "warn \xE2\x96\xBC below target") <= 0) dump(win);
+    assert_true(find_col(win, 2, "warn \xE2\x96\xBC below target") > 0);
+    assert_int_equal(find_row(win, "below target"), 2);
     /* Names start in one column; numbers end in one column, units follow. */
     /* The NFD name was read as NFC from the config. */
     static const char *const names[] = {"T\xE1\xBB\xB7 l\xE1\xBB\x87", HAI_NFC, HAI_NFC,
@@ -641,9 +658,9 @@ static void test_table_alignment(void **state)
     static const char *const words[] = {"! warn", "\xE2\x9C\x93 ok", "\xE2\x9C\x93 ok", "- none"};
     int vend = -1, wcol = -1;
     for (int i = 0; i < 4; i++) {
-        assert_int_equal(find_col(win, 2 + i, names[i]), 3);
+        assert_int_equal(find_col(win, 2 + i, names[i]), 5);
         int vx = find_col(win, 2 + i, vals[i]);
-        assert_true(vx > 3);
+        assert_true(vx > 5);
         int end = vx + (int)(i == 0 ? 4 : i == 1 ? 9 : 1);
         if (vend < 0) vend = end;
         assert_int_equal(end, vend);
@@ -725,25 +742,26 @@ static void test_chart_gap(void **state)
 {
     (void)state;
     Collector *a = make_app();
-    /* 8 x 40 window: legend, 4 plot rows, time axis; labels "100.0" "50.0"
-     * "0.0" take 5 columns + 1, so the plot is 32 cells = 64 dot columns
-     * from x = 7. A window of 640 s makes each dot column exactly 10 s. */
+    /* 8 x 39 window: legend, 4 plot rows, time axis; the flat line at 50
+     * (a KPI without thresholds or range) gets the axis 49.5 .. 50.5, whose
+     * labels take 4 columns + 1, so the plot is 32 cells = 64 dot columns
+     * from x = 6. A window of 640 s makes each dot column exactly 10 s. */
     int64_t win_ms = 640000 - 1, from = NOW - win_ms;
     for (int i = 0; i < 64; i++)
-        put(a, "dvc.rate", from + i * 10000 + 5000, i >= 20 && i < 28 ? NAN : 50);
+        put(a, "dvc.nfc", from + i * 10000 + 5000, i >= 20 && i < 28 ? NAN : 50);
     ViewCtx ctx = live(a);
     ctx.window_ms = win_ms;
     Panel pn;
     Widget *w;
-    WINDOW *win = draw_new(&w, panel(&pn, "chart", "dvc.rate", 0, 0, 0), &ctx, 8, 40);
-    assert_true(find_col(win, 1, "T\xE1\xBB\xB7") > 0); /* legend: name and value */
-    expect_row(win, "50.0 %", 1);
-    assert_int_equal(find_col(win, 2, "100.0"), 1); /* y labels: fixed 0..100 */
-    assert_int_equal(find_col(win, 5, "  0.0"), 1);
+    WINDOW *win = draw_new(&w, panel(&pn, "chart", "dvc.nfc", 0, 0, 0), &ctx, 8, 39);
+    assert_true(find_col(win, 1, "H") > 0); /* legend: name and value */
+    expect_row(win, " 50", 1);
+    assert_int_equal(find_col(win, 2, "50.5"), 1); /* y labels: the data, padded */
+    assert_int_equal(find_col(win, 5, "49.5"), 1);
     for (int c = 0; c < 32; c++) {
         int braille = 0;
         for (int y = 2; y < 6; y++) {
-            wchar_t ch = cell(win, y, 7 + c, NULL, 0, NULL, NULL);
+            wchar_t ch = cell(win, y, 6 + c, NULL, 0, NULL, NULL);
             assert_true(ch == L' ' || is_braille(ch));
             braille += is_braille(ch);
         }
@@ -761,7 +779,7 @@ static void test_chart_gap(void **state)
     for (int c = 0; c < 32; c++) {
         int marks = 0;
         for (int y = 2; y < 6; y++) {
-            wchar_t ch = cell(win, y, 7 + c, NULL, 0, NULL, NULL);
+            wchar_t ch = cell(win, y, 6 + c, NULL, 0, NULL, NULL);
             marks += ch == L'*' || ch == L'.';
         }
         assert_int_equal(marks, c >= 10 && c <= 13 ? 0 : 1);
@@ -1275,6 +1293,325 @@ static void test_ascii_and_mono(void **state)
     coll_free(a);
 }
 
+/* ---- issue 13: targets, sibling names, crit tiles, charts, history ---------- */
+
+/* KPIs for the tests below: three siblings that start alike, a long name
+ * with a short one, a lower-is-better target, a target at the top of the
+ * range. */
+static const char *yaml13 =
+    "ioc: { name: T }\n"
+    "feeds:\n"
+    "  - id: hs\n"
+    "    url: http://127.0.0.1:1/hs\n"
+    "    kpis:\n"
+    "      - { id: t, name: \"X\xE1\xBB\xAD l\xC3\xBD tr\xC3\xAAn m\xE1\xBA\xA1ng "
+    "(t\xE1\xBB\x89nh)\", "
+    "select: $.t, unit: '%', target: 90, min: 0, max: 100 }\n"
+    "      - { id: h, name: \"X\xE1\xBB\xAD l\xC3\xBD tr\xC3\xAAn m\xE1\xBA\xA1ng "
+    "(huy\xE1\xBB\x87n)\", "
+    "select: $.h, unit: '%', target: 80, min: 0, max: 100 }\n"
+    "      - { id: x, name: \"X\xE1\xBB\xAD l\xC3\xBD tr\xC3\xAAn m\xE1\xBA\xA1ng (x\xC3\xA3)\", "
+    "select: $.x, unit: '%', target: 70, min: 0, max: 100 }\n"
+    "      - { id: long, name: \"H\xE1\xBB\x93 s\xC6\xA1 gi\xE1\xBA\xA3i quy\xE1\xBA\xBFt "
+    "\xC4\x91\xC3\xBAng "
+    "h\xE1\xBA\xA1n trong th\xC3\xA1ng\", short: \"\xC4\x90\xC3\xBAng h\xE1\xBA\xA1n\", select: "
+    "$.l, "
+    "target: 98, decimals: 1 }\n"
+    "      - { id: aqi, name: AQI, select: $.a, target: 50, warn: '> 100', crit: '> 150', min: 0, "
+    "max: 300 }\n"
+    "      - { id: full, name: Full, select: $.f, unit: '%', target: 100, decimals: 1, min: 0, "
+    "max: 100 }\n";
+
+/* The Collector of yaml13 (not started). */
+static Collector *make_app13(void)
+{
+    Diag d;
+    diag_init(&d);
+    Config *c = cfg_load_string(yaml13, strlen(yaml13), "t13.yaml", &d);
+    diag_done(&d);
+    assert_non_null(c);
+    char err[128];
+    Collector *a = coll_new(c, err, sizeof err);
+    assert_non_null(a);
+    return a;
+}
+
+static void test_target_marks(void **state)
+{
+    (void)state;
+    Collector *a = make_app13();
+    const CfgKpi *hs = a->kpis[kpi(a, "hs.long")].kpi, *aqi = a->kpis[kpi(a, "hs.aqi")].kpi;
+    const CfgKpi *dvc_like = a->kpis[kpi(a, "hs.t")].kpi;
+    /* the good side: thresholds pointing up make lower values good */
+    assert_int_equal(cfg_kpi_target_dir(hs), 1);
+    assert_int_equal(cfg_kpi_target_dir(aqi), -1);
+    assert_int_equal(cfg_kpi_target(hs, true, 97.0), CFG_TARGET_BELOW);
+    assert_int_equal(cfg_kpi_target(hs, true, 98.0), CFG_TARGET_MET);
+    assert_int_equal(cfg_kpi_target(aqi, true, 60), CFG_TARGET_ABOVE);
+    assert_int_equal(cfg_kpi_target(aqi, true, 40), CFG_TARGET_MET);
+    assert_int_equal(cfg_kpi_target(hs, false, 0), CFG_TARGET_NONE);
+    assert_int_equal(cfg_kpi_target(hs, true, NAN), CFG_TARGET_NONE);
+    assert_int_equal(cfg_kpi_target(NULL, true, 1), CFG_TARGET_NONE);
+    CfgKpi both = *dvc_like; /* "< 5.5 or > 9": no good side */
+    both.warn = (CfgThreshold){2, {CMP_LT, CMP_GT}, {5.5, 9}};
+    assert_int_equal(cfg_kpi_target(&both, true, 1), CFG_TARGET_NONE);
+    /* "✓ ok" alone no more: a symbol and words, and the gap */
+    char buf[128];
+    kpitext_target_text(hs, CFG_TARGET_BELOW, true, buf, sizeof buf);
+    assert_string_equal(buf, "\xE2\x96\xBC below target 98.0");
+    kpitext_target_gap(hs, 97, CFG_TARGET_BELOW, true, buf, sizeof buf);
+    assert_string_equal(buf, "\xE2\x96\xBC 97.0 < 98.0");
+    kpitext_target_text(aqi, CFG_TARGET_ABOVE, false, buf, sizeof buf);
+    assert_string_equal(buf, "^ above target 50");
+    kpitext_target_text(hs, CFG_TARGET_MET, true, buf, sizeof buf);
+    assert_string_equal(buf, "");
+    assert_string_equal(kpitext_target_symbol(CFG_TARGET_BELOW, false), "v");
+    assert_string_equal(kpitext_target_symbol(CFG_TARGET_MET, true), "");
+    /* short: is what a narrow panel shows */
+    assert_string_equal(kpitext_name(hs, 40), hs->name);
+    assert_string_equal(kpitext_name(hs, 12), "\xC4\x90\xC3\xBAng h\xE1\xBA\xA1n");
+    assert_string_equal(kpitext_name(aqi, 1), "AQI"); /* no short name */
+    coll_free(a);
+    /* ioc.theme: default or high-contrast, nothing else */
+    static const char *const themes[] = {"", ", theme: high-contrast", ", theme: loud"};
+    for (int i = 0; i < 3; i++) {
+        char y[256];
+        snprintf(y, sizeof y,
+                 "ioc: { name: T%s }\nfeeds:\n  - { id: f, url: http://127.0.0.1:1/f, kpis: "
+                 "[{ id: k, select: $.k }] }\n",
+                 themes[i]);
+        Diag d;
+        diag_init(&d);
+        Config *c = cfg_load_string(y, strlen(y), "theme.yaml", &d);
+        diag_done(&d);
+        if (i == 2) {
+            assert_null(c);
+            continue;
+        }
+        assert_non_null(c);
+        assert_int_equal(c->theme, i == 1 ? CFG_THEME_HIGH_CONTRAST : CFG_THEME_DEFAULT);
+        cfg_free(c);
+    }
+}
+
+static void test_fit_distinct(void **state)
+{
+    (void)state;
+    static const char *const sib[] = {
+        "X\xE1\xBB\xAD l\xC3\xBD tr\xC3\xAAn m\xE1\xBA\xA1ng (t\xE1\xBB\x89nh)",
+        "X\xE1\xBB\xAD l\xC3\xBD tr\xC3\xAAn m\xE1\xBA\xA1ng (huy\xE1\xBB\x87n)",
+        "X\xE1\xBB\xAD l\xC3\xBD tr\xC3\xAAn m\xE1\xBA\xA1ng (x\xC3\xA3)"};
+    char out[3][128];
+    for (int i = 0; i < 3; i++) {
+        int w = kpitext_fit_distinct(sib[i], sib, 3, 12, true, out[i], sizeof out[i]);
+        assert_true(w <= 12);
+        assert_int_equal(w, text_width(out[i]));
+    }
+    /* the distinguishing tails stay: "Xử lý…(xã)" */
+    assert_string_equal(out[2], "X\xE1\xBB\xAD l\xC3\xBD t\xE2\x80\xA6(x\xC3\xA3)");
+    assert_non_null(strstr(out[0], "(t\xE1\xBB\x89nh)"));
+    assert_non_null(strstr(out[1], "(huy\xE1\xBB\x87n)"));
+    assert_true(strcmp(out[0], out[1]) && strcmp(out[1], out[2]) && strcmp(out[0], out[2]));
+    /* a plain cut would make "Cảnh báo 2…" and "Cảnh báo n…" */
+    static const char *const cb[] = {"C\xE1\xBA\xA3nh b\xC3\xA1o 24 gi\xE1\xBB\x9D",
+                                     "C\xE1\xBA\xA3nh b\xC3\xA1o nghi\xC3\xAAm tr\xE1\xBB\x8Dng"};
+    kpitext_fit_distinct(cb[0], cb, 2, 11, true, out[0], sizeof out[0]);
+    kpitext_fit_distinct(cb[1], cb, 2, 11, true, out[1], sizeof out[1]);
+    assert_non_null(strstr(out[0], "24 gi\xE1\xBB\x9D"));
+    assert_non_null(strstr(out[1], "tr\xE1\xBB\x8Dng"));
+    /* without siblings alike: cut at the end; fits: unchanged; ASCII "..." */
+    kpitext_fit_distinct("Camera tr\xE1\xBB\xB1\x63 tuy\xE1\xBA\xBFn", NULL, 0, 8, true, out[0],
+                         sizeof out[0]);
+    assert_string_equal(out[0], "Camera \xE2\x80\xA6");
+    kpitext_fit_distinct("AQI", sib, 3, 8, true, out[0], sizeof out[0]);
+    assert_string_equal(out[0], "AQI");
+    static const char *const asc[] = {"Xu ly tren mang (tinh)", "Xu ly tren mang (xa)"};
+    kpitext_fit_distinct(asc[1], asc, 2, 12, false, out[0], sizeof out[0]);
+    assert_string_equal(out[0], "Xu ly...(xa)");
+}
+
+static void test_sibling_names_short(void **state)
+{
+    (void)state;
+    Collector *a = make_app13();
+    put(a, "hs.t", NOW - 1000, 93.7);
+    put(a, "hs.h", NOW - 1000, 84);
+    put(a, "hs.x", NOW - 1000, 63.3);
+    put(a, "hs.long", NOW - 1000, 97);
+    ViewCtx ctx = live(a);
+    Panel pn;
+    Widget *w;
+    /* bars 36 wide: the names get 11 columns */
+    WINDOW *win = draw_new(&w, panel(&pn, "bars", "hs.t", "hs.h", "hs.x", 0), &ctx, 8, 36);
+    char b[3][1024];
+    for (int i = 0; i < 3; i++)
+        row(win, 1 + 2 * i, b[i], sizeof b[i]);
+    assert_non_null(strstr(b[0], "\xE2\x80\xA6(t\xE1\xBB\x89nh)"));
+    assert_non_null(strstr(b[1], "\xE2\x80\xA6(huy\xE1\xBB\x87n)"));
+    assert_non_null(strstr(b[2], "\xE2\x80\xA6(x\xC3\xA3)"));
+    /* the one below its target (63.3 < 70) is marked, the others not */
+    assert_non_null(strstr(b[2], "63.3 % \xE2\x96\xBC"));
+    assert_null(strstr(b[0], "\xE2\x96\xBC"));
+    assert_null(strstr(b[1], "\xE2\x96\xBC"));
+    delwin(win);
+    widget_free(w);
+    /* a narrow table shows the short name; a wide one the name */
+    win = draw_new(&w, panel(&pn, "table", "hs.long", "hs.t", 0, 0), &ctx, 6, 40);
+    assert_true(find_row(win, "\xC4\x90\xC3\xBAng h\xE1\xBA\xA1n") == 2);
+    delwin(win);
+    win = newwin(6, 120, 0, 0);
+    w->cls->draw(w, win, &ctx);
+    assert_true(find_row(win, "trong th\xC3\xA1ng") == 2);
+    assert_true(find_row(win, "ok \xE2\x96\xBC below target") == 2); /* 97 < 98 */
+    delwin(win);
+    widget_free(w);
+    coll_free(a);
+}
+
+static void test_crit_tile_border(void **state)
+{
+    (void)state;
+    Collector *a = make_app();
+    Panel pn;
+    Widget *w;
+    short pair;
+    attr_t at;
+    put(a, "dvc.rate", NOW - 1000, 40); /* crit < 50 */
+    ViewCtx ctx = live(a);
+    WINDOW *win = draw_new(&w, panel(&pn, "stat", "dvc.rate", 0, 0, 0), &ctx, 5, 30);
+    cell(win, 0, 0, NULL, 0, &at, &pair); /* the corner */
+    assert_int_equal(pair, DRAW_PAIR_CRIT);
+    cell(win, 4, 10, NULL, 0, &at, &pair); /* the bottom line */
+    assert_int_equal(pair, DRAW_PAIR_CRIT);
+    cell(win, 0, 2, NULL, 0, &at, &pair); /* the title */
+    assert_int_equal(pair, DRAW_PAIR_CRIT);
+    assert_true(at & A_BOLD);
+    ctx.color = false; /* without colour: reverse */
+    w->cls->draw(w, win, &ctx);
+    cell(win, 0, 0, NULL, 0, &at, NULL);
+    assert_true(at & A_REVERSE);
+    delwin(win);
+    widget_free(w);
+    coll_free(a);
+    a = make_app();
+    put(a, "dvc.rate", NOW - 1000, 90); /* ok: a plain border */
+    ctx = live(a);
+    win = draw_new(&w, panel(&pn, "stat", "dvc.rate", 0, 0, 0), &ctx, 5, 30);
+    cell(win, 0, 0, NULL, 0, &at, &pair);
+    assert_int_equal(pair, 0);
+    delwin(win);
+    widget_free(w);
+    coll_free(a);
+}
+
+static void test_gauge_marker_labels(void **state)
+{
+    (void)state;
+    Collector *a = make_app13();
+    put(a, "hs.full", NOW - 1000, 97);
+    ViewCtx ctx = live(a);
+    Panel pn;
+    Widget *w;
+    /* target 100 at the end of 0..100: the marker and "100.0" side by side */
+    WINDOW *win = draw_new(&w, panel(&pn, "gauge", "hs.full", 0, 0, 0), &ctx, 5, 44);
+    char buf[1024];
+    row(win, 3, buf, sizeof buf);
+    assert_non_null(strstr(buf, "100.0\xE2\x96\xB2")); /* "100.0▲", never "▲00.0" */
+    assert_non_null(strstr(buf, "0.0 "));
+    assert_true(find_row(win, "\xE2\x96\xBC below target 100.0") == 1);
+    delwin(win);
+    widget_free(w);
+    coll_free(a);
+}
+
+static void test_chart_range_lines(void **state)
+{
+    (void)state;
+    Collector *a = make_app();
+    for (int i = 0; i <= 60; i++) /* 70 .. 78 % on a 0..100 KPI; warn < 75, target 80 */
+        put(a, "dvc.rate", NOW - (60 - i) * MIN, 70 + i % 9);
+    ViewCtx ctx = live(a);
+    Panel pn;
+    Widget *w;
+    WINDOW *win = draw_new(&w, panel(&pn, "chart", "dvc.rate", 0, 0, 0), &ctx, 16, 60);
+    /* auto-range with padding: not 0..100; more labels on more rows */
+    assert_int_equal(find_row(win, "100.0"), -1);
+    assert_int_equal(find_row(win, " 0.0"), -1);
+    int labels = 0;
+    char buf[1024];
+    for (int y = 2; y < 14; y++) { /* the plot rows, above the time axis */
+        row(win, y, buf, sizeof buf);
+        double v;
+        if (sscanf(buf + 1, "%lf", &v) == 1) {
+            if (!(v > 60 && v < 90)) dump(win);
+            labels++;
+            assert_true(v > 60 && v < 90);
+        }
+    }
+    assert_true(labels >= 4);
+    /* the warn line (75, !) and the target line (80, ◆) in their styles */
+    bool warn = false, target = false;
+    for (int y = 2; y < 15; y++)
+        for (int x = 1; x < 59; x++) {
+            short pair;
+            char c[16];
+            cell(win, y, x, c, sizeof c, NULL, &pair);
+            if (strcmp(c, "\xE2\x95\x8C") == 0 && pair == DRAW_PAIR_WARN) warn = true;
+            if (strcmp(c, "\xE2\x97\x86") == 0 && pair == DRAW_PAIR_TARGET) target = true;
+        }
+    assert_true(warn);
+    assert_true(target);
+    delwin(win);
+    widget_free(w);
+    coll_free(a);
+}
+
+static void test_alerts_narrow_history(void **state)
+{
+    (void)state;
+    Collector *a = make_app();
+    AlertEngine *e = make_engine(a);
+    step(a, e, NOW - 40 * MIN, 72.5, 10);
+    step(a, e, NOW - 20 * MIN, 45, 10);
+    step(a, e, NOW - 1000, 72.5, 31);
+    alert_eval(e, NOW);
+    ViewCtx ctx = live(a);
+    ctx.alerts = e;
+    Panel pn;
+    Widget *w;
+    /* 46 columns, as on an 80x24 overview: state, value and age stay; no
+     * silence column without a silence */
+    WINDOW *win = draw_new(&w, panel(&pn, "alerts", 0, 0, 0, 0), &ctx, 6, 48);
+    int y = find_row(win, "crit firing");
+    assert_true(y > 0);
+    char buf[1024];
+    row(win, y, buf, sizeof buf);
+    assert_non_null(strstr(buf, "firing       31 ")); /* the value in its column */
+    assert_non_null(strstr(buf, " 1sx"));             /* the age at the right edge */
+    assert_int_equal(find_row(win, "silenced"), -1);
+    delwin(win);
+    /* history: the time in the frame, and the KPIs at crit or warn then */
+    ctx.history = true;
+    ctx.at_ms = NOW - 20 * MIN + 1000; /* 21:53:21 UTC: dvc.rate 45 was crit */
+    win = newwin(6, 60, 0, 0);
+    w->cls->draw(w, win, &ctx);
+    row(win, 0, buf, sizeof buf);
+    assert_non_null(strstr(buf, " 21:53 "));
+    assert_true(find_row(win, "T\xE1\xBB\xB7 l\xE1\xBB\x87") == 1);
+    assert_true(find_row(win, "45.0 %") == 1);
+    assert_int_equal(find_row(win, "firing"), -1); /* not the live engine's list */
+    delwin(win);
+    widget_free(w);
+    /* every panel shows the time in history */
+    win = draw_new(&w, panel(&pn, "stat", "dvc.rate", 0, 0, 0), &ctx, 5, 40);
+    row(win, 0, buf, sizeof buf);
+    assert_non_null(strstr(buf, " 21:53 "));
+    delwin(win);
+    widget_free(w);
+    alert_free(e);
+    coll_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1298,6 +1635,13 @@ int main(void)
         cmocka_unit_test(test_text_wrap),
         cmocka_unit_test(test_tiny_windows),
         cmocka_unit_test(test_ascii_and_mono),
+        cmocka_unit_test(test_target_marks),
+        cmocka_unit_test(test_fit_distinct),
+        cmocka_unit_test(test_sibling_names_short),
+        cmocka_unit_test(test_crit_tile_border),
+        cmocka_unit_test(test_gauge_marker_labels),
+        cmocka_unit_test(test_chart_range_lines),
+        cmocka_unit_test(test_alerts_narrow_history),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
