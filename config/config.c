@@ -327,25 +327,35 @@ static void load_archive(Ld *ld, const YNode *v)
     }
 }
 
-/* The default archive path: $XDG_STATE_HOME/ioc/archive.db, else
- * ~/.local/state/ioc/archive.db; NULL without either (or out of memory). */
+/* The default archive path: $STATE_DIRECTORY/archive.db (the first of its
+ * colon-separated directories: systemd's StateDirectory=), else
+ * $XDG_STATE_HOME/ioc/archive.db, else ~/.local/state/ioc/archive.db; NULL
+ * without any (or out of memory). Relative directories are ignored. */
 static char *default_archive(void)
 {
+    const char *state = getenv("STATE_DIRECTORY");
     const char *xdg = getenv("XDG_STATE_HOME");
     const char *home = getenv("HOME");
     const char *base, *sub;
-    if (xdg && xdg[0] == '/') {
+    size_t blen;
+    if (state && state[0] == '/') {
+        base = state;
+        blen = strcspn(state, ":");
+        sub = "/archive.db";
+    } else if (xdg && xdg[0] == '/') {
         base = xdg;
+        blen = strlen(xdg);
         sub = "/ioc/archive.db";
     } else if (home && home[0]) {
         base = home;
+        blen = strlen(home);
         sub = "/.local/state/ioc/archive.db";
     } else {
         return NULL;
     }
-    size_t n = strlen(base) + strlen(sub) + 1;
+    size_t n = blen + strlen(sub) + 1;
     char *p = malloc(n);
-    if (p) snprintf(p, n, "%s%s", base, sub);
+    if (p) snprintf(p, n, "%.*s%s", (int)blen, base, sub);
     return p;
 }
 

@@ -258,7 +258,8 @@ typedef struct {
     char *alert_log; /* ioc.alert_log: JSON-lines file of alert transitions, or NULL */
     /* ioc.archive: the SQLite archive (docs/archive.md), NULL = none. When the
      * key is absent, cfg_load_file() sets the default path
-     * ($XDG_STATE_HOME/ioc/archive.db or ~/.local/state/ioc/archive.db) and
+     * ($STATE_DIRECTORY/archive.db, else $XDG_STATE_HOME/ioc/archive.db, else
+     * ~/.local/state/ioc/archive.db) and
      * cfg_load_string() (the bundled demo, tests) leaves it NULL. */
     char *archive;
     bool archive_set;         /* ioc.archive was given (a path, or false/off) */

@@ -3,12 +3,15 @@
 # Usage: scripts/deps.sh [--test]   (--test adds what the test suite needs)
 set -euo pipefail
 
+# file: cpack -G DEB finds the binaries for dpkg-shlibdeps with it (scripts/package.sh).
 pkgs=(build-essential cmake pkg-config
       libncurses-dev libcurl4-openssl-dev libcjson-dev libyaml-dev
-      libmicrohttpd-dev libsqlite3-dev libutf8proc-dev ca-certificates)
+      libmicrohttpd-dev libsqlite3-dev libutf8proc-dev ca-certificates file)
 if [ "${1:-}" = "--test" ]; then
-  # prometheus: promtool for tests/e2e/metrics.sh (and a real server for issue 12's scrape test)
+  # prometheus: promtool and a real server for tests/e2e/metrics.sh and prometheus.sh
   pkgs+=(libcmocka-dev clang tmux curl python3 chromium locales prometheus)
+  # The package test (tests/e2e/package.sh): lintian, man pages, the unit, completion.
+  pkgs+=(lintian man-db systemd bash-completion zsh)
 fi
 # Locales the tests switch to: a decimal comma (de_DE), and the UI languages.
 test_locales=(de_DE.UTF-8 vi_VN.UTF-8 en_US.UTF-8)

@@ -18,6 +18,8 @@ cmake --build build-release -j"$(nproc)" >build-release/build.log 2>&1 \
 cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DIOC_SANITIZE=ON -DIOC_WERROR=ON >/dev/null
 cmake --build build-test -j"$(nproc)"
 
+# tests/e2e/package.sh packages the optimised build, as scripts/package.sh does.
+export IOC_PKG_BUILD="$PWD/build-release"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:strict_string_checks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 (cd build-test && ctest --output-on-failure -j"$(nproc)" "$@") | tee build-test/ctest.log

@@ -7,9 +7,21 @@ set -euo pipefail
 prefix=$T_TMP/prefix
 cmake --install "$IOC_BUILD" --prefix "$prefix" >/dev/null
 
-for f in bin/ioc bin/ioc-sim share/ioc/haiduong.yaml share/ioc/haiduong-sim.yaml share/man/man1/ioc.1; do
+for f in bin/ioc bin/ioc-sim share/ioc/haiduong.yaml share/ioc/haiduong-sim.yaml \
+         share/man/man1/ioc.1.gz share/man/man1/ioc-sim.1.gz \
+         share/man/man5/ioc.yaml.5.gz share/bash-completion/completions/ioc; do
   [ -e "$prefix/$f" ] && t_ok "installed $f" || t_bad "installed $f"
 done
+
+# The package's own files (/etc, /lib/systemd) are not part of cmake --install.
+for f in etc lib/systemd share/doc/ioc/copyright; do
+  [ ! -e "$prefix/$f" ] && t_ok "no $f under the prefix" || t_bad "no $f under the prefix"
+done
+if [ -n "$(find /etc/ioc/ioc.yaml /lib/systemd/system/ioc.service -newer "$T_TMP" 2>/dev/null)" ]; then
+  t_bad "cmake --install wrote to /etc or /lib"
+else
+  t_ok "cmake --install left /etc and /lib alone"
+fi
 
 cd /
 t_run env -u IOC_SIM_BIN PATH=/usr/bin:/bin "$prefix/bin/ioc" snapshot --demo -f json

@@ -8,6 +8,7 @@ T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/ioc-e2e.XXXXXX")
 trap 'rm -rf "$T_TMP"' EXIT
 # ioc's default archive lives under $XDG_STATE_HOME: never the user's own.
 export XDG_STATE_HOME="$T_TMP/state"
+unset STATE_DIRECTORY # systemd's, which would come first (docs/archive.md)
 
 # t_run CMD...: runs CMD, keeping stdout, stderr and exit status for checks.
 t_run() {

@@ -993,6 +993,7 @@ static void test_config_keys(void **state)
         {", archive: [a]", NULL, {0}, "expected a file path or false for 'archive'"},
     };
     setenv("HOME", "/home/op", 1);
+    unsetenv("STATE_DIRECTORY");
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char yaml[400];
         snprintf(yaml, sizeof(yaml),
@@ -1050,6 +1051,28 @@ static void test_config_keys(void **state)
     assert_non_null(c);
     assert_string_equal(c->archive, "/home/op/.local/state/ioc/archive.db");
     cfg_free(c);
+    /* Under systemd (StateDirectory=ioc): $STATE_DIRECTORY, its first directory. */
+    static const struct {
+        const char *state, *xdg, *archive;
+    } sd[] = {
+        {"/var/lib/ioc", "/srv/state", "/var/lib/ioc/archive.db"},
+        {"/var/lib/ioc:/var/lib/other", NULL, "/var/lib/ioc/archive.db"},
+        {"relative/dir", "/srv/state", "/srv/state/ioc/archive.db"},
+        {"", NULL, "/home/op/.local/state/ioc/archive.db"},
+    };
+    for (size_t i = 0; i < sizeof(sd) / sizeof(sd[0]); i++) {
+        setenv("STATE_DIRECTORY", sd[i].state, 1);
+        if (sd[i].xdg)
+            setenv("XDG_STATE_HOME", sd[i].xdg, 1);
+        else
+            unsetenv("XDG_STATE_HOME");
+        c = cfg_load_file(path, &d);
+        assert_non_null(c);
+        assert_string_equal(c->archive, sd[i].archive);
+        cfg_free(c);
+    }
+    unsetenv("STATE_DIRECTORY");
+    unsetenv("XDG_STATE_HOME");
     diag_done(&d);
 }
 
