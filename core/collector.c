@@ -160,6 +160,13 @@ size_t coll_feeds_up(const Collector *a)
     return n;
 }
 
+bool coll_all_polled(const Collector *a)
+{
+    for (size_t f = 0; f < a->cfg->n_feeds; f++)
+        if (a->feeds[f].polls == 0) return false;
+    return true;
+}
+
 void coll_kpi_view(const Collector *a, size_t i, int64_t at_ms, CollKpiView *out)
 {
     memset(out, 0, sizeof(*out));

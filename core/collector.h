@@ -92,6 +92,10 @@ int coll_find_kpi(const Collector *a, const char *key);
 /* Number of feeds whose last poll delivered data. */
 size_t coll_feeds_up(const Collector *a);
 
+/* True once every feed has been polled at least once (the first round is
+ * done: /-/ready and the service manager's READY=1). */
+bool coll_all_polled(const Collector *a);
+
 /* What a KPI shows at a moment. */
 typedef struct {
     bool has_value;

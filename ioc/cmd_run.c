@@ -29,6 +29,7 @@
 #include "base/i18n.h"
 #include "base/timefmt.h"
 #include "base/logfmt.h"
+#include "base/sdnotify.h"
 
 typedef struct {
     Monitor *w;
@@ -40,6 +41,7 @@ typedef struct {
     Api api;             /* the HTTP API's routes (api.mon follows reloads) */
     HttpServer *http;    /* ioc.http.listen's server, or NULL */
     MetricsCarry *carry; /* counters of the Monitors that reloads replaced (owned) */
+    bool ready_sent;     /* READY=1 went to the service manager (first round done) */
     int64_t start_ms;    /* when the process started (process_start_time_seconds) */
 } Run;
 
@@ -221,12 +223,29 @@ static void log_archive(Run *r)
     snprintf(r->archive, sizeof(r->archive), "%s", err);
 }
 
+/* Tells the service manager (Type=notify, $NOTIFY_SOCKET) that the first
+ * poll round is done, and logs it; once per process. */
+static void notify_ready(Run *r)
+{
+    char err[200], status[80];
+    snprintf(status, sizeof(status), "READY=1\nSTATUS=polling %zu feeds", r->coll->cfg->n_feeds);
+    r->ready_sent = true;
+    int rc = sdnotify_send(status, err, sizeof(err));
+    Line ln;
+    LogFmt *l = log_begin(&ln, rc < 0 ? "warn" : "info", "ready");
+    logfmt_int(l, "feeds", (long long)r->coll->cfg->n_feeds);
+    logfmt_str(l, "sd_notify", rc > 0 ? "sent" : rc == 0 ? "no" : "failed");
+    if (rc < 0) logfmt_str(l, "error", err);
+    log_end(&ln);
+}
+
 /* Before-sleep hook: logs the archive state, sample episodes (clock
  * stepped back, store refusals) and feed state changes since the last turn. */
 static void on_turn(void *ud)
 {
     Run *r = ud;
     Collector *a = r->coll;
+    if (!r->ready_sent && coll_all_polled(a)) notify_ready(r);
     if (r->w->archive && strcmp(r->w->archive_status, r->archive) != 0) log_archive(r);
     for (size_t i = 0; i < a->n_kpis; i++) { /* the first sample of each episode */
         CollKpi *k = &a->kpis[i];
@@ -391,6 +410,8 @@ int cmd_run(int argc, char **argv)
                       "at the next restart; users and metrics_auth are reloaded"));
     }
     if (r.quit) {
+        char err[200];
+        (void)sdnotify_send("STOPPING=1", err, sizeof(err)); /* best effort */
         Line ln;
         logfmt_int(log_begin(&ln, "info", "stop"), "polls", (long long)r.coll->polls);
         log_end(&ln);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "ioc/cli.h"
+#include "ioc/version.h"
 #include "base/i18n.h"
 
 static const CliCommand commands[] = {
@@ -141,8 +142,9 @@ int main(int argc, char **argv)
         return IOC_EXIT_OK;
     }
     if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
-        printf("ioc %s\n", IOC_VERSION);
-        return IOC_EXIT_OK;
+        return version_write(stdout, "ioc", IOC_VERSION) == 0 && cli_flush_stdout("--version") == 0
+                   ? IOC_EXIT_OK
+                   : IOC_EXIT_FAIL;
     }
     if (strcmp(cmd, "help") == 0) {
         if (argc > 3) return cli_usage_error("help", "%s", _("takes at most one command"));

@@ -2,6 +2,8 @@
 #include "ioc/version.h"
 
 #include <cjson/cJSON.h>
+#include <microhttpd.h>
+#include <utf8proc.h>
 #include <curl/curl.h>
 #include <curses.h>
 #include <sqlite3.h>
@@ -48,7 +50,7 @@ static void curl_entry(VersionLib *v)
 
 size_t version_libs(VersionLib *out, size_t n)
 {
-    VersionLib all[5];
+    VersionLib all[VERSION_LIBS];
     memset(all, 0, sizeof(all));
     curl_entry(&all[0]);
     /* curses_version() reads "ncurses 6.4.20221231": keep the number. */
@@ -62,7 +64,11 @@ size_t version_libs(VersionLib *out, size_t n)
     snprintf(all[3].version, sizeof(all[3].version), "%s", yaml_get_version_string());
     all[4].name = "cJSON";
     snprintf(all[4].version, sizeof(all[4].version), "%s", cJSON_Version());
-    size_t k = n < 5 ? n : 5;
+    all[5].name = "libmicrohttpd";
+    snprintf(all[5].version, sizeof(all[5].version), "%s", MHD_get_version());
+    all[6].name = "libutf8proc";
+    snprintf(all[6].version, sizeof(all[6].version), "%s", utf8proc_version());
+    size_t k = n < VERSION_LIBS ? n : VERSION_LIBS;
     if (k) memcpy(out, all, k * sizeof(all[0]));
     return k;
 }
@@ -74,8 +80,8 @@ const char *version_commit(void)
 
 int version_write(FILE *f, const char *prog, const char *version)
 {
-    VersionLib libs[5];
-    size_t n = version_libs(libs, 5);
+    VersionLib libs[VERSION_LIBS];
+    size_t n = version_libs(libs, VERSION_LIBS);
     fprintf(f, "%s %s (commit %s)\n", prog, version, version_commit());
     for (size_t i = 0; i < n; i++)
         fprintf(f, "  %s %s\n", libs[i].name, libs[i].version);

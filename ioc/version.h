@@ -4,7 +4,7 @@
  * Versions are those of the libraries loaded at run time (curl_version_info,
  * curses_version, sqlite3_libversion, yaml_get_version_string,
  * cJSON_Version), which may be newer than the headers ioc was built with.
- * libmicrohttpd is ioc-sim's, not linked into ioc, so it is not listed here.
+ * libmicrohttpd (the HTTP API of ioc run) and libutf8proc are listed too.
  * Nothing is allocated: entries hold their text. */
 #ifndef IOC_VERSION_H
 #define IOC_VERSION_H
@@ -12,8 +12,11 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* How many libraries version_libs() lists. */
+#define VERSION_LIBS 7
+
 typedef struct {
-    const char *name;  /* "libcurl", "ncursesw", "SQLite", "libyaml", "cJSON" */
+    const char *name;  /* "libcurl", "ncursesw", "SQLite", "libyaml", "cJSON", ... */
     char version[160]; /* "7.88.1 (OpenSSL/3.0.15, zlib/1.2.13, nghttp2/1.52.0)" */
 } VersionLib;
 

@@ -169,13 +169,7 @@ static void add_num(cJSON *o, const char *key, bool has, double v)
 /* GET /-/ready: 200 once every feed was polled (latched), else 503. */
 static void do_ready(Api *api, ApiResponse *out)
 {
-    const Collector *c = api->mon->coll;
-    if (!api->ready) {
-        bool all = true;
-        for (size_t f = 0; f < c->cfg->n_feeds && all; f++)
-            all = c->feeds[f].polls > 0;
-        api->ready = all;
-    }
+    if (!api->ready) api->ready = coll_all_polled(api->mon->coll);
     cJSON *j = cJSON_CreateObject();
     if (j) cJSON_AddStringToObject(j, "status", api->ready ? "ready" : "starting");
     answer_json(out, api->ready ? 200 : 503, j);

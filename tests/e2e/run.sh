@@ -38,9 +38,28 @@ feeds:
     timeout: 500ms
     kpis: [ { id: k, select: "$.k" } ]
 YAML
-"$IOC_BIN" run -c "$cfg" 2>"$T_TMP/run.log" &
+# A stand-in for systemd's notify socket: records every datagram it receives.
+python3 - "$T_TMP/notify.sock" "$T_TMP/notify.txt" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(30)
+with open(sys.argv[2], "a") as out:
+    try:
+        while True:
+            out.write(s.recv(4096).decode() + "\n---\n")
+            out.flush()
+    except socket.timeout:
+        pass
+PY
+notifier=$!
+for _ in $(seq 50); do [ -S "$T_TMP/notify.sock" ] && break; sleep 0.1; done
+NOTIFY_SOCKET="$T_TMP/notify.sock" "$IOC_BIN" run -c "$cfg" 2>"$T_TMP/run.log" &
 run=$!
 check_log "event=start config=$cfg feeds=2 kpis=2" "start is logged with the config's size"
+check_log "event=ready feeds=2 sd_notify=sent" "READY=1 is sent once both feeds were polled"
+grep -q "^READY=1$" "$T_TMP/notify.txt" && t_ok "the notify socket got READY=1" \
+  || t_bad "the notify socket got READY=1"
 check_log "event=feed feed=a from=pending to=ok" "a feed coming up is logged"
 check_log 'event=feed feed=gone from=pending to=down' \
   "a down feed is logged with its error in words"
@@ -83,6 +102,9 @@ set +e; wait $run; rc=$?; set -e
 run=
 [ "$rc" -eq 0 ] && t_ok "SIGTERM stops it with status 0" || t_bad "SIGTERM stops it with status 0 (got $rc)"
 grep -q "event=stop" "$T_TMP/run.log" && t_ok "the stop is logged" || t_bad "the stop is logged"
+grep -q "^STOPPING=1$" "$T_TMP/notify.txt" && t_ok "the notify socket got STOPPING=1" \
+  || t_bad "the notify socket got STOPPING=1"
+kill "$notifier" 2>/dev/null || true
 
 # logfmt_ok FILE: every line of FILE is strict logfmt starting with ts, level, event.
 logfmt_ok() {

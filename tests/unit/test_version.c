@@ -11,18 +11,20 @@
 #include <cmocka.h>
 
 #include <cjson/cJSON.h>
+#include <microhttpd.h>
+#include <utf8proc.h>
 #include <curl/curl.h>
 #include <sqlite3.h>
 #include <yaml.h>
 
 #include "ioc/version.h"
 
-/* Five libraries, in order, each with the version its library reports. */
+/* Seven libraries, in order, each with the version its library reports. */
 static void test_libs(void **state)
 {
     (void)state;
     VersionLib v[8];
-    assert_int_equal(version_libs(v, 8), 5);
+    assert_int_equal(version_libs(v, 8), VERSION_LIBS);
     assert_string_equal(v[0].name, "libcurl");
     const curl_version_info_data *d = curl_version_info(CURLVERSION_NOW);
     assert_memory_equal(v[0].version, d->version, strlen(d->version));
@@ -36,6 +38,10 @@ static void test_libs(void **state)
     assert_string_equal(v[3].version, yaml_get_version_string());
     assert_string_equal(v[4].name, "cJSON");
     assert_string_equal(v[4].version, cJSON_Version());
+    assert_string_equal(v[5].name, "libmicrohttpd");
+    assert_string_equal(v[5].version, MHD_get_version());
+    assert_string_equal(v[6].name, "libutf8proc");
+    assert_string_equal(v[6].version, utf8proc_version());
     /* Less room: the first entries only. */
     VersionLib two[2];
     assert_int_equal(version_libs(two, 2), 2);
@@ -68,7 +74,7 @@ static void test_write(void **state)
     int lines = 0;
     for (const char *p = buf; *p; p++)
         lines += *p == '\n';
-    assert_int_equal(lines, 6);
+    assert_int_equal(lines, 1 + VERSION_LIBS);
     free(buf);
 }
 
