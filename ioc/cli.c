@@ -32,19 +32,48 @@ int cli_no_operands(const char *cmd, int argc, char **argv)
     return -1;
 }
 
-const char *cli_config_path(const char *arg)
+/* True when a file exists at path (whatever it is: the loader says what is
+ * wrong with it). */
+static bool exists(const char *path)
 {
-    if (arg) return arg;
-    const char *env = getenv("IOC_CONFIG");
-    return env && env[0] ? env : NULL;
+    struct stat st;
+    return stat(path, &st) == 0;
 }
 
-int cli_need_config(const char *cmd, const char **path, const char *missing)
+const char *cli_config_path(const char *arg, char *buf, size_t n, const char **from)
 {
-    *path = cli_config_path(*path);
-    if (*path) return -1;
-    return cli_usage_error(
-        cmd, "%s", missing ? missing : _("no config given (use -c FILE or set IOC_CONFIG)"));
+    *from = "-c";
+    if (arg) return arg;
+    const char *env = getenv("IOC_CONFIG");
+    *from = "$IOC_CONFIG";
+    if (env && env[0]) return env;
+    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+    int w = -1;
+    if (xdg && xdg[0] == '/')
+        w = snprintf(buf, n, "%s/ioc/ioc.yaml", xdg);
+    else if (home && home[0] == '/')
+        w = snprintf(buf, n, "%s/.config/ioc/ioc.yaml", home);
+    *from = "$XDG_CONFIG_HOME";
+    if (w > 0 && (size_t)w < n && exists(buf)) return buf;
+    *from = "the system config";
+    if (exists(IOC_SYSCONF_FILE)) return IOC_SYSCONF_FILE;
+    *from = NULL;
+    return NULL;
+}
+
+int cli_need_config(const char *cmd, const char **path, char *buf, size_t n, const char *missing)
+{
+    const char *from;
+    bool given = *path != NULL;
+    *path = cli_config_path(*path, buf, n, &from);
+    if (*path) {
+        if (!given) fprintf(stderr, _("ioc %s: using %s (%s)\n"), cmd, *path, from);
+        return -1;
+    }
+    return cli_usage_error(cmd, "%s",
+                           missing ? missing
+                                   : _("no config given (use -c FILE, set IOC_CONFIG, or write "
+                                       "~/.config/ioc/ioc.yaml or " IOC_SYSCONF_FILE ")"));
 }
 
 /* Reports one start-up message: through st->log when set, else on stderr

@@ -70,9 +70,17 @@ char *cli_read_file(const char *path, size_t max, size_t *len, char *err, size_t
 typedef int (*CliWriteFn)(const void *obj, int fmt, FILE *out);
 int cli_write_output(const char *cmd, const char *path, CliWriteFn fn, const void *obj, int fmt);
 
-/* The config path a command should use: the -c argument, else $IOC_CONFIG,
- * else NULL. */
-const char *cli_config_path(const char *arg);
+/* The system config, where the Debian package installs it. */
+#ifndef IOC_SYSCONF_FILE
+#define IOC_SYSCONF_FILE "/etc/ioc/ioc.yaml"
+#endif
+
+/* The config path a command should use: arg (-c), else $IOC_CONFIG, else
+ * $XDG_CONFIG_HOME/ioc/ioc.yaml (~/.config/ioc/ioc.yaml) when it exists,
+ * else /etc/ioc/ioc.yaml when it exists, else NULL. A path it builds goes
+ * to buf (n bytes). *from names where it came from ("-c", "$IOC_CONFIG",
+ * "$XDG_CONFIG_HOME", "the system config"; NULL with no path). */
+const char *cli_config_path(const char *arg, char *buf, size_t n, const char **from);
 
 /* Options. A command parses its own with getopt_long() (optind = 1,
  * opterr = 0, optstring starting with ':') and hands every other result to
@@ -88,10 +96,11 @@ int cli_other_option(const char *cmd, int ch, char **argv);
  * options, else -1. */
 int cli_no_operands(const char *cmd, int argc, char **argv);
 
-/* Sets *path (the -c argument or NULL) to cli_config_path()'s answer; when
- * there is none, a usage error saying missing (NULL: "no config given (use
- * -c FILE or set IOC_CONFIG)"), else -1. */
-int cli_need_config(const char *cmd, const char **path, const char *missing);
+/* Sets *path (the -c argument or NULL) to cli_config_path()'s answer (buf,
+ * n bytes, holds a path it builds), saying on stderr which config is used
+ * when it was not given with -c; when there is none, a usage error saying
+ * missing (NULL: where a config is looked for), else -1. */
+int cli_need_config(const char *cmd, const char **path, char *buf, size_t n, const char *missing);
 
 /* Start-up on a config. How a command reports it: on stderr, "ioc CMD:
  * message" (a config's problems as FILE:LINE:COL: level: message); or,

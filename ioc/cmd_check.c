@@ -1,4 +1,5 @@
 /* cmd_check.c - "ioc check": validate a config and report every problem. */
+#include <limits.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@ int cmd_check(int argc, char **argv)
         {0, 0, 0, 0},
     };
     const char *path = NULL;
+    char found[PATH_MAX]; /* the config found when -c is not given */
     bool quiet = false;
     int ch;
     optind = 1;
@@ -47,7 +49,7 @@ int cmd_check(int argc, char **argv)
             return cli_usage_error("check", _("unexpected argument '%s'"), argv[optind]);
         path = argv[optind];
     }
-    int rc = cli_need_config("check", &path, NULL);
+    int rc = cli_need_config("check", &path, found, sizeof(found), NULL);
     if (rc >= 0) return rc;
 
     size_t errors, warnings;

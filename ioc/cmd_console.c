@@ -1,5 +1,6 @@
 /* cmd_console.c - "ioc console" (a config's console) and "ioc demo" (the
  * bundled province against a simulator ioc starts and stops itself). */
+#include <limits.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -79,9 +80,10 @@ static int parse(const char *cmd, int argc, char **argv, bool with_config, const
 int cmd_console(int argc, char **argv)
 {
     const char *path = NULL;
+    char found[PATH_MAX]; /* the config found when -c is not given */
     int rc = parse("console", argc, argv, true, &path);
     if (rc >= 0) return rc;
-    rc = cli_need_config("console", &path,
+    rc = cli_need_config("console", &path, found, sizeof(found),
                          _("no config given (use -c FILE or set IOC_CONFIG; "
                            "'ioc demo' shows the bundled province)"));
     if (rc >= 0) return rc;

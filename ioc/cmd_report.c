@@ -1,4 +1,5 @@
 /* cmd_report.c - "ioc report": a supervisor's daily KPI report from the archive. */
+#include <limits.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -41,6 +42,7 @@ int cmd_report(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},         {0, 0, 0, 0},
     };
     const char *path = NULL, *date = NULL, *out = NULL;
+    char found[PATH_MAX]; /* the config found when -c is not given */
     ReportFormat fmt = REPORT_TEXT;
     int ch;
     optind = 1;
@@ -68,7 +70,7 @@ int cmd_report(int argc, char **argv)
         }
     }
     int rc = cli_no_operands("report", argc, argv);
-    if (rc < 0) rc = cli_need_config("report", &path, NULL);
+    if (rc < 0) rc = cli_need_config("report", &path, found, sizeof(found), NULL);
     if (rc >= 0) return rc;
 
     const CliStart start = {.cmd = "report"};

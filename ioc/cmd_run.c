@@ -10,6 +10,7 @@
  * SIGTERM/SIGINT stop it cleanly; SIGHUP reloads the config, keeping the old
  * one (and running on) when the new one is invalid. */
 /* clang-format on */
+#include <limits.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -337,6 +338,7 @@ int cmd_run(int argc, char **argv)
         {0, 0, 0, 0},
     };
     const char *path = NULL;
+    char found[PATH_MAX]; /* the config found when -c is not given */
     int ch;
     optind = 1;
     opterr = 0;
@@ -350,7 +352,7 @@ int cmd_run(int argc, char **argv)
         }
     }
     int rc = cli_no_operands("run", argc, argv);
-    if (rc < 0) rc = cli_need_config("run", &path, NULL);
+    if (rc < 0) rc = cli_need_config("run", &path, found, sizeof(found), NULL);
     if (rc >= 0) return rc;
 
     static char start_event[] = "start", reload_event[] = "reload";
@@ -392,9 +394,9 @@ int cmd_run(int argc, char **argv)
             log_end(&ln);
             continue;
         }
-        http_detach(r.http); /* the server outlives the reload; the old loop does not */
+        http_detach(r.http);             /* the server outlives the reload; the old loop does not */
         metrics_carry_add(r.carry, r.w); /* counters only grow, across reloads too */
-        if (!start(&r, next)) { /* alerts whose rule did not change keep their state */
+        if (!start(&r, next)) {          /* alerts whose rule did not change keep their state */
             rc = IOC_EXIT_FAIL;
             break;
         }

@@ -1,4 +1,5 @@
 /* cmd_snapshot.c - "ioc snapshot": poll every feed once, print the province's state. */
+#include <limits.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -155,6 +156,7 @@ int cmd_snapshot(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},         {0, 0, 0, 0},
     };
     const char *path = NULL, *out = NULL;
+    char found[PATH_MAX]; /* the config found when -c is not given */
     SnapFormat fmt = SNAP_TEXT;
     FailOn fail = {0};
     bool demo = false, from_archive = false;
@@ -200,7 +202,7 @@ int cmd_snapshot(int argc, char **argv)
         return cli_usage_error("snapshot", "%s",
                                _("--from-archive reads a config's archive; not with --demo"));
     if (!demo)
-        rc = cli_need_config("snapshot", &path,
+        rc = cli_need_config("snapshot", &path, found, sizeof(found),
                              _("no config given (use -c FILE, set IOC_CONFIG, or --demo)"));
     if (rc >= 0) return rc;
 

@@ -1,4 +1,5 @@
 /* main.c - the ioc program: global options and sub-command dispatch. */
+#include <limits.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -125,12 +126,19 @@ int main(int argc, char **argv)
     textdomain("ioc");
 
     if (argc < 2) {
-        /* In a terminal: the console ($IOC_CONFIG's, else the demo); in a script: usage. */
+        /* In a terminal: the console on the config found (cli_config_path), else
+         * the demo; in a script: usage. */
         if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
             char name[16];
             char *args[] = {name, NULL};
-            bool cfg = cli_config_path(NULL) != NULL;
+            char found[PATH_MAX];
+            const char *from;
+            bool cfg = cli_config_path(NULL, found, sizeof(found), &from) != NULL;
             snprintf(name, sizeof(name), "%s", cfg ? "console" : "demo");
+            if (!cfg)
+                fputs(_("ioc: no config found (-c, IOC_CONFIG, ~/.config/ioc/ioc.yaml, "
+                        IOC_SYSCONF_FILE "): opening the demo province\n"),
+                      stderr);
             return cfg ? cmd_console(1, args) : cmd_demo(1, args);
         }
         print_overview(stderr);

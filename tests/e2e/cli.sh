@@ -45,9 +45,29 @@ t_run "$ioc" check -c
 t_status 2 "check -c without value exits 2"
 t_err_has "needs a value" "check -c without value says so"
 
-t_run env -u IOC_CONFIG "$ioc" check
-t_status 2 "check without a config exits 2"
-t_err_has "no config given" "check without a config says so"
+# Where a config is looked for without -c: $IOC_CONFIG, $XDG_CONFIG_HOME/ioc/ioc.yaml,
+# /etc/ioc/ioc.yaml; each found one is named on stderr.
+mkdir -p "$T_TMP/xdg-empty" "$T_TMP/xdg/ioc"
+if [ -e /etc/ioc/ioc.yaml ]; then # a machine with the package installed
+  t_run env -u IOC_CONFIG XDG_CONFIG_HOME="$T_TMP/xdg-empty" "$ioc" check -q
+  t_err_has "using /etc/ioc/ioc.yaml (the system config)" "check falls back to /etc/ioc/ioc.yaml"
+else
+  t_run env -u IOC_CONFIG XDG_CONFIG_HOME="$T_TMP/xdg-empty" "$ioc" check
+  t_status 2 "check without a config exits 2"
+  t_err_has "no config given (use -c FILE, set IOC_CONFIG, or write ~/.config/ioc/ioc.yaml or /etc/ioc/ioc.yaml)" \
+    "check without a config says where it looked"
+fi
+cp "$IOC_SRC/config/haiduong.yaml" "$T_TMP/xdg/ioc/ioc.yaml"
+t_run env -u IOC_CONFIG XDG_CONFIG_HOME="$T_TMP/xdg" "$ioc" check
+t_status 0 "check finds \$XDG_CONFIG_HOME/ioc/ioc.yaml"
+t_err_has "ioc check: using $T_TMP/xdg/ioc/ioc.yaml (\$XDG_CONFIG_HOME)" "and says which config it used"
+printf 'ioc: { name: x }\nfeeds: [ { id: a, url: "http://127.0.0.1:1/", kpis: [ { id: k, select: $.k } ] } ]\n' \
+  >"$T_TMP/env.yaml"
+t_run env IOC_CONFIG="$T_TMP/env.yaml" XDG_CONFIG_HOME="$T_TMP/xdg" "$ioc" check
+t_err_has "using $T_TMP/env.yaml (\$IOC_CONFIG)" "IOC_CONFIG comes before the XDG config"
+t_out_has "ok: 1 feeds" "and is the one checked"
+t_run env IOC_CONFIG="$T_TMP/env.yaml" "$ioc" check -c "$IOC_SRC/config/haiduong.yaml"
+t_none_has "using " "-c names the config: nothing to say about it"
 
 # --- ioc check ---------------------------------------------------------------
 t_run "$ioc" check -c "$IOC_SRC/config/haiduong.yaml"
