@@ -214,6 +214,19 @@ CfgTarget cfg_kpi_target(const CfgKpi *k, bool has_value, double v)
     return v <= k->target ? CFG_TARGET_MET : CFG_TARGET_ABOVE;
 }
 
+const char *cfg_severity_name(Severity s)
+{
+    switch (s) {
+    case SEV_INFO:
+        return "info";
+    case SEV_WARNING:
+        return "warning";
+    case SEV_CRITICAL:
+        return "critical";
+    }
+    return "?";
+}
+
 const char *cfg_status_name(KpiStatus s)
 {
     switch (s) {

@@ -153,6 +153,9 @@ typedef struct {
 
 typedef enum { SEV_INFO, SEV_WARNING, SEV_CRITICAL } Severity;
 
+/* "info" "warning" "critical" (machine names, never translated). */
+const char *cfg_severity_name(Severity s);
+
 /* What a rule watches. */
 typedef enum {
     RULE_ABOVE,  /* kpi value > above (clears at <= clear) */

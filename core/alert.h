@@ -165,8 +165,6 @@ size_t alert_silences(const AlertEngine *e, const AlertSilence **out);
 /* "inactive" "pending" "firing" "suppressed" "stale" "resolved" (log names). */
 const char *alert_state_name(AlertState s);
 
-/* "info" "warning" "critical". */
-const char *alert_severity_name(Severity s);
 
 /* Renders template tpl (NULL: the rule's default text) for alert a into
  * buf[0..n): {{kpi}} {{key}} {{value}} {{unit}} {{target}} {{feed}} {{rule}}

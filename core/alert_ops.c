@@ -29,19 +29,6 @@ const char *alert_state_name(AlertState s)
     return "?";
 }
 
-const char *alert_severity_name(Severity s)
-{
-    switch (s) {
-    case SEV_INFO:
-        return "info";
-    case SEV_WARNING:
-        return "warning";
-    case SEV_CRITICAL:
-        return "critical";
-    }
-    return "?";
-}
-
 void alert_copy_text(char *dst, size_t n, const char *src)
 {
     if (n == 0) return;
@@ -252,7 +239,7 @@ static const char *placeholder(const Alert *a, const Fields *f, const char *name
     case 6:
         return a->rule->id ? a->rule->id : "";
     case 7:
-        return alert_severity_name(a->rule->severity);
+        return cfg_severity_name(a->rule->severity);
     case 8:
         return f->change;
     default:

@@ -247,7 +247,7 @@ static void put_alerts(SBuf *b, const Monitor *m)
         for (int v = 0; v < N_SEV; v++)
             expo_sample(b, "ioc_alerts", (double)count[s][v], "state",
                         alert_state_name((AlertState)s), "severity",
-                        alert_severity_name((Severity)v), NULL);
+                        cfg_severity_name((Severity)v), NULL);
 }
 
 /* Counter f (0 sent, 1 failed, 2 dropped) of a target: its stats plus the carry. */

@@ -157,19 +157,6 @@ const char *rep_not_running(const Report *r, char *buf, size_t n)
     return buf;
 }
 
-const char *rep_severity_name(int severity)
-{
-    switch (severity) {
-    case SEV_INFO:
-        return "info";
-    case SEV_WARNING:
-        return "warning";
-    case SEV_CRITICAL:
-        return "critical";
-    }
-    return "unknown";
-}
-
 const char *rep_severity_word(int severity)
 {
     switch (severity) {

@@ -317,7 +317,7 @@ static void put_alerts(const Report *r, FILE *out)
     fputs("<tbody>\n", out);
     for (size_t i = 0; i < r->n_alerts; i++) {
         const ReportAlert *al = &r->alerts[i];
-        const char *sev = rep_severity_name(al->severity);
+        const char *sev = cfg_severity_name((Severity)al->severity);
         char v[REP_NUM_MAX], word[64];
         fputs("<tr>", out);
         put_el("td", "num", rep_fmt_clock(r, al->fired_ms, v, sizeof v), out);

@@ -48,7 +48,6 @@ const char *rep_fmt_iso(int64_t ms, char *buf, size_t n);
 const char *rep_not_running(const Report *r, char *buf, size_t n);
 
 /* "info" "warning" "critical" (untranslated: CSV/JSON keys). */
-const char *rep_severity_name(int severity);
 
 /* The severity as a person reads it (translated). */
 const char *rep_severity_word(int severity);

@@ -82,7 +82,7 @@ static cJSON *alert_json(const ReportAlert *a)
     bool ok = o != NULL;
 
     ok = ok && jsonout_str(o, "rule", a->rule) && jsonout_str(o, "kpi", a->kpi) &&
-         jsonout_str(o, "severity", rep_severity_name(a->severity)) &&
+         jsonout_str(o, "severity", cfg_severity_name((Severity)a->severity)) &&
          jsonout_str(o, "summary", a->summary) && jsonout_time(o, "fired", a->fired_ms) &&
          jsonout_time(o, "acked", a->acked_ms) &&
          jsonout_str(o, "acked_by", a->acked_ms ? a->acked_by : NULL) &&

@@ -93,7 +93,7 @@ static void on_alert(void *ud, const AlertEvent *ev)
         logfmt_str(l, "rule", a->rule->id);
         logfmt_str(l, "from", alert_state_name(ev->from));
         logfmt_str(l, "to", alert_state_name(ev->to));
-        logfmt_str(l, "severity", alert_severity_name(a->rule->severity));
+        logfmt_str(l, "severity", cfg_severity_name(a->rule->severity));
         if (a->has_value) logfmt_strf(l, "value", "%.10g", a->value);
         if (a->silenced) logfmt_bool(l, "silenced", true);
         logfmt_str(l, "summary", a->summary);

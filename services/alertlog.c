@@ -216,7 +216,7 @@ static void alert_fields(Line *w, const Alert *a)
     field_str(w, "rule", r->id);
     field_str(w, "kpi", r->kpi);
     field_str(w, "feed", r->feed);
-    field_str(w, "severity", alert_severity_name(r->severity));
+    field_str(w, "severity", cfg_severity_name(r->severity));
     if (a->has_value) field_num(w, "value", a->value);
     if (a->has_change) field_num(w, "change", a->change);
 }

@@ -197,7 +197,7 @@ static cJSON *alert_json(const Monitor *m, const Alert *a)
     cJSON_AddStringToObject(o, "rule", a->rule->id);
     cJSON_AddStringToObject(o, "state", alert_state_name(a->state));
     if (a->state == ALERT_STALE) cJSON_AddStringToObject(o, "held", alert_state_name(a->held));
-    cJSON_AddStringToObject(o, "severity", alert_severity_name(a->rule->severity));
+    cJSON_AddStringToObject(o, "severity", cfg_severity_name(a->rule->severity));
     cJSON_AddStringToObject(o, "summary", a->summary);
     if (a->kpi >= 0)
         cJSON_AddStringToObject(o, "kpi", c->kpis[a->kpi].kpi->key);

@@ -755,7 +755,7 @@ static int write_event(Archive *a, const ArchiveEvent *e)
     bind_text(st, 3, e->rule);
     bind_text(st, 4, e->kpi);
     bind_text(st, 5, e->feed);
-    bind_text(st, 6, e->severity >= 0 ? alert_severity_name((Severity)e->severity) : NULL);
+    bind_text(st, 6, e->severity >= 0 ? cfg_severity_name((Severity)e->severity) : NULL);
     if (e->has_value && isfinite(e->value)) sqlite3_bind_double(st, 7, e->value);
     if (e->has_change && isfinite(e->change)) sqlite3_bind_double(st, 8, e->change);
     bind_text(st, 9, e->from);

@@ -350,7 +350,7 @@ int archive_events(Archive *a, int64_t from, int64_t to, ArchiveEvent **out, siz
         const unsigned char *sev = sqlite3_column_text(st, 5);
         e->severity = -1;
         for (int s = SEV_INFO; sev && s <= SEV_CRITICAL; s++)
-            if (strcmp((const char *)sev, alert_severity_name((Severity)s)) == 0) e->severity = s;
+            if (strcmp((const char *)sev, cfg_severity_name((Severity)s)) == 0) e->severity = s;
         e->has_value = sqlite3_column_type(st, 6) != SQLITE_NULL;
         e->value = col_num(st, 6);
         e->has_change = sqlite3_column_type(st, 7) != SQLITE_NULL;

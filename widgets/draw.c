@@ -74,23 +74,10 @@ DrawStyle draw_target_style(const ViewCtx *ctx)
 
 DrawStyle draw_status_style(KpiStatus st, const ViewCtx *ctx)
 {
-    if (ctx->high_contrast) { /* a wall screen: nothing dim, statuses bold */
-        switch (st) {
-        case KST_OK:
-            return draw_style(ctx, DRAW_PAIR_OK, A_BOLD);
-        case KST_WARN:
-            return draw_style(ctx, DRAW_PAIR_WARN, A_BOLD);
-        case KST_CRIT:
-            return draw_style(ctx, DRAW_PAIR_CRIT, ctx->color ? A_BOLD : A_BOLD | A_REVERSE);
-        case KST_STALE:
-        case KST_NONE:
-            break;
-        }
-        return draw_style(ctx, DRAW_PAIR_STALE, A_NORMAL);
-    }
+    bool hc = ctx->high_contrast; /* a wall screen: nothing dim, statuses bold */
     switch (st) {
     case KST_OK:
-        return draw_style(ctx, DRAW_PAIR_OK, A_NORMAL);
+        return draw_style(ctx, DRAW_PAIR_OK, hc ? A_BOLD : A_NORMAL);
     case KST_WARN:
         return draw_style(ctx, DRAW_PAIR_WARN, A_BOLD);
     case KST_CRIT:
@@ -99,7 +86,7 @@ DrawStyle draw_status_style(KpiStatus st, const ViewCtx *ctx)
     case KST_NONE:
         break;
     }
-    return draw_style(ctx, DRAW_PAIR_STALE, A_DIM);
+    return draw_style(ctx, DRAW_PAIR_STALE, hc ? A_NORMAL : A_DIM);
 }
 
 int draw_text(WINDOW *win, int y, int x, int cols, const char *s)
