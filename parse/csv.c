@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "base/i18n.h"
+#include "base/text.h"
 
 #define CSV_MAX_COLS 1024
 #define CSV_MAX_ROWS 1000000
@@ -71,8 +72,10 @@ static void csv_fail(CsvError *err, int line, size_t col, const char *fmt, ...)
     err->col = col > INT_MAX ? INT_MAX : (int)col;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+    char raw[sizeof(err->msg)];
+    vsnprintf(raw, sizeof(raw), fmt, ap);
     va_end(ap);
+    text_sanitize(raw, err->msg, sizeof(err->msg)); /* it may quote the body */
 }
 
 /* True for a space or a tab. */

@@ -19,6 +19,7 @@
 
 #include "parse/value.h"
 #include "base/i18n.h"
+#include "base/text.h"
 
 #define PROM_MAX_SAMPLES  1000000
 #define PROM_MAX_LABELS   128
@@ -69,8 +70,10 @@ static void prom_fail(PromError *err, int line, size_t pos, const char *fmt, ...
     err->pos = pos;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+    char raw[sizeof(err->msg)];
+    vsnprintf(raw, sizeof(raw), fmt, ap);
     va_end(ap);
+    text_sanitize(raw, err->msg, sizeof(err->msg)); /* it may quote the body */
 }
 
 /* True for the blanks that separate tokens (space and tab). */

@@ -220,7 +220,10 @@ static const BadCase bad_cases[] = {
     {"a,b,a\n", 0, 1, 5, "duplicate column name 'a'"},
     {"id; ten ;\"ten\"\n", 0, 1, 10, "duplicate column name 'ten'"},
     {"a,b\n", '\t', 1, 1, "separator must be ',' or ';'"},
-    {"\"x\ny\",\"x\ny\"\n", 0, 2, 4, "duplicate column name 'x\ny'"},
+    {"\"x\ny\",\"x\ny\"\n", 0, 2, 4, "duplicate column name 'x y'"}, /* one line */
+    /* A header quoted in the message never carries a control byte (fuzz_extract). */
+    {"\x17" "a,\x17" "a\n", 0, 1, 4, "duplicate column name 'a'"},
+    {"\x1b[31m\x07,\x1b[31m\x07\n", 0, 1, 8, "duplicate column name '[31m'"},
     {"\"h\n\",\"\nh\"\n1,2,3\n", 0, 4, 5, "row has more fields than the header (2 columns)"},
 };
 
