@@ -53,6 +53,9 @@ typedef enum {
 /* The console's colour theme (ioc.theme). */
 typedef enum { CFG_THEME_DEFAULT, CFG_THEME_HIGH_CONTRAST } CfgTheme;
 
+/* The language of ioc's messages (ioc.language); AUTO follows LC_MESSAGES/LANG. */
+typedef enum { CFG_LANG_AUTO, CFG_LANG_VI, CFG_LANG_EN } CfgLanguage;
+
 typedef struct {
     char *column; /* CSV key column */
     char *value;  /* value it must have */
@@ -247,6 +250,7 @@ typedef struct {
     int64_t rotate_ms;   /* ioc.rotate: console page auto-rotation interval, default 30 s */
     bool demo;           /* ioc.demo: simulated data; the console says DEMO at all times */
     CfgTheme theme;      /* ioc.theme: default or high-contrast */
+    CfgLanguage language; /* ioc.language: vi or en; AUTO when absent */
     int64_t interval_ms; /* defaults.interval, default 30 s */
     int64_t timeout_ms;  /* defaults.timeout, default 5 s */
     NumFormat numfmt;    /* defaults.number_format */
