@@ -161,9 +161,10 @@ int main(int argc, char **argv)
             bool cfg = cli_config_path(NULL, found, sizeof(found), &from) != NULL;
             snprintf(name, sizeof(name), "%s", cfg ? "console" : "demo");
             if (!cfg)
-                fputs(_("ioc: no config found (-c, IOC_CONFIG, ~/.config/ioc/ioc.yaml, "
-                        IOC_SYSCONF_FILE "): opening the demo province\n"),
-                      stderr);
+                fputs(
+                    _("ioc: no config found (-c, IOC_CONFIG, "
+                      "~/.config/ioc/ioc.yaml, " IOC_SYSCONF_FILE "): opening the demo province\n"),
+                    stderr);
             return cfg ? cmd_console(1, args) : cmd_demo(1, args);
         }
         print_overview(stderr);
