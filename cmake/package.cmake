@@ -43,17 +43,18 @@ install(FILES ${_dist}/_ioc DESTINATION share/zsh/vendor-completions)
 install(FILES ${_dist}/ioc.yaml ${CMAKE_SOURCE_DIR}/tests/fixtures/config/minimal.yaml
         DESTINATION share/ioc/examples)
 
-# The Vietnamese message catalogue, once po/vi.po exists: compiled with
-# msgfmt and installed where textdomain("ioc") finds it under the prefix.
-if(EXISTS ${CMAKE_SOURCE_DIR}/po/vi.po)
-  find_program(MSGFMT msgfmt REQUIRED)
-  add_custom_command(OUTPUT ${_pkg}/vi/ioc.mo
-    COMMAND ${CMAKE_COMMAND} -E make_directory ${_pkg}/vi
-    COMMAND ${MSGFMT} --check -o ${_pkg}/vi/ioc.mo ${CMAKE_SOURCE_DIR}/po/vi.po
-    DEPENDS ${CMAKE_SOURCE_DIR}/po/vi.po VERBATIM)
-  add_custom_target(ioc_catalogue ALL DEPENDS ${_pkg}/vi/ioc.mo)
-  install(FILES ${_pkg}/vi/ioc.mo DESTINATION share/locale/vi/LC_MESSAGES)
-endif()
+# The Vietnamese message catalogue: po/vi.po compiled with msgfmt into the
+# build tree's locale/ (where ioc run from the build tree binds it, ioc/main.c)
+# and installed where bindtextdomain("ioc", CMAKE_INSTALL_FULL_LOCALEDIR) finds it.
+include(GNUInstallDirs)
+find_program(MSGFMT msgfmt REQUIRED)
+set(_mo ${CMAKE_BINARY_DIR}/locale/vi/LC_MESSAGES/ioc.mo)
+add_custom_command(OUTPUT ${_mo}
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/locale/vi/LC_MESSAGES
+  COMMAND ${MSGFMT} --check -o ${_mo} ${CMAKE_SOURCE_DIR}/po/vi.po
+  DEPENDS ${CMAKE_SOURCE_DIR}/po/vi.po VERBATIM)
+add_custom_target(ioc_catalogue ALL DEPENDS ${_mo})
+install(FILES ${_mo} DESTINATION ${CMAKE_INSTALL_LOCALEDIR}/vi/LC_MESSAGES)
 
 # The package's own files: component "deb", not part of cmake --install.
 install(FILES ${_dist}/ioc.yaml DESTINATION /etc/ioc COMPONENT deb EXCLUDE_FROM_ALL)

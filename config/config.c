@@ -21,9 +21,10 @@
 #define ZONEINFO_DIR "/usr/share/zoneinfo"
 
 static const char *const top_keys[] = {"ioc", "defaults", "feeds", "pages", "rules", "notify"};
-static const char *const ioc_keys[] = {"name",    "timezone",  "rotate", "alert_log",
-                                       "archive", "retention", "demo", "http", "theme"};
+static const char *const ioc_keys[] = {"name",      "timezone", "rotate", "alert_log", "archive",
+                                       "retention", "demo",     "http",   "theme",     "language"};
 static const char *const theme_names[] = {"default", "high-contrast"};
+static const char *const language_names[] = {"vi", "en"};
 static const char *const retention_keys[] = {"raw", "minute", "hour"};
 static const char *const default_keys[] = {"interval", "timeout", "number_format"};
 
@@ -372,8 +373,8 @@ static char *default_archive(void)
     return p;
 }
 
-/* Loads the ioc: section (name, timezone, rotate, theme, alert_log, archive, retention, demo,
- * http). */
+/* Loads the ioc: section (name, timezone, rotate, theme, language, alert_log, archive, retention,
+ * demo, http). */
 static void load_ioc(Ld *ld, const YNode *m)
 {
     Config *c = ld->cfg;
@@ -397,6 +398,10 @@ static void load_ioc(Ld *ld, const YNode *m)
     if (th && ld_choice(ld, th, "theme", theme_names, N_OF(theme_names),
                         _("default or high-contrast"), &idx))
         c->theme = idx == 1 ? CFG_THEME_HIGH_CONTRAST : CFG_THEME_DEFAULT;
+    const YNode *lang = ld_get(ld, m, "language", false, "");
+    if (lang &&
+        ld_choice(ld, lang, "language", language_names, N_OF(language_names), _("vi or en"), &idx))
+        c->language = idx == 0 ? CFG_LANG_VI : CFG_LANG_EN;
     const YNode *rot = ld_get(ld, m, "rotate", false, "");
     int64_t rms;
     if (rot && ld_duration(ld, rot, "rotate", &rms)) {

@@ -53,6 +53,9 @@ typedef enum {
 /* The console's colour theme (ioc.theme). */
 typedef enum { CFG_THEME_DEFAULT, CFG_THEME_HIGH_CONTRAST } CfgTheme;
 
+/* The language of ioc's messages (ioc.language); AUTO follows LC_MESSAGES/LANG. */
+typedef enum { CFG_LANG_AUTO, CFG_LANG_VI, CFG_LANG_EN } CfgLanguage;
+
 typedef struct {
     char *column; /* CSV key column */
     char *value;  /* value it must have */
@@ -217,7 +220,7 @@ typedef enum { HTTP_ROLE_NONE = 0, HTTP_ROLE_VIEWER, HTTP_ROLE_OPERATOR, HTTP_RO
 
 /* One user of the HTTP API: a name and a bearer token. */
 typedef struct {
-    char *name;        /* the operator recorded on acks and silences */
+    char *name; /* the operator recorded on acks and silences */
     HttpRole role;
     char *token;       /* expanded from ${ENV}: secret, never print */
     char *token_shown; /* as written, "${NAME}" */
@@ -226,10 +229,10 @@ typedef struct {
 
 /* ioc.http: the API server of "ioc run" (docs/api.md). */
 typedef struct {
-    char *listen;        /* as written ("127.0.0.1:9464", "[::1]:9464"); NULL: no server */
-    char host[64];       /* the address to bind: an IPv4 or IPv6 literal ("localhost" is 127.0.0.1) */
-    bool ipv6;           /* host is an IPv6 address */
-    int port;            /* 0..65535 (0: any free port) */
+    char *listen;  /* as written ("127.0.0.1:9464", "[::1]:9464"); NULL: no server */
+    char host[64]; /* the address to bind: an IPv4 or IPv6 literal ("localhost" is 127.0.0.1) */
+    bool ipv6;     /* host is an IPv6 address */
+    int port;      /* 0..65535 (0: any free port) */
     CfgHttpUser *users;
     size_t n_users;
     bool metrics_auth;   /* /metrics needs a viewer token (default false) */
@@ -241,15 +244,16 @@ typedef struct {
 } CfgHttp;
 
 typedef struct {
-    char *file;          /* path it was loaded from (for messages) */
-    char *name;          /* ioc.name */
-    char *timezone;      /* ioc.timezone, default "UTC" */
-    int64_t rotate_ms;   /* ioc.rotate: console page auto-rotation interval, default 30 s */
-    bool demo;           /* ioc.demo: simulated data; the console says DEMO at all times */
-    CfgTheme theme;      /* ioc.theme: default or high-contrast */
-    int64_t interval_ms; /* defaults.interval, default 30 s */
-    int64_t timeout_ms;  /* defaults.timeout, default 5 s */
-    NumFormat numfmt;    /* defaults.number_format */
+    char *file;           /* path it was loaded from (for messages) */
+    char *name;           /* ioc.name */
+    char *timezone;       /* ioc.timezone, default "UTC" */
+    int64_t rotate_ms;    /* ioc.rotate: console page auto-rotation interval, default 30 s */
+    bool demo;            /* ioc.demo: simulated data; the console says DEMO at all times */
+    CfgTheme theme;       /* ioc.theme: default or high-contrast */
+    CfgLanguage language; /* ioc.language: vi or en; AUTO when absent */
+    int64_t interval_ms;  /* defaults.interval, default 30 s */
+    int64_t timeout_ms;   /* defaults.timeout, default 5 s */
+    NumFormat numfmt;     /* defaults.number_format */
     CfgFeed *feeds;
     size_t n_feeds;
     CfgPage *pages;
@@ -265,9 +269,9 @@ typedef struct {
      * ~/.local/state/ioc/archive.db) and
      * cfg_load_string() (the bundled demo, tests) leaves it NULL. */
     char *archive;
-    bool archive_set;         /* ioc.archive was given (a path, or false/off) */
-    int64_t retention_ms[3];  /* ioc.retention raw, minute, hour; default 2d, 35d, 730d */
-    CfgHttp *http;            /* ioc.http, or NULL: no API server (owned) */
+    bool archive_set;        /* ioc.archive was given (a path, or false/off) */
+    int64_t retention_ms[3]; /* ioc.retention raw, minute, hour; default 2d, 35d, 730d */
+    CfgHttp *http;           /* ioc.http, or NULL: no API server (owned) */
     /* Hash indexes of feed ids, KPI keys and rule ids, built by the loader
      * (private: config_internal.h; owned). NULL in a Config built by hand, and
      * then cfg_find_kpi() scans. */

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <locale.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,7 +111,22 @@ Config *cli_load_config(const CliStart *st, const char *path, size_t *errors, si
     if (errors) *errors = diag.errors;
     if (warnings) *warnings = diag.warnings;
     diag_done(&diag);
+    if (cfg) cli_set_language(cfg->language);
     return cfg;
+}
+
+void cli_set_language(CfgLanguage lang)
+{
+    if (lang == CFG_LANG_AUTO) return;
+    /* gettext ignores LANGUAGE while LC_MESSAGES is "C": use C.UTF-8 then. */
+    const char *cur = setlocale(LC_MESSAGES, NULL);
+    if (!cur || strcmp(cur, "C") == 0 || strcmp(cur, "POSIX") == 0)
+        setlocale(LC_MESSAGES, "C.UTF-8");
+    setenv("LANGUAGE", lang == CFG_LANG_VI ? "vi" : "en", 1);
+    /* Setting the locale again drops gettext's cache of looked-up messages. */
+    char again[64];
+    snprintf(again, sizeof(again), "%s", setlocale(LC_MESSAGES, NULL));
+    setlocale(LC_MESSAGES, again);
 }
 
 void cli_set_zone(const CliStart *st, const Config *cfg)

@@ -119,6 +119,11 @@ typedef struct {
  * when it is invalid. */
 Config *cli_load_config(const CliStart *st, const char *path, size_t *errors, size_t *warnings);
 
+/* Makes ioc's messages follow lang (ioc.language): sets LANGUAGE, and
+ * LC_MESSAGES to C.UTF-8 when it is "C" (where gettext ignores LANGUAGE).
+ * CFG_LANG_AUTO changes nothing: LC_MESSAGES/LANG decide. */
+void cli_set_language(CfgLanguage lang);
+
 /* Sets the process time zone to cfg's ioc.timezone; an unknown one is
  * reported ("time zone 'X' not found; using UTC") and UTC used. */
 void cli_set_zone(const CliStart *st, const Config *cfg);

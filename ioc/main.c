@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ioc/cli.h"
@@ -118,11 +119,35 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     return IOC_EXIT_USAGE;
 }
 
+/* Binds the "ioc" message domain: to the build tree's locale/ when the binary
+ * runs from the build tree (it has ../locale next to it), else to the installed
+ * IOC_LOCALEDIR; messages are UTF-8 whatever LC_CTYPE says. */
+static void bind_locale_dir(void)
+{
+    const char *dir = IOC_LOCALEDIR;
+    char self[PATH_MAX - 16];
+    char tree[PATH_MAX];
+    struct stat st;
+    ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    if (len > 0) {
+        self[len] = '\0';
+        char *slash = strrchr(self, '/');
+        if (slash) {
+            *slash = '\0';
+            snprintf(tree, sizeof(tree), "%s/../locale", self);
+            if (stat(tree, &st) == 0 && S_ISDIR(st.st_mode)) dir = tree;
+        }
+    }
+    bindtextdomain("ioc", dir);
+    bind_textdomain_codeset("ioc", "UTF-8");
+}
+
 int main(int argc, char **argv)
 {
     /* Only LC_CTYPE (and messages): numbers are always read and written in C syntax. */
     setlocale(LC_CTYPE, "");
     setlocale(LC_MESSAGES, "");
+    bind_locale_dir();
     textdomain("ioc");
 
     if (argc < 2) {
@@ -136,9 +161,10 @@ int main(int argc, char **argv)
             bool cfg = cli_config_path(NULL, found, sizeof(found), &from) != NULL;
             snprintf(name, sizeof(name), "%s", cfg ? "console" : "demo");
             if (!cfg)
-                fputs(_("ioc: no config found (-c, IOC_CONFIG, ~/.config/ioc/ioc.yaml, "
-                        IOC_SYSCONF_FILE "): opening the demo province\n"),
-                      stderr);
+                fputs(
+                    _("ioc: no config found (-c, IOC_CONFIG, "
+                      "~/.config/ioc/ioc.yaml, " IOC_SYSCONF_FILE "): opening the demo province\n"),
+                    stderr);
             return cfg ? cmd_console(1, args) : cmd_demo(1, args);
         }
         print_overview(stderr);

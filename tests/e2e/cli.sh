@@ -72,7 +72,21 @@ t_none_has "using " "-c names the config: nothing to say about it"
 # --- ioc check ---------------------------------------------------------------
 t_run "$ioc" check -c "$IOC_SRC/config/haiduong.yaml"
 t_status 0 "bundled province config is valid"
-t_out_has "ok: 20 feeds, 74 KPIs, 79 alert rules, 0 notify targets, 6 pages, 47 panels, 0 warning(s)" "check prints a one-line summary"
+# The bundled province sets ioc.language: vi: the summary is Vietnamese.
+t_out_has "ổn: 20 nguồn, 74 KPI, 79 quy tắc cảnh báo, 0 đích thông báo, 6 trang, 47 bảng, 0 cảnh báo" "check prints a one-line summary (in Vietnamese: language: vi)"
+sed 's/^  language: vi.*/  language: en/' "$IOC_SRC/config/haiduong.yaml" >"$T_TMP/hd-en.yaml"
+t_run env LANG=vi_VN.UTF-8 "$ioc" check -c "$T_TMP/hd-en.yaml"
+t_status 0 "the province with language: en is valid"
+t_out_has "ok: 20 feeds, 74 KPIs, 79 alert rules, 0 notify targets, 6 pages, 47 panels, 0 warning(s)" "language: en overrides LANG=vi_VN: English summary"
+
+# --- the message language: LANG, when the config sets none ---------------------
+printf 'ioc:\n  name: x\n  bogus: 1\n' >"$T_TMP/broken.yaml"
+t_run env LANG=vi_VN.UTF-8 LC_ALL= LANGUAGE= "$ioc" check -c "$T_TMP/broken.yaml"
+t_status 2 "a broken config under LANG=vi_VN exits 2"
+t_err_has "lỗi: khóa không xác định 'bogus' trong 'ioc'" "and says why in Vietnamese"
+t_err_has "2 lỗi, 0 cảnh báo" "with a Vietnamese count"
+t_run env LANG=C.UTF-8 LC_ALL= LANGUAGE= "$ioc" check -c "$T_TMP/broken.yaml"
+t_err_has "error: unknown key 'bogus' in 'ioc'" "and in English under LANG=C.UTF-8"
 
 t_run env IOC_CONFIG="$IOC_SRC/config/haiduong.yaml" "$ioc" check -q
 t_status 0 "IOC_CONFIG is used when -c is absent"

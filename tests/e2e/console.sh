@@ -522,10 +522,16 @@ tmx kill-session -t $S
 
 # --- ioc demo: its own simulator, stopped on exit -------------------------------------
 S=demo; T_SCREEN=$S
-start $S env -u IOC_SIM_URL "$ioc" demo
+# The bundled province sets ioc.language: vi, so the demo speaks Vietnamese.
+start $S env -u IOC_SIM_URL LANG=vi_VN.UTF-8 "$ioc" demo
 check "demo: the bundled province" wait_for $S "IOC Hải Dương" 15
-check "demo: feeds come up" wait_for $S "feeds 20/20" 15
-check "demo: the header says DEMO, simulated data" wait_for $S "DEMO — simulated data"
+check "demo: feeds come up (Vietnamese header)" wait_for $S "nguồn 20/20" 15
+check "demo: the header says DEMO, simulated data" wait_for $S "DEMO — dữ liệu mô phỏng"
+check "demo: the footer hints are Vietnamese" wait_for $S "q thoát"
+keys $S '?'
+check "demo: the help is Vietnamese" wait_for $S "lọc KPI theo tên; Enter áp dụng, Esc xóa"
+keys $S Escape
+check "demo: Esc closes the help" wait_gone $S "lọc KPI theo tên"
 keys $S 3
 check "demo: page 3 has the weather table" wait_for $S "Lượng mưa 24 giờ"
 keys $S / n h i e t Enter
@@ -573,6 +579,22 @@ check "demo: SIGHUP restores the terminal" wait_fmt $S '#{alternate_on}' 0
 gone=1
 for _ in $(seq 30); do kill -0 "$sim_child" 2>/dev/null || { gone=0; break; }; sleep 0.1; done
 check "demo: SIGHUP leaves no simulator" test -n "$sim_child" -a "$gone" = 0
+tmx kill-session -t $S
+
+# --- language: vi|en in the config overrides LANG ---------------------------------------
+S=lang; T_SCREEN=$S
+sed 's/^ioc: {\(.*\) }$/ioc: {\1, language: en }/' "$cfg" >"$T_TMP/lang-en.yaml"
+start $S env LANG=vi_VN.UTF-8 "$ioc" console -c "$T_TMP/lang-en.yaml"
+check "language: en under LANG=vi_VN: English header" wait_for $S "feeds 20/20"
+check "language: en under LANG=vi_VN: English footer" wait_for $S "q quit"
+keys $S q
+check "language: en: q exits" wait_dead $S
+tmx kill-session -t $S
+S=langvi; T_SCREEN=$S
+start $S env LANG=vi_VN.UTF-8 "$ioc" console -c "$cfg"
+check "no language, LANG=vi_VN: Vietnamese header" wait_for $S "nguồn 20/20"
+keys $S q
+check "no language, LANG=vi_VN: q exits" wait_dead $S
 tmx kill-session -t $S
 
 t_done
