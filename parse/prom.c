@@ -519,6 +519,38 @@ static const char *prom_sel_store(PromSelector *sel, const char *s, size_t n)
     return p;
 }
 
+/* True when regular expression re has a repetition operator (* + ? {n,m})
+ * right after another one ("a**", "a+?", "a{2}+"), outside brackets and
+ * escapes: RE2's "invalid nested repetition operator". */
+static bool nested_repetition(const char *re)
+{
+    bool after_rep = false;
+    for (const char *p = re; *p; p++) {
+        if (*p == '\\') {
+            if (p[1]) p++;
+            after_rep = false;
+        } else if (*p == '[') { /* a bracket expression: skip to its end */
+            p++;
+            if (*p == '^') p++;
+            if (*p == ']') p++;
+            while (*p && *p != ']')
+                p++;
+            if (!*p) return false; /* unterminated: regcomp says so */
+            after_rep = false;
+        } else if (*p == '*' || *p == '+' || *p == '?' || *p == '{') {
+            if (after_rep) return true;
+            if (*p == '{') {
+                while (p[1] && p[1] != '}')
+                    p++;
+                if (p[1]) p++;
+            }
+            after_rep = true;
+        } else {
+            after_rep = false;
+        }
+    }
+    return false;
+}
 /* Adds a matcher; compiles its anchored regex for =~ and !~. */
 static bool prom_sel_add(PromSelector *sel, const char *name, const char *value, MatchOp op,
                          size_t pos, PromError *err)
@@ -534,6 +566,13 @@ static bool prom_sel_add(PromSelector *sel, const char *name, const char *value,
     m->has_re = false;
     if (op == MATCH_RE || op == MATCH_NRE) {
         size_t vlen = strlen(value);
+        if (nested_repetition(value)) {
+            /* RE2 (Prometheus) refuses it too; glibc's regcomp would build an
+             * automaton that grows without bound ("a.*+++++..."). */
+            prom_fail(err, 0, pos,
+                      _("invalid nested repetition operator in the regular expression"));
+            return false;
+        }
         char *src = malloc(vlen + 5);
         if (!src) {
             prom_fail(err, 0, pos, _("out of memory"));

@@ -405,6 +405,11 @@ static const SelBad sel_bad[] = {
     {"up{job=\"dvc\"", 12, "expected ',' or '}' after label value"},
     {"up{job=~\"(\"}", 8, "invalid regular expression: "},
     {"up{a=\"1\",b!~\"[z-a]\"}", 12, "invalid regular expression: "},
+    /* Nested repetitions: RE2 refuses them, glibc would grow without bound (fuzz_extract). */
+    {"up{job=~\"tp-.*++++++++\"}", 8, "invalid nested repetition operator"},
+    {"up{job=~\"a**\"}", 8, "invalid nested repetition operator"},
+    {"up{job=~\"a{2}+\"}", 8, "invalid nested repetition operator"},
+    {"up{job=~\".*?\"}", 8, "invalid nested repetition operator"},
     {"up{1=\"x\"}", 3, "expected a label name or '}'"},
     {"up x", 3, "unexpected text after the selector"},
     {"up{} {}", 5, "unexpected text after the selector"},
@@ -428,7 +433,11 @@ static void test_selector_errors(void **state)
             fail_msg("case %zu \"%s\": got %zu \"%s\", want %zu \"%s\"", i, c->sel, err.pos,
                      err.msg, c->pos, c->msg);
     }
+    /* Quantifiers inside brackets or after an escape are not nested repetitions. */
     PromError err;
+    PromSelector *ok = prom_selector_compile("up{a=~\"[*+]+x\\\\++\"}", &err);
+    assert_non_null(ok);
+    prom_selector_free(ok);
     assert_null(prom_selector_compile(NULL, &err));
     /* 128 matchers (counting the name) are fine, 129 are not. */
     char buf[4096];
