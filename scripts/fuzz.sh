@@ -10,6 +10,11 @@
 # the run (exit 1): the reproducer is kept in build-fuzz/artifacts/ and its
 # path printed with the command that replays it. scripts/test.sh runs this
 # for 20 s per target with --no-deps.
+#
+# The mutations start from a fixed seed (IOC_FUZZ_SEED, default 1), so a CI
+# pass explores the same inputs on every run: it catches regressions
+# without failing at random on an old bug it happens to reach; a longer or
+# differently seeded run (IOC_FUZZ_SEED=0: random) is for hunting.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -45,7 +50,8 @@ run_one() {
   if [ -d "tests/fuzz/corpus/$t" ]; then cp -R "tests/fuzz/corpus/$t/." "$dir/corpus/"; fi
   [ "$t" = fuzz_jsonpath ] && extra+=(-dict="$root/tests/fixtures/jsonpath/jsonpath.dict")
   set +e
-  "build-fuzz/tests/fuzz/$t" -max_total_time="$secs" -timeout="$per_input" -rss_limit_mb=2048 \
+  "build-fuzz/tests/fuzz/$t" -seed="${IOC_FUZZ_SEED:-1}" -max_total_time="$secs" \
+    -timeout="$per_input" -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$dir/artifacts/" "${extra[@]}" "$dir/corpus" \
     >"$dir.log" 2>&1
   echo $? >"$dir.rc"
