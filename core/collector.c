@@ -30,7 +30,7 @@ static bool store_value(Collector *a, CollKpi *k, int64_t wall_ms, double v)
     if (how != COLL_SAMPLE_OK && how != k->trouble) {
         k->note = how;
         k->behind_ms = how == COLL_SAMPLE_RETIMED ? last.ts_ms - wall_ms : 0;
-        a->dirty |= COLL_DIRTY_STATUS;
+        a->dirty |= COLL_DIRTY_STATUS | COLL_DIRTY_NOTE;
     }
     k->trouble = how;
     return rc >= 0;

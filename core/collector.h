@@ -49,6 +49,7 @@ enum {
 enum {
     COLL_DIRTY_DATA = 1,   /* a poll delivered values or a feed changed state */
     COLL_DIRTY_STATUS = 2, /* some KPI or feed changed status */
+    COLL_DIRTY_NOTE = 4,   /* some CollKpi.note was set (a sample episode to log) */
 };
 
 typedef struct Collector {

@@ -248,7 +248,8 @@ static void on_turn(void *ud)
     Collector *a = r->coll;
     if (!r->ready_sent && coll_all_polled(a)) notify_ready(r);
     if (r->w->archive && strcmp(r->w->archive_status, r->archive) != 0) log_archive(r);
-    for (size_t i = 0; i < a->n_kpis; i++) { /* the first sample of each episode */
+    /* The first sample of each episode; the KPIs are scanned only when one was noted. */
+    for (size_t i = 0; (a->dirty & COLL_DIRTY_NOTE) && i < a->n_kpis; i++) {
         CollKpi *k = &a->kpis[i];
         if (!k->note) continue;
         Line ln;
