@@ -162,7 +162,8 @@ const char *rep_feed_label(const ReportFeed *f)
 
 const char *rep_fmt_day(const Report *r, char *buf, size_t n)
 {
-    if (timefmt_date(fmt_style(), r->from_ms, buf, n) < 0) snprintf(buf, n, "%s", r->date);
+    if (r->from_ms == 0 || timefmt_date(fmt_style(), r->from_ms, buf, n) < 0)
+        snprintf(buf, n, "%s", r->date ? r->date : ""); /* a report built by hand */
     return buf;
 }
 

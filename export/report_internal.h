@@ -56,7 +56,8 @@ const char *rep_kpi_feed_label(const ReportKpi *k);
 const char *rep_feed_label(const ReportFeed *f);
 
 /* The report's day for a person, in the UI's style: "2026-11-24"
- * (Vietnamese "24/11/2026"). Returns buf. */
+ * (Vietnamese "24/11/2026", from from_ms; r->date as it is when from_ms is
+ * 0). Returns buf. */
 const char *rep_fmt_day(const Report *r, char *buf, size_t n);
 
 /* The summary of the time ioc was not running, for a person (translated):

@@ -124,10 +124,13 @@ void cli_set_language(CfgLanguage lang)
         if (!cur || strcmp(cur, "C") == 0 || strcmp(cur, "POSIX") == 0)
             setlocale(LC_MESSAGES, "C.UTF-8");
         setenv("LANGUAGE", lang == CFG_LANG_VI ? "vi" : "en", 1);
-        /* Setting the locale again drops gettext's cache of looked-up messages. */
         char again[64];
         snprintf(again, sizeof(again), "%s", setlocale(LC_MESSAGES, NULL));
         setlocale(LC_MESSAGES, again);
+        /* glibc keeps a message looked up before under the same locale name
+         * (such as the catalogue header that cli_resolve_language() read):
+         * setting the domain again drops that cache. */
+        textdomain(textdomain(NULL));
     }
     cli_resolve_language();
 }
