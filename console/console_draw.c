@@ -105,22 +105,23 @@ static void fmt_offset(const Console *c, int64_t back_ms, char *buf, size_t n)
         snprintf(buf, n, "%s%lldm", minus, m);
 }
 
-/* The header's figures at wall time at (history): feeds with a fresh value
- * then, KPIs at crit and at warn then. */
+/* The header's figures at wall time at (history): feeds up then
+ * (coll_feed_view(), as the health panel shows them), KPIs at crit and at
+ * warn then. */
 static void history_counts(const Console *c, int64_t at, size_t *up, size_t *crit, size_t *warn)
 {
     const Collector *a = c->coll;
     *up = *crit = *warn = 0;
-    size_t last_feed = (size_t)-1;
     for (size_t i = 0; i < a->n_kpis; i++) {
         CollKpiView v;
         coll_kpi_view(a, i, at, &v);
         if (v.status == KST_CRIT) ++*crit;
         if (v.status == KST_WARN) ++*warn;
-        if (v.has_value && !v.stale && a->kpis[i].feed_idx != last_feed) {
-            last_feed = a->kpis[i].feed_idx; /* a feed's KPIs are next to each other */
-            ++*up;
-        }
+    }
+    for (size_t f = 0; f < a->cfg->n_feeds; f++) {
+        CollFeedView fv;
+        coll_feed_view(a, f, at, &fv);
+        if (fv.state == FS_OK) ++*up;
     }
 }
 

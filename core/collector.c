@@ -198,6 +198,23 @@ void coll_kpi_view(const Collector *a, size_t i, int64_t at_ms, CollKpiView *out
     out->status = cfg_kpi_status(k->kpi, true, out->value, out->stale);
 }
 
+void coll_feed_view(const Collector *a, size_t f, int64_t at_ms, CollFeedView *out)
+{
+    out->state = FS_PENDING;
+    out->last_ms = 0;
+    for (size_t i = 0; i < a->n_kpis; i++) {
+        if (a->kpis[i].feed_idx != f) continue;
+        CollKpiView v;
+        coll_kpi_view(a, i, at_ms, &v);
+        if (!v.has_value) continue;
+        if (v.ts_ms > out->last_ms) out->last_ms = v.ts_ms;
+        if (!v.stale)
+            out->state = FS_OK;
+        else if (out->state != FS_OK)
+            out->state = FS_DOWN;
+    }
+}
+
 /* Orders issues: critical first, then the oldest first. */
 static int issue_cmp(const void *x, const void *y)
 {

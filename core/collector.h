@@ -114,6 +114,19 @@ typedef struct {
  * history otherwise (the value as of at_ms from the store). */
 void coll_kpi_view(const Collector *a, size_t i, int64_t at_ms, CollKpiView *out);
 
+/* What a feed showed at a moment of the past, from its KPIs' stored values
+ * (polls themselves are not stored): FS_OK when one of them had a fresh
+ * value, FS_DOWN when they had only stale ones (a gap, or too old),
+ * FS_PENDING when none had a value yet; last_ms is the time of the newest
+ * value (0 when none). */
+typedef struct {
+    FeedStateKind state;
+    int64_t last_ms;
+} CollFeedView;
+
+/* The view of feed f at wall time at_ms (history; coll_kpi_view() of its KPIs). */
+void coll_feed_view(const Collector *a, size_t f, int64_t at_ms, CollFeedView *out);
+
 /* A KPI or feed that needs attention (until the alert engine exists, the
  * alert list shows these: KPIs in crit or warn, feeds down or with bad data). */
 typedef struct {

@@ -153,6 +153,7 @@ int main(int argc, char **argv)
     setlocale(LC_MESSAGES, "");
     bind_locale_dir();
     textdomain("ioc");
+    cli_resolve_language(); /* again once a config sets ioc.language */
 
     if (argc < 2) {
         /* In a terminal: the console on the config found (cli_config_path), else
