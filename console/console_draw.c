@@ -382,7 +382,10 @@ static void draw_footer(Console *c)
     if (fw) put(c, f, 0, c->cols - fw - 1, filt, fw, plain(A_BOLD | A_REVERSE));
     if (c->msg[0]) x += put(c, f, 0, x, c->msg, end - x - 1, plain(A_BOLD)) + 3;
     bool alerts = con_alerts_focused(c);
-    if (c->help) {
+    if (c->wall) {
+        static const Hint h[] = {{"", N_("wall display, read-only")}, {"q", N_("quit")}};
+        put_hints(c, x, end, h, 2);
+    } else if (c->help) {
         static const Hint h[] = {{"Esc", N_("close")}, {"q", N_("quit")}};
         put_hints(c, x, end, h, 2);
     } else if (c->history) {

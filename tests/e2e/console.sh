@@ -8,7 +8,7 @@
 # silence, unsilence, the NEW CRIT badge, the bell toggle, the alert log and
 # an ack restored after a restart; at 80x24: targets missed, sibling names,
 # crit tiles, history and g, F-keys, the mouse, unknown keys and the
-# high-contrast theme.
+# high-contrast theme; a read-only video wall (--wall).
 set -euo pipefail
 : "${IOC_BIN:?}" "${IOC_SIM_BIN:?}" "${IOC_SRC:?}"
 . "$IOC_SRC/tests/e2e/lib.sh"
@@ -595,6 +595,25 @@ start $S env LANG=vi_VN.UTF-8 "$ioc" console -c "$cfg"
 check "no language, LANG=vi_VN: Vietnamese header" wait_for $S "nguồn 20/20"
 keys $S q
 check "no language, LANG=vi_VN: q exits" wait_dead $S
+tmx kill-session -t $S
+
+# --- a video wall: read-only, the pages turn, only q quits -------------------------------
+S=wall; T_SCREEN=$S
+sed 's/^ioc: {\(.*\) }$/ioc: {\1, rotate: 1s }/' "$cfg" >"$T_TMP/wall.yaml"
+start $S "$ioc" console --wall -c "$T_TMP/wall.yaml"
+check "wall: the footer says read-only" wait_for $S "wall display, read-only"
+check "wall: the header shows the rotation" wait_for $S "rotate 1s"
+check "wall: the pages turn by themselves (page 2)" wait_for $S "[2 Hạ tầng]" 5
+check "wall: and back to page 1" wait_for $S "[1 Tổng quan]" 5
+keys $S /
+check "wall: / opens no filter prompt, a note says why" wait_for $S "read-only wall display: q quits"
+check "wall: no prompt is open" bash -c "! tmux -L ioc-test-$$ capture-pane -p -t $S | grep -q 'Enter apply'"
+keys $S a
+check "wall: a opens no acknowledge prompt" bash -c "sleep 0.3; ! tmux -L ioc-test-$$ capture-pane -p -t $S | grep -q 'comment (optional)'"
+keys $S q
+check "wall: q exits" wait_dead $S
+st=$(status_of $S)
+check "wall: exit status 0 (got $st)" test "$st" = 0
 tmx kill-session -t $S
 
 t_done
