@@ -340,6 +340,7 @@ static void eval_one(AlertEngine *e, size_t i, int64_t now)
 
 void alert_eval(AlertEngine *e, int64_t now)
 {
+    if (e->mirror) return;
     if (!e->started) {
         e->started = true;
         e->start_ms = now;
@@ -362,6 +363,7 @@ static void earliest(int64_t *d, int64_t t)
 int64_t alert_next_deadline(const AlertEngine *e)
 {
     int64_t d = INT64_MAX;
+    if (e->mirror) return d;
     for (size_t i = 0; i < e->n_sil; i++)
         earliest(&d, e->sil[i].until_ms);
     for (size_t i = 0; i < e->n; i++) {
