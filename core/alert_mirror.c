@@ -63,6 +63,9 @@ int alert_mirror(AlertEngine *e, const char *rule_id, const AlertMirror *m, int6
     if (from != a->state) {
         AlertEvent ev = {
             .kind = AEV_TRANSITION, .alert = a, .from = from, .to = a->state, .at_ms = at_ms};
+        /* A new firing happened when the collector says (the console's bell
+         * compares fired_ms with the event's time); one back from stale did not. */
+        if (a->state == ALERT_FIRING && from != ALERT_STALE && a->fired_ms) ev.at_ms = a->fired_ms;
         alert_emit(e, &ev);
     }
     if (a->acked && (!was_acked || was_ack_ms != a->ack_ms)) {
