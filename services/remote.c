@@ -68,6 +68,10 @@ struct Remote {
     long stream_status;
     int64_t last_byte_ms; /* monotonic */
     long watchdog, retry_timer;
+    /* Requests asked for from inside the stream's write callback, where curl
+     * allows no new transfer: started by a timer right after. */
+    bool want_config, want_alerts;
+    long defer_timer;
     unsigned attempt; /* reconnections since the last success */
     char stream_errbuf[CURL_ERROR_SIZE];
 };
@@ -160,7 +164,9 @@ void remote_detach(Remote *r)
     stream_close(r);
     if (r->watchdog) loop_timer_cancel(r->loop, r->watchdog);
     if (r->retry_timer) loop_timer_cancel(r->loop, r->retry_timer);
-    r->watchdog = r->retry_timer = 0;
+    if (r->defer_timer) loop_timer_cancel(r->loop, r->defer_timer);
+    r->watchdog = r->retry_timer = r->defer_timer = 0;
+    r->want_config = r->want_alerts = false;
     monitor_set_act(r->w, NULL, NULL);
     r->w = NULL;
     r->loop = NULL;
@@ -749,6 +755,20 @@ static void on_poll_event(Remote *r, const cJSON *o)
     free(vals);
 }
 
+/* Loop timer: starts the requests that events asked for. */
+static void on_deferred(void *ud, int64_t now)
+{
+    Remote *r = ud;
+    (void)now;
+    r->defer_timer = 0;
+    if (r->want_config) req_start(r, RQ_CONFIG, "/api/v1/config", NULL, NULL);
+    if (r->want_alerts) {
+        req_start(r, RQ_ALERTS, "/api/v1/alerts", NULL, NULL);
+        req_start(r, RQ_SILENCES, "/api/v1/silences", NULL, NULL);
+    }
+    r->want_config = r->want_alerts = false;
+}
+
 /* A hello or reload event: a new generation reloads what it may have changed. */
 static void on_generation(Remote *r, const cJSON *o, bool hello)
 {
@@ -758,12 +778,12 @@ static void on_generation(Remote *r, const cJSON *o, bool hello)
         r->generation = g->valuedouble;
         r->have_generation = true;
     }
-    if (changed) {
-        req_start(r, RQ_CONFIG, "/api/v1/config", NULL, NULL); /* then alerts and silences */
-    } else if (hello) {
-        req_start(r, RQ_ALERTS, "/api/v1/alerts", NULL, NULL);
-        req_start(r, RQ_SILENCES, "/api/v1/silences", NULL, NULL);
-    }
+    if (changed)
+        r->want_config = true; /* then alerts and silences, when the config is the same */
+    else if (hello)
+        r->want_alerts = true;
+    if ((r->want_config || r->want_alerts) && !r->defer_timer)
+        r->defer_timer = loop_timer_at(r->loop, loop_now_ms(), on_deferred, r);
     if (hello) {
         MonitorLink *l = &r->w->link;
         l->state = MONITOR_LINK_UP;
@@ -916,7 +936,9 @@ static void lost(Remote *r, const char *why)
     int64_t wait = remote_backoff_ms(r->attempt++, (double)rand() / ((double)RAND_MAX + 1));
     l->state = MONITOR_LINK_RETRY;
     l->retry_at_ms = now + wait;
-    say(r, why);
+    char msg[400];
+    snprintf(msg, sizeof(msg), _("lost the collector: %s"), why);
+    say(r, msg);
     if (r->retry_timer) loop_timer_cancel(r->loop, r->retry_timer);
     r->retry_timer = loop_timer_at(r->loop, loop_now_ms() + wait, on_retry, r);
 }
