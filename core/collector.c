@@ -37,15 +37,14 @@ static bool store_value(Collector *a, CollKpi *k, int64_t wall_ms, double v)
 }
 
 void coll_poll_result(Collector *a, size_t feed, const FeedStatus *st, const KpiValue *vals,
-                     int64_t wall_ms)
+                      int64_t wall_ms)
 {
     if (a->feeds[feed].state != st->state) a->dirty |= COLL_DIRTY_STATUS;
     a->feeds[feed] = *st;
     a->polls++;
     a->dirty |= COLL_DIRTY_DATA;
-    for (size_t i = 0; i < a->n_kpis; i++) {
+    for (size_t i = a->feed_kpis[feed]; i < a->feed_kpis[feed + 1]; i++) {
         CollKpi *k = &a->kpis[i];
-        if (k->feed_idx != feed) continue;
         const KpiValue *v = &vals[k->kpi - k->feed->kpis];
         bool stored = store_value(a, k, wall_ms, v->has_value ? v->value : NAN);
         bool has = v->has_value && stored;
@@ -96,14 +95,16 @@ Collector *coll_new(Config *cfg, char *err, size_t errlen)
     a->n_kpis = cfg_kpi_count(cfg);
     a->kpis = calloc(a->n_kpis ? a->n_kpis : 1, sizeof(*a->kpis));
     a->feeds = calloc(cfg->n_feeds ? cfg->n_feeds : 1, sizeof(*a->feeds));
+    a->feed_kpis = calloc(cfg->n_feeds + 1, sizeof(*a->feed_kpis));
     a->store = store_new();
     a->loop = loop_new();
-    if (!a->kpis || !a->feeds || !a->store || !a->loop) {
+    if (!a->kpis || !a->feeds || !a->feed_kpis || !a->store || !a->loop) {
         snprintf(err, errlen, "%s", _("out of memory"));
         goto fail;
     }
     size_t n = 0;
     for (size_t f = 0; f < cfg->n_feeds; f++) {
+        a->feed_kpis[f] = n;
         a->feeds[f].state = FS_PENDING;
         a->feeds[f].latency_ms = -1;
         for (size_t k = 0; k < cfg->feeds[f].n_kpis; k++, n++) {
@@ -120,6 +121,7 @@ Collector *coll_new(Config *cfg, char *err, size_t errlen)
             }
         }
     }
+    a->feed_kpis[cfg->n_feeds] = n;
     a->poller = poller_new(a->loop, cfg, on_result, a, err, errlen);
     if (!a->poller) goto fail;
     return a;
@@ -140,6 +142,7 @@ void coll_free(Collector *a)
     loop_free(a->loop);
     store_free(a->store);
     free(a->kpis);
+    free(a->feed_kpis);
     free(a->feeds);
     cfg_free(a->cfg);
     free(a);
