@@ -102,6 +102,7 @@ void cfg_free(Config *c)
         page_done(&c->pages[i]);
     free(c->pages);
     free(c->file);
+    free(c->source);
     free(c->name);
     free(c->timezone);
     free(c->alert_log);
@@ -550,6 +551,14 @@ Config *cfg_load_string(const char *text, size_t len, const char *name, Diag *di
         ld_err(&ld, 0, 0, "%s", _("out of memory"));
         goto done;
     }
+    c->source = malloc(len + 1);
+    if (!c->source) {
+        ld_err(&ld, 0, 0, "%s", _("out of memory"));
+        goto done;
+    }
+    if (len) memcpy(c->source, text, len);
+    c->source[len] = '\0';
+    c->source_len = len;
     ld.cfg = c;
     if (!ld_expect(&ld, root, YNODE_MAP, _("a mapping with ioc, feeds and pages"))) goto done;
     ld_check_keys(&ld, root, top_keys, N_OF(top_keys), _("at the top level"));

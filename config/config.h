@@ -19,6 +19,7 @@
 #include "parse/prom.h"
 #include "parse/value.h"
 #include "base/diag.h"
+#include "base/sbuf.h"
 
 typedef enum { FEED_JSON, FEED_PROMETHEUS, FEED_CSV } FeedFormat;
 
@@ -276,6 +277,10 @@ typedef struct {
      * (private: config_internal.h; owned). NULL in a Config built by hand, and
      * then cfg_find_kpi() scans. */
     struct CfgIndex *index;
+    /* The text it was loaded from (owned; NULL in a Config built by hand):
+     * cfg_public_json() writes the secret-free copy from it. */
+    char *source;
+    size_t source_len;
 } Config;
 
 /* Loads and validates the YAML file at path. NULL after adding every error to
@@ -335,6 +340,20 @@ bool cfg_parse_duration(const char *s, int64_t *ms);
  * "localhost:9464") into h->host, h->ipv6 and h->port. The host must be an
  * IP literal or localhost (no name lookup). False with a message in err. */
 bool cfg_parse_listen(const char *s, CfgHttp *h, char *err, size_t errlen);
+
+/* Appends to out the config as a thin console needs it, as JSON that
+ * cfg_load_string() reads back into the same feeds, KPIs, rules and pages,
+ * with nothing secret: a whitelist of keys copied as written (ioc: name,
+ * timezone, rotate, demo, theme, language; defaults; feeds: id, name,
+ * name_en, format, interval, timeout, slow, number_format, csv_separator,
+ * kpis; rules; pages), each feed's url replaced by a placeholder (its
+ * headers, auth and tls left out), no notify targets, no ioc.http, no
+ * archive, retention or alert_log. 0, or -1 with a message in err (no
+ * source text, out of memory). */
+int cfg_public_json(const Config *c, SBuf *out, char *err, size_t errlen);
+
+/* The url every feed of cfg_public_json() has. */
+#define CFG_PUBLIC_URL "http://redacted.invalid/"
 
 /* "viewer" "operator" "admin" ("none" for HTTP_ROLE_NONE). */
 const char *cfg_role_name(HttpRole r);

@@ -169,6 +169,12 @@ static void on_before_sleep(void *ud)
             c->dirty |= CON_DIRTY_HEADER; /* the new-critical badge is live while paused */
         }
     }
+    /* A thin console's problem (a lost stream, a refused action) goes to the footer once. */
+    if (c->mon->remote && c->mon->link.error_seq != c->link_seq) {
+        c->link_seq = c->mon->link.error_seq;
+        snprintf(c->msg, sizeof(c->msg), "%s", c->mon->link.error);
+        c->dirty |= CON_DIRTY_FOOTER | CON_DIRTY_HEADER;
+    }
     if (c->events && c->events->new_crit) {
         for (unsigned i = 0; c->bell && i < c->events->new_crit && i < MAX_BEEPS; i++)
             beep();

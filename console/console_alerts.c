@@ -107,7 +107,9 @@ static void unsilence(Console *c)
         say(c, "%s", err);
         return;
     }
-    if (a->silenced) /* another silence covers it too */
+    if (c->mon->remote)
+        say(c, _("removing the silence of '%.80s' on %s..."), a->rule->id, c->mon->link.host);
+    else if (a->silenced) /* another silence covers it too */
         say(c, _("silence removed; '%.80s' is still silenced by another one"), a->rule->id);
     else
         say(c, _("silence of '%.80s' removed"), a->rule->id);
@@ -163,7 +165,10 @@ static bool submit_silence(Console *c)
     }
     char until[48];
     fmt_until(loop_wall_ms() + ms, until, sizeof(until));
-    say(c, _("'%.80s' silenced until %s"), c->prompt_rule, until);
+    if (c->mon->remote)
+        say(c, _("silencing '%.80s' until %s on %s..."), c->prompt_rule, until, c->mon->link.host);
+    else
+        say(c, _("'%.80s' silenced until %s"), c->prompt_rule, until);
     return true;
 }
 
@@ -183,6 +188,8 @@ void con_alert_prompt_done(Console *c, bool ok)
         if (monitor_ack(c->mon, c->prompt_rule, who, c->edit[0] ? c->edit : NULL, err,
                       sizeof(err)) != 0)
             say(c, "%s", err);
+        else if (c->mon->remote)
+            say(c, _("acknowledging '%.80s' on %s..."), c->prompt_rule, c->mon->link.host);
         else
             say(c, _("'%.80s' acknowledged by %.60s"), c->prompt_rule, who);
     }

@@ -175,9 +175,29 @@ static void header_status(Console *c, int64_t now)
         if (timefmt_hms(shown, at, sizeof(at)) >= 5) at[5] = '\0';
         snprintf(hist, sizeof(hist), " %s %s (%s) ", _("HISTORY"), at, off);
     }
+    /* A thin console: its link to the collector, and a stale marker in words. */
+    char link[200] = "", stale[64] = "";
+    const MonitorLink *ln = &c->mon->link;
+    if (c->mon->remote) {
+        if (ln->state == MONITOR_LINK_UP) {
+            snprintf(link, sizeof(link), _("connected to %s"), ln->host);
+        } else if (ln->state == MONITOR_LINK_RETRY) {
+            long long secs = (long long)((ln->retry_at_ms - now + 999) / 1000);
+            snprintf(link, sizeof(link), _("reconnecting in %llds"), secs > 0 ? secs : 0);
+        } else {
+            snprintf(link, sizeof(link), _("connecting to %s"), ln->host);
+        }
+        char since[TIMEFMT_SIZE];
+        if (ln->stale_since_ms && timefmt_hms(ln->stale_since_ms, since, sizeof(since)) >= 5) {
+            since[5] = '\0';
+            snprintf(stale, sizeof(stale), _(" STALE since %s "), since);
+        }
+    }
     const Piece left[] = {
         {c->coll->cfg->demo ? _(" DEMO \xE2\x80\x94 simulated data ") : "",
          status_style(c, KST_WARN) /* never mistaken for the real province */},
+        {stale, (DrawStyle){A_REVERSE | A_BOLD, c->color ? DRAW_PAIR_WARN : 0}},
+        {link, plain(stale[0] ? A_BOLD : A_DIM)},
         {hist, plain(A_REVERSE | A_BOLD)},
         {c->paused ? _(" PAUSED ") : "", plain(A_REVERSE | A_BOLD)},
         {c->bell ? _("BELL") : "", plain(A_BOLD)},

@@ -101,6 +101,7 @@ typedef struct Console {
     char edit[CON_EDIT_MAX];        /* the prompt's text */
     char prompt_rule[CON_RULE_MAX]; /* the rule an ack / silence prompt acts on */
     char msg[CON_MSG_MAX];          /* a message for the footer until the next key, "" none */
+    unsigned link_seq;              /* mon->link.error_seq last shown (thin consoles) */
 
     /* Header figures, refreshed when data changes (frozen while paused). */
     size_t feeds_up, n_crit, n_warn; /* feeds up; firing critical and warning, not silenced */

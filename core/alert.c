@@ -379,6 +379,7 @@ static void eval_one(AlertEngine *e, size_t i, int64_t now)
 
 void alert_eval(AlertEngine *e, int64_t now)
 {
+    if (e->mirror) return;
     if (!e->started) {
         e->started = true;
         e->start_ms = now;
@@ -393,6 +394,7 @@ void alert_eval(AlertEngine *e, int64_t now)
 
 void alert_eval_feed(AlertEngine *e, size_t feed, int64_t now)
 {
+    if (e->mirror) return;
     if (!e->started || feed >= e->coll->cfg->n_feeds) {
         alert_eval(e, now); /* the first evaluation starts every clock */
         return;
@@ -404,6 +406,7 @@ void alert_eval_feed(AlertEngine *e, size_t feed, int64_t now)
 
 void alert_eval_due(AlertEngine *e, int64_t now)
 {
+    if (e->mirror) return;
     if (!e->started) {
         alert_eval(e, now);
         return;
@@ -453,6 +456,7 @@ void alert_refresh_due(AlertEngine *e)
 int64_t alert_next_deadline(const AlertEngine *e)
 {
     int64_t d = INT64_MAX;
+    if (e->mirror) return d;
     for (size_t i = 0; i < e->n_sil; i++)
         earliest(&d, e->sil[i].until_ms);
     for (size_t i = 0; i < e->n; i++)

@@ -220,4 +220,44 @@ void alert_carry_free(AlertCarry *c);
 int alert_restore_ack(AlertEngine *e, const char *rule_id, const char *who, const char *comment,
                       int64_t ack_ms);
 
+/* --- Mirror mode: a thin console shows a collector's alerts (docs/console.md) --- */
+
+/* What the collector says of one alert (GET /api/v1/alerts, alert events). */
+typedef struct {
+    AlertState state;
+    AlertState held; /* ALERT_STALE: the state it keeps */
+    int64_t since_ms, active_ms, fired_ms, resolved_ms; /* 0 when unknown or never */
+    bool has_value;
+    double value;
+    const char *summary; /* NULL: rendered here from the rule */
+    bool acked;
+    const char *ack_by; /* when acked */
+    int64_t ack_ms;
+    const char *ack_comment; /* NULL or "" when none */
+    bool silenced;
+    unsigned silence_id;
+    int64_t silenced_until;
+} AlertMirror;
+
+/* Turns mirror mode on or off. In mirror mode alert_eval() changes nothing
+ * (no state, no silence expiry) and alert_next_deadline() is INT64_MAX: the
+ * alerts only change through alert_mirror() and alert_mirror_silences(). */
+void alert_set_mirror(AlertEngine *e, bool on);
+
+/* True in mirror mode. */
+bool alert_is_mirror(const AlertEngine *e);
+
+/* Sets the alert of rule_id to what m says (state, clocks, value, summary,
+ * ack, silence) at time at_ms, emitting what a local engine would: an
+ * AEV_TRANSITION when the visible state changed, then an AEV_ACK when the
+ * alert became acknowledged (who: the ack's operator). 0, or -1 when there
+ * is no such rule. */
+int alert_mirror(AlertEngine *e, const char *rule_id, const AlertMirror *m, int64_t at_ms);
+
+/* Replaces the silences with s[0..n) (ids as given), emitting AEV_SILENCE
+ * for each new id and AEV_UNSILENCE (who: NULL) for each id gone, then
+ * recomputes every alert's silenced flag. 0, or -1 when out of memory
+ * (nothing changed). */
+int alert_mirror_silences(AlertEngine *e, const AlertSilence *s, size_t n, int64_t at_ms);
+
 #endif

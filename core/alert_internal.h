@@ -40,6 +40,7 @@ struct AlertEngine {
     AlertSilence *sil; /* active silences, in order of creation */
     size_t n_sil, cap_sil;
     unsigned next_sil_id;
+    bool mirror;      /* mirror mode: alert_mirror() sets the states (alert.h) */
     bool started;     /* alert_eval() has run */
     int64_t start_ms; /* time of the first alert_eval() */
     /* What evaluation needs to touch only what changed (issue 15): */

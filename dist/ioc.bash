@@ -93,7 +93,7 @@ _ioc()
     local opts=""
     case "$cmd" in
     demo) opts="--wall --help" ;;
-    console) opts="-c --config --wall --help" ;;
+    console) opts="-c --config --server --wall --help" ;;
     run) opts="-c --config --help" ;;
     snapshot) opts="-c --config --demo --from-archive -f --format -o --output --fail-on --help" ;;
     report) opts="-c --config -d --date -f --format -o --output --help" ;;

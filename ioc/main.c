@@ -20,13 +20,19 @@ static const CliCommand commands[] = {
         "Starts ioc-sim on a free loopback port, opens the console on the bundled\n"
         "province and stops the simulator when the console ends. 'ioc' alone in a\n"
         "terminal does the same (or opens $IOC_CONFIG's console when it is set).\n")},
-    {"console", cmd_console, N_("the full-screen console on a config"), "ioc console [-c FILE] [--wall]",
+    {"console", cmd_console, N_("the full-screen console on a config"),
+     "ioc console [-c FILE | --server URL] [--wall]",
      N_("  -c, --config FILE   the config (default: $IOC_CONFIG)\n"
+        "      --server URL    a thin console on the collector (ioc run) at URL,\n"
+        "                      e.g. http://127.0.0.1:9464: it polls nothing itself,\n"
+        "                      shows the collector's data and alerts, and sends\n"
+        "                      acks and silences to it; the token is $IOC_TOKEN\n"
         "      --wall          a video wall: read-only, the pages turn every\n"
         "                      ioc.rotate, only q quits\n"
         "Needs a terminal. Press ? in the console for its keys (docs/console.md).\n"
         "Exit status: 0 after q, 128+N after signal N, 2 usage or config error,\n"
-        "1 failure (e.g. not a terminal).\n")},
+        "1 failure (e.g. not a terminal, the collector unreachable), 4 the\n"
+        "collector refused the token (401/403).\n")},
     {"snapshot", cmd_snapshot, N_("poll every feed once and print KPIs, statuses and feed states"),
      "ioc snapshot [-c FILE | --demo] [--from-archive] [-f json|csv|prom|text] [-o FILE]"
      " [--fail-on LIST]",

@@ -29,7 +29,8 @@ typedef enum {
     R_ACK,
     R_SILENCES,
     R_SILENCE,
-    R_EVENTS
+    R_EVENTS,
+    R_CONFIG
 } Route;
 
 /* Which route the path segments name; *arg is the {rule} or {id} segment. */
@@ -53,7 +54,8 @@ static Route route_of(const ApiTarget *t, const char **arg)
                      {"series", R_SERIES},
                      {"alerts", R_ALERTS},
                      {"silences", R_SILENCES},
-                     {"events", R_EVENTS}};
+                     {"events", R_EVENTS},
+                     {"config", R_CONFIG}};
         for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
             if (strcmp(s[2], names[i].name) == 0) return names[i].r;
         return R_NONE;
@@ -186,6 +188,19 @@ static void do_writer(Api *api, ApiWriteFn fn, const char *type, ApiResponse *ou
     sbuf_add(&out->body, "", 0);
     out->status = 200;
     out->content_type = type;
+}
+
+/* GET /api/v1/config: the config without secrets (cfg_public_json()). */
+static void do_config(Api *api, ApiResponse *out)
+{
+    char err[200];
+    sbuf_free(&out->body);
+    if (cfg_public_json(api->mon->coll->cfg, &out->body, err, sizeof(err)) != 0) {
+        api_error(out, 500, err);
+        return;
+    }
+    out->status = 200;
+    out->content_type = JSON_TYPE;
 }
 
 /* One alert as JSON. */
@@ -541,6 +556,9 @@ void api_handle(Api *api, const ApiRequest *rq, ApiResponse *out)
         break;
     case R_SERIES:
         do_series(api, t, out);
+        break;
+    case R_CONFIG:
+        do_config(api, out);
         break;
     case R_ALERTS:
         do_alerts(api, out);

@@ -248,8 +248,8 @@ static void on_notify(void *ud, size_t target, const NotifyOutcome *o)
 
 /* Builds the core around cfg (taken); the alerts start from carry when
  * given (a reload), else from what the archive recorded. */
-static Monitor *build(Config *cfg, AlertEventFn fn, void *ud, const AlertCarry *carry, char *err,
-                      size_t errlen)
+static Monitor *build(Config *cfg, AlertEventFn fn, void *ud, const AlertCarry *carry, bool remote,
+                      char *err, size_t errlen)
 {
     Monitor *w = calloc(1, sizeof(*w));
     if (!w) {
@@ -263,6 +263,14 @@ static Monitor *build(Config *cfg, AlertEventFn fn, void *ud, const AlertCarry *
     w->coll = coll_new(cfg, err, errlen);
     if (!w->coll) goto fail;
     const Config *c = w->coll->cfg;
+    w->remote = remote;
+    if (remote) {
+        w->link.state = MONITOR_LINK_CONNECTING;
+        w->alerts = alert_new(w->coll, NULL, on_alert, w, err, errlen);
+        if (!w->alerts) goto fail;
+        alert_set_mirror(w->alerts, true);
+        return w; /* no on_poll: the collector evaluated, archived and logged */
+    }
     if (c->archive && open_archive(w, err, errlen) != 0) goto fail;
     if (c->alert_log) {
         w->log = alertlog_open(c->alert_log, err, errlen);
@@ -289,7 +297,28 @@ fail:
 
 Monitor *monitor_new(Config *cfg, AlertEventFn fn, void *ud, char *err, size_t errlen)
 {
-    return build(cfg, fn, ud, NULL, err, errlen);
+    return build(cfg, fn, ud, NULL, false, err, errlen);
+}
+
+Monitor *monitor_new_remote(Config *cfg, AlertEventFn fn, void *ud, char *err, size_t errlen)
+{
+    return build(cfg, fn, ud, NULL, true, err, errlen);
+}
+
+void monitor_set_act(Monitor *w, MonitorActFn fn, void *ud)
+{
+    w->act = fn;
+    w->act_ud = ud;
+}
+
+/* Sends action a through the remote client (remote mode). */
+static int remote_act(Monitor *w, const MonitorAction *a, char *err, size_t errlen)
+{
+    if (!w->act) {
+        snprintf(err, errlen, "%s", _("not connected to the collector"));
+        return -1;
+    }
+    return w->act(w->act_ud, a, err, errlen);
 }
 
 /* Frees what notice n owns and empties it. */
@@ -394,7 +423,7 @@ Monitor *monitor_reload(Monitor *old, Config *cfg, char *err, size_t errlen)
     }
     AlertCarry *carry = alert_carry_take(old->alerts);
     monitor_free(old); /* closes the archive and gives the signals back */
-    Monitor *w = build(cfg, fn, ud, carry, err, errlen);
+    Monitor *w = build(cfg, fn, ud, carry, false, err, errlen);
     alert_carry_free(carry);
     if (w) {
         monitor_on_notify(w, notify_fn, notify_ud);
@@ -419,6 +448,7 @@ void monitor_on_notify(Monitor *w, NotifyOutcomeFn fn, void *ud)
 
 void monitor_start(Monitor *w)
 {
+    if (w->remote) return; /* the remote client feeds it */
     /* The time since the archive's newest entry is recorded as ioc not running. */
     if (w->archive && !w->archive_timer) archive_record_start(w->archive, loop_wall_ms());
     if (w->archive && !w->archive_timer)
@@ -444,6 +474,10 @@ void monitor_free(Monitor *w)
 int monitor_ack(Monitor *w, const char *rule_id, const char *who, const char *comment, char *err,
                 size_t errlen)
 {
+    if (w->remote) {
+        MonitorAction a = {.kind = MONITOR_ACT_ACK, .rule_id = rule_id, .comment = comment};
+        return remote_act(w, &a, err, errlen);
+    }
     int rc = alert_ack(w->alerts, rule_id, who, comment, loop_wall_ms(), err, errlen);
     arm(w);
     return rc;
@@ -452,6 +486,11 @@ int monitor_ack(Monitor *w, const char *rule_id, const char *who, const char *co
 unsigned monitor_silence(Monitor *w, const char *target, int64_t for_ms, const char *who,
                          const char *comment, char *err, size_t errlen)
 {
+    if (w->remote) {
+        MonitorAction a = {
+            .kind = MONITOR_ACT_SILENCE, .target = target, .for_ms = for_ms, .comment = comment};
+        return remote_act(w, &a, err, errlen) == 0 ? 1 : 0;
+    }
     int64_t now = loop_wall_ms();
     unsigned id = alert_silence(w->alerts, target, now + for_ms, who, comment, now, err, errlen);
     arm(w);
@@ -460,6 +499,10 @@ unsigned monitor_silence(Monitor *w, const char *target, int64_t for_ms, const c
 
 int monitor_unsilence(Monitor *w, unsigned id, const char *who, char *err, size_t errlen)
 {
+    if (w->remote) {
+        MonitorAction a = {.kind = MONITOR_ACT_UNSILENCE, .id = id};
+        return remote_act(w, &a, err, errlen);
+    }
     int rc = alert_unsilence(w->alerts, id, who, loop_wall_ms(), err, errlen);
     arm(w);
     return rc;

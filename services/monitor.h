@@ -31,6 +31,39 @@
 #include "core/collector.h"
 #include "services/notify.h"
 
+/* A thin console's link to its collector (docs/console.md, "Thin consoles"). */
+typedef enum {
+    MONITOR_LINK_LOCAL = 0,  /* not a thin console: this process polls */
+    MONITOR_LINK_CONNECTING, /* loading config, history and alerts, or waiting for the stream */
+    MONITOR_LINK_UP,         /* following the event stream */
+    MONITOR_LINK_RETRY,      /* the connection was lost: next attempt at retry_at_ms */
+} MonitorLinkState;
+
+typedef struct {
+    MonitorLinkState state;
+    char host[128];         /* the collector's host[:port], for the header */
+    int64_t retry_at_ms;    /* MONITOR_LINK_RETRY: wall time of the next attempt */
+    int64_t stale_since_ms; /* wall time the shown data stopped being live; 0 while live */
+    char error[200];        /* the last problem (a refused action, a lost stream); "" none */
+    unsigned error_seq;     /* changes whenever error is set (the console shows it once) */
+} MonitorLink;
+
+/* An operator action that a thin console sends to its collector. */
+typedef enum { MONITOR_ACT_ACK, MONITOR_ACT_SILENCE, MONITOR_ACT_UNSILENCE } MonitorActKind;
+
+typedef struct {
+    MonitorActKind kind;
+    const char *rule_id; /* ACK */
+    const char *target;  /* SILENCE */
+    int64_t for_ms;      /* SILENCE */
+    unsigned id;         /* UNSILENCE */
+    const char *comment; /* ACK, SILENCE; NULL when none */
+} MonitorAction;
+
+/* Sends a thin console's action (asynchronously); 0 when sent, -1 with a
+ * message in err. */
+typedef int (*MonitorActFn)(void *ud, const MonitorAction *a, char *err, size_t errlen);
+
 typedef struct Monitor {
     Collector *coll;       /* owned */
     AlertEngine *alerts;   /* owned */
@@ -55,11 +88,26 @@ typedef struct Monitor {
     bool retiring;
     struct MonitorNotice *retired;
     size_t n_retired;
+    /* Remote mode (monitor_new_remote()): the data comes from a collector. */
+    bool remote;
+    MonitorLink link;    /* MONITOR_LINK_LOCAL unless remote; written by the remote client */
+    MonitorActFn act;    /* sends operator actions (remote mode); NULL: none yet */
+    void *act_ud;
 } Monitor;
 
 /* Builds the core around cfg (taken, also on failure); fn receives every
  * alert event after it was logged and notified. NULL with a message in err. */
 Monitor *monitor_new(Config *cfg, AlertEventFn fn, void *ud, char *err, size_t errlen);
+
+/* A thin console's Monitor on cfg (taken; loaded from the collector's
+ * GET /api/v1/config): no poller is started, no archive, alert log or
+ * notifier is opened, and the alert engine is in mirror mode; the remote
+ * client (services/remote.h) feeds it and sends the operator actions.
+ * NULL with a message in err. */
+Monitor *monitor_new_remote(Config *cfg, AlertEventFn fn, void *ud, char *err, size_t errlen);
+
+/* Sets the function that sends a remote Monitor's operator actions. */
+void monitor_set_act(Monitor *w, MonitorActFn fn, void *ud);
 
 /* Replaces old (freed here, also on failure) with a Monitor on cfg (taken),
  * for a SIGHUP reload; the callbacks of old are kept. Every alert whose rule
@@ -83,7 +131,10 @@ void monitor_start(Monitor *w);
 void monitor_free(Monitor *w);
 
 /* Operator actions, at the current wall time (see alert_ack / alert_silence).
- * The alert timer is re-armed afterwards. */
+ * The alert timer is re-armed afterwards. In remote mode they are sent to
+ * the collector instead (who is ignored: the collector records the token's
+ * user); the change arrives later as an event, and a refusal lands in
+ * link.error; monitor_silence() then returns 1 (the id is the collector's). */
 int monitor_ack(Monitor *w, const char *rule_id, const char *who, const char *comment, char *err,
                 size_t errlen);
 unsigned monitor_silence(Monitor *w, const char *target, int64_t for_ms, const char *who,
