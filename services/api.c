@@ -16,6 +16,7 @@
 #define JSON_TYPE    "application/json"
 #define METRICS_TYPE "text/plain; version=0.0.4; charset=utf-8"
 #define GET_ONLY     "GET, HEAD"
+#define EVENTS_TYPE  "text/event-stream; charset=utf-8"
 
 /* The routes. */
 typedef enum {
@@ -188,8 +189,7 @@ static void do_writer(Api *api, ApiWriteFn fn, const char *type, ApiResponse *ou
     out->content_type = type;
 }
 
-/* One alert as JSON. */
-static cJSON *alert_json(const Monitor *m, const Alert *a)
+cJSON *api_alert_json(const Monitor *m, const Alert *a)
 {
     const Collector *c = m->coll;
     cJSON *o = cJSON_CreateObject();
@@ -210,6 +210,8 @@ static cJSON *alert_json(const Monitor *m, const Alert *a)
     add_num(o, "value", a->has_value, a->value);
     add_time(o, "since", a->since_ms);
     add_time(o, "fired_at", a->fired_ms);
+    add_time(o, "resolved_at", a->resolved_ms);
+    add_time(o, "active_since", a->active_ms);
     if (a->acked) {
         cJSON *k = cJSON_AddObjectToObject(o, "ack");
         if (k) {
@@ -243,12 +245,25 @@ static void do_alerts(Api *api, ApiResponse *out)
     if (arr) {
         size_t k = alert_list(m->alerts, list, n);
         for (size_t i = 0; i < k && i < n; i++) {
-            cJSON *a = alert_json(m, list[i]);
+            cJSON *a = api_alert_json(m, list[i]);
             if (a) cJSON_AddItemToArray(arr, a);
         }
     }
     free(list);
     answer_json(out, 200, arr ? j : (cJSON_Delete(j), NULL));
+}
+
+cJSON *api_silence_json(const AlertSilence *s)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o) return NULL;
+    cJSON_AddNumberToObject(o, "id", s->id);
+    cJSON_AddStringToObject(o, "target", s->target);
+    add_time(o, "start", s->start_ms);
+    add_time(o, "until", s->until_ms);
+    cJSON_AddStringToObject(o, "by", s->who);
+    cJSON_AddStringToObject(o, "comment", s->comment);
+    return o;
 }
 
 /* GET /api/v1/silences: the active silences. */
@@ -259,14 +274,8 @@ static void do_silences(Api *api, ApiResponse *out)
     cJSON *j = cJSON_CreateObject();
     cJSON *arr = j ? cJSON_AddArrayToObject(j, "silences") : NULL;
     for (size_t i = 0; arr && i < n; i++) {
-        cJSON *o = cJSON_CreateObject();
+        cJSON *o = api_silence_json(&s[i]);
         if (!o) break;
-        cJSON_AddNumberToObject(o, "id", s[i].id);
-        cJSON_AddStringToObject(o, "target", s[i].target);
-        add_time(o, "start", s[i].start_ms);
-        add_time(o, "until", s[i].until_ms);
-        cJSON_AddStringToObject(o, "by", s[i].who);
-        cJSON_AddStringToObject(o, "comment", s[i].comment);
         cJSON_AddItemToArray(arr, o);
     }
     answer_json(out, 200, arr ? j : (cJSON_Delete(j), NULL));
@@ -558,9 +567,13 @@ void api_handle(Api *api, const ApiRequest *rq, ApiResponse *out)
         do_unsilence(api, arg, out);
         break;
     case R_EVENTS:
-        api_error(out, 501,
-                  _("/api/v1/events (Server-Sent Events) is not implemented yet; poll "
-                    "/api/v1/alerts and /api/v1/snapshot"));
+        if (!api->events) {
+            api_error(out, 501, _("/api/v1/events is not served by this process"));
+            break;
+        }
+        out->status = 200;
+        out->content_type = EVENTS_TYPE;
+        out->stream = true; /* the server subscribes the connection to api->events */
         break;
     case R_NONE:
         break;
