@@ -140,6 +140,10 @@ n2=$(grep -c '"feed":"a"' "$s2" || true)
   && t_ok "with a client that never reads, the polls go on and the others get them ($((after - before)), $n2 in 3 s)" \
   || t_bad "polls with a mute client: $((after - before)) and $n2"
 
+n=$(curl -s --max-time 5 "$base/metrics" | awk '$1 == "ioc_poll_delay_seconds_count" { print $2 }')
+[ "${n:-0}" -ge 5 ] && t_ok "/metrics counts the delay of scheduled polls (ioc_poll_delay_seconds_count $n)" \
+  || t_bad "ioc_poll_delay_seconds_count: '$n'"
+
 # --- reload ---------------------------------------------------------------------------
 kill -HUP $run
 wait_for "$s1" "event: reload" && t_ok "SIGHUP: a reload event" || t_bad "no reload event"
