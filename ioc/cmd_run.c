@@ -162,11 +162,26 @@ static void on_http(void *ud, const HttpLogEntry *e)
     log_end(&ln);
 }
 
-/* The API's snapshot writer: the collector's live state as the JSON document
- * of "ioc snapshot -f json". */
-static int write_snapshot(void *ud, const Monitor *m, SBuf *out)
+/* The API's snapshot writer: the collector's live state as the document of
+ * "ioc snapshot -f FORMAT" (the same writers and names). */
+static int write_snapshot(void *ud, const Monitor *m, const char *format, SBuf *out,
+                          const char **type, char *err, size_t errlen)
 {
+    static const char *const types[] = {
+        [SNAP_JSON] = "application/json",
+        [SNAP_CSV] = "text/csv; charset=utf-8",
+        [SNAP_PROM] = "text/plain; version=0.0.4; charset=utf-8",
+        [SNAP_TEXT] = "text/plain; charset=utf-8",
+    };
     (void)ud;
+    SnapFormat fmt;
+    if (!snap_format_from_name(format, &fmt)) {
+        char names[64];
+        snprintf(err, errlen, _("unknown format '%s' (%s)"), format,
+                 snap_format_names(names, sizeof names));
+        return -2;
+    }
+    *type = types[fmt];
     Snapshot *s = snap_new(m->coll->cfg);
     char *buf = NULL;
     size_t len = 0;
@@ -174,7 +189,7 @@ static int write_snapshot(void *ud, const Monitor *m, SBuf *out)
     int rc = -1;
     if (f) {
         snap_fill_live(s, m->coll, loop_wall_ms());
-        rc = snap_write(s, SNAP_JSON, f);
+        rc = snap_write(s, fmt, f);
         if (fclose(f) != 0) rc = -1;
         if (rc == 0) sbuf_add(out, buf, len);
     }

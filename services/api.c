@@ -167,6 +167,38 @@ static void add_num(cJSON *o, const char *key, bool has, double v)
         cJSON_AddNullToObject(o, key);
 }
 
+/* GET /api/v1/snapshot?format=NAME: the document of "ioc snapshot -f NAME"
+ * (json when absent). */
+static void do_snapshot(Api *api, const ApiTarget *t, ApiResponse *out)
+{
+    char err[200];
+    for (size_t i = 0; i < t->n_params; i++) {
+        if (strcmp(t->key[i], "format") != 0) {
+            snprintf(err, sizeof(err), _("unknown parameter '%.40s' (format)"), t->key[i]);
+            api_error(out, 400, err);
+            return;
+        }
+    }
+    const char *format = apireq_param(t, "format");
+    const char *type = JSON_TYPE;
+    sbuf_free(&out->body);
+    err[0] = '\0';
+    int rc = api->snapshot ? api->snapshot(api->ud, api->mon, format ? format : "json", &out->body,
+                                           &type, err, sizeof(err))
+                           : -1;
+    if (rc == -2) {
+        api_error(out, 400, err);
+        return;
+    }
+    if (rc != 0 || out->body.oom) {
+        api_error(out, 500, _("cannot build the document"));
+        return;
+    }
+    sbuf_add(&out->body, "", 0);
+    out->status = 200;
+    out->content_type = type;
+}
+
 /* GET /-/ready: 200 once every feed was polled (latched), else 503. */
 static void do_ready(Api *api, ApiResponse *out)
 {
@@ -528,7 +560,7 @@ void api_handle(Api *api, const ApiRequest *rq, ApiResponse *out)
     }
     HttpRole need = role_needed(r, rq->method, api->mon->coll->cfg->http);
     if (need != HTTP_ROLE_NONE && !authorize(api->mon, rq, need, out)) goto done;
-    if (t->n_params && r != R_SERIES) {
+    if (t->n_params && r != R_SERIES && r != R_SNAPSHOT) {
         api_error(out, 400, _("this endpoint takes no query parameters"));
         goto done;
     }
@@ -546,7 +578,7 @@ void api_handle(Api *api, const ApiRequest *rq, ApiResponse *out)
         do_writer(api, api->metrics, METRICS_TYPE, out);
         break;
     case R_SNAPSHOT:
-        do_writer(api, api->snapshot, JSON_TYPE, out);
+        do_snapshot(api, t, out);
         break;
     case R_SERIES:
         do_series(api, t, out);

@@ -24,10 +24,17 @@ typedef int (*ApiWriteFn)(void *ud, const Monitor *m, SBuf *out);
 struct Events;
 struct cJSON;
 
+/* Appends the snapshot of m in format (a name of "ioc snapshot -f": json,
+ * csv, prom, text) to out and points *type at its Content-Type (static
+ * text). 0; -1 (500); -2 when format is unknown, with err naming the formats
+ * there are (400). */
+typedef int (*ApiSnapshotFn)(void *ud, const Monitor *m, const char *format, SBuf *out,
+                             const char **type, char *err, size_t errlen);
+
 typedef struct {
-    Monitor *mon;        /* borrowed; may change between requests (reload) */
-    ApiWriteFn snapshot; /* JSON of "ioc snapshot -f json"; NULL: 500 */
-    ApiWriteFn metrics;  /* Prometheus text (export/metrics.h); NULL: 500 */
+    Monitor *mon;           /* borrowed; may change between requests (reload) */
+    ApiSnapshotFn snapshot; /* "ioc snapshot -f FORMAT" of the live state; NULL: 500 */
+    ApiWriteFn metrics;     /* Prometheus text (export/metrics.h); NULL: 500 */
     void *ud;
     bool ready;            /* latched once every feed was polled (kept across reloads) */
     int64_t max_points;    /* series: most points in one answer; 0: default (2000) */
