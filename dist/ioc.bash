@@ -75,6 +75,10 @@ _ioc()
         _ioc_words "today yesterday $(date +%F 2>/dev/null)"
         return 0
         ;;
+    snapshot:--server)
+        _ioc_words "http://127.0.0.1:9464 https://"
+        return 0
+        ;;
     snapshot:--fail-on)
         # A comma-separated list: complete the last item.
         local done=${cur%"${cur##*,}"} item
@@ -95,7 +99,7 @@ _ioc()
     demo) opts="--wall --help" ;;
     console) opts="-c --config --server --wall --help" ;;
     run) opts="-c --config --help" ;;
-    snapshot) opts="-c --config --demo --from-archive -f --format -o --output --fail-on --help" ;;
+    snapshot) opts="-c --config --demo --from-archive --server -f --format -o --output --fail-on --help" ;;
     report) opts="-c --config -d --date -f --format -o --output --help" ;;
     check) opts="-c --config -q --quiet --help" ;;
     select) opts="-c --compact --help" ;;

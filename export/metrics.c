@@ -44,6 +44,10 @@ static void add_counts(FeedStatus *to, const FeedStatus *from)
     for (size_t k = 0; k <= FEEDSTATE_BUCKETS; k++)
         to->duration[k] += from->duration[k];
     to->duration_sum_ms += from->duration_sum_ms;
+    for (size_t k = 0; k <= FEEDSTATE_DELAY_BUCKETS; k++)
+        to->delay[k] += from->delay[k];
+    to->delay_sum_ms += from->delay_sum_ms;
+    if (from->delay_max_ms > to->delay_max_ms) to->delay_max_ms = from->delay_max_ms;
 }
 
 /* The carried counters of feed id, or NULL. */
@@ -188,6 +192,36 @@ static void put_process(SBuf *b, const MetricsInfo *info)
                 NULL);
 }
 
+/* Appends ioc_poll_delay_seconds (a histogram over every feed) and
+ * ioc_poll_delay_max_seconds from the n feed totals st. */
+static void put_delay(SBuf *b, const FeedStatus *st, size_t n)
+{
+    uint64_t bucket[FEEDSTATE_DELAY_BUCKETS + 1] = {0}, sum = 0, cum = 0;
+    int64_t max = 0;
+    for (size_t f = 0; f < n; f++) {
+        for (size_t k = 0; k <= FEEDSTATE_DELAY_BUCKETS; k++)
+            bucket[k] += st[f].delay[k];
+        sum += st[f].delay_sum_ms;
+        if (st[f].delay_max_ms > max) max = st[f].delay_max_ms;
+    }
+    expo_family(b, "ioc_poll_delay_seconds", "histogram",
+                "Delay of scheduled polls: from the moment a poll was due to its start.");
+    for (size_t k = 0; k <= FEEDSTATE_DELAY_BUCKETS; k++) {
+        char le[32];
+        cum += bucket[k];
+        if (k < FEEDSTATE_DELAY_BUCKETS)
+            snprintf(le, sizeof le, "%g", (double)feedstate_delay_bucket_ms(k) / 1000.0);
+        else
+            snprintf(le, sizeof le, "+Inf");
+        expo_sample(b, "ioc_poll_delay_seconds_bucket", (double)cum, "le", le, NULL);
+    }
+    expo_sample(b, "ioc_poll_delay_seconds_sum", (double)sum / 1000.0, NULL);
+    expo_sample(b, "ioc_poll_delay_seconds_count", (double)cum, NULL);
+    expo_family(b, "ioc_poll_delay_max_seconds", "gauge",
+                "The largest delay of a scheduled poll since the process started.");
+    expo_sample(b, "ioc_poll_delay_max_seconds", (double)max / 1000.0, NULL);
+}
+
 /* Appends the KPI and feed families (expo.h), counters with the carry added. */
 static int put_kpis_feeds(SBuf *b, const Monitor *m, const MetricsInfo *info)
 {
@@ -226,6 +260,7 @@ static int put_kpis_feeds(SBuf *b, const Monitor *m, const MetricsInfo *info)
     }
     expo_kpis(b, kpis, coll->n_kpis);
     expo_feeds(b, feeds, coll->cfg->n_feeds);
+    put_delay(b, totals, coll->cfg->n_feeds);
     free(kpis);
     free(feeds);
     free(totals);
@@ -246,8 +281,8 @@ static void put_alerts(SBuf *b, const Monitor *m)
     for (int s = 0; s < N_STATES; s++)
         for (int v = 0; v < N_SEV; v++)
             expo_sample(b, "ioc_alerts", (double)count[s][v], "state",
-                        alert_state_name((AlertState)s), "severity",
-                        cfg_severity_name((Severity)v), NULL);
+                        alert_state_name((AlertState)s), "severity", cfg_severity_name((Severity)v),
+                        NULL);
 }
 
 /* Counter f (0 sent, 1 failed, 2 dropped) of a target: its stats plus the carry. */

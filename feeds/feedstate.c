@@ -49,6 +49,24 @@ int64_t feedstate_bucket_ms(size_t i)
     return i < FEEDSTATE_BUCKETS ? bounds[i] : INT64_MAX;
 }
 
+int64_t feedstate_delay_bucket_ms(size_t i)
+{
+    static const int64_t bounds[FEEDSTATE_DELAY_BUCKETS] = {1,   2,   5,   10,   25,   50,
+                                                            100, 250, 500, 1000, 2500, 10000};
+    return i < FEEDSTATE_DELAY_BUCKETS ? bounds[i] : INT64_MAX;
+}
+
+void feedstate_count_delay(FeedStatus *st, int64_t delay_ms)
+{
+    if (delay_ms < 0) delay_ms = 0;
+    size_t i = 0;
+    while (i < FEEDSTATE_DELAY_BUCKETS && delay_ms > feedstate_delay_bucket_ms(i))
+        i++;
+    st->delay[i]++;
+    st->delay_sum_ms += (uint64_t)delay_ms;
+    if (delay_ms > st->delay_max_ms) st->delay_max_ms = delay_ms;
+}
+
 void feedstate_count_poll(FeedStatus *st, int64_t latency_ms, FeedError e)
 {
     if (latency_ms < 0) latency_ms = 0;

@@ -38,6 +38,10 @@ typedef enum {
  * 5 10 25 50 100 250 500 1000 2500 5000 10000 30000 ms, then +Inf. */
 #define FEEDSTATE_BUCKETS 12
 
+/* Upper bounds of the poll delay histogram (ms), the last one excluded:
+ * 1 2 5 10 25 50 100 250 500 1000 2500 10000 ms, then +Inf. */
+#define FEEDSTATE_DELAY_BUCKETS 12
+
 typedef struct {
     FeedStateKind state;
     char error[160];      /* last error in words ("" when none) */
@@ -53,6 +57,11 @@ typedef struct {
      * above the bucket before; [FEEDSTATE_BUCKETS] those above the last bound. */
     uint64_t duration[FEEDSTATE_BUCKETS + 1];
     uint64_t duration_sum_ms; /* total duration of the completed polls */
+    /* Scheduled polls by delay (from the moment the schedule set to the
+     * moment the poll started), like duration; the sum and the largest. */
+    uint64_t delay[FEEDSTATE_DELAY_BUCKETS + 1];
+    uint64_t delay_sum_ms;
+    int64_t delay_max_ms;
 } FeedStatus;
 
 /* "pending" "ok" "slow" "down" "bad-data". */
@@ -70,6 +79,13 @@ int64_t feedstate_bucket_ms(size_t i);
  * st's duration histogram, and when e is not FEED_ERR_NONE in st->errors;
  * sets st->error_kind to e. */
 void feedstate_count_poll(FeedStatus *st, int64_t latency_ms, FeedError e);
+
+/* Upper bound (ms) of delay bucket i < FEEDSTATE_DELAY_BUCKETS; INT64_MAX beyond. */
+int64_t feedstate_delay_bucket_ms(size_t i);
+
+/* Counts one scheduled poll that started delay_ms (negative counts as 0)
+ * after its slot in st's delay histogram, sum and maximum. */
+void feedstate_count_delay(FeedStatus *st, int64_t delay_ms);
 
 /* True for the states in which the feed delivered data on its last poll. */
 int feedstate_is_up(FeedStateKind k);

@@ -533,6 +533,8 @@ static void on_due(void *ud, int64_t now)
         fp->timer = loop_timer_at(fp->p->loop, fp->due, on_due, fp);
         return;
     }
+    /* How late the loop came to this slot (ioc_poll_delay_seconds). */
+    feedstate_count_delay(&fp->st, loop_now_ms() - fp->due);
     start_poll(fp);
 }
 

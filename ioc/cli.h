@@ -18,7 +18,8 @@ enum {
     IOC_EXIT_FAIL = 1,  /* the command could not do its work (I/O, network, internal) */
     IOC_EXIT_USAGE = 2, /* bad usage, invalid config, selector or input document */
     IOC_EXIT_ALERT = 3, /* --fail-on condition holds (snapshot) */
-    IOC_EXIT_DENIED = 4, /* the collector refused the token (401/403; console --server) */
+    IOC_EXIT_DENIED =
+        4, /* the collector refused the token: 401 or 403 (console and snapshot --server) */
 };
 
 typedef struct {

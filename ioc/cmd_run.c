@@ -24,6 +24,7 @@
 #include "export/snapshot_live.h"
 #include "services/api.h"
 #include "services/http.h"
+#include "services/events.h"
 #include "export/metrics.h"
 #include "services/monitor.h"
 #include "ioc/cli.h"
@@ -37,13 +38,15 @@ typedef struct {
     Collector *coll; /* w->coll */
     const char *path;
     bool quit, reload;
-    FeedStateKind *prev; /* last logged state per feed */
-    char archive[400];   /* the archive status last logged */
-    Api api;             /* the HTTP API's routes (api.mon follows reloads) */
-    HttpServer *http;    /* ioc.http.listen's server, or NULL */
-    MetricsCarry *carry; /* counters of the Monitors that reloads replaced (owned) */
-    bool ready_sent;     /* READY=1 went to the service manager (first round done) */
-    int64_t start_ms;    /* when the process started (process_start_time_seconds) */
+    FeedStateKind *prev;    /* last logged state per feed */
+    char archive[400];      /* the archive status last logged */
+    Api api;                /* the HTTP API's routes (api.mon follows reloads) */
+    HttpServer *http;       /* ioc.http.listen's server, or NULL */
+    MetricsCarry *carry;    /* counters of the Monitors that reloads replaced (owned) */
+    bool ready_sent;        /* READY=1 went to the service manager (first round done) */
+    int64_t start_ms;       /* when the process started (process_start_time_seconds) */
+    Events *events;         /* /api/v1/events' fan-out (with the server), or NULL */
+    FeedStateKind *ev_prev; /* per feed: the state the last "poll" event showed */
 } Run;
 
 /* A log line being built: ts, level and event come first. */
@@ -83,7 +86,8 @@ static void on_alert(void *ud, const AlertEvent *ev)
 {
     Line ln;
     LogFmt *l;
-    (void)ud;
+    Run *r = ud;
+    events_alert(r->events, r->w, ev); /* r->w is the Monitor whose engine speaks */
     if (ev->kind == AEV_TRANSITION) {
         const Alert *a = ev->alert;
         const char *lvl = ev->to == ALERT_FIRING && a->rule->severity == SEV_CRITICAL ? "error"
@@ -110,6 +114,18 @@ static void on_alert(void *ud, const AlertEvent *ev)
         if (ev->who) logfmt_str(l, "by", ev->who);
     }
     log_end(&ln);
+}
+
+/* Monitor callback: a poll result was stored; streams "poll", then "feed"
+ * when the feed's state changed. */
+static void on_poll(void *ud, size_t feed, int64_t wall_ms)
+{
+    Run *r = ud;
+    if (!r->events || !r->w) return;
+    events_poll(r->events, r->w, feed, wall_ms);
+    FeedStateKind now = r->w->coll->feeds[feed].state;
+    if (now != r->ev_prev[feed]) events_feed(r->events, r->w, feed, r->ev_prev[feed], wall_ms);
+    r->ev_prev[feed] = now;
 }
 
 /* Monitor callback: one log line per notification delivery attempt. */
@@ -146,11 +162,26 @@ static void on_http(void *ud, const HttpLogEntry *e)
     log_end(&ln);
 }
 
-/* The API's snapshot writer: the collector's live state as the JSON document
- * of "ioc snapshot -f json". */
-static int write_snapshot(void *ud, const Monitor *m, SBuf *out)
+/* The API's snapshot writer: the collector's live state as the document of
+ * "ioc snapshot -f FORMAT" (the same writers and names). */
+static int write_snapshot(void *ud, const Monitor *m, const char *format, SBuf *out,
+                          const char **type, char *err, size_t errlen)
 {
+    static const char *const types[] = {
+        [SNAP_JSON] = "application/json",
+        [SNAP_CSV] = "text/csv; charset=utf-8",
+        [SNAP_PROM] = "text/plain; version=0.0.4; charset=utf-8",
+        [SNAP_TEXT] = "text/plain; charset=utf-8",
+    };
     (void)ud;
+    SnapFormat fmt;
+    if (!snap_format_from_name(format, &fmt)) {
+        char names[64];
+        snprintf(err, errlen, _("unknown format '%s' (%s)"), format,
+                 snap_format_names(names, sizeof names));
+        return -2;
+    }
+    *type = types[fmt];
     Snapshot *s = snap_new(m->coll->cfg);
     char *buf = NULL;
     size_t len = 0;
@@ -158,7 +189,7 @@ static int write_snapshot(void *ud, const Monitor *m, SBuf *out)
     int rc = -1;
     if (f) {
         snap_fill_live(s, m->coll, loop_wall_ms());
-        rc = snap_write(s, SNAP_JSON, f);
+        rc = snap_write(s, fmt, f);
         if (fclose(f) != 0) rc = -1;
         if (rc == 0) sbuf_add(out, buf, len);
     }
@@ -184,6 +215,13 @@ static bool start_http(Run *r, const CfgHttp *h)
     r->api.snapshot = write_snapshot;
     r->api.metrics = write_metrics;
     r->api.ud = r;
+    /* The generation changes on every start and reload: the start time, then +1 or later. */
+    r->events = events_new(0, loop_wall_ms());
+    if (!r->events) {
+        log_one("error", "http", "error", _("out of memory"));
+        return false;
+    }
+    r->api.events = r->events;
     r->http = http_new(h, &r->api, on_http, r, err, sizeof(err));
     if (!r->http || http_attach(r->http, r->coll->loop) != 0) {
         log_one("error", "http", "error", r->http ? _("cannot watch the server's socket") : err);
@@ -303,20 +341,25 @@ static bool start(Run *r, Config *cfg)
         log_one("error", "start", "error", err);
         return false;
     }
-    FeedStateKind *prev = calloc(w->coll->cfg->n_feeds ? w->coll->cfg->n_feeds : 1, sizeof(*prev));
+    size_t nf = w->coll->cfg->n_feeds ? w->coll->cfg->n_feeds : 1;
+    FeedStateKind *prev = calloc(nf, sizeof(*prev)), *ev_prev = calloc(nf, sizeof(*ev_prev));
     static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-    if (!prev || loop_catch_signals(w->coll->loop, sigs, 3, on_signal, r) != 0) {
+    if (!prev || !ev_prev || loop_catch_signals(w->coll->loop, sigs, 3, on_signal, r) != 0) {
         log_one("error", "start", "error", _("cannot set up signals"));
         free(prev);
+        free(ev_prev);
         monitor_free(w);
         return false;
     }
     free(r->prev);
     r->prev = prev; /* calloc: every feed starts "pending" */
+    free(r->ev_prev);
+    r->ev_prev = ev_prev;
     r->w = w;
     r->coll = w->coll;
     r->api.mon = w;
     monitor_on_notify(w, on_notify, r);
+    monitor_on_poll(w, on_poll, r);
     loop_before_sleep(w->coll->loop, on_turn, r);
     monitor_start(w);
     Line ln;
@@ -401,6 +444,10 @@ int cmd_run(int argc, char **argv)
             rc = IOC_EXIT_FAIL;
             break;
         }
+        if (r.events) { /* clients re-read the config: a new generation, streams closed */
+            int64_t gen = events_generation(r.events) + 1, now = loop_wall_ms();
+            events_reload(r.events, now > gen ? now : gen);
+        }
         if (r.http && http_attach(r.http, r.coll->loop) != 0) {
             log_one("error", "http", "error", _("cannot watch the server's socket"));
             rc = IOC_EXIT_FAIL;
@@ -420,10 +467,13 @@ int cmd_run(int argc, char **argv)
         log_end(&ln);
     }
 out:
-    http_free(r.http);
+    http_free(r.http); /* before the events its streams read */
+    events_free(r.events);
+    r.events = NULL;
     monitor_free(r.w);
     metrics_carry_free(r.carry);
     free(r.prev);
+    free(r.ev_prev);
     curl_global_cleanup();
     return rc;
 }

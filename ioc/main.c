@@ -34,19 +34,22 @@ static const CliCommand commands[] = {
         "1 failure (e.g. not a terminal, the collector unreachable), 4 the\n"
         "collector refused the token (401/403).\n")},
     {"snapshot", cmd_snapshot, N_("poll every feed once and print KPIs, statuses and feed states"),
-     "ioc snapshot [-c FILE | --demo] [--from-archive] [-f json|csv|prom|text] [-o FILE]"
-     " [--fail-on LIST]",
+     "ioc snapshot [-c FILE | --demo | --server URL] [--from-archive] [-f json|csv|prom|text]"
+     " [-o FILE] [--fail-on LIST]",
      N_("  -c, --config FILE   the config (default: $IOC_CONFIG)\n"
         "      --demo          the bundled demo province, against a simulator that\n"
         "                      ioc starts and stops itself\n"
         "      --from-archive  print the latest values recorded in the config's archive\n"
         "                      (ioc.archive) without polling\n"
+        "      --server URL    take the snapshot from a collector (ioc run with ioc.http)\n"
+        "                      with the token in $IOC_TOKEN, without polling\n"
         "  -f, --format FMT    json, csv, prom (Prometheus text) or text (default)\n"
         "  -o, --output FILE   write to FILE (atomically) instead of standard output\n"
         "      --fail-on LIST  exit 3 when a KPI is at warn (or worse), at crit, or a\n"
         "                      feed is down or has bad data; LIST is comma-separated\n"
         "Polls all feeds concurrently, each within its own timeout. Exit status:\n"
-        "0 taken, 3 a --fail-on condition holds, 2 usage or config error, 1 failure.\n")},
+        "0 taken, 3 a --fail-on condition holds, 2 usage or config error, 1 failure,\n"
+        "4 the collector refused the token (--server).\n")},
     {"run", cmd_run, N_("the headless collector: poll, evaluate and log without a terminal"),
      "ioc run [-c FILE]",
      N_("  -c, --config FILE   the config (default: $IOC_CONFIG)\n"

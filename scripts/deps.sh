@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages ioc needs to build, test and run, if missing.
-# Usage: scripts/deps.sh [--test]   (--test adds what the test suite needs)
+# Usage: scripts/deps.sh [--test|--bench]   (--test adds what the test suite needs,
+# --bench what bench/api-load.sh needs; the benchmarks are not part of the test suite)
 set -euo pipefail
 
 # gettext: msgfmt compiles po/vi.po; xgettext for tests/e2e/po.sh.
@@ -14,6 +15,10 @@ if [ "${1:-}" = "--test" ]; then
   pkgs+=(libcmocka-dev clang tmux curl python3 chromium locales prometheus)
   # The package test (tests/e2e/package.sh): lintian, man pages, the unit, completion.
   pkgs+=(lintian man-db systemd bash-completion zsh)
+fi
+if [ "${1:-}" = "--bench" ]; then
+  # wrk: load on the HTTP API (bench/api-load.sh, bench/poll.sh)
+  pkgs+=(wrk curl python3)
 fi
 # Locales the tests switch to: a decimal comma (de_DE), and the UI languages.
 test_locales=(de_DE.UTF-8 vi_VN.UTF-8 en_US.UTF-8)

@@ -16,6 +16,7 @@
 #define JSON_TYPE    "application/json"
 #define METRICS_TYPE "text/plain; version=0.0.4; charset=utf-8"
 #define GET_ONLY     "GET, HEAD"
+#define EVENTS_TYPE  "text/event-stream; charset=utf-8"
 
 /* The routes. */
 typedef enum {
@@ -50,12 +51,8 @@ static Route route_of(const ApiTarget *t, const char **arg)
         static const struct {
             const char *name;
             Route r;
-        } names[] = {{"snapshot", R_SNAPSHOT},
-                     {"series", R_SERIES},
-                     {"alerts", R_ALERTS},
-                     {"silences", R_SILENCES},
-                     {"events", R_EVENTS},
-                     {"config", R_CONFIG}};
+        } names[] = {{"snapshot", R_SNAPSHOT}, {"series", R_SERIES}, {"alerts", R_ALERTS},
+                     {"silences", R_SILENCES}, {"events", R_EVENTS}, {"config", R_CONFIG}};
         for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
             if (strcmp(s[2], names[i].name) == 0) return names[i].r;
         return R_NONE;
@@ -168,6 +165,38 @@ static void add_num(cJSON *o, const char *key, bool has, double v)
         cJSON_AddNullToObject(o, key);
 }
 
+/* GET /api/v1/snapshot?format=NAME: the document of "ioc snapshot -f NAME"
+ * (json when absent). */
+static void do_snapshot(Api *api, const ApiTarget *t, ApiResponse *out)
+{
+    char err[200];
+    for (size_t i = 0; i < t->n_params; i++) {
+        if (strcmp(t->key[i], "format") != 0) {
+            snprintf(err, sizeof(err), _("unknown parameter '%.40s' (format)"), t->key[i]);
+            api_error(out, 400, err);
+            return;
+        }
+    }
+    const char *format = apireq_param(t, "format");
+    const char *type = JSON_TYPE;
+    sbuf_free(&out->body);
+    err[0] = '\0';
+    int rc = api->snapshot ? api->snapshot(api->ud, api->mon, format ? format : "json", &out->body,
+                                           &type, err, sizeof(err))
+                           : -1;
+    if (rc == -2) {
+        api_error(out, 400, err);
+        return;
+    }
+    if (rc != 0 || out->body.oom) {
+        api_error(out, 500, _("cannot build the document"));
+        return;
+    }
+    sbuf_add(&out->body, "", 0);
+    out->status = 200;
+    out->content_type = type;
+}
+
 /* GET /-/ready: 200 once every feed was polled (latched), else 503. */
 static void do_ready(Api *api, ApiResponse *out)
 {
@@ -203,8 +232,7 @@ static void do_config(Api *api, ApiResponse *out)
     out->content_type = JSON_TYPE;
 }
 
-/* One alert as JSON. */
-static cJSON *alert_json(const Monitor *m, const Alert *a)
+cJSON *api_alert_json(const Monitor *m, const Alert *a)
 {
     const Collector *c = m->coll;
     cJSON *o = cJSON_CreateObject();
@@ -225,6 +253,8 @@ static cJSON *alert_json(const Monitor *m, const Alert *a)
     add_num(o, "value", a->has_value, a->value);
     add_time(o, "since", a->since_ms);
     add_time(o, "fired_at", a->fired_ms);
+    add_time(o, "resolved_at", a->resolved_ms);
+    add_time(o, "active_since", a->active_ms);
     if (a->acked) {
         cJSON *k = cJSON_AddObjectToObject(o, "ack");
         if (k) {
@@ -258,12 +288,25 @@ static void do_alerts(Api *api, ApiResponse *out)
     if (arr) {
         size_t k = alert_list(m->alerts, list, n);
         for (size_t i = 0; i < k && i < n; i++) {
-            cJSON *a = alert_json(m, list[i]);
+            cJSON *a = api_alert_json(m, list[i]);
             if (a) cJSON_AddItemToArray(arr, a);
         }
     }
     free(list);
     answer_json(out, 200, arr ? j : (cJSON_Delete(j), NULL));
+}
+
+cJSON *api_silence_json(const AlertSilence *s)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o) return NULL;
+    cJSON_AddNumberToObject(o, "id", s->id);
+    cJSON_AddStringToObject(o, "target", s->target);
+    add_time(o, "start", s->start_ms);
+    add_time(o, "until", s->until_ms);
+    cJSON_AddStringToObject(o, "by", s->who);
+    cJSON_AddStringToObject(o, "comment", s->comment);
+    return o;
 }
 
 /* GET /api/v1/silences: the active silences. */
@@ -274,14 +317,8 @@ static void do_silences(Api *api, ApiResponse *out)
     cJSON *j = cJSON_CreateObject();
     cJSON *arr = j ? cJSON_AddArrayToObject(j, "silences") : NULL;
     for (size_t i = 0; arr && i < n; i++) {
-        cJSON *o = cJSON_CreateObject();
+        cJSON *o = api_silence_json(&s[i]);
         if (!o) break;
-        cJSON_AddNumberToObject(o, "id", s[i].id);
-        cJSON_AddStringToObject(o, "target", s[i].target);
-        add_time(o, "start", s[i].start_ms);
-        add_time(o, "until", s[i].until_ms);
-        cJSON_AddStringToObject(o, "by", s[i].who);
-        cJSON_AddStringToObject(o, "comment", s[i].comment);
         cJSON_AddItemToArray(arr, o);
     }
     answer_json(out, 200, arr ? j : (cJSON_Delete(j), NULL));
@@ -534,7 +571,7 @@ void api_handle(Api *api, const ApiRequest *rq, ApiResponse *out)
     }
     HttpRole need = role_needed(r, rq->method, api->mon->coll->cfg->http);
     if (need != HTTP_ROLE_NONE && !authorize(api->mon, rq, need, out)) goto done;
-    if (t->n_params && r != R_SERIES) {
+    if (t->n_params && r != R_SERIES && r != R_SNAPSHOT) {
         api_error(out, 400, _("this endpoint takes no query parameters"));
         goto done;
     }
@@ -552,7 +589,7 @@ void api_handle(Api *api, const ApiRequest *rq, ApiResponse *out)
         do_writer(api, api->metrics, METRICS_TYPE, out);
         break;
     case R_SNAPSHOT:
-        do_writer(api, api->snapshot, JSON_TYPE, out);
+        do_snapshot(api, t, out);
         break;
     case R_SERIES:
         do_series(api, t, out);
@@ -576,9 +613,13 @@ void api_handle(Api *api, const ApiRequest *rq, ApiResponse *out)
         do_unsilence(api, arg, out);
         break;
     case R_EVENTS:
-        api_error(out, 501,
-                  _("/api/v1/events (Server-Sent Events) is not implemented yet; poll "
-                    "/api/v1/alerts and /api/v1/snapshot"));
+        if (!api->events) {
+            api_error(out, 501, _("/api/v1/events is not served by this process"));
+            break;
+        }
+        out->status = 200;
+        out->content_type = EVENTS_TYPE;
+        out->stream = true; /* the server subscribes the connection to api->events */
         break;
     case R_NONE:
         break;

@@ -21,13 +21,24 @@
 /* Appends a document about m to out; 0, or -1 (500). */
 typedef int (*ApiWriteFn)(void *ud, const Monitor *m, SBuf *out);
 
+struct Events;
+struct cJSON;
+
+/* Appends the snapshot of m in format (a name of "ioc snapshot -f": json,
+ * csv, prom, text) to out and points *type at its Content-Type (static
+ * text). 0; -1 (500); -2 when format is unknown, with err naming the formats
+ * there are (400). */
+typedef int (*ApiSnapshotFn)(void *ud, const Monitor *m, const char *format, SBuf *out,
+                             const char **type, char *err, size_t errlen);
+
 typedef struct {
-    Monitor *mon;        /* borrowed; may change between requests (reload) */
-    ApiWriteFn snapshot; /* JSON of "ioc snapshot -f json"; NULL: 500 */
-    ApiWriteFn metrics;  /* Prometheus text (export/metrics.h); NULL: 500 */
+    Monitor *mon;           /* borrowed; may change between requests (reload) */
+    ApiSnapshotFn snapshot; /* "ioc snapshot -f FORMAT" of the live state; NULL: 500 */
+    ApiWriteFn metrics;     /* Prometheus text (export/metrics.h); NULL: 500 */
     void *ud;
-    bool ready;         /* latched once every feed was polled (kept across reloads) */
-    int64_t max_points; /* series: most points in one answer; 0: default (2000) */
+    bool ready;            /* latched once every feed was polled (kept across reloads) */
+    int64_t max_points;    /* series: most points in one answer; 0: default (2000) */
+    struct Events *events; /* /api/v1/events' fan-out (borrowed); NULL: 501 */
 } Api;
 
 /* One request, as the server received it. */
@@ -47,6 +58,7 @@ typedef struct {
     const char *allow;        /* 405: the Allow header (static text); NULL otherwise */
     bool www_authenticate;    /* 401: add WWW-Authenticate: Bearer */
     bool changed;             /* the request changed state (ack, silence, unsilence) */
+    bool stream;              /* 200 to GET /api/v1/events: the server streams api->events */
     char user[ALERT_WHO_MAX]; /* the authenticated user, "" when none */
     char what[160];           /* for the log: "ack rule=x", "silence id=3 target=y", ... */
 } ApiResponse;
@@ -56,6 +68,15 @@ void api_handle(Api *api, const ApiRequest *rq, ApiResponse *out);
 
 /* Fills out with an error answer {"error": msg}. */
 void api_error(ApiResponse *out, int status, const char *msg);
+
+/* One alert as an element of GET /api/v1/alerts (also the data of the
+ * "alert" and "ack" events); a new cJSON object owned by the caller, NULL
+ * when out of memory. */
+struct cJSON *api_alert_json(const Monitor *m, const Alert *a);
+
+/* One silence as an element of GET /api/v1/silences (also the data of the
+ * "silence" event); owned by the caller, NULL when out of memory. */
+struct cJSON *api_silence_json(const AlertSilence *s);
 
 /* Frees the body of a response. */
 void api_response_done(ApiResponse *out);

@@ -16,10 +16,14 @@
 
 #include "base/i18n.h"
 #include "base/sbuf.h"
+#include "services/events.h"
 
 #define HTTP_TIMEOUT_S    10          /* an idle connection is closed after this */
 #define HTTP_HEADER_MEM   (32 * 1024) /* memory per connection for the request head */
 #define HTTP_TLS_FILE_MAX (1 << 20)   /* largest certificate or key file */
+#define HTTP_STREAM_BLOCK (16 * 1024) /* bytes MHD asks an event stream for at once */
+
+typedef struct Stream Stream;
 
 struct HttpServer {
     struct MHD_Daemon *d;
@@ -35,6 +39,19 @@ struct HttpServer {
     int max_connections;
     int64_t max_body;
     char *cert_pem, *key_pem; /* TLS file contents (MHD borrows them) */
+    Stream *streams;          /* the open event streams */
+    long ka_timer;            /* loop timer of the next keep-alive; 0 none */
+    long kick;                /* loop timer that runs MHD after a resume; 0 none */
+};
+
+/* One connection streaming /api/v1/events. */
+struct Stream {
+    Stream *prev, *next;
+    HttpServer *s;
+    Events *events; /* borrowed; outlives the server (see cmd_run.c) */
+    struct MHD_Connection *conn;
+    EventsClient *client;
+    bool suspended; /* MHD_suspend_connection() was called, not yet resumed */
 };
 
 /* One request being received. */
@@ -90,13 +107,114 @@ static void peer_of(struct MHD_Connection *conn, char *buf, size_t n)
                   (socklen_t)n);
 }
 
+static void arm_keepalive(HttpServer *s);
+static void pump(HttpServer *s);
+
+/* Loop timer: connections were resumed; MHD runs to send their bytes. */
+static void on_kick(void *ud, int64_t now_ms)
+{
+    HttpServer *s = ud;
+    (void)now_ms;
+    s->kick = 0;
+    pump(s);
+}
+
+/* Events callback: the stream's client has bytes (or ended) again; MHD
+ * gets the connection back (its epoll descriptor wakes the loop). */
+static void stream_wake(void *ud, EventsClient *c)
+{
+    Stream *st = ud;
+    (void)c;
+    if (!st->suspended) return;
+    st->suspended = false;
+    MHD_resume_connection(st->conn);
+    /* MHD only takes resumed connections back in its next run: one run soon,
+     * from the loop (this may be called from inside an MHD callback). */
+    HttpServer *s = st->s;
+    if (!s->kick && s->loop) {
+        long id = loop_timer_at(s->loop, loop_now_ms(), on_kick, s);
+        s->kick = id > 0 ? id : 0;
+    }
+}
+
+/* MHD content reader of an event stream: the bytes waiting, or, when none,
+ * the connection is suspended until the client's queue gets some (never a
+ * busy wait). An overflowed client is cut off; a reload ends the stream. */
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    Stream *st = cls;
+    (void)pos;
+    if (!st->client) return MHD_CONTENT_READER_END_WITH_ERROR;
+    size_t n = events_read(st->client, buf, max);
+    if (n > 0) return (ssize_t)n;
+    switch (events_state(st->client)) {
+    case EVENTS_OVERFLOW:
+        return MHD_CONTENT_READER_END_WITH_ERROR;
+    case EVENTS_END:
+        return MHD_CONTENT_READER_END_OF_STREAM;
+    case EVENTS_OPEN:
+        break;
+    }
+    st->suspended = true;
+    MHD_suspend_connection(st->conn);
+    return 0;
+}
+
+/* MHD: the stream's response is freed (the connection is over). */
+static void stream_free(void *cls)
+{
+    Stream *st = cls;
+    HttpServer *s = st->s;
+    events_unsubscribe(st->events, st->client);
+    if (st->prev)
+        st->prev->next = st->next;
+    else
+        s->streams = st->next;
+    if (st->next) st->next->prev = st->prev;
+    free(st);
+}
+
+/* A streaming response for conn subscribed to ev, or NULL. */
+static struct MHD_Response *stream_response(HttpServer *s, Events *ev, struct MHD_Connection *conn)
+{
+    Stream *st = calloc(1, sizeof(*st));
+    if (!st) return NULL;
+    st->s = s;
+    st->events = ev;
+    st->conn = conn;
+    st->client = events_subscribe(ev, stream_wake, st, loop_wall_ms());
+    struct MHD_Response *resp =
+        st->client ? MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, HTTP_STREAM_BLOCK,
+                                                       stream_read, st, stream_free)
+                   : NULL;
+    if (!resp) {
+        events_unsubscribe(ev, st->client);
+        free(st);
+        return NULL;
+    }
+    st->next = s->streams;
+    if (s->streams) s->streams->prev = st;
+    s->streams = st;
+    /* A quiet stream is not an idle connection: keep-alives, not the timeout. */
+    MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, 0);
+    if (!s->ka_timer) arm_keepalive(s);
+    return resp;
+}
+
 /* Queues answer a (taking its body) on conn, and logs it when it changed
  * state or was refused for its token or role. */
 static enum MHD_Result send_answer(HttpServer *s, struct MHD_Connection *conn, const char *method,
                                    const char *uri, ApiResponse *a)
 {
-    struct MHD_Response *resp;
-    if (a->body.s && !a->body.oom) {
+    struct MHD_Response *resp = NULL;
+    Events *ev = s->api->events;
+    if (a->stream && ev && strcmp(method, "HEAD") != 0) {
+        resp = stream_response(s, ev, conn); /* HEAD: the headers only */
+        if (!resp) api_error(a, 503, _("cannot open an event stream (out of memory)"));
+    }
+    if (resp) {
+        /* streaming from ev */
+    } else if (a->body.s && !a->body.oom) {
         resp = MHD_create_response_from_buffer(a->body.len, a->body.s, MHD_RESPMEM_MUST_FREE);
         if (resp) a->body = (SBuf){0};
     } else {
@@ -107,7 +225,8 @@ static enum MHD_Result send_answer(HttpServer *s, struct MHD_Connection *conn, c
         return MHD_NO;
     }
     if (a->content_type) MHD_add_response_header(resp, "Content-Type", a->content_type);
-    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    MHD_add_response_header(resp, "Cache-Control",
+                            a->stream && a->status == 200 ? "no-cache" : "no-store");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     if (a->allow) MHD_add_response_header(resp, "Allow", a->allow);
     if (a->www_authenticate)
@@ -235,6 +354,29 @@ static void rearm(HttpServer *s)
     s->timer = id > 0 ? id : 0;
 }
 
+/* Loop timer: queues keep-alives on quiet streams, then re-arms. */
+static void on_keepalive(void *ud, int64_t now_ms)
+{
+    HttpServer *s = ud;
+    s->ka_timer = 0;
+    if (s->api->events) events_keepalive(s->api->events, now_ms);
+    arm_keepalive(s);
+}
+
+/* Arms the keep-alive timer at the next stream's due time (none without
+ * streams or loop). */
+static void arm_keepalive(HttpServer *s)
+{
+    if (!s->loop) return;
+    if (s->ka_timer) loop_timer_cancel(s->loop, s->ka_timer);
+    s->ka_timer = 0;
+    if (!s->streams || !s->api->events) return;
+    int64_t due = events_keepalive(s->api->events, loop_now_ms());
+    if (due == INT64_MAX) return;
+    long id = loop_timer_at(s->loop, due, on_keepalive, s);
+    s->ka_timer = id > 0 ? id : 0;
+}
+
 /* Reads a whole PEM file (at most HTTP_TLS_FILE_MAX bytes) into a new
  * NUL-terminated string; NULL with a message in err. */
 static char *read_pem(const char *path, const char *what, char *err, size_t errlen)
@@ -335,7 +477,7 @@ HttpServer *http_new(const CfgHttp *cfg, Api *api, HttpLogFn log, void *log_ud, 
         snprintf(err, errlen, "%s", _("out of memory"));
         goto fail;
     }
-    unsigned flags = MHD_USE_EPOLL;
+    unsigned flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME;
     if (cfg->ipv6) flags |= MHD_USE_IPv6;
     if (cfg->tls_cert) {
         if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
@@ -386,6 +528,11 @@ int http_attach(HttpServer *s, Loop *l)
     if (loop_watch_fd(l, s->epfd, POLLIN, on_fd, s) != 0) return -1;
     s->loop = l;
     rearm(s);
+    arm_keepalive(s);
+    if (s->streams) { /* streams resumed while detached (a reload) */
+        long id = loop_timer_at(l, loop_now_ms(), on_kick, s);
+        s->kick = id > 0 ? id : 0;
+    }
     return 0;
 }
 
@@ -394,6 +541,10 @@ void http_detach(HttpServer *s)
     if (!s || !s->loop) return;
     if (s->timer) loop_timer_cancel(s->loop, s->timer);
     s->timer = 0;
+    if (s->ka_timer) loop_timer_cancel(s->loop, s->ka_timer);
+    s->ka_timer = 0;
+    if (s->kick) loop_timer_cancel(s->loop, s->kick);
+    s->kick = 0;
     loop_unwatch_fd(s->loop, s->epfd);
     s->loop = NULL;
 }
@@ -421,6 +572,9 @@ void http_free(HttpServer *s)
 {
     if (!s) return;
     http_detach(s);
+    /* MHD refuses to stop with suspended connections: give them back first. */
+    for (Stream *st = s->streams; st; st = st->next)
+        stream_wake(st, st->client);
     if (s->d) MHD_stop_daemon(s->d);
     settings_free(s);
     free(s);

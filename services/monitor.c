@@ -105,6 +105,7 @@ static void on_poll(void *ud, size_t feed)
 {
     Monitor *w = ud;
     archive_record_poll(w->archive, feed);
+    if (w->on_poll) w->on_poll(w->poll_ud, feed, w->coll->feeds[feed].last_poll_ms);
     alert_eval_feed(w->alerts, feed, loop_wall_ms());
     arm(w);
 }
@@ -410,6 +411,8 @@ Monitor *monitor_reload(Monitor *old, Config *cfg, char *err, size_t errlen)
     void *ud = old->ud;
     NotifyOutcomeFn notify_fn = old->on_notify;
     void *notify_ud = old->notify_ud;
+    MonitorPollFn poll_fn = old->on_poll;
+    void *poll_ud = old->poll_ud;
     int64_t now = loop_wall_ms();
     struct MonitorNotice *ns = NULL;
     size_t nn = sent_notices(old, &ns);
@@ -427,6 +430,7 @@ Monitor *monitor_reload(Monitor *old, Config *cfg, char *err, size_t errlen)
     alert_carry_free(carry);
     if (w) {
         monitor_on_notify(w, notify_fn, notify_ud);
+        monitor_on_poll(w, poll_fn, poll_ud);
         for (size_t i = 0; w->notifier && i < nn; i++) {
             NotifyEvent *e = &ns[i].ev;
             notify_adopt(w->notifier, e, loop_now_ms());
@@ -444,6 +448,12 @@ void monitor_on_notify(Monitor *w, NotifyOutcomeFn fn, void *ud)
 {
     w->on_notify = fn;
     w->notify_ud = ud;
+}
+
+void monitor_on_poll(Monitor *w, MonitorPollFn fn, void *ud)
+{
+    w->on_poll = fn;
+    w->poll_ud = ud;
 }
 
 void monitor_start(Monitor *w)

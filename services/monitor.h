@@ -64,6 +64,10 @@ typedef struct {
  * message in err. */
 typedef int (*MonitorActFn)(void *ud, const MonitorAction *a, char *err, size_t errlen);
 
+/* Called after a poll result of feed (index into cfg->feeds) was stored in
+ * the Collector at wall time wall_ms, before the alerts are evaluated. */
+typedef void (*MonitorPollFn)(void *ud, size_t feed, int64_t wall_ms);
+
 typedef struct Monitor {
     Collector *coll;       /* owned */
     AlertEngine *alerts;   /* owned */
@@ -83,6 +87,8 @@ typedef struct Monitor {
     bool restoring;       /* re-applying recorded silences (their events are not re-recorded) */
     NotifyOutcomeFn on_notify; /* the owner's delivery callback (may be NULL) */
     void *notify_ud;
+    MonitorPollFn on_poll; /* the owner's "a poll was stored" callback (may be NULL) */
+    void *poll_ud;
     /* monitor_reload(): the "resolved" of alerts whose rule changed or went
      * away, kept (owned) for the next Monitor's notifier to send. */
     bool retiring;
@@ -90,8 +96,8 @@ typedef struct Monitor {
     size_t n_retired;
     /* Remote mode (monitor_new_remote()): the data comes from a collector. */
     bool remote;
-    MonitorLink link;    /* MONITOR_LINK_LOCAL unless remote; written by the remote client */
-    MonitorActFn act;    /* sends operator actions (remote mode); NULL: none yet */
+    MonitorLink link; /* MONITOR_LINK_LOCAL unless remote; written by the remote client */
+    MonitorActFn act; /* sends operator actions (remote mode); NULL: none yet */
     void *act_ud;
 } Monitor;
 
@@ -122,6 +128,10 @@ Monitor *monitor_reload(Monitor *old, Config *cfg, char *err, size_t errlen);
  * every message dropped), after the counters are updated; "ioc run" logs
  * one line each. Without notify targets it is never called. */
 void monitor_on_notify(Monitor *w, NotifyOutcomeFn fn, void *ud);
+
+/* Sets the callback told about every poll result stored (kept by
+ * monitor_reload(), like the others); "ioc run" streams it as an event. */
+void monitor_on_poll(Monitor *w, MonitorPollFn fn, void *ud);
 
 /* Starts polling (and so evaluating). */
 void monitor_start(Monitor *w);

@@ -386,6 +386,45 @@ static void test_snapshot_agrees(void **state)
 }
 
 /* No Monitor (before the first config loaded): build and process only. */
+/* ioc_poll_delay_seconds: one histogram over every feed (and the carry of a
+ * reload), with the largest delay beside it. */
+static void test_poll_delay(void **state)
+{
+    Monitor *m = make(NULL);
+    feedstate_count_delay(&m->coll->feeds[0], 0);
+    feedstate_count_delay(&m->coll->feeds[0], 3);
+    feedstate_count_delay(&m->coll->feeds[1], 120);
+    feedstate_count_delay(&m->coll->feeds[2], -5); /* a timer early by the clock: 0 */
+    MetricsCarry *carry = metrics_carry_new();
+    FeedStatus old = {0};
+    feedstate_count_delay(&old, 40);
+    m->coll->feeds[0].delay_max_ms = 3;
+    /* The carry of a reload: a Monitor whose dvc had one poll 40 ms late. */
+    Monitor *prev = make(NULL);
+    prev->coll->feeds[0] = old;
+    assert_int_equal(metrics_carry_add(carry, prev), 0);
+    monitor_free(prev);
+    const MetricsInfo info = {.carry = carry};
+    PromDoc *d;
+    char *text = scrape(m, &info, &d);
+    const struct {
+        const char *le;
+        double n;
+    } b[] = {{"0.001", 2}, {"0.002", 2}, {"0.005", 3}, {"0.025", 3}, {"0.05", 4},
+             {"0.1", 4},   {"0.25", 5},  {"10", 5},    {"+Inf", 5}};
+    for (size_t i = 0; i < sizeof b / sizeof b[0]; i++)
+        if (VAL(d, "ioc_poll_delay_seconds_bucket", "le", b[i].le) != b[i].n)
+            fail_msg("le=%s: want %g", b[i].le, b[i].n);
+    assert_true(VAL(d, "ioc_poll_delay_seconds_count", NULL) == 5);
+    assert_true(fabs(VAL(d, "ioc_poll_delay_seconds_sum", NULL) - 0.163) < 1e-9);
+    assert_true(VAL(d, "ioc_poll_delay_max_seconds", NULL) == 0.12);
+    assert_non_null(strstr(text, "# TYPE ioc_poll_delay_seconds histogram\n"));
+    prom_doc_free(d);
+    free(text);
+    metrics_carry_free(carry);
+    monitor_free(m);
+}
+
 static void test_no_monitor(void **state)
 {
     SBuf b = {0};
@@ -404,6 +443,7 @@ int main(void)
         cmocka_unit_test(test_archive),
         cmocka_unit_test(test_counters_survive_reload),
         cmocka_unit_test(test_snapshot_agrees),
+        cmocka_unit_test(test_poll_delay),
         cmocka_unit_test(test_no_monitor),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
