@@ -54,6 +54,11 @@ struct Remote {
     size_t config_len;
     double generation; /* the collector's generation last seen */
     bool have_generation;
+    /* The generation whose config config_text is (the one asked for at the
+     * last /api/v1/config that came back): a hello of another generation
+     * asks again, so a config request cut off by a reload is not lost. */
+    double config_gen, config_req_gen;
+    bool have_config_gen;
     bool reload;      /* the config changed: the loop was stopped */
     Config *next_cfg; /* the changed config (owned until taken) */
     Req *reqs;        /* requests on the loop */
@@ -661,6 +666,7 @@ static void on_req_done(void *ud, CURL *easy, CURLcode rc)
         if (why[0]) break; /* the stream will be retried and ask again */
         if (q->body.len == r->config_len && r->config_text &&
             memcmp(q->body.s, r->config_text, r->config_len) == 0) {
+            r->config_gen = r->config_req_gen;
             req_start(r, RQ_ALERTS, "/api/v1/alerts", NULL, NULL);
             req_start(r, RQ_SILENCES, "/api/v1/silences", NULL, NULL);
             break;
@@ -679,6 +685,7 @@ static void on_req_done(void *ud, CURL *easy, CURLcode rc)
             q->body.len = 0;
             cfg_free(r->next_cfg);
             r->next_cfg = c;
+            r->config_gen = r->config_req_gen;
             r->reload = true;
             loop_stop(r->loop);
         }
@@ -761,7 +768,10 @@ static void on_deferred(void *ud, int64_t now)
     Remote *r = ud;
     (void)now;
     r->defer_timer = 0;
-    if (r->want_config) req_start(r, RQ_CONFIG, "/api/v1/config", NULL, NULL);
+    if (r->want_config) {
+        r->config_req_gen = r->generation;
+        req_start(r, RQ_CONFIG, "/api/v1/config", NULL, NULL);
+    }
     if (r->want_alerts) {
         req_start(r, RQ_ALERTS, "/api/v1/alerts", NULL, NULL);
         req_start(r, RQ_SILENCES, "/api/v1/silences", NULL, NULL);
@@ -773,11 +783,15 @@ static void on_deferred(void *ud, int64_t now)
 static void on_generation(Remote *r, const cJSON *o, bool hello)
 {
     const cJSON *g = cJSON_GetObjectItemCaseSensitive(o, "generation");
-    bool changed = cJSON_IsNumber(g) && r->have_generation && g->valuedouble != r->generation;
     if (cJSON_IsNumber(g)) {
         r->generation = g->valuedouble;
         r->have_generation = true;
+        if (!r->have_config_gen) { /* the config loaded at the start */
+            r->config_gen = r->generation;
+            r->have_config_gen = true;
+        }
     }
+    bool changed = r->have_config_gen && r->generation != r->config_gen;
     if (changed)
         r->want_config = true; /* then alerts and silences, when the config is the same */
     else if (hello)
