@@ -12,6 +12,8 @@ pkgs=(build-essential cmake pkg-config
 if [ "${1:-}" = "--test" ]; then
   # prometheus: promtool and a real server for tests/e2e/metrics.sh and prometheus.sh
   pkgs+=(libcmocka-dev clang tmux curl python3 chromium locales prometheus)
+  # prometheus-node-exporter: real counters for tests/e2e/promql.sh
+  pkgs+=(prometheus-node-exporter)
   # The package test (tests/e2e/package.sh): lintian, man pages, the unit, completion.
   pkgs+=(lintian man-db systemd bash-completion zsh)
 fi
