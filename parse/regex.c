@@ -33,13 +33,18 @@ struct Regex {
 
 /* ---- RE2: what PCRE2 has and RE2 has not ---- */
 
-/* Writes msg (and the offending text, up to 8 bytes) into err. */
-static void rx_refuse(char *err, size_t errlen, const char *msg, const char *at, size_t n)
+/* Writes msg and the offending text (n bytes of the pattern s of slen
+ * bytes from offset at, at most 8, never past its end) into err. */
+static void rx_refuse(char *err, size_t errlen, const char *msg, const char *s, size_t slen,
+                      size_t at, size_t n)
 {
+    if (at > slen) at = slen;
+    if (n > slen - at) n = slen - at;
     if (n > 8) n = 8;
+    const char *p = s + at;
     char shown[9];
     for (size_t i = 0; i < n; i++)
-        shown[i] = (at[i] >= 0x20 && at[i] < 0x7f) ? at[i] : '?';
+        shown[i] = (p[i] >= 0x20 && p[i] < 0x7f) ? p[i] : '?';
     shown[n] = '\0';
     snprintf(err, errlen, "%s: %s", msg, shown);
 }
@@ -84,14 +89,14 @@ static bool re2_escape(const char *s, size_t n, size_t i, bool in_class, size_t 
         /* \1..\7 followed by an octal digit is an octal code in RE2; alone (or
          * \8, \9) it would be a backreference, which RE2 has not got. */
         if (c <= '7' && i + 2 < n && s[i + 2] >= '0' && s[i + 2] <= '7') return true;
-        rx_refuse(err, errlen, _("invalid escape sequence (no backreferences)"), s + i, 2);
+        rx_refuse(err, errlen, _("invalid escape sequence (no backreferences)"), s, n, i, 2);
         return false;
     }
     if (c >= 0x80 || !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '0'))
         return true; /* punctuation (or \0 octal) is itself */
     const char *ok = in_class ? "aftnrvxdDsSwWpP" : "aftnrvxdDsSwWpPAzbBQE";
     if (strchr(ok, c)) return true;
-    rx_refuse(err, errlen, _("invalid escape sequence"), s + i, 2);
+    rx_refuse(err, errlen, _("invalid escape sequence"), s, n, i, 2);
     return false;
 }
 
@@ -109,7 +114,7 @@ static bool re2_group(const char *s, size_t n, size_t i, char *err, size_t errle
         j++;
     }
     if (any && j < n && (s[j] == ')' || s[j] == ':')) return true;
-    rx_refuse(err, errlen, _("invalid or unsupported Perl syntax"), s + i, j + 1 - i);
+    rx_refuse(err, errlen, _("invalid or unsupported Perl syntax"), s, n, i, j + 1 - i);
     return false;
 }
 
@@ -155,7 +160,7 @@ static bool re2_check(const char *s, size_t n, char *err, size_t errlen)
         }
         if (c == '(') {
             if (i + 1 < n && s[i + 1] == '*') {
-                rx_refuse(err, errlen, _("missing argument to repetition operator"), s + i, 2);
+                rx_refuse(err, errlen, _("missing argument to repetition operator"), s, n, i, 2);
                 return false;
             }
             if (i + 1 < n && s[i + 1] == '?') {
@@ -176,12 +181,12 @@ static bool re2_check(const char *s, size_t n, char *err, size_t errlen)
                 continue;
             }
             if (after_rep) {
-                rx_refuse(err, errlen, _("invalid nested repetition operator"), s + i - 1,
+                rx_refuse(err, errlen, _("invalid nested repetition operator"), s, n, i - 1,
                           end - i + 1);
                 return false;
             }
             if (bad) {
-                rx_refuse(err, errlen, _("invalid repeat count"), s + i, end - i);
+                rx_refuse(err, errlen, _("invalid repeat count"), s, n, i, end - i);
                 return false;
             }
             after_rep = lazy_ok = true;

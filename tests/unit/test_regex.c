@@ -123,6 +123,10 @@ static void test_re2_messages(void **state)
     assert_string_equal(err, "invalid or unsupported Perl syntax: (?<");
     assert_null(rx_compile("a{5000}", 7, RX_RE2, err, sizeof(err), NULL));
     assert_string_equal(err, "invalid repeat count: {5000}");
+    /* A refusal at the very end quotes no byte past it (fuzz_regex). */
+    char tail[2] = {'(', '?'};
+    assert_null(rx_compile(tail, 2, RX_RE2, err, sizeof(err), NULL));
+    assert_string_equal(err, "invalid or unsupported Perl syntax: (?");
     assert_null(rx_compile("\\", 1, RX_RE2, err, sizeof(err), NULL));
     assert_string_equal(err, "trailing backslash at end of expression");
 }
