@@ -81,12 +81,12 @@ typedef struct {
     PromSelector *prom; /* compiled selector (prometheus feeds), owned */
     CfgWhere *where;    /* csv row filter (all must match), owned */
     size_t n_where;
-    Agg agg;          /* default: first (for every format) */
-    bool has_agg;     /* agg: was given (promql: several series are then reduced) */
+    Agg agg;             /* default: first (for every format) */
+    bool has_agg;        /* agg: was given (promql: several series are then reduced) */
     CounterMode counter; /* counter: rate or increase; COUNTER_NONE by default */
-    NumFormat numfmt; /* inherited from the feed unless set */
-    double scale;     /* value = raw * scale + offset; default 1 */
-    double offset;    /* default 0 */
+    NumFormat numfmt;    /* inherited from the feed unless set */
+    double scale;        /* value = raw * scale + offset; default 1 */
+    double offset;       /* default 0 */
     bool has_target;
     double target;
     CfgThreshold warn, crit;

@@ -29,10 +29,10 @@ static const char *const feed_keys[] = {"id",
                                         "follow_redirects",
                                         "allow_link_local"};
 
-static const char *const kpi_keys[] = {"id",       "name",   "name_en", "short",  "select",
-                                       "column",   "where",  "unit",    "agg",    "number_format",
-                                       "scale",    "offset", "target",  "warn",   "crit",
-                                       "decimals", "min",    "max",     "query",  "counter"};
+static const char *const kpi_keys[] = {"id",       "name",   "name_en", "short", "select",
+                                       "column",   "where",  "unit",    "agg",   "number_format",
+                                       "scale",    "offset", "target",  "warn",  "crit",
+                                       "decimals", "min",    "max",     "query", "counter"};
 
 static const char *const format_names[] = {"json", "prometheus", "csv", "promql"};
 static const char *const counter_names[] = {"rate", "increase"};

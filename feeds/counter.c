@@ -44,8 +44,7 @@ void counter_apply(const CfgKpi *k, CounterState *s, KpiValue *v, int64_t at_ms)
         v->has_value = false;
         v->value = NAN;
         v->pending = true;
-        snprintf(v->error, sizeof(v->error), "%s",
-                 _("counter: no value until the second poll"));
+        snprintf(v->error, sizeof(v->error), "%s", _("counter: no value until the second poll"));
         return;
     }
     d = d * k->scale + k->offset;

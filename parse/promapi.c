@@ -70,8 +70,8 @@ static int read_data(const cJSON *data, PromApiAnswer *a, char *err, size_t errl
     const cJSON *s;
     cJSON_ArrayForEach(s, res)
     {
-        if (!cJSON_IsObject(s) || !read_pair(cJSON_GetObjectItemCaseSensitive(s, "value"),
-                                             &a->values[a->n]))
+        if (!cJSON_IsObject(s) ||
+            !read_pair(cJSON_GetObjectItemCaseSensitive(s, "value"), &a->values[a->n]))
             goto bad;
         a->n++;
     }

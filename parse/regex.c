@@ -173,7 +173,8 @@ static bool re2_check(const char *s, size_t n, char *err, size_t errlen)
         }
         size_t end = i + 1;
         bool bad = false;
-        bool rep = c == '*' || c == '+' || c == '?' || (c == '{' && re2_braces(s, n, i, &end, &bad));
+        bool rep =
+            c == '*' || c == '+' || c == '?' || (c == '{' && re2_braces(s, n, i, &end, &bad));
         if (rep) {
             if (c == '?' && lazy_ok) { /* "a*?": lazy, as RE2 allows */
                 lazy_ok = false;
@@ -439,14 +440,15 @@ Regex *rx_compile(const char *pat, size_t len, RxDialect d, char *err, size_t er
     if (oom) *oom = false;
     if (errlen) err[0] = '\0';
     if (len > RX_MAX_PATTERN) {
-        snprintf(err, errlen, _("regular expression too long (over %d KiB)"), RX_MAX_PATTERN / 1024);
+        snprintf(err, errlen, _("regular expression too long (over %d KiB)"),
+                 RX_MAX_PATTERN / 1024);
         return NULL;
     }
     char *src = NULL;
     const char *use = pat;
     size_t use_len = len;
-    uint32_t opts = PCRE2_UTF | PCRE2_DOLLAR_ENDONLY |
-                    PCRE2_NEVER_BACKSLASH_C | PCRE2_NO_AUTO_CAPTURE;
+    uint32_t opts =
+        PCRE2_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_NEVER_BACKSLASH_C | PCRE2_NO_AUTO_CAPTURE;
     if (d == RX_RE2) {
         if (!re2_check(pat, len, err, errlen)) return NULL;
         opts |= PCRE2_ANCHORED | PCRE2_ENDANCHORED;

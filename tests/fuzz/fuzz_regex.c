@@ -15,7 +15,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1) return 0;
-    RxDialect d = data[0] % 3 == 0 ? RX_RE2 : data[0] % 3 == 1 ? RX_IREGEXP_MATCH : RX_IREGEXP_SEARCH;
+    RxDialect d = data[0] % 3 == 0   ? RX_RE2
+                  : data[0] % 3 == 1 ? RX_IREGEXP_MATCH
+                                     : RX_IREGEXP_SEARCH;
     const char *pat = (const char *)data + 1;
     const char *nul = memchr(pat, '\0', size - 1);
     size_t plen = nul ? (size_t)(nul - pat) : size - 1;

@@ -196,13 +196,11 @@ static void test_promql(void **state)
     (void)state;
     CfgKpi k = {.id = "k", .agg = AGG_FIRST, .scale = 1};
     KpiValue v;
-    const char *vec1 =
-        "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
-        "{\"metric\":{},\"value\":[1700000000.5,\"12.5\"]}]}}";
-    const char *vec2 =
-        "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
-        "{\"metric\":{\"cpu\":\"0\"},\"value\":[1,\"1\"]},"
-        "{\"metric\":{\"cpu\":\"1\"},\"value\":[1,\"3\"]}]}}";
+    const char *vec1 = "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
+                       "{\"metric\":{},\"value\":[1700000000.5,\"12.5\"]}]}}";
+    const char *vec2 = "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
+                       "{\"metric\":{\"cpu\":\"0\"},\"value\":[1,\"1\"]},"
+                       "{\"metric\":{\"cpu\":\"1\"},\"value\":[1,\"3\"]}]}}";
     const char *none =
         "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}";
     const char *bad = "{\"status\":\"error\",\"errorType\":\"bad_data\","

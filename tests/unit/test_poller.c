@@ -792,7 +792,8 @@ static enum MHD_Result prom_handle(void *cls, struct MHD_Connection *c, const ch
                  "\"metric\":{},\"value\":[1,\"%zu\"]}]}}",
                  strlen(q));
     }
-    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_COPY);
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_COPY);
     enum MHD_Result ret = MHD_queue_response(c, (unsigned)code, r);
     MHD_destroy_response(r);
     atomic_fetch_sub(&s->in_flight, 1);
@@ -817,9 +818,9 @@ static void test_promql(void **state)
 {
     (void)state;
     PromServer srv = {.mu = PTHREAD_MUTEX_INITIALIZER};
-    struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
-                                                MHD_USE_INTERNAL_POLLING_THREAD,
-                                            0, NULL, NULL, prom_handle, &srv, MHD_OPTION_END);
+    struct MHD_Daemon *d =
+        MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL,
+                         NULL, prom_handle, &srv, MHD_OPTION_END);
     assert_non_null(d);
     char url[64];
     snprintf(url, sizeof(url), "http://127.0.0.1:%u/", port_of(d));

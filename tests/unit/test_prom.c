@@ -308,7 +308,7 @@ static const char select_body[] =
 
 typedef struct {
     const char *sel;
-    size_t n; /* (size_t)-1: the selector is refused */
+    size_t n;   /* (size_t)-1: the selector is refused */
     double sum; /* sum of the selected values */
 } SelCase;
 
@@ -430,7 +430,8 @@ static const SelBad sel_bad[] = {
     {"up{a=\"1\",b!~\"[z-a]\"}", 12, "invalid regular expression: "},
     /* Nested repetitions: RE2 refuses them (fuzz_extract found glibc's regcomp
      * growing without bound on them). A lazy "*?" is RE2's too (above). */
-    {"up{job=~\"tp-.*++++++++\"}", 8, "invalid regular expression: invalid nested repetition operator"},
+    {"up{job=~\"tp-.*++++++++\"}", 8,
+     "invalid regular expression: invalid nested repetition operator"},
     {"up{job=~\"a**\"}", 8, "invalid regular expression: invalid nested repetition operator"},
     {"up{job=~\"a{2}+\"}", 8, "invalid regular expression: invalid nested repetition operator"},
     {"up{job=~\"a*??\"}", 8, "invalid regular expression: invalid nested repetition operator"},

@@ -24,32 +24,35 @@ static void test_values(void **state)
     (void)state;
     PromApiAnswer a;
     char err[160];
-    assert_int_equal(
-        parse("{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[1.5,\"42.25\"]}}",
-              &a, err),
-        0);
+    assert_int_equal(parse("{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":"
+                           "[1.5,\"42.25\"]}}",
+                           &a, err),
+                     0);
     assert_int_equal(a.kind, PROMAPI_SCALAR);
     assert_int_equal(a.n, 1);
     assert_true(a.values[0] == 42.25);
     promapi_free(&a);
-    assert_int_equal(parse("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
-                           "{\"metric\":{\"cpu\":\"0\"},\"value\":[1,\"1e3\"]},"
-                           "{\"metric\":{},\"value\":[1,\"NaN\"]},"
-                           "{\"metric\":{},\"value\":[1,\"+Inf\"]}],\"warnings\":[\"x\"]}}",
-                           &a, err),
-                     0);
+    assert_int_equal(
+        parse("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
+              "{\"metric\":{\"cpu\":\"0\"},\"value\":[1,\"1e3\"]},"
+              "{\"metric\":{},\"value\":[1,\"NaN\"]},"
+              "{\"metric\":{},\"value\":[1,\"+Inf\"]}],\"warnings\":[\"x\"]}}",
+              &a, err),
+        0);
     assert_int_equal(a.kind, PROMAPI_VECTOR);
     assert_int_equal(a.n, 3);
     assert_true(a.values[0] == 1000 && isnan(a.values[1]) && isinf(a.values[2]));
     promapi_free(&a);
     assert_int_equal(
-        parse("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}", &a, err),
+        parse("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}", &a,
+              err),
         0);
     assert_int_equal(a.kind, PROMAPI_VECTOR);
     assert_int_equal(a.n, 0);
     promapi_free(&a);
     assert_int_equal(
-        parse("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[]}}", &a, err),
+        parse("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[]}}", &a,
+              err),
         0);
     assert_int_equal(a.kind, PROMAPI_MATRIX);
     promapi_free(&a);
@@ -82,8 +85,10 @@ static void test_not_answers(void **state)
         "[]",
         "{\"status\":\"success\"}",
         "{\"status\":\"maybe\"}",
-        "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"value\":[1]}]}}",
-        "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"value\":[1,\"x\"]}]}}",
+        "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"value\":[1]}]}"
+        "}",
+        "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"value\":[1,"
+        "\"x\"]}]}}",
         "{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[1,2]}}",
         "{\"status\":\"success\",\"data\":{\"resultType\":\"table\",\"result\":[]}}",
     };

@@ -200,7 +200,11 @@ static void test_invalid_utf8_subject(void **state)
     rx_free(rx);
     rx = rx_compile("a", 1, RX_IREGEXP_SEARCH, err, sizeof(err), NULL);
     assert_non_null(rx);
-    assert_int_equal(rx_match(rx, "\xff\xfe" "a", 3), RX_NOMATCH);
+    assert_int_equal(rx_match(rx,
+                              "\xff\xfe"
+                              "a",
+                              3),
+                     RX_NOMATCH);
     assert_int_equal(rx_match(rx, "xa", 2), RX_MATCH);
     rx_free(rx);
 }
@@ -208,8 +212,10 @@ static void test_invalid_utf8_subject(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_cases),       cmocka_unit_test(test_re2_messages),
-        cmocka_unit_test(test_match_limit), cmocka_unit_test(test_size_caps),
+        cmocka_unit_test(test_cases),
+        cmocka_unit_test(test_re2_messages),
+        cmocka_unit_test(test_match_limit),
+        cmocka_unit_test(test_size_caps),
         cmocka_unit_test(test_invalid_utf8_subject),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
