@@ -11,6 +11,26 @@
 
 #include "base/fmt.h"
 
+/* The style of the human formats: the UI language's (fmt_set_style()). */
+static FmtStyle ui_style = FMT_EN;
+
+void fmt_set_style(FmtStyle st)
+{
+    ui_style = st;
+}
+
+FmtStyle fmt_style(void)
+{
+    return ui_style;
+}
+
+/* The thousands separator of st ('\0': none) and its decimal separator. */
+static void style_seps(FmtStyle st, char *thousands, char *decimal)
+{
+    *thousands = st == FMT_VI ? '.' : st == FMT_EN ? ',' : '\0';
+    *decimal = st == FMT_VI ? ',' : '.';
+}
+
 /* Replaces the locale's decimal point in the number text buf by '.': the C
  * library writes LC_NUMERIC's point, and ioc's texts always use '.'. */
 static void c_point(char *buf)
@@ -96,7 +116,29 @@ double fmt_round(double v, int decimals)
     return r == 0 ? 0 : r;        /* no "-0" */
 }
 
-void fmt_fixed(double v, int max_decimals, char *buf, size_t n)
+/* Rewrites the plain number text in buf (n bytes; '.' point, no grouping)
+ * in style st: the decimal separator, and the thousands separator between
+ * groups of three digits of the integer part when group. */
+static void apply_style(FmtStyle st, bool group, char *buf, size_t n)
+{
+    char sep, point;
+    style_seps(st, &sep, &point);
+    char *dot = strchr(buf, '.');
+    if (dot) *dot = point;
+    char *p = buf + (buf[0] == '-');
+    size_t digits = strspn(p, "0123456789");
+    size_t seps = group && sep && digits > 0 ? (digits - 1) / 3 : 0;
+    if (seps == 0 || strlen(buf) + seps >= n) return;
+    char *src = p + digits;
+    memmove(src + seps, src, strlen(src) + 1);
+    char *dst = src + seps;
+    for (size_t i = 0; i < digits; i++) {
+        *--dst = *--src;
+        if (i % 3 == 2 && i + 1 < digits) *--dst = sep;
+    }
+}
+
+void fmt_fixed(FmtStyle st, double v, int max_decimals, char *buf, size_t n)
 {
     if (n == 0) return;
     if (!isfinite(v)) {
@@ -104,26 +146,10 @@ void fmt_fixed(double v, int max_decimals, char *buf, size_t n)
         return;
     }
     fixed(v, max_decimals, true, buf, n);
+    apply_style(st, true, buf, n);
 }
 
-/* Puts ',' between groups of three digits of the integer part of the plain
- * decimal number in buf (n bytes). */
-static void group_thousands(char *buf, size_t n)
-{
-    char *p = buf + (buf[0] == '-');
-    size_t digits = strspn(p, "0123456789");
-    size_t commas = digits > 0 ? (digits - 1) / 3 : 0;
-    if (commas == 0 || strlen(buf) + commas >= n) return;
-    char *src = p + digits;
-    memmove(src + commas, src, strlen(src) + 1);
-    char *dst = src + commas;
-    for (size_t i = 0; i < digits; i++) {
-        *--dst = *--src;
-        if (i % 3 == 2 && i + 1 < digits) *--dst = ',';
-    }
-}
-
-void fmt_number(double v, int decimals, char *buf, size_t n)
+void fmt_number_in(FmtStyle st, double v, int decimals, char *buf, size_t n)
 {
     if (n == 0) return;
     if (!isfinite(v)) {
@@ -132,11 +158,17 @@ void fmt_number(double v, int decimals, char *buf, size_t n)
     }
     if (v >= 1e15 || v <= -1e15) { /* shortest text that reads back, no grouping */
         fmt_shortest(v, buf, n);
+        apply_style(st, false, buf, n);
         return;
     }
     bool automatic = decimals < 0;
     fixed(v, automatic ? 2 : decimals, automatic, buf, n);
-    group_thousands(buf, n);
+    apply_style(st, true, buf, n);
+}
+
+void fmt_number(double v, int decimals, char *buf, size_t n)
+{
+    fmt_number_in(ui_style, v, decimals, buf, n);
 }
 
 void fmt_delta(double d, int decimals, bool utf8, char *buf, size_t n)

@@ -38,7 +38,7 @@ struct Loop {
     CURLM *multi;
     Transfer *transfers;
     size_t n_transfers;
-    Timer *timers;
+    Timer *timers; /* a binary min-heap on (due, id): timers[0] is the earliest */
     size_t n_timers, cap_timers;
     long next_timer_id;
     Watch *watches;
@@ -183,6 +183,38 @@ void loop_unwatch_fd(Loop *l, int fd)
     }
 }
 
+/* True when timer a is due before b (ties: the one added first). */
+static bool timer_before(const Timer *a, const Timer *b)
+{
+    return a->due < b->due || (a->due == b->due && a->id < b->id);
+}
+
+/* Moves the timer at heap index i up or down until the heap is in order. */
+static void timer_sift(Loop *l, size_t i)
+{
+    Timer *h = l->timers, t = h[i];
+    while (i > 0 && timer_before(&t, &h[(i - 1) / 2])) {
+        h[i] = h[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= l->n_timers) break;
+        if (c + 1 < l->n_timers && timer_before(&h[c + 1], &h[c])) c++;
+        if (!timer_before(&h[c], &t)) break;
+        h[i] = h[c];
+        i = c;
+    }
+    h[i] = t;
+}
+
+/* Removes the timer at heap index i. */
+static void timer_remove_at(Loop *l, size_t i)
+{
+    l->timers[i] = l->timers[--l->n_timers];
+    if (i < l->n_timers) timer_sift(l, i);
+}
+
 long loop_timer_at(Loop *l, int64_t due_ms, LoopTimerFn fn, void *ud)
 {
     if (l->n_timers == l->cap_timers) {
@@ -194,27 +226,19 @@ long loop_timer_at(Loop *l, int64_t due_ms, LoopTimerFn fn, void *ud)
     }
     long id = l->next_timer_id++;
     l->timers[l->n_timers++] = (Timer){id, due_ms, fn, ud};
+    timer_sift(l, l->n_timers - 1);
     return id;
 }
 
 void loop_timer_cancel(Loop *l, long id)
 {
+    /* A scan of ids (cheap, sequential); the heap itself stays O(log n). */
     for (size_t i = 0; i < l->n_timers; i++) {
         if (l->timers[i].id == id) {
-            l->timers[i] = l->timers[--l->n_timers];
+            timer_remove_at(l, i);
             return;
         }
     }
-}
-
-/* Index of the earliest timer, or -1 when there is none. Timers are few
- * (one per feed plus a handful), so a scan beats a heap here. */
-static long earliest_timer(const Loop *l)
-{
-    long best = -1;
-    for (size_t i = 0; i < l->n_timers; i++)
-        if (best < 0 || l->timers[i].due < l->timers[best].due) best = (long)i;
-    return best;
 }
 
 /* Signal handler: writes the signal number into the self-pipe. */
@@ -293,13 +317,11 @@ static int drive_curl(Loop *l)
  * time already past run in the same pass). */
 static void fire_timers(Loop *l)
 {
-    for (;;) {
-        long i = earliest_timer(l);
-        if (i < 0) return;
+    while (l->n_timers > 0) {
         int64_t now = loop_now_ms();
-        if (l->timers[i].due > now) return;
-        Timer t = l->timers[i];
-        l->timers[i] = l->timers[--l->n_timers];
+        if (l->timers[0].due > now) return;
+        Timer t = l->timers[0];
+        timer_remove_at(l, 0);
         t.fn(t.ud, now);
     }
 }
@@ -319,9 +341,8 @@ int loop_once(Loop *l, int64_t max_wait_ms)
     if (l->stop) return 0;
 
     int64_t wait = max_wait_ms < 0 ? 0 : max_wait_ms;
-    long ti = earliest_timer(l);
-    if (ti >= 0) {
-        int64_t until = l->timers[ti].due - loop_now_ms();
+    if (l->n_timers > 0) {
+        int64_t until = l->timers[0].due - loop_now_ms();
         if (until < wait) wait = until < 0 ? 0 : until;
     }
     if (wait > 24 * 3600 * 1000) wait = 24 * 3600 * 1000;

@@ -1,4 +1,4 @@
-/* timefmt.c - ISO 8601 times, clock times and ages (see timefmt.h). */
+/* timefmt.c - ISO 8601 times, clock times and dates for people (see timefmt.h). */
 #include "base/timefmt.h"
 
 #include <errno.h>
@@ -137,4 +137,53 @@ int timefmt_hms(int64_t ms, char *buf, size_t n)
 
     if (!broken_down(ms, false, &tm)) return overflow(buf, n);
     return finish(snprintf(buf, n, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec), buf, n);
+}
+
+/* Writes the date of tm in style st ("2026-11-25", "25/11/2026"; "11-25",
+ * "25/11" without the year) into buf; snprintf's result. */
+static int put_date(FmtStyle st, const struct tm *tm, bool year, char *buf, size_t n)
+{
+    int y = tm->tm_year + 1900, m = tm->tm_mon + 1, d = tm->tm_mday;
+    if (st == FMT_VI)
+        return year ? snprintf(buf, n, "%02d/%02d/%04d", d, m, y)
+                    : snprintf(buf, n, "%02d/%02d", d, m);
+    return year ? snprintf(buf, n, "%04d-%02d-%02d", y, m, d) : snprintf(buf, n, "%02d-%02d", m, d);
+}
+
+int timefmt_date(FmtStyle st, int64_t ms, char *buf, size_t n)
+{
+    struct tm tm;
+
+    if (!broken_down(ms, false, &tm)) return overflow(buf, n);
+    return finish(put_date(st, &tm, true, buf, n), buf, n);
+}
+
+int timefmt_datetime(FmtStyle st, int64_t ms, bool offset, char *buf, size_t n)
+{
+    struct tm tm;
+    char date[TIMEFMT_SIZE];
+
+    if (!broken_down(ms, false, &tm)) return overflow(buf, n);
+    put_date(st, &tm, true, date, sizeof date);
+    long off = tm.tm_gmtoff;
+    char sign = off < 0 ? '-' : '+';
+    if (off < 0) off = -off;
+    if (!offset)
+        return finish(snprintf(buf, n, "%s %02d:%02d:%02d", date, tm.tm_hour, tm.tm_min, tm.tm_sec),
+                      buf, n);
+    return finish(snprintf(buf, n, "%s %02d:%02d:%02d %c%02ld:%02ld", date, tm.tm_hour, tm.tm_min,
+                           tm.tm_sec, sign, off / 3600, off % 3600 / 60),
+                  buf, n);
+}
+
+int timefmt_near(FmtStyle st, int64_t ms, int64_t now_ms, bool year, char *buf, size_t n)
+{
+    struct tm tm, now;
+    char date[TIMEFMT_SIZE];
+
+    if (!broken_down(ms, false, &tm) || !broken_down(now_ms, false, &now)) return overflow(buf, n);
+    if (tm.tm_year == now.tm_year && tm.tm_yday == now.tm_yday)
+        return finish(snprintf(buf, n, "%02d:%02d", tm.tm_hour, tm.tm_min), buf, n);
+    put_date(st, &tm, year, date, sizeof date);
+    return finish(snprintf(buf, n, "%s %02d:%02d", date, tm.tm_hour, tm.tm_min), buf, n);
 }

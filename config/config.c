@@ -191,6 +191,18 @@ KpiStatus cfg_kpi_status(const CfgKpi *k, bool has_value, double v, bool stale)
     return KST_OK;
 }
 
+const char *cfg_kpi_label(const CfgKpi *k)
+{
+    if (k->name_en && k->name_en[0] && i18n_lang() == I18N_EN) return k->name_en;
+    return k->name ? k->name : k->id ? k->id : "";
+}
+
+const char *cfg_feed_label(const CfgFeed *f)
+{
+    if (f->name_en && f->name_en[0] && i18n_lang() == I18N_EN) return f->name_en;
+    return f->name ? f->name : f->id ? f->id : "";
+}
+
 int cfg_kpi_target_dir(const CfgKpi *k)
 {
     if (!k || !k->has_target) return 0;

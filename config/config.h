@@ -315,6 +315,14 @@ bool cfg_threshold_holds(const CfgThreshold *t, double v);
  * over warn. k may be NULL (no thresholds). */
 KpiStatus cfg_kpi_status(const CfgKpi *k, bool has_value, double v, bool stale);
 
+/* The name k is shown with in the human views: its name_en in the English
+ * UI (i18n_lang() is I18N_EN) when it has one, else its name, else its id.
+ * Machine formats keep name and name_en apart. Borrowed from k. */
+const char *cfg_kpi_label(const CfgKpi *k);
+
+/* The name feed f is shown with, as cfg_kpi_label(). Borrowed from f. */
+const char *cfg_feed_label(const CfgFeed *f);
+
 /* The good side of k's target: +1 when higher values meet it, -1 when lower
  * values do, 0 when k has no target or its thresholds watch both ways. The
  * good side is the opposite of the way the warn/crit thresholds point

@@ -257,7 +257,8 @@ static void console_free(Console *c)
     free(c);
 }
 
-int console_run(Monitor *w, ConsoleAlerts *events, ConsoleExit *out, char *err, size_t errlen)
+int console_run(Monitor *w, const ConsoleOptions *opts, ConsoleAlerts *events, ConsoleExit *out,
+                char *err, size_t errlen)
 {
     static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGWINCH};
     memset(out, 0, sizeof(*out));
@@ -277,6 +278,8 @@ int console_run(Monitor *w, ConsoleAlerts *events, ConsoleExit *out, char *err, 
     c->coll = coll;
     c->events = events;
     c->window = 1; /* 1h */
+    c->wall = opts && opts->wall;
+    c->rotate = c->wall;
     c->alist_cap = alert_count(w->alerts);
     c->alist = calloc(c->alist_cap ? c->alist_cap : 1, sizeof(*c->alist));
     if (!c->alist || con_pages_build(c) != 0) {
@@ -296,6 +299,7 @@ int console_run(Monitor *w, ConsoleAlerts *events, ConsoleExit *out, char *err, 
     loop_before_sleep(coll->loop, on_before_sleep, c);
     con_refresh_counts(c);
     clock_arm(c);
+    con_rotate_arm(c);
     monitor_start(w);
     c->dirty = CON_DIRTY_ALL;
     if (loop_run(coll->loop) != 0) {

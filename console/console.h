@@ -29,6 +29,14 @@ typedef struct {
     int signal; /* the signal that ended it (SIGINT, SIGTERM, SIGHUP), or 0 after 'q' */
 } ConsoleExit;
 
+/* How the console is run. */
+typedef struct {
+    /* A video wall: read-only (no acknowledging, silencing, filtering or
+     * moving about), the pages turn every ioc.rotate, and every key but q
+     * and F10 is ignored with a note in the footer. */
+    bool wall;
+} ConsoleOptions;
+
 /* What the console hears from the alert engine between two frames. The
  * caller passes console_on_alert with a zeroed ConsoleAlerts to monitor_new(),
  * and the same ConsoleAlerts to console_run(). */
@@ -41,14 +49,14 @@ typedef struct {
  * counts; the console draws (and rings the bell) from its own loop hook. */
 void console_on_alert(void *ud, const AlertEvent *ev);
 
-/* Runs the console on w until the user quits ('q') or SIGINT, SIGTERM or
- * SIGHUP arrives; starts the Monitor (monitor_start) first. events is the
- * ConsoleAlerts given to monitor_new() with console_on_alert (may be NULL: no
- * bell). Standard input and output must be a terminal. Catches those
- * signals and SIGWINCH on the Collector's loop (which keeps them routed to it until
- * monitor_free(); the loop must not run again after this returns). Returns 0
+/* Runs the console on w (opts NULL: an operator's console) until the user quits ('q') or SIGINT,
+ * SIGTERM or SIGHUP arrives; starts the Monitor (monitor_start) first. events is the ConsoleAlerts
+ * given to monitor_new() with console_on_alert (may be NULL: no bell). Standard input and output
+ * must be a terminal. Catches those signals and SIGWINCH on the Collector's loop (which keeps them
+ * routed to it until monitor_free(); the loop must not run again after this returns). Returns 0
  * with how it ended in *out, or -1 with a message in err (the terminal is
  * restored either way). */
-int console_run(Monitor *w, ConsoleAlerts *events, ConsoleExit *out, char *err, size_t errlen);
+int console_run(Monitor *w, const ConsoleOptions *opts, ConsoleAlerts *events, ConsoleExit *out,
+                char *err, size_t errlen);
 
 #endif

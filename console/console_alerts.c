@@ -137,17 +137,11 @@ bool con_alert_key(Console *c, int ch)
     }
 }
 
-/* Formats when a silence ends: "14:30", or "2026-11-26 14:30" on another day. */
+/* Formats when a silence ends: "14:30", or "2026-11-26 14:30" (Vietnamese
+ * "26/11/2026 14:30") on another day. */
 static void fmt_until(int64_t until, char *buf, size_t n)
 {
-    char u[TIMEFMT_SIZE], t[TIMEFMT_SIZE];
-    if (timefmt_iso(until, u, sizeof(u)) < 0 || timefmt_iso(loop_wall_ms(), t, sizeof(t)) < 0 ||
-        strlen(u) < 16)
-        snprintf(buf, n, "?");
-    else if (strncmp(u, t, 10) == 0)
-        snprintf(buf, n, "%.5s", u + 11);
-    else
-        snprintf(buf, n, "%.10s %.5s", u, u + 11);
+    if (timefmt_near(fmt_style(), until, loop_wall_ms(), true, buf, n) < 0) snprintf(buf, n, "?");
 }
 
 /* Enter in the silence prompt: silences the rule; false (prompt kept open)

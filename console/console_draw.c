@@ -105,22 +105,23 @@ static void fmt_offset(const Console *c, int64_t back_ms, char *buf, size_t n)
         snprintf(buf, n, "%s%lldm", minus, m);
 }
 
-/* The header's figures at wall time at (history): feeds with a fresh value
- * then, KPIs at crit and at warn then. */
+/* The header's figures at wall time at (history): feeds up then
+ * (coll_feed_view(), as the health panel shows them), KPIs at crit and at
+ * warn then. */
 static void history_counts(const Console *c, int64_t at, size_t *up, size_t *crit, size_t *warn)
 {
     const Collector *a = c->coll;
     *up = *crit = *warn = 0;
-    size_t last_feed = (size_t)-1;
     for (size_t i = 0; i < a->n_kpis; i++) {
         CollKpiView v;
         coll_kpi_view(a, i, at, &v);
         if (v.status == KST_CRIT) ++*crit;
         if (v.status == KST_WARN) ++*warn;
-        if (v.has_value && !v.stale && a->kpis[i].feed_idx != last_feed) {
-            last_feed = a->kpis[i].feed_idx; /* a feed's KPIs are next to each other */
-            ++*up;
-        }
+    }
+    for (size_t f = 0; f < a->cfg->n_feeds; f++) {
+        CollFeedView fv;
+        coll_feed_view(a, f, at, &fv);
+        if (fv.state == FS_OK) ++*up;
     }
 }
 
@@ -382,7 +383,10 @@ static void draw_footer(Console *c)
     if (fw) put(c, f, 0, c->cols - fw - 1, filt, fw, plain(A_BOLD | A_REVERSE));
     if (c->msg[0]) x += put(c, f, 0, x, c->msg, end - x - 1, plain(A_BOLD)) + 3;
     bool alerts = con_alerts_focused(c);
-    if (c->help) {
+    if (c->wall) {
+        static const Hint h[] = {{"", N_("wall display, read-only")}, {"q", N_("quit")}};
+        put_hints(c, x, end, h, 2);
+    } else if (c->help) {
         static const Hint h[] = {{"Esc", N_("close")}, {"q", N_("quit")}};
         put_hints(c, x, end, h, 2);
     } else if (c->history) {

@@ -92,6 +92,7 @@ typedef struct Console {
     bool paused;                    /* the display is frozen at paused_at */
     bool history;                   /* the history cursor is shown */
     bool rotate;                    /* pages turn every rotate_ms */
+    bool wall;                      /* read-only video wall (ConsoleOptions) */
     bool bell;                      /* beep once for each new critical alert */
     int64_t paused_at;              /* wall ms */
     int64_t at_ms;                  /* the history cursor, wall ms */

@@ -371,11 +371,31 @@ static bool char_key(Console *c, int ch)
     }
 }
 
+/* A key on a video wall: q and F10 quit, a resize is taken, a mouse event
+ * is read and dropped, anything else only says that the wall is read-only. */
+static void wall_key(Console *c, int code, bool is_code)
+{
+    if ((!is_code && (code == 'q' || code == 'Q')) || (is_code && code == KEY_F(10))) {
+        c->quit = true;
+    } else if (is_code && code == KEY_RESIZE) {
+        c->resized = true;
+    } else if (is_code && code == KEY_MOUSE) {
+        MEVENT ev;
+        (void)getmouse(&ev);
+    } else {
+        tell(c, "%s", _("this is a read-only wall display: q quits"));
+    }
+}
+
 void con_key(Console *c, int code, bool is_code)
 {
     if (c->msg[0]) { /* a message lasts until the next key */
         c->msg[0] = '\0';
         c->dirty |= CON_DIRTY_FOOTER;
+    }
+    if (c->wall) {
+        wall_key(c, code, is_code);
+        return;
     }
     if (c->prompt) {
         prompt_key(c, code, is_code);

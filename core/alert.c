@@ -21,21 +21,49 @@ static int feed_index(const Config *c, const char *id)
     return -1;
 }
 
-/* Links each warn implicit rule to the crit implicit rule of the same KPI. */
-static void link_siblings(AlertEngine *e)
+/* True when rule r is the implicit rule of a KPI threshold of severity sev. */
+static bool implicit_of(const Alert *a, Severity sev)
 {
-    for (size_t i = 0; i < e->n; i++) {
-        const CfgRule *r = e->alerts[i].rule;
-        if (!r->implicit || r->severity != SEV_WARNING) continue;
-        for (size_t j = 0; j < e->n; j++) {
-            const CfgRule *o = e->alerts[j].rule;
-            if (o->implicit && o->severity == SEV_CRITICAL && o->kpi && r->kpi &&
-                strcmp(o->kpi, r->kpi) == 0) {
-                e->priv[i].crit_sibling = (int)j;
-                break;
-            }
-        }
-    }
+    return a->rule->implicit && a->rule->severity == sev && a->kpi >= 0;
+}
+
+/* Links each warn implicit rule to the crit implicit rule of the same KPI
+ * (the first one), through a table by KPI. 0, or -1 when out of memory. */
+static int link_siblings(AlertEngine *e)
+{
+    size_t nk = e->coll->n_kpis;
+    int *crit = malloc((nk ? nk : 1) * sizeof(*crit));
+    if (!crit) return -1;
+    for (size_t k = 0; k < nk; k++)
+        crit[k] = -1;
+    for (size_t j = e->n; j-- > 0;)
+        if (implicit_of(&e->alerts[j], SEV_CRITICAL)) crit[e->alerts[j].kpi] = (int)j;
+    for (size_t i = 0; i < e->n; i++)
+        if (implicit_of(&e->alerts[i], SEV_WARNING))
+            e->priv[i].crit_sibling = crit[e->alerts[i].kpi];
+    free(crit);
+    return 0;
+}
+
+/* Builds the index of alerts by feed (by_feed, feed_first): each feed's
+ * alerts in config order, those without a crit sibling first, so that a
+ * warning is evaluated after its critical. 0, or -1 when out of memory. */
+static int index_by_feed(AlertEngine *e)
+{
+    size_t nf = e->coll->cfg->n_feeds;
+    e->feed_first = calloc(nf + 2, sizeof(*e->feed_first));
+    e->by_feed = malloc((e->n ? e->n : 1) * sizeof(*e->by_feed));
+    if (!e->feed_first || !e->by_feed) return -1;
+    for (size_t i = 0; i < e->n; i++)
+        e->feed_first[e->alerts[i].feed + 2]++;
+    for (size_t f = 2; f < nf + 2; f++)
+        e->feed_first[f] += e->feed_first[f - 1];
+    /* feed_first[f + 1] is now where feed f's alerts go: fill, crit first. */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < e->n; i++)
+            if ((e->priv[i].crit_sibling >= 0) == (pass == 1))
+                e->by_feed[e->feed_first[e->alerts[i].feed + 1]++] = i;
+    return 0;
 }
 
 AlertEngine *alert_new(const Collector *coll, const AlertOptions *opts, AlertEventFn fn, void *ud,
@@ -83,7 +111,10 @@ AlertEngine *alert_new(const Collector *coll, const AlertOptions *opts, AlertEve
             return NULL;
         }
     }
-    link_siblings(e);
+    e->due = malloc((e->n ? e->n : 1) * sizeof(*e->due));
+    if (!e->due || link_siblings(e) != 0 || index_by_feed(e) != 0) goto oom;
+    for (size_t i = 0; i < e->n; i++)
+        e->due[i] = INT64_MAX;
     return e;
 oom:
     snprintf(err, errlen, "%s", _("out of memory"));
@@ -94,6 +125,9 @@ oom:
 void alert_free(AlertEngine *e)
 {
     if (!e) return;
+    free(e->due);
+    free(e->by_feed);
+    free(e->feed_first);
     free(e->alerts);
     free(e->priv);
     free(e->sil);
@@ -311,7 +345,11 @@ static void eval_one(AlertEngine *e, size_t i, int64_t now)
     AlertState s = visible(e, i, &held);
     a->held = held;
     if (s == old) {
-        alert_render(e, a, a->rule->summary, a->summary, sizeof(a->summary));
+        e->due[i] = alert_due(e, i);
+        /* The text of a listed alert follows its value; an inactive one is
+         * listed nowhere, so it is rendered only when it changes state. */
+        if (s != ALERT_INACTIVE)
+            alert_render(e, a, a->rule->summary, a->summary, sizeof(a->summary));
         return;
     }
     if (is_idle(old) && !is_idle(s)) {
@@ -333,6 +371,7 @@ static void eval_one(AlertEngine *e, size_t i, int64_t now)
     if (s == ALERT_INACTIVE) a->active_ms = 0;
     a->state = s;
     a->since_ms = now;
+    e->due[i] = alert_due(e, i);
     alert_render(e, a, a->rule->summary, a->summary, sizeof(a->summary));
     AlertEvent ev = {.kind = AEV_TRANSITION, .alert = a, .from = old, .to = s, .at_ms = now};
     alert_emit(e, &ev);
@@ -345,12 +384,41 @@ void alert_eval(AlertEngine *e, int64_t now)
         e->start_ms = now;
     }
     alert_expire_silences(e, now);
-    alert_apply_silences(e);
     /* Crit alerts first, so that a warning sees whether its critical fires. */
     for (size_t i = 0; i < e->n; i++)
         if (e->priv[i].crit_sibling < 0) eval_one(e, i, now);
     for (size_t i = 0; i < e->n; i++)
         if (e->priv[i].crit_sibling >= 0) eval_one(e, i, now);
+}
+
+void alert_eval_feed(AlertEngine *e, size_t feed, int64_t now)
+{
+    if (!e->started || feed >= e->coll->cfg->n_feeds) {
+        alert_eval(e, now); /* the first evaluation starts every clock */
+        return;
+    }
+    alert_expire_silences(e, now);
+    for (size_t j = e->feed_first[feed]; j < e->feed_first[feed + 1]; j++)
+        eval_one(e, e->by_feed[j], now);
+}
+
+void alert_eval_due(AlertEngine *e, int64_t now)
+{
+    if (!e->started) {
+        alert_eval(e, now);
+        return;
+    }
+    alert_expire_silences(e, now);
+    /* A critical evaluated now may change what its warning shows (suppressed
+     * or not), so a warning goes with its critical. */
+    for (size_t i = 0; i < e->n; i++) {
+        e->priv[i].due_now = e->due[i] <= now;
+        if (e->priv[i].crit_sibling < 0 && e->priv[i].due_now) eval_one(e, i, now);
+    }
+    for (size_t i = 0; i < e->n; i++) {
+        int c = e->priv[i].crit_sibling;
+        if (c >= 0 && (e->priv[i].due_now || e->priv[c].due_now)) eval_one(e, i, now);
+    }
 }
 
 /* Lowers *d to t. */
@@ -359,25 +427,36 @@ static void earliest(int64_t *d, int64_t t)
     if (t < *d) *d = t;
 }
 
+int64_t alert_due(const AlertEngine *e, size_t i)
+{
+    const Alert *a = &e->alerts[i];
+    const AlertPriv *p = &e->priv[i];
+    const CfgRule *r = a->rule;
+    int64_t d = INT64_MAX;
+    bool active = p->core == ALERT_PENDING || p->core == ALERT_FIRING;
+    if (p->carried) return d; /* waits for its feed's next poll */
+    if (p->core == ALERT_PENDING && !p->stale) earliest(&d, p->cond_since + r->for_ms);
+    if (p->core == ALERT_FIRING && !p->stale && p->clear_since)
+        earliest(&d, p->clear_since + r->keep_firing_ms);
+    if (p->core == ALERT_RESOLVED) earliest(&d, a->resolved_ms + e->opt.resolved_keep_ms);
+    if (active && !p->stale && p->fresh_until) earliest(&d, p->fresh_until);
+    if (r->kind == RULE_NODATA && e->started && !active) earliest(&d, p->nodata_ref + r->nodata_ms);
+    return d;
+}
+
+void alert_refresh_due(AlertEngine *e)
+{
+    for (size_t i = 0; i < e->n; i++)
+        e->due[i] = alert_due(e, i);
+}
+
 int64_t alert_next_deadline(const AlertEngine *e)
 {
     int64_t d = INT64_MAX;
     for (size_t i = 0; i < e->n_sil; i++)
         earliest(&d, e->sil[i].until_ms);
-    for (size_t i = 0; i < e->n; i++) {
-        const Alert *a = &e->alerts[i];
-        const AlertPriv *p = &e->priv[i];
-        const CfgRule *r = a->rule;
-        bool active = p->core == ALERT_PENDING || p->core == ALERT_FIRING;
-        if (p->carried) continue; /* waits for its feed's next poll */
-        if (p->core == ALERT_PENDING && !p->stale) earliest(&d, p->cond_since + r->for_ms);
-        if (p->core == ALERT_FIRING && !p->stale && p->clear_since)
-            earliest(&d, p->clear_since + r->keep_firing_ms);
-        if (p->core == ALERT_RESOLVED) earliest(&d, a->resolved_ms + e->opt.resolved_keep_ms);
-        if (active && !p->stale && p->fresh_until) earliest(&d, p->fresh_until);
-        if (r->kind == RULE_NODATA && e->started && !active)
-            earliest(&d, p->nodata_ref + r->nodata_ms);
-    }
+    for (size_t i = 0; i < e->n; i++)
+        earliest(&d, e->due[i]);
     return d;
 }
 

@@ -117,6 +117,15 @@ void alert_free(AlertEngine *e);
  * epoch, the caller's clock), calling the event callback for each change. */
 void alert_eval(AlertEngine *e, int64_t now);
 
+/* Evaluates only the rules of feed (its KPIs' rules and its feed rules) at
+ * now, after a poll result of that feed: the cost follows the poll, not the
+ * size of the config. The first evaluation of an engine is a full one. */
+void alert_eval_feed(AlertEngine *e, size_t feed, int64_t now);
+
+/* Evaluates only the rules whose deadline (alert_next_deadline) has come by
+ * now, with the warnings of criticals among them; expires silences. */
+void alert_eval_due(AlertEngine *e, int64_t now);
+
 /* The earliest time at which alert_eval() would change something without a
  * new poll result (a pending for: ending, keep_firing_for ending, a resolved
  * alert leaving the list, a nodata deadline, a value turning stale, a silence
@@ -164,7 +173,6 @@ size_t alert_silences(const AlertEngine *e, const AlertSilence **out);
 
 /* "inactive" "pending" "firing" "suppressed" "stale" "resolved" (log names). */
 const char *alert_state_name(AlertState s);
-
 
 /* Renders template tpl (NULL: the rule's default text) for alert a into
  * buf[0..n): {{kpi}} {{key}} {{value}} {{unit}} {{target}} {{feed}} {{rule}}

@@ -150,6 +150,7 @@ size_t alert_retire(AlertEngine *e, const Config *next, int64_t now)
         alert_emit(e, &ev);
         ended++;
     }
+    alert_refresh_due(e);
     strmap_done(&m);
     free(ids);
     return ended;

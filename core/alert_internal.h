@@ -20,6 +20,7 @@ typedef struct {
      * state is kept as it was until the feed's first poll in this engine
      * decides it (and out of the deadlines meanwhile). */
     bool carried;
+    bool due_now; /* alert_eval_due(): its deadline has come */
     /* An ack recorded before a restart (alert_restore_ack()): applied if the
      * first known condition holds (the episode goes on), else forgotten. */
     bool ack_pending;
@@ -41,7 +42,20 @@ struct AlertEngine {
     unsigned next_sil_id;
     bool started;     /* alert_eval() has run */
     int64_t start_ms; /* time of the first alert_eval() */
+    /* What evaluation needs to touch only what changed (issue 15): */
+    int64_t *due;       /* n: when alert i next changes without a poll (alert_due) */
+    size_t *by_feed;    /* n alert indices, feed by feed, crit before warn */
+    size_t *feed_first; /* n_feeds + 2: feed f's alerts are by_feed[feed_first[f] ..
+                           feed_first[f + 1]) */
 };
+
+/* When alert i next changes without a poll (a for: ending, keep_firing_for,
+ * leaving the list, turning stale, nodata); INT64_MAX when never. */
+int64_t alert_due(const AlertEngine *e, size_t i);
+
+/* Recomputes every alert's deadline (after a change made outside evaluation:
+ * carry, retire). */
+void alert_refresh_due(AlertEngine *e);
 
 /* Calls the event callback, if any. */
 void alert_emit(const AlertEngine *e, const AlertEvent *ev);

@@ -72,28 +72,16 @@ static void out_puts(Out *o, const char *s)
     out_add(o, s, strlen(s));
 }
 
-/* Formats v with decimals places (-1: up to 2, trailing zeros dropped). */
+/* Formats v with decimals places (-1: up to 2, trailing zeros dropped) in
+ * the UI's number style, like the words around it (fmt_number(): "1,234.5",
+ * Vietnamese "1.234,5"); "?" for NaN. */
 static void fmt_num(double v, int decimals, char *buf, size_t n)
 {
     if (isnan(v)) {
         snprintf(buf, n, "?");
         return;
     }
-    if (fabs(v) >= 1e15) {
-        snprintf(buf, n, "%g", v);
-        return;
-    }
-    bool automatic = decimals < 0;
-    snprintf(buf, n, "%.*f", automatic ? 2 : decimals > 9 ? 9 : decimals, v);
-    char *dot = strchr(buf, '.');
-    if (automatic && dot) {
-        char *end = buf + strlen(buf);
-        while (end > dot + 1 && end[-1] == '0')
-            *--end = '\0';
-        if (end == dot + 1) *dot = '\0';
-    }
-    if (buf[0] == '-' && strspn(buf + 1, "0.") == strlen(buf + 1))
-        memmove(buf, buf + 1, strlen(buf)); /* "-0" is "0" */
+    fmt_number(v, decimals, buf, n);
 }
 
 /* Writes a threshold as written in a config: "> 150", "< 5.5 or > 9". */
@@ -126,8 +114,8 @@ static void fields(const AlertEngine *e, const Alert *a, Fields *f)
     const CfgKpi *k = a->kpi >= 0 ? coll->kpis[a->kpi].kpi : NULL;
     int dec = k ? k->decimals : 0;
     memset(f, 0, sizeof(*f));
-    f->feed = feed ? (feed->name ? feed->name : feed->id) : "";
-    f->kpi = k ? (k->name ? k->name : k->id) : f->feed;
+    f->feed = feed ? cfg_feed_label(feed) : "";
+    f->kpi = k ? cfg_kpi_label(k) : f->feed;
     f->key = k ? k->key : (feed ? feed->id : "");
     f->unit = k && k->unit ? k->unit : "";
     if (a->has_value)

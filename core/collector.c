@@ -37,15 +37,14 @@ static bool store_value(Collector *a, CollKpi *k, int64_t wall_ms, double v)
 }
 
 void coll_poll_result(Collector *a, size_t feed, const FeedStatus *st, const KpiValue *vals,
-                     int64_t wall_ms)
+                      int64_t wall_ms)
 {
     if (a->feeds[feed].state != st->state) a->dirty |= COLL_DIRTY_STATUS;
     a->feeds[feed] = *st;
     a->polls++;
     a->dirty |= COLL_DIRTY_DATA;
-    for (size_t i = 0; i < a->n_kpis; i++) {
+    for (size_t i = a->feed_kpis[feed]; i < a->feed_kpis[feed + 1]; i++) {
         CollKpi *k = &a->kpis[i];
-        if (k->feed_idx != feed) continue;
         const KpiValue *v = &vals[k->kpi - k->feed->kpis];
         bool stored = store_value(a, k, wall_ms, v->has_value ? v->value : NAN);
         bool has = v->has_value && stored;
@@ -96,14 +95,16 @@ Collector *coll_new(Config *cfg, char *err, size_t errlen)
     a->n_kpis = cfg_kpi_count(cfg);
     a->kpis = calloc(a->n_kpis ? a->n_kpis : 1, sizeof(*a->kpis));
     a->feeds = calloc(cfg->n_feeds ? cfg->n_feeds : 1, sizeof(*a->feeds));
+    a->feed_kpis = calloc(cfg->n_feeds + 1, sizeof(*a->feed_kpis));
     a->store = store_new();
     a->loop = loop_new();
-    if (!a->kpis || !a->feeds || !a->store || !a->loop) {
+    if (!a->kpis || !a->feeds || !a->feed_kpis || !a->store || !a->loop) {
         snprintf(err, errlen, "%s", _("out of memory"));
         goto fail;
     }
     size_t n = 0;
     for (size_t f = 0; f < cfg->n_feeds; f++) {
+        a->feed_kpis[f] = n;
         a->feeds[f].state = FS_PENDING;
         a->feeds[f].latency_ms = -1;
         for (size_t k = 0; k < cfg->feeds[f].n_kpis; k++, n++) {
@@ -120,6 +121,7 @@ Collector *coll_new(Config *cfg, char *err, size_t errlen)
             }
         }
     }
+    a->feed_kpis[cfg->n_feeds] = n;
     a->poller = poller_new(a->loop, cfg, on_result, a, err, errlen);
     if (!a->poller) goto fail;
     return a;
@@ -140,6 +142,7 @@ void coll_free(Collector *a)
     loop_free(a->loop);
     store_free(a->store);
     free(a->kpis);
+    free(a->feed_kpis);
     free(a->feeds);
     cfg_free(a->cfg);
     free(a);
@@ -193,6 +196,23 @@ void coll_kpi_view(const Collector *a, size_t i, int64_t at_ms, CollKpiView *out
     out->age_ms = at_ms > out->ts_ms ? at_ms - out->ts_ms : 0;
     out->stale = gap || out->age_ms > 3 * k->feed->interval_ms;
     out->status = cfg_kpi_status(k->kpi, true, out->value, out->stale);
+}
+
+void coll_feed_view(const Collector *a, size_t f, int64_t at_ms, CollFeedView *out)
+{
+    out->state = FS_PENDING;
+    out->last_ms = 0;
+    for (size_t i = 0; i < a->n_kpis; i++) {
+        if (a->kpis[i].feed_idx != f) continue;
+        CollKpiView v;
+        coll_kpi_view(a, i, at_ms, &v);
+        if (!v.has_value) continue;
+        if (v.ts_ms > out->last_ms) out->last_ms = v.ts_ms;
+        if (!v.stale)
+            out->state = FS_OK;
+        else if (out->state != FS_OK)
+            out->state = FS_DOWN;
+    }
 }
 
 /* Orders issues: critical first, then the oldest first. */

@@ -58,8 +58,11 @@ typedef struct Collector {
     Loop *loop;        /* owned */
     Poller *poller;    /* owned */
     FeedStatus *feeds; /* cfg->n_feeds, the latest status of each feed */
-    CollKpi *kpis;      /* every KPI of every feed */
+    CollKpi *kpis;     /* every KPI of every feed, feed by feed */
     size_t n_kpis;
+    /* cfg->n_feeds + 1 entries: the KPIs of feed f are kpis[feed_kpis[f] ..
+     * feed_kpis[f + 1]) (a poll result touches only those). */
+    size_t *feed_kpis;
     unsigned dirty; /* COLL_DIRTY_* */
     uint64_t polls; /* completed polls since start */
     /* Called after each poll result has been stored (NULL: none), e.g. to
@@ -82,7 +85,7 @@ void coll_free(Collector *a);
  * time wall_ms (the poller's callback; tests call it with a fake clock):
  * values or gaps into the store, feed and KPI states, counters, on_poll. */
 void coll_poll_result(Collector *a, size_t feed, const FeedStatus *st, const KpiValue *vals,
-                     int64_t wall_ms);
+                      int64_t wall_ms);
 
 /* Sums the retimed and rejected samples of every KPI. */
 void coll_sample_counts(const Collector *a, uint64_t *retimed, uint64_t *rejected);
@@ -110,6 +113,19 @@ typedef struct {
 /* The view of KPI i at wall time at_ms: live when at_ms is the current time,
  * history otherwise (the value as of at_ms from the store). */
 void coll_kpi_view(const Collector *a, size_t i, int64_t at_ms, CollKpiView *out);
+
+/* What a feed showed at a moment of the past, from its KPIs' stored values
+ * (polls themselves are not stored): FS_OK when one of them had a fresh
+ * value, FS_DOWN when they had only stale ones (a gap, or too old),
+ * FS_PENDING when none had a value yet; last_ms is the time of the newest
+ * value (0 when none). */
+typedef struct {
+    FeedStateKind state;
+    int64_t last_ms;
+} CollFeedView;
+
+/* The view of feed f at wall time at_ms (history; coll_kpi_view() of its KPIs). */
+void coll_feed_view(const Collector *a, size_t f, int64_t at_ms, CollFeedView *out);
 
 /* A KPI or feed that needs attention (until the alert engine exists, the
  * alert list shows these: KPIs in crit or warn, feeds down or with bad data). */

@@ -115,8 +115,10 @@ void kpitext_target_gap(const CfgKpi *k, double v, CfgTarget t, bool utf8, char 
 const char *kpitext_name(const CfgKpi *k, int cols)
 {
     if (!k) return "";
-    if (k->short_name && k->short_name[0] && text_width(k->name) > cols) return k->short_name;
-    return k->name ? k->name : "";
+    const char *name = cfg_kpi_label(k);
+    if (name != k->name_en && k->short_name && k->short_name[0] && text_width(name) > cols)
+        return k->short_name; /* short: is written in the config's own language */
+    return name;
 }
 
 /* Bytes of the UTF-8 character at s (1 for a byte that starts none). */

@@ -52,8 +52,9 @@ void kpitext_status_target(KpiStatus st, CfgTarget t, bool utf8, char *buf, size
  * when t is not a miss. */
 void kpitext_target_gap(const CfgKpi *k, double v, CfgTarget t, bool utf8, char *buf, size_t n);
 
-/* The name to show for k in cols columns (not cleaned): its name when it
- * fits, else its short name (short:) when it has one, else its name. */
+/* The name to show for k in cols columns (not cleaned): its name in the UI
+ * language (cfg_kpi_label(): name_en in English when it has one); else, when
+ * the name does not fit, its short name (short:) when it has one. */
 const char *kpitext_name(const CfgKpi *k, int cols);
 
 /* Copies the clean string s into out cut to cols columns so that it stays

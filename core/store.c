@@ -99,32 +99,77 @@ size_t store_series_bytes(const StoreSpec *spec)
     return n;
 }
 
-/* Allocates one series (a single block holding the struct and all rings). */
+/* Frees one series and its rings (NULL is fine). */
+static void series_free(StoreSeries *s)
+{
+    if (!s) return;
+    for (int i = 0; i < s->nlevels; i++)
+        free(s->lv[i].b);
+    free(s->raw);
+    free(s);
+}
+
+/* Allocates one series with the key after the struct and its rings at their
+ * first, small sizes (they grow as they fill: ring_grow). */
 static StoreSeries *series_new(const char *key, const StoreSpec *spec)
 {
-    size_t bytes = store_series_bytes(spec);
     size_t klen = strlen(key);
-    unsigned char *mem = calloc(1, bytes + klen + 1);
-    if (!mem) return NULL;
-    StoreSeries *s = (StoreSeries *)mem;
-    size_t off = round64(sizeof(StoreSeries));
+    StoreSeries *s = calloc(1, sizeof(StoreSeries) + klen + 1);
+    if (!s) return NULL;
+    s->key = (char *)(s + 1);
+    memcpy(s->key, key, klen + 1);
     s->spec = *spec;
-    s->bytes = bytes + klen + 1;
-    s->raw = (Sample *)(mem + off);
-    off += round64((size_t)spec->raw_capacity * sizeof(Sample));
     s->raw_cap = spec->raw_capacity;
+    s->raw_alloc = s->raw_cap < STORE_RAW_FIRST ? s->raw_cap : STORE_RAW_FIRST;
     s->raw_dropped.ts_ms = INT64_MIN;
-    s->nlevels = spec->levels;
-    for (int i = 0; i < spec->levels; i++) {
+    s->raw = calloc(s->raw_alloc, sizeof(Sample));
+    s->bytes = sizeof(StoreSeries) + klen + 1 + (size_t)s->raw_alloc * sizeof(Sample);
+    for (int i = 0; s->raw && i < spec->levels; i++) {
         StoreLevel *l = &s->lv[i];
         l->width = spec->level[i].width_ms;
         l->cap = spec->level[i].capacity;
-        l->b = (StoreBucket *)(mem + off);
-        off += round64((size_t)l->cap * sizeof(StoreBucket));
+        l->alloc = l->cap < STORE_LEVEL_FIRST ? l->cap : STORE_LEVEL_FIRST;
+        l->b = calloc(l->alloc, sizeof(StoreBucket));
+        s->nlevels = i + 1;
+        if (!l->b) break;
+        s->bytes += (size_t)l->alloc * sizeof(StoreBucket);
     }
-    s->key = (char *)(mem + bytes);
-    memcpy(s->key, key, klen + 1);
+    if (!s->raw || s->nlevels != spec->levels || (s->nlevels && !s->lv[s->nlevels - 1].b)) {
+        series_free(s);
+        return NULL;
+    }
     return s;
+}
+
+/* Grows the array *arr of *alloc elements of size elem (zeroing the new
+ * ones) to hold at least need of them: doubling, at most cap. Counts the
+ * added bytes in *bytes. False when out of memory (nothing changed). */
+static bool ring_grow(void **arr, uint32_t *alloc, uint32_t need, uint32_t cap, size_t elem,
+                      size_t *bytes)
+{
+    if (need <= *alloc || *alloc >= cap) return true;
+    uint64_t n = *alloc;
+    while (n < need)
+        n *= 2;
+    if (n > cap) n = cap;
+    unsigned char *p = realloc(*arr, (size_t)n * elem);
+    if (!p) return false;
+    memset(p + (size_t)*alloc * elem, 0, (size_t)(n - *alloc) * elem);
+    *bytes += (size_t)(n - *alloc) * elem;
+    *arr = p;
+    *alloc = (uint32_t)n;
+    return true;
+}
+
+/* Slots of level l that committing a sample at ts will touch: 0 .. the
+ * returned count - 1 (see the invariants in store_internal.h). */
+static uint32_t level_need(const StoreLevel *l, int64_t ts)
+{
+    if (!l->used) return 1;
+    if (ts < l->head_end) return l->head_slot + 1;
+    int64_t k = store_fdiv(ts, l->width) - l->head;
+    if (k >= (int64_t)l->cap - (int64_t)l->head_slot) return l->cap; /* wraps */
+    return l->head_slot + (uint32_t)k + 1;
 }
 
 Store *store_new(void)
@@ -136,7 +181,7 @@ void store_free(Store *s)
 {
     if (!s) return;
     for (size_t i = 0; i < s->n; i++)
-        free(s->v[i]);
+        series_free(s->v[i]);
     free(s->v);
     free(s->hash);
     free(s);
@@ -308,6 +353,19 @@ StoreRc store_append(Store *st, int id, int64_t ts, double v)
             }
             return STORE_REPLACED;
         }
+        /* Room first, so that running out of memory changes nothing. */
+        for (int i = 0; i < s->nlevels; i++) {
+            StoreLevel *l = &s->lv[i];
+            if (!ring_grow((void **)&l->b, &l->alloc, level_need(l, nw->ts_ms), l->cap,
+                           sizeof(StoreBucket), &s->bytes))
+                return STORE_ENOMEM;
+        }
+    }
+    if (s->raw_n < s->raw_cap && !ring_grow((void **)&s->raw, &s->raw_alloc, s->raw_n + 1,
+                                            s->raw_cap, sizeof(Sample), &s->bytes))
+        return STORE_ENOMEM;
+    if (s->raw_n > 0) {
+        const Sample *nw = store_raw_newest(s);
         for (int i = 0; i < s->nlevels; i++)
             level_commit(&s->lv[i], nw->ts_ms, nw->value);
     }

@@ -3,9 +3,11 @@
  *
  * A Store owns its series. Each series is identified by a key such as
  * "dvc.online_rate" (copied by the store) and, once added, by a small integer
- * id (0, 1, 2, ... in order of addition) that the hot path uses. All memory of
- * a series is allocated once by store_add(); store_append() never allocates
- * and costs O(1) amortised. Time is always passed in by the caller (the store
+ * id (0, 1, 2, ... in order of addition) that the hot path uses. Memory grows
+ * with the history held: store_add() makes small rings (under 1 KiB a
+ * series), and store_append() doubles a ring when it fills, up to the
+ * spec's capacities (store_series_bytes(), the bound); appends cost O(1)
+ * amortised. Time is always passed in by the caller (the store
  * never reads a clock). Values are doubles; NaN records a gap (feed down / no
  * value). Semantics of duplicates, out-of-order samples, gaps and of every
  * query are written down in docs/store.md.
@@ -57,6 +59,7 @@ typedef enum {
     STORE_REPLACED = 1, /* same timestamp as the newest sample: it was replaced */
     STORE_EOLD = -1,    /* older than the newest sample: rejected, nothing changed */
     STORE_EINVAL = -2,  /* unknown id, timestamp beyond STORE_TS_LIMIT or infinite value */
+    STORE_ENOMEM = -3,  /* a ring could not grow: rejected, nothing changed */
 } StoreRc;
 
 typedef struct Store Store;
@@ -68,7 +71,8 @@ StoreSpec store_spec_default(void);
 /* Checks a spec; returns false and fills *err (may be NULL) when it is invalid. */
 bool store_spec_check(const StoreSpec *spec, StoreError *err);
 
-/* Bytes one series with this spec occupies (key excluded); 0 if invalid. */
+/* The most bytes one series with this spec grows to, when all its rings are
+ * full (key excluded); 0 if invalid. */
 size_t store_series_bytes(const StoreSpec *spec);
 
 /* Creates an empty store; NULL when out of memory. */
@@ -92,7 +96,7 @@ size_t store_count(const Store *s);
 /* Key of series id (borrowed from the store), or NULL for an unknown id. */
 const char *store_key(const Store *s, int id);
 
-/* Total bytes the store holds for its series and tables. */
+/* Total bytes the store has allocated for its series and tables now. */
 size_t store_memory(const Store *s);
 
 /* Appends a sample to series id (see StoreRc). NaN records a gap. */

@@ -12,11 +12,21 @@
  *    exact: queries fold the pending sample into its bucket on the fly.
  *  - a level's ring holds the consecutive bucket indices head-cap+1 .. head
  *    (index = floor(ts / width)); slot of head is head_slot; buckets with no
- *    samples are zeroed when the head moves past them. */
+ *    samples are zeroed when the head moves past them.
+ *  - memory grows with use: a ring's array holds its first `alloc` slots
+ *    (alloc <= cap, doubled as they fill). Until the raw ring is full,
+ *    raw_start is 0, so its samples sit at 0 .. raw_n-1 < raw_alloc; until a
+ *    level's head passes slot cap-1, its used slots are 0 .. head_slot <
+ *    alloc. A slot at or past alloc has never held anything (reads as zero). */
 #ifndef IOC_STORE_INTERNAL_H
 #define IOC_STORE_INTERNAL_H
 
 #include "core/store.h"
+
+/* The first sizes of a series' rings (at most their capacities): a series
+ * that never gets a sample costs under 1 KiB. */
+#define STORE_RAW_FIRST   8 /* samples */
+#define STORE_LEVEL_FIRST 2 /* buckets */
 
 /* One rollup bucket: 64 bytes. Offsets are ms from the bucket start. */
 typedef struct {
@@ -38,15 +48,17 @@ typedef struct {
     int64_t head_end; /* (head + 1) * width: first ts past the head bucket */
     int64_t first;    /* bucket index of the oldest committed sample */
     bool used;        /* something was committed */
-    StoreBucket *b;   /* cap buckets */
+    uint32_t alloc;   /* buckets allocated in b (1..cap) */
+    StoreBucket *b;   /* alloc buckets, owned */
 } StoreLevel;
 
 typedef struct {
     char *key;
     StoreSpec spec;
-    size_t bytes; /* size of the allocation */
-    Sample *raw;  /* raw_cap samples */
+    size_t bytes; /* bytes allocated for the series (struct, key, rings) */
+    Sample *raw;  /* raw_alloc samples, owned */
     uint32_t raw_cap, raw_n, raw_start;
+    uint32_t raw_alloc;     /* samples allocated in raw (2..raw_cap) */
     Sample raw_dropped;     /* ts_ms INT64_MIN when no sample has been dropped */
     Sample good, prev_good; /* newest value, newest value before good.ts */
     bool has_good, has_prev_good;

@@ -92,8 +92,9 @@ _ioc()
 
     local opts=""
     case "$cmd" in
-    demo) opts="--help" ;;
-    console | run) opts="-c --config --help" ;;
+    demo) opts="--wall --help" ;;
+    console) opts="-c --config --wall --help" ;;
+    run) opts="-c --config --help" ;;
     snapshot) opts="-c --config --demo --from-archive -f --format -o --output --fail-on --help" ;;
     report) opts="-c --config -d --date -f --format -o --output --help" ;;
     check) opts="-c --config -q --quiet --help" ;;

@@ -26,6 +26,8 @@ void report_free(Report *r)
         free(k->name);
         free(k->unit);
         free(k->feed_name);
+        free(k->label);
+        free(k->feed_label);
         free(k->warn);
         free(k->crit);
         free(k->pt_ts);
@@ -35,6 +37,7 @@ void report_free(Report *r)
     for (size_t i = 0; i < r->n_feeds && r->feeds; i++) {
         free(r->feeds[i].id);
         free(r->feeds[i].name);
+        free(r->feeds[i].label);
     }
     free(r->feeds);
     for (size_t i = 0; i < r->n_alerts && r->alerts; i++) {
@@ -93,7 +96,7 @@ const char *rep_fmt_share(double share, char *buf, size_t n)
         snprintf(buf, n, "\u2013");
         return buf;
     }
-    fmt_fixed(share * 100.0, 1, num, sizeof num);
+    fmt_fixed(fmt_style(), share * 100.0, 1, num, sizeof num);
     snprintf(buf, n, "%s %%", num);
     return buf;
 }
@@ -118,15 +121,13 @@ int64_t rep_elapsed(int64_t later, int64_t earlier)
 
 const char *rep_fmt_clock(const Report *r, int64_t ms, char *buf, size_t n)
 {
-    char iso[TIMEFMT_SIZE];
-
     buf[0] = '\0';
     if (ms == 0) return buf;
     if (ms >= r->from_ms && ms < r->to_ms) {
         if (timefmt_hms(ms, buf, n) < 0) buf[0] = '\0';
         return buf;
     }
-    if (timefmt_iso(ms, iso, sizeof iso) >= 19) snprintf(buf, n, "%.10s %.8s", iso, iso + 11);
+    if (timefmt_datetime(fmt_style(), ms, false, buf, n) < 0) buf[0] = '\0';
     return buf;
 }
 
@@ -134,6 +135,35 @@ const char *rep_fmt_iso(int64_t ms, char *buf, size_t n)
 {
     buf[0] = '\0';
     if (ms != 0 && timefmt_iso(ms, buf, n) < 0) buf[0] = '\0';
+    return buf;
+}
+
+const char *rep_fmt_when(int64_t ms, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    if (ms != 0 && timefmt_datetime(fmt_style(), ms, true, buf, n) < 0) buf[0] = '\0';
+    return buf;
+}
+
+const char *rep_kpi_label(const ReportKpi *k)
+{
+    return k->label ? k->label : k->name ? k->name : "";
+}
+
+const char *rep_kpi_feed_label(const ReportKpi *k)
+{
+    return k->feed_label ? k->feed_label : k->feed_name ? k->feed_name : "";
+}
+
+const char *rep_feed_label(const ReportFeed *f)
+{
+    return f->label ? f->label : f->name ? f->name : "";
+}
+
+const char *rep_fmt_day(const Report *r, char *buf, size_t n)
+{
+    if (r->from_ms == 0 || timefmt_date(fmt_style(), r->from_ms, buf, n) < 0)
+        snprintf(buf, n, "%s", r->date ? r->date : ""); /* a report built by hand */
     return buf;
 }
 

@@ -21,6 +21,8 @@ typedef enum { REPORT_MET_UNKNOWN = -1, REPORT_MET_NO = 0, REPORT_MET_YES = 1 } 
 typedef struct {
     char *key, *name, *unit; /* "dvc.online_rate", display name, unit ("" when none) */
     char *feed_name;
+    char *label, *feed_label; /* the names in the UI language (name_en in English,
+                                 cfg_kpi_label()): what the text, md and html formats show */
     int decimals;             /* as configured; -1 automatic */
     bool has_target;
     double target;
@@ -40,6 +42,7 @@ typedef struct {
 
 typedef struct {
     char *id, *name;
+    char *label;              /* the name in the UI language (cfg_feed_label()) */
     double availability;      /* share of the day's polls that succeeded (0..1); NaN no polls
                                  (ioc polls only while it runs: not_running_ms never counts) */
     uint64_t polls, failures;

@@ -255,6 +255,8 @@ static int build_kpis(Archive *a, const Config *cfg, Report *r, int64_t end, cha
             rk->name = sdup(k->name ? k->name : k->id, &oom);
             rk->unit = sdup(k->unit ? k->unit : "", &oom);
             rk->feed_name = sdup(feed->name ? feed->name : feed->id, &oom);
+            rk->label = sdup(cfg_kpi_label(k), &oom);
+            rk->feed_label = sdup(cfg_feed_label(feed), &oom);
             rk->decimals = k->decimals;
             rk->has_target = k->has_target;
             rk->target = k->target;
@@ -292,6 +294,7 @@ static int build_feeds(Archive *a, const Config *cfg, Report *r, int64_t end, ch
         ReportFeed *rf = &r->feeds[r->n_feeds++];
         rf->id = sdup(feed->id, &oom);
         rf->name = sdup(feed->name ? feed->name : feed->id, &oom);
+        rf->label = sdup(cfg_feed_label(feed), &oom);
         if (oom) goto oom;
         if (archive_polls(a, feed->id, r->from_ms, r->to_ms, &rf->polls, &rf->failures, err,
                           errlen) != 0)

@@ -28,7 +28,7 @@ static void put_pct(bool has, double share, FILE *out)
 
     fputc(',', out);
     if (!has) return;
-    fmt_fixed(share * 100.0, 2, buf, sizeof buf);
+    fmt_fixed(FMT_PLAIN, share * 100.0, 2, buf, sizeof buf);
     fputs(buf, out);
 }
 

@@ -100,7 +100,8 @@ static void put_el(const char *tag, const char *cls, const char *text, FILE *out
 /* Writes the head: charset, CSP, title, style. */
 static void put_head(const Report *r, FILE *out)
 {
-    fputs("<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n"
+    fprintf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n", i18n_lang() == I18N_EN ? "en" : "vi");
+    fputs("<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
           "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
           "style-src 'unsafe-inline'\">\n"
@@ -108,27 +109,28 @@ static void put_head(const Report *r, FILE *out)
           out);
     rep_html_put(r->centre ? r->centre : "ioc", out);
     fputs(" \u2014 ", out);
+    char day[REP_NUM_MAX];
     rep_html_put(rep_title(), out);
     fputc(' ', out);
-    rep_html_put(r->date, out);
+    rep_html_put(rep_fmt_day(r, day, sizeof day), out);
     fprintf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n", STYLE);
 }
 
 /* Writes the page header: centre, report name, date, zone, generated. */
 static void put_title(const Report *r, FILE *out)
 {
-    char iso[REP_NUM_MAX];
+    char iso[REP_NUM_MAX], day[REP_NUM_MAX];
 
     fputs("<header>\n", out);
     put_el("h1", NULL, r->centre ? r->centre : "ioc", out);
     fputs("\n<p class=\"sub\">", out);
     rep_html_put(rep_title(), out);
     fputs(" \u00B7 <strong>", out);
-    rep_html_put(r->date, out);
+    rep_html_put(rep_fmt_day(r, day, sizeof day), out);
     fputs("</strong> \u00B7 ", out);
     rep_html_put(r->timezone, out);
     fputs(" \u00B7 ", out);
-    fprintf(out, _("generated %s"), rep_fmt_iso(r->generated_ms, iso, sizeof iso));
+    fprintf(out, _("generated %s"), rep_fmt_when(r->generated_ms, iso, sizeof iso));
     fputs("</p>\n</header>\n", out);
 }
 
@@ -152,7 +154,7 @@ static void kpi_row(const Report *r, const ReportKpi *k, FILE *out)
     bool data = k->has_value && k->samples > 0;
 
     fprintf(out, "<tr class=\"kpi met-%s\"><td class=\"name\">", met_class(k->met));
-    rep_html_put(k->name, out);
+    rep_html_put(rep_kpi_label(k), out);
     if (k->unit && k->unit[0]) {
         fputs(" <span class=\"unit\">(", out);
         rep_html_put(k->unit, out);
@@ -217,7 +219,7 @@ static void put_kpis(const Report *r, FILE *out)
     if (r->n_kpis == 0) put_el("p", NULL, _("No KPIs."), out);
     for (size_t i = 0; i < r->n_kpis; i++) {
         if (!rep_first_of_feed(r, i)) continue;
-        put_el("h3", NULL, r->kpis[i].feed_name ? r->kpis[i].feed_name : "", out);
+        put_el("h3", NULL, rep_kpi_feed_label(&r->kpis[i]), out);
         fputs("\n<table class=\"kpis\">\n", out);
         put_thead(cols, 11, out);
         fputs("<tbody>\n", out);
@@ -260,7 +262,7 @@ static void put_feeds(const Report *r, FILE *out)
         char v[REP_NUM_MAX];
         fputs("<tr>", out);
         put_el("td", "wrap", f->id, out);
-        put_el("td", "name", f->name, out);
+        put_el("td", "name", rep_feed_label(f), out);
         num_cell(rep_fmt_share(f->availability, v, sizeof v), out);
         fprintf(out, "<td class=\"num\">%llu</td><td class=\"num\">%llu</td>",
                 (unsigned long long)f->polls, (unsigned long long)f->failures);

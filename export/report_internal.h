@@ -18,12 +18,13 @@
 /* Size of a buffer for one formatted number, time or duration. */
 #define REP_NUM_MAX 64
 
-/* A KPI's value for a person: the KPI's decimals, thousands separators
- * (fmt_number); "–" for NaN, "Inf"/"-Inf" for infinities. Returns buf. */
+/* A KPI's value for a person: the KPI's decimals, the UI's separators
+ * (fmt_number: "485,628", Vietnamese "485.628"); "–" for NaN, "Inf"/"-Inf"
+ * for infinities. Returns buf. */
 const char *rep_fmt_value(const ReportKpi *k, double v, char *buf, size_t n);
 
-/* A share (0..1) as a percentage for a person: "12.5 %", "–" when not
- * finite. Returns buf. */
+/* A share (0..1) as a percentage for a person in the UI's style: "12.5 %"
+ * (Vietnamese "12,5 %"), "–" when not finite. Returns buf. */
 const char *rep_fmt_share(double share, char *buf, size_t n);
 
 /* The average time to acknowledge for a person ("2m 05s", fmt_span), or
@@ -35,12 +36,29 @@ const char *rep_fmt_ack_avg(const Report *r, char *buf, size_t n);
 int64_t rep_elapsed(int64_t later, int64_t earlier);
 
 /* Local clock time "18:30:05" of ms, or "" when ms is 0 (never). A time
- * on another day than the report's gets its date ("2026-11-25 00:10:00").
- * Returns buf. */
+ * on another day than the report's gets its date in the UI's style
+ * ("2026-11-25 00:10:00", Vietnamese "25/11/2026 00:10:00"). Returns buf. */
 const char *rep_fmt_clock(const Report *r, int64_t ms, char *buf, size_t n);
 
-/* Local ISO time "2026-11-25T18:30:05+07:00", "" when ms is 0. Returns buf. */
+/* Local ISO time "2026-11-25T18:30:05+07:00", "" when ms is 0: for
+ * machines (CSV). Returns buf. */
 const char *rep_fmt_iso(int64_t ms, char *buf, size_t n);
+
+/* Local date and time with offset for a person, in the UI's style:
+ * "2026-11-25 18:30:05 +07:00" (Vietnamese "25/11/2026 18:30:05 +07:00"),
+ * "" when ms is 0. Returns buf. */
+const char *rep_fmt_when(int64_t ms, char *buf, size_t n);
+
+/* The names a person reads (in the UI language; the machine names when a
+ * report was built without labels): a KPI's, its feed's, a feed row's. */
+const char *rep_kpi_label(const ReportKpi *k);
+const char *rep_kpi_feed_label(const ReportKpi *k);
+const char *rep_feed_label(const ReportFeed *f);
+
+/* The report's day for a person, in the UI's style: "2026-11-24"
+ * (Vietnamese "24/11/2026", from from_ms; r->date as it is when from_ms is
+ * 0). Returns buf. */
+const char *rep_fmt_day(const Report *r, char *buf, size_t n);
 
 /* The summary of the time ioc was not running, for a person (translated):
  * "ioc not running: 32s (1 period, 1 after an unclean stop)", or "ioc not

@@ -57,16 +57,16 @@ static void md_head(const char *const *cols, const char *align, FILE *out)
 /* Writes the title and the day's facts. */
 static void put_title(const Report *r, FILE *out)
 {
-    char iso[REP_NUM_MAX];
+    char iso[REP_NUM_MAX], day[REP_NUM_MAX];
 
     fputs("# ", out);
     md_put(r->centre ? r->centre : "ioc", out);
     fprintf(out, " \u2014 %s\n\n", rep_title());
     fprintf(out, "%s: ", _("Date"));
-    md_put(r->date, out);
+    md_put(rep_fmt_day(r, day, sizeof day), out);
     fprintf(out, " (");
     md_put(r->timezone, out);
-    fprintf(out, ")  \n%s: %s\n", _("Generated"), rep_fmt_iso(r->generated_ms, iso, sizeof iso));
+    fprintf(out, ")  \n%s: %s\n", _("Generated"), rep_fmt_when(r->generated_ms, iso, sizeof iso));
 }
 
 /* Writes the row of one KPI. */
@@ -76,7 +76,7 @@ static void kpi_row(const ReportKpi *k, FILE *out)
     bool data = k->has_value && k->samples > 0;
 
     fputc('|', out);
-    md_cell(k->name, out);
+    md_cell(rep_kpi_label(k), out);
     if (data) {
         md_cell(rep_fmt_value(k, k->last, v, sizeof v), out);
         md_cell(rep_fmt_value(k, k->min, v, sizeof v), out);
@@ -106,7 +106,7 @@ static void put_kpis(const Report *r, FILE *out)
     for (size_t i = 0; i < r->n_kpis; i++) {
         if (!rep_first_of_feed(r, i)) continue;
         fputs("\n### ", out);
-        md_put(r->kpis[i].feed_name, out);
+        md_put(rep_kpi_feed_label(&r->kpis[i]), out);
         fputs("\n\n", out);
         md_head(head, "lrrrrlrlrrr", out);
         for (size_t j = i; j < r->n_kpis; j++)
@@ -135,7 +135,7 @@ static void put_feeds(const Report *r, FILE *out)
         char v[REP_NUM_MAX];
         fputc('|', out);
         md_cell(f->id, out);
-        md_cell(f->name, out);
+        md_cell(rep_feed_label(f), out);
         md_cell(rep_fmt_share(f->availability, v, sizeof v), out);
         fprintf(out, " %llu | %llu |", (unsigned long long)f->polls,
                 (unsigned long long)f->failures);

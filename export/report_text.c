@@ -141,13 +141,13 @@ static int table_put(Table *t, int indent, FILE *out)
 /* Writes the title: centre and report name, then date, zone, generated. */
 static void put_title(const Report *r, FILE *out)
 {
-    char a[REP_STR_MAX], b[REP_STR_MAX], iso[REP_NUM_MAX];
+    char a[REP_STR_MAX], b[REP_STR_MAX], iso[REP_NUM_MAX], day[REP_NUM_MAX];
 
     fprintf(out, "%s \u2014 %s\n", text_clean(r->centre ? r->centre : "ioc", true, a, sizeof a),
             rep_title());
-    fprintf(out, _("%s  %s  generated %s\n"), text_clean(r->date, true, a, sizeof a),
+    fprintf(out, _("%s  %s  generated %s\n"), rep_fmt_day(r, day, sizeof day),
             text_clean(r->timezone, true, b, sizeof b),
-            rep_fmt_iso(r->generated_ms, iso, sizeof iso));
+            rep_fmt_when(r->generated_ms, iso, sizeof iso));
 }
 
 /* Adds the row of one KPI. */
@@ -171,7 +171,8 @@ static void kpi_row(Table *t, const ReportKpi *k)
         snprintf(last, sizeof last, "%s", _("no data"));
         mn[0] = avg[0] = mx[0] = '\0';
     }
-    const char *cells[] = {k->name, last, mn, avg, mx, k->unit, target, met, warn, crit, samples};
+    const char *cells[] = {rep_kpi_label(k), last, mn,   avg,  mx,     k->unit,
+                           target,           met,  warn, crit, samples};
     table_add(t, false, cells);
 }
 
@@ -196,7 +197,7 @@ static int put_kpis(const Report *r, FILE *out)
     table_add(&t, false, head);
     for (size_t i = 0; i < r->n_kpis; i++) {
         if (!rep_first_of_feed(r, i)) continue;
-        const char *feed = r->kpis[i].feed_name ? r->kpis[i].feed_name : "";
+        const char *feed = rep_kpi_feed_label(&r->kpis[i]);
         table_add(&t, true, &feed);
         for (size_t j = i; j < r->n_kpis; j++)
             if (rep_same_feed(&r->kpis[i], &r->kpis[j])) kpi_row(&t, &r->kpis[j]);
@@ -233,7 +234,7 @@ static int put_feeds(const Report *r, FILE *out)
         snprintf(polls, sizeof polls, "%llu", (unsigned long long)f->polls);
         snprintf(fails, sizeof fails, "%llu", (unsigned long long)f->failures);
         fmt_span(f->longest_down_ms, down, sizeof down);
-        const char *cells[] = {f->id, f->name, avail, polls, fails, down};
+        const char *cells[] = {f->id, rep_feed_label(f), avail, polls, fails, down};
         table_add(&t, false, cells);
     }
     rc = table_put(&t, 2, out);

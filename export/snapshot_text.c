@@ -123,13 +123,13 @@ static void measure(const Snapshot *s, Widths *w)
         const SnapFeed *sf = &s->feeds[i];
         int cw;
         if ((cw = clean_width(sf->feed->id, ID_COLS)) > w->id) w->id = cw;
-        if ((cw = clean_width(sf->feed->name, NAME_COLS)) > w->fname) w->fname = cw;
+        if ((cw = clean_width(cfg_feed_label(sf->feed), NAME_COLS)) > w->fname) w->fname = cw;
         if ((cw = text_width(feedstate_name(sf->status.state))) > w->state) w->state = cw;
         latency_cell(&sf->status, cell, sizeof cell);
         if ((cw = text_width(cell)) > w->latency) w->latency = cw;
         for (size_t k = 0; k < sf->feed->n_kpis; k++) {
             const SnapKpi *sk = &sf->kpis[k];
-            if ((cw = clean_width(sk->kpi->name, NAME_COLS)) > w->kname) w->kname = cw;
+            if ((cw = clean_width(cfg_kpi_label(sk->kpi), NAME_COLS)) > w->kname) w->kname = cw;
             value_cell(sk, cell, sizeof cell);
             if ((cw = text_width(cell)) > w->value) w->value = cw;
             if ((cw = clean_width(sk->kpi->unit, UNIT_COLS)) > w->unit) w->unit = cw;
@@ -144,11 +144,11 @@ static void measure(const Snapshot *s, Widths *w)
 /* Writes the title: centre name, local time with offset, time zone. */
 static void put_title(const Snapshot *s, FILE *out)
 {
-    char iso[TIMEFMT_SIZE], when[TIMEFMT_SIZE + 4] = "", clean[SNAP_STR_MAX];
+    char when[TIMEFMT_SIZE] = "", clean[SNAP_STR_MAX];
     Line l = {.len = 0};
 
-    if (timefmt_iso(s->taken_at_ms, iso, sizeof iso) == 25) /* "YYYY-MM-DD HH:MM:SS +07:00" */
-        snprintf(when, sizeof when, "%.10s %.8s %s", iso, iso + 11, iso + 19);
+    /* "2026-11-25 18:30:05 +07:00", Vietnamese "25/11/2026 18:30:05 +07:00" */
+    timefmt_datetime(fmt_style(), s->taken_at_ms, true, when, sizeof when);
     line_add(&l, text_clean(s->cfg->name ? s->cfg->name : "ioc", true, clean, sizeof clean));
     line_add(&l, "  ");
     line_add(&l, when);
@@ -167,7 +167,7 @@ static void put_feed(const Snapshot *s, const SnapFeed *sf, const Widths *w, FIL
 
     line_cell(&l, sf->feed->id, w->id, TEXT_LEFT);
     line_add(&l, "  ");
-    line_cell(&l, sf->feed->name, w->fname, TEXT_LEFT);
+    line_cell(&l, cfg_feed_label(sf->feed), w->fname, TEXT_LEFT);
     line_add(&l, "  ");
     line_cell(&l, feedstate_name(st->state), w->state, TEXT_LEFT);
     line_add(&l, "  ");
@@ -199,7 +199,7 @@ static void put_kpi(const SnapKpi *sk, const Widths *w, bool utf8, FILE *out)
     line_add(&l, "  ");
     line_add(&l, kpitext_status_symbol(sk->status, utf8));
     line_add(&l, " ");
-    line_cell(&l, sk->kpi->name, w->kname, TEXT_LEFT);
+    line_cell(&l, cfg_kpi_label(sk->kpi), w->kname, TEXT_LEFT);
     line_add(&l, "  ");
     value_cell(sk, cell, sizeof cell);
     line_cell(&l, cell, w->value, TEXT_RIGHT);

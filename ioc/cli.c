@@ -15,6 +15,7 @@
 #include <curl/curl.h>
 
 #include "base/diag.h"
+#include "base/fmt.h"
 #include "base/i18n.h"
 #include "base/timefmt.h"
 #include "config/bundled.h"
@@ -117,16 +118,26 @@ Config *cli_load_config(const CliStart *st, const char *path, size_t *errors, si
 
 void cli_set_language(CfgLanguage lang)
 {
-    if (lang == CFG_LANG_AUTO) return;
-    /* gettext ignores LANGUAGE while LC_MESSAGES is "C": use C.UTF-8 then. */
-    const char *cur = setlocale(LC_MESSAGES, NULL);
-    if (!cur || strcmp(cur, "C") == 0 || strcmp(cur, "POSIX") == 0)
-        setlocale(LC_MESSAGES, "C.UTF-8");
-    setenv("LANGUAGE", lang == CFG_LANG_VI ? "vi" : "en", 1);
-    /* Setting the locale again drops gettext's cache of looked-up messages. */
-    char again[64];
-    snprintf(again, sizeof(again), "%s", setlocale(LC_MESSAGES, NULL));
-    setlocale(LC_MESSAGES, again);
+    if (lang != CFG_LANG_AUTO) {
+        /* gettext ignores LANGUAGE while LC_MESSAGES is "C": use C.UTF-8 then. */
+        const char *cur = setlocale(LC_MESSAGES, NULL);
+        if (!cur || strcmp(cur, "C") == 0 || strcmp(cur, "POSIX") == 0)
+            setlocale(LC_MESSAGES, "C.UTF-8");
+        setenv("LANGUAGE", lang == CFG_LANG_VI ? "vi" : "en", 1);
+        char again[64];
+        snprintf(again, sizeof(again), "%s", setlocale(LC_MESSAGES, NULL));
+        setlocale(LC_MESSAGES, again);
+        /* glibc keeps a message looked up before under the same locale name
+         * (such as the catalogue header that cli_resolve_language() read):
+         * setting the domain again drops that cache. */
+        textdomain(textdomain(NULL));
+    }
+    cli_resolve_language();
+}
+
+void cli_resolve_language(void)
+{
+    fmt_set_style(i18n_resolve() == I18N_VI ? FMT_VI : FMT_EN);
 }
 
 void cli_set_zone(const CliStart *st, const Config *cfg)

@@ -120,9 +120,15 @@ typedef struct {
 Config *cli_load_config(const CliStart *st, const char *path, size_t *errors, size_t *warnings);
 
 /* Makes ioc's messages follow lang (ioc.language): sets LANGUAGE, and
- * LC_MESSAGES to C.UTF-8 when it is "C" (where gettext ignores LANGUAGE).
- * CFG_LANG_AUTO changes nothing: LC_MESSAGES/LANG decide. */
+ * LC_MESSAGES to C.UTF-8 when it is "C" (where gettext ignores LANGUAGE);
+ * CFG_LANG_AUTO changes nothing: LC_MESSAGES/LANG decide. Then
+ * cli_resolve_language(). */
 void cli_set_language(CfgLanguage lang);
+
+/* Takes the UI language from the messages as they now come out
+ * (i18n_resolve()) and the human formats' number style from it: 485.628 and
+ * 25/11/2026 in Vietnamese, 485,628 and 2026-11-25 in English. */
+void cli_resolve_language(void);
 
 /* Sets the process time zone to cfg's ioc.timezone; an unknown one is
  * reported ("time zone 'X' not found; using UTC") and UTC used. */

@@ -28,7 +28,7 @@ static bool need_tty(const char *cmd)
 /* Runs the console on the config at path (NULL: the bundled one) and
  * returns the exit status: 0 after 'q', 128 + N after signal N, 2 for an
  * invalid config, 1 on failure. */
-static int run(const char *cmd, const char *path)
+static int run(const char *cmd, const char *path, const ConsoleOptions *opts)
 {
     int rc;
     Config *cfg = cli_start(&(CliStart){.cmd = cmd}, path, &rc);
@@ -41,7 +41,7 @@ static int run(const char *cmd, const char *path)
         fprintf(stderr, "ioc %s: %s\n", cmd, err);
     } else {
         ConsoleExit how;
-        if (console_run(w, &events, &how, err, sizeof(err)) != 0)
+        if (console_run(w, opts, &events, &how, err, sizeof(err)) != 0)
             fprintf(stderr, "ioc %s: %s\n", cmd, err);
         else
             rc = how.signal ? 128 + how.signal : IOC_EXIT_OK;
@@ -51,12 +51,15 @@ static int run(const char *cmd, const char *path)
     return rc;
 }
 
-/* Parses the options shared by both commands (-c only for console). Returns
- * -1 to go on, else an exit status. */
-static int parse(const char *cmd, int argc, char **argv, bool with_config, const char **path)
+/* Parses the options shared by both commands (-c only for console) into
+ * *path and *copts. Returns -1 to go on, else an exit status. */
+static int parse(const char *cmd, int argc, char **argv, bool with_config, const char **path,
+                 ConsoleOptions *copts)
 {
+    enum { OPT_WALL = 256 };
     static const struct option opts[] = {
         {"config", required_argument, NULL, 'c'},
+        {"wall", no_argument, NULL, OPT_WALL},
         {"help", no_argument, NULL, 'h'},
         {0, 0, 0, 0},
     };
@@ -70,6 +73,9 @@ static int parse(const char *cmd, int argc, char **argv, bool with_config, const
                 return cli_usage_error(cmd, "%s", _("takes no config (it uses the bundled one)"));
             *path = optarg;
             break;
+        case OPT_WALL:
+            copts->wall = true;
+            break;
         default:
             return cli_other_option(cmd, ch, argv);
         }
@@ -80,26 +86,28 @@ static int parse(const char *cmd, int argc, char **argv, bool with_config, const
 int cmd_console(int argc, char **argv)
 {
     const char *path = NULL;
+    ConsoleOptions copts = {0};
     char found[PATH_MAX]; /* the config found when -c is not given */
-    int rc = parse("console", argc, argv, true, &path);
+    int rc = parse("console", argc, argv, true, &path, &copts);
     if (rc >= 0) return rc;
     rc = cli_need_config("console", &path, found, sizeof(found),
                          _("no config given (use -c FILE or set IOC_CONFIG; "
                            "'ioc demo' shows the bundled province)"));
     if (rc >= 0) return rc;
     if (!need_tty("console")) return IOC_EXIT_FAIL;
-    return run("console", path);
+    return run("console", path, &copts);
 }
 
 int cmd_demo(int argc, char **argv)
 {
     const char *path = NULL;
-    int rc = parse("demo", argc, argv, false, &path);
+    ConsoleOptions copts = {0};
+    int rc = parse("demo", argc, argv, false, &path, &copts);
     if (rc >= 0) return rc;
     if (!need_tty("demo")) return IOC_EXIT_FAIL;
     SimProc *sim = cli_demo_sim("demo", true);
     if (!sim) return IOC_EXIT_FAIL;
-    rc = run("demo", NULL);
+    rc = run("demo", NULL, &copts);
     simproc_stop(sim);
     return rc;
 }

@@ -14,12 +14,16 @@
 
 static const CliCommand commands[] = {
     {"demo", cmd_demo, N_("the console on the bundled demo province, with its own simulator"),
-     "ioc demo",
-     N_("Starts ioc-sim on a free loopback port, opens the console on the bundled\n"
+     "ioc demo [--wall]",
+     N_("      --wall          a video wall: read-only, the pages turn every\n"
+        "                      ioc.rotate, only q quits\n"
+        "Starts ioc-sim on a free loopback port, opens the console on the bundled\n"
         "province and stops the simulator when the console ends. 'ioc' alone in a\n"
         "terminal does the same (or opens $IOC_CONFIG's console when it is set).\n")},
-    {"console", cmd_console, N_("the full-screen console on a config"), "ioc console [-c FILE]",
+    {"console", cmd_console, N_("the full-screen console on a config"), "ioc console [-c FILE] [--wall]",
      N_("  -c, --config FILE   the config (default: $IOC_CONFIG)\n"
+        "      --wall          a video wall: read-only, the pages turn every\n"
+        "                      ioc.rotate, only q quits\n"
         "Needs a terminal. Press ? in the console for its keys (docs/console.md).\n"
         "Exit status: 0 after q, 128+N after signal N, 2 usage or config error,\n"
         "1 failure (e.g. not a terminal).\n")},
@@ -152,6 +156,7 @@ int main(int argc, char **argv)
     setlocale(LC_MESSAGES, "");
     bind_locale_dir();
     textdomain("ioc");
+    cli_resolve_language(); /* again once a config sets ioc.language */
 
     if (argc < 2) {
         /* In a terminal: the console on the config found (cli_config_path), else

@@ -153,8 +153,7 @@ void archive_record_poll(Archive *a, size_t feed)
 {
     if (!a || !a->coll || a->reader || a->locked_out) return;
     const Collector *coll = a->coll;
-    for (size_t i = 0; i < coll->n_kpis; i++) {
-        if (coll->kpis[i].feed_idx != feed) continue;
+    for (size_t i = coll->feed_kpis[feed]; i < coll->feed_kpis[feed + 1]; i++) {
         Sample s;
         if (store_last(coll->store, coll->kpis[i].series, &s))
             push_sample(a, a->kpi_series[i], s.ts_ms, s.value);

@@ -83,7 +83,7 @@ static void on_deadline(void *ud, int64_t now_mono)
 {
     Monitor *w = ud;
     w->timer = 0;
-    alert_eval(w->alerts, loop_wall_ms());
+    alert_eval_due(w->alerts, loop_wall_ms());
     arm(w);
 }
 
@@ -99,12 +99,13 @@ static void arm(Monitor *w)
     w->timer = loop_timer_at(w->coll->loop, loop_now_ms() + wait, on_deadline, w);
 }
 
-/* Collector hook: a poll result was stored; archive it and evaluate the alerts. */
+/* Collector hook: a poll result was stored; archive it and evaluate the
+ * alerts of that feed. */
 static void on_poll(void *ud, size_t feed)
 {
     Monitor *w = ud;
     archive_record_poll(w->archive, feed);
-    alert_eval(w->alerts, loop_wall_ms());
+    alert_eval_feed(w->alerts, feed, loop_wall_ms());
     arm(w);
 }
 

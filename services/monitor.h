@@ -2,9 +2,10 @@
  * Collector (config, store, loop, poller) plus the alert engine, the alert log and
  * the notifier, wired together.
  *
- * After every poll result the alerts are evaluated; a loop timer wakes the
- * engine at its next deadline (a for: ending, keep_firing_for, nodata,
- * silence expiry) with no poll needed. Each alert event is written to the
+ * After every poll result the alerts of that feed are evaluated
+ * (alert_eval_feed); a loop timer wakes the engine at its next deadline (a
+ * for: ending, keep_firing_for, nodata, silence expiry) and evaluates what
+ * is due (alert_eval_due), with no poll needed. Each alert event is written to the
  * alert log (when ioc.alert_log is set), turned into a notification when
  * an alert starts firing or resolves (unless silenced), and passed to the
  * owner's callback (the console redraws, "ioc run" logs a line).

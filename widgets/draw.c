@@ -350,10 +350,10 @@ const char *draw_title(const Widget *w, const ViewCtx *ctx, const char *fallback
     if (w->panel && w->panel->title && w->panel->title[0]) return w->panel->title;
     if (w->n_kpis == 0 || !ctx || !ctx->coll) return fallback;
     const CollKpi *k = ctx->coll->kpis;
-    if (w->n_kpis == 1) return k[w->kpis[0]].kpi->name;
+    if (w->n_kpis == 1) return cfg_kpi_label(k[w->kpis[0]].kpi);
     for (size_t i = 1; i < w->n_kpis; i++)
         if (k[w->kpis[i]].feed_idx != k[w->kpis[0]].feed_idx) return fallback;
-    return k[w->kpis[0]].feed->name; /* several KPIs of one feed */
+    return cfg_feed_label(k[w->kpis[0]].feed); /* several KPIs of one feed */
 }
 
 void draw_list_clamp(Widget *w, int n, int page, bool select)

@@ -75,19 +75,11 @@ static const char *state_word(AlertState s)
     return _("inactive");
 }
 
-/* Formats the end of a silence: "14:30" today, "11-25 14:30" on another day. */
+/* Formats the end of a silence: "14:30" today, "11-25 14:30" (Vietnamese
+ * "25/11 14:30") on another day. */
 static void fmt_until(int64_t until, int64_t now, char *buf, size_t n)
 {
-    char u[TIMEFMT_SIZE], t[TIMEFMT_SIZE];
-    if (timefmt_iso(until, u, sizeof u) < 0 || timefmt_iso(now, t, sizeof t) < 0 ||
-        strlen(u) < 16) {
-        snprintf(buf, n, "?");
-        return;
-    }
-    if (strncmp(u, t, 10) == 0)
-        snprintf(buf, n, "%.5s", u + 11);
-    else
-        snprintf(buf, n, "%.5s %.5s", u + 5, u + 11);
+    if (timefmt_near(fmt_style(), until, now, false, buf, n) < 0) snprintf(buf, n, "?");
 }
 
 /* Formats the row of alert a: summary, marks (ack, silence) and age. */
@@ -262,10 +254,11 @@ static void issue_row(IssueRow *r, const CollIssue *is, const ViewCtx *ctx)
         const CollKpi *ak = &a->kpis[is->kpi];
         CollKpiView v;
         coll_kpi_view(a, (size_t)is->kpi, ctx->at_ms, &v);
-        text_clean(ak->kpi->name, ctx->utf8, r->name, sizeof r->name);
+        text_clean(cfg_kpi_label(ak->kpi), ctx->utf8, r->name, sizeof r->name);
         kpitext_value(ak->kpi, v.has_value, v.value, ctx->utf8, r->val, sizeof r->val);
     } else {
-        text_clean(a->cfg->feeds[is->feed_idx].name, ctx->utf8, r->name, sizeof r->name);
+        text_clean(cfg_feed_label(&a->cfg->feeds[is->feed_idx]), ctx->utf8, r->name,
+                   sizeof r->name);
         snprintf(r->val, sizeof r->val, "%s", kpitext_feed_word(a->feeds[is->feed_idx].state));
     }
     r->age[0] = '\0';

@@ -3,7 +3,10 @@
  * latency and last error (sanitised, cut). Scrolls with the list keys. At
  * the bottom, a line counts samples retimed after a wall-clock step back or
  * rejected, and with notify targets a footer counts their deliveries:
- * "notify: 12 sent, 3 failed, 1 queued – HTTP 500". */
+ * "notify: 12 sent, 3 failed, 1 queued – HTTP 500". In history each row
+ * shows the feed as of the moment shown (coll_feed_view(): up or down from
+ * its stored values, the age of its data then; polls are not stored, so no
+ * latency or error). */
 #include <stdio.h>
 #include <string.h>
 
@@ -16,24 +19,46 @@ typedef struct {
     bool errors; /* some feed has an error to show */
 } HealthCols;
 
-/* The age of feed f's last data ("4m"), or "-" when it never had any. */
-static void health_age(const FeedStatus *fs, const ViewCtx *ctx, char *buf, size_t n)
+/* What the row of a feed shows. */
+typedef struct {
+    FeedStateKind state;
+    int64_t last_ok_ms, latency_ms; /* 0: no data yet; -1: no latency */
+    const char *error;              /* "" when none */
+    int64_t at_ms;                  /* the moment the age counts to */
+} HealthShown;
+
+/* What feed f's row shows: its live status, or in history its view at the
+ * moment shown (coll_feed_view()). */
+static void health_shown(const ViewCtx *ctx, size_t f, HealthShown *s)
 {
-    if (fs->last_ok_ms <= 0)
-        snprintf(buf, n, "-");
-    else
-        fmt_age(ctx->now_ms - fs->last_ok_ms, buf, n);
+    const FeedStatus *fs = &ctx->coll->feeds[f];
+    if (!ctx->history) {
+        *s = (HealthShown){fs->state, fs->last_ok_ms, fs->latency_ms, fs->error, ctx->now_ms};
+        return;
+    }
+    CollFeedView v;
+    coll_feed_view(ctx->coll, f, ctx->at_ms, &v);
+    *s = (HealthShown){v.state, v.last_ms, -1, "", ctx->at_ms};
 }
 
-/* The latency of feed f ("120 ms"), or "-" when none. */
-static void health_latency(const FeedStatus *fs, char *buf, size_t n)
+/* The age of a feed's last data ("4m"), or "-" when it never had any. */
+static void health_age(const HealthShown *s, char *buf, size_t n)
+{
+    if (s->last_ok_ms <= 0)
+        snprintf(buf, n, "-");
+    else
+        fmt_age(s->at_ms - s->last_ok_ms, buf, n);
+}
+
+/* The latency of a feed ("120 ms"), or "-" when none. */
+static void health_latency(const HealthShown *s, char *buf, size_t n)
 {
     char num[FMT_NUM_MAX];
-    if (fs->latency_ms < 0) {
+    if (s->latency_ms < 0) {
         snprintf(buf, n, "-");
         return;
     }
-    fmt_number((double)fs->latency_ms, 0, num, sizeof num);
+    fmt_number((double)s->latency_ms, 0, num, sizeof num);
     snprintf(buf, n, _("%s ms"), num);
 }
 
@@ -44,16 +69,17 @@ static void health_measure(const ViewCtx *ctx, HealthCols *c)
     char buf[TEXT_CLEAN_MAX];
     memset(c, 0, sizeof *c);
     for (size_t f = 0; f < a->cfg->n_feeds; f++) {
-        const FeedStatus *fs = &a->feeds[f];
+        HealthShown s;
+        health_shown(ctx, f, &s);
         int cw;
-        if ((cw = draw_width(kpitext_feed_word(fs->state))) > c->word) c->word = cw;
-        text_clean(a->cfg->feeds[f].name, ctx->utf8, buf, sizeof buf);
+        if ((cw = draw_width(kpitext_feed_word(s.state))) > c->word) c->word = cw;
+        text_clean(cfg_feed_label(&a->cfg->feeds[f]), ctx->utf8, buf, sizeof buf);
         if ((cw = draw_width(buf)) > c->name) c->name = cw;
-        health_age(fs, ctx, buf, sizeof buf);
+        health_age(&s, buf, sizeof buf);
         if ((cw = draw_width(buf)) > c->age) c->age = cw;
-        health_latency(fs, buf, sizeof buf);
+        health_latency(&s, buf, sizeof buf);
         if ((cw = draw_width(buf)) > c->lat) c->lat = cw;
-        if (fs->error[0]) c->errors = true;
+        if (s.error[0]) c->errors = true;
     }
 }
 
@@ -62,34 +88,36 @@ static void health_row(WINDOW *win, int y, DrawRect r, const HealthCols *c, size
                        const ViewCtx *ctx)
 {
     const Collector *a = ctx->coll;
-    const FeedStatus *fs = &a->feeds[f];
+    HealthShown s;
+    health_shown(ctx, f, &s);
     char buf[TEXT_CLEAN_MAX];
     int x = r.x, end = r.x + r.cols;
-    DrawStyle st = draw_status_style(kpitext_feed_status(fs->state), ctx);
+    DrawStyle st = draw_status_style(kpitext_feed_status(s.state), ctx);
     draw_set(win, st);
-    draw_text(win, y, x, 1, kpitext_status_symbol(kpitext_feed_status(fs->state), ctx->utf8));
-    draw_text_fit(win, y, x + 2, c->word, kpitext_feed_word(fs->state), ctx->utf8);
+    draw_text(win, y, x, 1, kpitext_status_symbol(kpitext_feed_status(s.state), ctx->utf8));
+    draw_text_fit(win, y, x + 2, c->word, kpitext_feed_word(s.state), ctx->utf8);
     x += 2 + c->word + 1;
     draw_set(win, draw_style(ctx, 0, A_NORMAL));
-    draw_text_fit(win, y, x, c->name, text_clean(a->cfg->feeds[f].name, ctx->utf8, buf, sizeof buf),
+    draw_text_fit(win, y, x, c->name,
+                  text_clean(cfg_feed_label(&a->cfg->feeds[f]), ctx->utf8, buf, sizeof buf),
                   ctx->utf8);
     x += c->name + 1;
-    bool old = !feedstate_is_up(fs->state);
+    bool old = !feedstate_is_up(s.state);
     if (c->age) {
-        health_age(fs, ctx, buf, sizeof buf);
+        health_age(&s, buf, sizeof buf);
         draw_set(win, draw_style(ctx, DRAW_PAIR_STALE, old ? A_DIM : A_NORMAL));
         draw_text_right(win, y, x, x + c->age, buf, ctx->utf8);
         x += c->age + 1;
     }
     if (c->lat) {
-        health_latency(fs, buf, sizeof buf);
+        health_latency(&s, buf, sizeof buf);
         draw_set(win, draw_style(ctx, 0, A_NORMAL));
         draw_text_right(win, y, x, x + c->lat, buf, ctx->utf8);
         x += c->lat + 1;
     }
-    if (fs->error[0] && x < end) {
+    if (s.error[0] && x < end) {
         draw_set(win, st);
-        draw_text_fit(win, y, x + 1, end - x - 1, text_clean(fs->error, ctx->utf8, buf, sizeof buf),
+        draw_text_fit(win, y, x + 1, end - x - 1, text_clean(s.error, ctx->utf8, buf, sizeof buf),
                       ctx->utf8);
     }
 }
@@ -135,7 +163,13 @@ static void health_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
     const Collector *a = ctx->coll;
     int n = (int)a->cfg->n_feeds;
     char note[48];
-    snprintf(note, sizeof note, _("%zu/%d up"), coll_feeds_up(a), n);
+    size_t up = 0;
+    for (size_t f = 0; f < (size_t)n; f++) {
+        HealthShown s;
+        health_shown(ctx, f, &s);
+        up += feedstate_is_up(s.state) ? 1 : 0;
+    }
+    snprintf(note, sizeof note, _("%zu/%d up"), up, n);
     DrawRect r = draw_frame(win, ctx, draw_title(w, NULL, _("Feeds")), note);
     if (r.rows <= 0 || r.cols <= 0) return;
     if (ctx->notifier && notify_count(ctx->notifier) > 0 && r.rows >= 2) {

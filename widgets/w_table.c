@@ -37,7 +37,7 @@ static void table_row(TableRow *t, int k, const ViewCtx *ctx)
     char num[FMT_NUM_MAX], age[32];
     t->kpi = k;
     coll_kpi_view(ctx->coll, (size_t)k, ctx->at_ms, &t->v);
-    text_clean(kpi->name, ctx->utf8, t->name, sizeof t->name);
+    text_clean(cfg_kpi_label(kpi), ctx->utf8, t->name, sizeof t->name);
     t->tgt = t->v.stale ? CFG_TARGET_NONE : cfg_kpi_target(kpi, t->v.has_value, t->v.value);
     if (t->v.has_value)
         fmt_number(t->v.value, kpi->decimals, t->val, sizeof t->val);
@@ -180,7 +180,7 @@ static void table_draw(Widget *w, WINDOW *win, const ViewCtx *ctx)
     int n = 0;
     TableCols want = {0, 0, 0, 0, 0, 0, TREND_COLS};
     for (size_t i = 0; rows && i < w->n_kpis; i++) {
-        if (!text_match(ctx->coll->kpis[w->kpis[i]].kpi->name, ctx->filter)) continue;
+        if (!text_match(cfg_kpi_label(ctx->coll->kpis[w->kpis[i]].kpi), ctx->filter)) continue;
         TableRow *t = &rows[n++];
         table_row(t, w->kpis[i], ctx);
         if (t->tgt == CFG_TARGET_BELOW || t->tgt == CFG_TARGET_ABOVE) want.mark = 2;

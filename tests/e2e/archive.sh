@@ -137,6 +137,20 @@ t_run "$IOC_BIN" report -c "$cfg" --date today
 t_status 0 "report as text"
 t_out_has "ioc not running: " "the text report shows the time ioc was not running"
 t_out_has "(1 period, 1 after an unclean stop)" "as one period after an unclean stop"
+# The text report in the UI language's style; the machine formats unchanged.
+t_run env LANG=vi_VN.UTF-8 "$IOC_BIN" report -c "$cfg" --date today
+t_out_has " 51,5 " "text report, vi: a decimal comma (51,5)"
+check "sed -n 2p '$T_TMP/out' | grep -qE '^[0-3][0-9]/[01][0-9]/20[0-9][0-9]  Asia/Ho_Chi_Minh  .* [0-3][0-9]/[01][0-9]/20[0-9][0-9] [0-2][0-9]:'" \
+  "text report, vi: the day and the time generated as dd/mm/yyyy"
+t_run env LANG=en_US.UTF-8 "$IOC_BIN" report -c "$cfg" --date today
+t_out_has " 51.5 " "text report, en: a decimal point (51.5)"
+check "sed -n 2p '$T_TMP/out' | grep -qE '^20[0-9][0-9]-[01][0-9]-[0-3][0-9]  Asia/Ho_Chi_Minh  .* 20[0-9][0-9]-[01][0-9]-[0-3][0-9] [0-2][0-9]:'" \
+  "text report, en: the day and the time generated as yyyy-mm-dd"
+t_run env LANG=vi_VN.UTF-8 "$IOC_BIN" report -c "$cfg" --date today -f json
+check "[ \"\$(jq_py \"[k['avg'] for k in d['kpis'] if k['key']=='a.rate'][0]\")\" = 51.5 ] && grep -q '\"date\":[[:space:]]*\"20[0-9][0-9]-' '$T_TMP/out'" \
+  "json report, vi UI: 51.5 and an ISO date"
+t_run env LANG=vi_VN.UTF-8 "$IOC_BIN" report -c "$cfg" --date today -f csv
+t_out_has ",51.5," "csv report, vi UI: 51.5 exactly"
 for f in md html; do
   t_run "$IOC_BIN" report -c "$cfg" --date today -f $f
   t_out_has "(1 period, 1 after an unclean stop)" "the $f report shows it too"

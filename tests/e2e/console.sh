@@ -8,7 +8,8 @@
 # silence, unsilence, the NEW CRIT badge, the bell toggle, the alert log and
 # an ack restored after a restart; at 80x24: targets missed, sibling names,
 # crit tiles, history and g, F-keys, the mouse, unknown keys and the
-# high-contrast theme.
+# high-contrast theme; numbers in each language's style (the demo province
+# from a frozen simulator); a read-only video wall (--wall).
 set -euo pipefail
 : "${IOC_BIN:?}" "${IOC_SIM_BIN:?}" "${IOC_SRC:?}"
 . "$IOC_SRC/tests/e2e/lib.sh"
@@ -25,8 +26,10 @@ unset NO_COLOR TMUX
 "$IOC_SIM_BIN" -s "$IOC_SRC/tests/fixtures/sim/e2e.yaml" --port 0 >"$T_TMP/sim.out" 2>"$T_TMP/sim.err" &
 sim_pid=$!
 tmx() { tmux -L "ioc-test-$$" -f "$T_TMP/tmux.conf" "$@"; }
+demo_sim_pid=
 cleanup() {
   tmx kill-server 2>/dev/null || true
+  [ -z "$demo_sim_pid" ] || kill "$demo_sim_pid" 2>/dev/null || true
   kill "$sim_pid" 2>/dev/null || true
   wait "$sim_pid" 2>/dev/null || true
   rm -rf "$T_TMP"
@@ -581,6 +584,49 @@ for _ in $(seq 30); do kill -0 "$sim_child" 2>/dev/null || { gone=0; break; }; s
 check "demo: SIGHUP leaves no simulator" test -n "$sim_child" -a "$gone" = 0
 tmx kill-session -t $S
 
+# --- numbers in the UI language: the demo province, its simulator frozen at 10:00 --------
+# 487680 visitors (page 1) and 63.3 % online in the communes (page 2): 487.680 and
+# 63,3 % in Vietnamese, 487,680 and 63.3 % in English, in the tiles, the bars, the
+# alert rows and the history banner's panels alike.
+"$IOC_SIM_BIN" -s "$IOC_SRC/config/haiduong-sim.yaml" --port 0 --time-scale 0 \
+  --start 2026-03-26T10:00:00+07:00 >"$T_TMP/demo-sim.out" 2>"$T_TMP/demo-sim.err" &
+demo_sim_pid=$!
+for _ in $(seq 50); do grep -q listening "$T_TMP/demo-sim.out" && break; sleep 0.1; done
+demo_url="http://127.0.0.1:$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T_TMP/demo-sim.out")"
+province=$IOC_SRC/config/haiduong.yaml
+sed 's/^  language: vi.*/  language: en/' "$province" >"$T_TMP/haiduong-en.yaml"
+S=numvi; T_SCREEN=$S
+start $S env IOC_SIM_URL="$demo_url" LANG=vi_VN.UTF-8 "$ioc" console -c "$province"
+check "vi: a thousands value with a dot (487.680 lượt)" wait_for $S "487.680 lượt" 15
+check "vi: a target with a decimal comma" wait_for $S "mục tiêu 98,0"
+check "vi: an alert row's summary in the same style" wait_for $S "63,3% (chú ý < 65,0)"
+keys $S 2
+check "vi: a percentage with a decimal comma (63,3 %)" wait_for $S "63,3 %"
+keys $S 1 t
+check "vi: history keeps the style" wait_for $S "487.680 lượt"
+check "vi: the history banner" wait_re $S "LỊCH SỬ [0-2][0-9]:[0-5][0-9]"
+if screen $S | grep -qE '[0-9],[0-9]{3}( |$)'; then
+  t_bad "vi: no English-style thousands on the screen"
+else t_ok "vi: no English-style thousands on the screen"; fi
+keys $S q
+check "vi: q exits" wait_dead $S
+tmx kill-session -t $S
+S=numen; T_SCREEN=$S
+start $S env IOC_SIM_URL="$demo_url" LANG=vi_VN.UTF-8 "$ioc" console -c "$T_TMP/haiduong-en.yaml"
+check "en: a thousands value with a comma (487,680)" wait_for $S "487,680 lượt" 15
+check "en: a target with a decimal point" wait_for $S "target 98.0"
+check "en: name_en on the tile" wait_for $S "Visitors this month"
+check "en: an alert row's summary in the same style" wait_re $S "63\.3% \(warn < 65\.0\)"
+keys $S 2
+check "en: a percentage with a decimal point (63.3 %)" wait_for $S "63.3 %"
+if screen $S | grep -qE '[0-9]\.[0-9]{3} '; then
+  t_bad "en: no Vietnamese-style thousands on the screen"
+else t_ok "en: no Vietnamese-style thousands on the screen"; fi
+keys $S q
+check "en: q exits" wait_dead $S
+tmx kill-session -t $S
+kill "$demo_sim_pid" 2>/dev/null || true
+
 # --- language: vi|en in the config overrides LANG ---------------------------------------
 S=lang; T_SCREEN=$S
 sed 's/^ioc: {\(.*\) }$/ioc: {\1, language: en }/' "$cfg" >"$T_TMP/lang-en.yaml"
@@ -595,6 +641,25 @@ start $S env LANG=vi_VN.UTF-8 "$ioc" console -c "$cfg"
 check "no language, LANG=vi_VN: Vietnamese header" wait_for $S "nguồn 20/20"
 keys $S q
 check "no language, LANG=vi_VN: q exits" wait_dead $S
+tmx kill-session -t $S
+
+# --- a video wall: read-only, the pages turn, only q quits -------------------------------
+S=wall; T_SCREEN=$S
+sed 's/^ioc: {\(.*\) }$/ioc: {\1, rotate: 1s }/' "$cfg" >"$T_TMP/wall.yaml"
+start $S "$ioc" console --wall -c "$T_TMP/wall.yaml"
+check "wall: the footer says read-only" wait_for $S "wall display, read-only"
+check "wall: the header shows the rotation" wait_for $S "rotate 1s"
+check "wall: the pages turn by themselves (page 2)" wait_for $S "[2 Hạ tầng]" 5
+check "wall: and back to page 1" wait_for $S "[1 Tổng quan]" 5
+keys $S /
+check "wall: / opens no filter prompt, a note says why" wait_for $S "read-only wall display: q quits"
+check "wall: no prompt is open" bash -c "! tmux -L ioc-test-$$ capture-pane -p -t $S | grep -q 'Enter apply'"
+keys $S a
+check "wall: a opens no acknowledge prompt" bash -c "sleep 0.3; ! tmux -L ioc-test-$$ capture-pane -p -t $S | grep -q 'comment (optional)'"
+keys $S q
+check "wall: q exits" wait_dead $S
+st=$(status_of $S)
+check "wall: exit status 0 (got $st)" test "$st" = 0
 tmx kill-session -t $S
 
 t_done

@@ -92,6 +92,36 @@ check base "6000 <= kpi('ngansach.revenue')['value'] <= 8000" "ngansach.revenue 
 check base "6 <= kpi('nuoc.ph_kcn')['value'] <= 8.5" "nuoc.ph_kcn (CSV, Vietnamese numbers) in range"
 check base "95 <= kpi('nuoc.transmitting')['value'] <= 100" "nuoc.transmitting averaged over the stations"
 
+# --- numbers in the UI language (10:00: 487680 visitors, 63.3 % online in the communes) --
+# The province sets language: vi; a copy with language: en speaks English.
+sed 's/^  language: vi.*/  language: en/' "$cfg" >"$T_TMP/haiduong-en.yaml"
+t_run env LANG=vi_VN.UTF-8 "$ioc" snapshot -c "$cfg" -f text
+t_out_has "487.680 lượt" "text snapshot, vi: thousands with a dot (487.680)"
+t_out_has "63,3 %" "text snapshot, vi: a decimal comma (63,3 %)"
+t_out_has "mục tiêu 70,0" "text snapshot, vi: the target with a decimal comma"
+grep -qE "^IOC Hải Dương  [0-3][0-9]/[01][0-9]/20[0-9][0-9] [0-2][0-9]:[0-5][0-9]:[0-5][0-9] \+07:00  Asia/Ho_Chi_Minh\$" \
+  "$T_TMP/out" && t_ok "text snapshot, vi: the date as dd/mm/yyyy" || t_bad "text snapshot, vi: the date as dd/mm/yyyy"
+t_run env LANG=vi_VN.UTF-8 "$ioc" snapshot -c "$T_TMP/haiduong-en.yaml" -f text
+t_out_has "487,680 lượt" "text snapshot, en: thousands with a comma (487,680)"
+t_out_has "63.3 %" "text snapshot, en: a decimal point (63.3 %)"
+t_out_has "Visitors this month" "text snapshot, en: name_en instead of name"
+grep -qE "^IOC Hải Dương  20[0-9][0-9]-[01][0-9]-[0-3][0-9] [0-2][0-9]:[0-5][0-9]:[0-5][0-9] \+07:00  Asia/Ho_Chi_Minh\$" \
+  "$T_TMP/out" && t_ok "text snapshot, en: the date as yyyy-mm-dd" || t_bad "text snapshot, en: the date as yyyy-mm-dd"
+# Machine formats never change with the language.
+t_run env LANG=vi_VN.UTF-8 "$ioc" snapshot -c "$cfg" -f json
+t_out_has $'"value":\t487680,' "json, vi UI: 487680 exactly"
+t_out_has $'"value":\t63.3,' "json, vi UI: 63.3 exactly"
+t_out_has $'"name":\t"Lượt khách tháng",' "json, vi UI: name as configured"
+t_out_has $'"name_en":\t"Visitors this month",' "json, vi UI: name_en apart"
+t_run env LANG=vi_VN.UTF-8 "$ioc" snapshot -c "$T_TMP/haiduong-en.yaml" -f json
+t_out_has $'"name":\t"Lượt khách tháng",' "json, en UI: name stays the configured one"
+t_run env LANG=vi_VN.UTF-8 "$ioc" snapshot -c "$cfg" -f csv
+t_out_has ",Lượt khách tháng,487680,lượt," "csv, vi UI: 487680 exactly"
+t_out_has ",Xử lý trên mạng (xã),63.3,%,warn,70," "csv, vi UI: 63.3 and 70 exactly"
+t_run env LANG=vi_VN.UTF-8 "$ioc" snapshot -c "$cfg" -f prom
+t_out_has 'ioc_kpi_value{feed="dulich",kpi="visitors"} 487680' "prom, vi UI: 487680 exactly"
+t_out_has 'ioc_kpi_value{feed="vanban",kpi="online_commune"} 63.3' "prom, vi UI: 63.3 exactly"
+
 # --- the incidents, each at its time after the sim start (10:00) ------------------
 sim_at 10:09:30 # quiet
 snap quiet

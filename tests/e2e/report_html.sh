@@ -4,7 +4,9 @@
 # Chromium, which must render it with nothing fetched: its DOM holds the
 # centre, the KPIs and the met markers, and its screenshot is not blank and
 # shows the charts' line colour. Chromium runs with its background traffic
-# off; the page itself references nothing outside it.
+# off; the page itself references nothing outside it. The Vietnamese report
+# (the catalogue in $IOC_LOCALE_DIR) renders Vietnamese numbers and dd/mm/yyyy
+# dates; the English one 1,800 and 2026-11-24.
 set -euo pipefail
 : "${IOC_REPORT_SAMPLE:?}" "${IOC_SRC:?}"
 . "$IOC_SRC/tests/e2e/lib.sh"
@@ -51,6 +53,41 @@ t_out_has "✗ not met" "DOM: a not-met marker"
 t_out_has "camera:down" "DOM: an alert"
 [ "$(grep -o '<svg' "$T_TMP/dom.html" | wc -l)" -eq 10 ] && t_ok "DOM: 10 charts" \
   || t_bad "DOM: 10 charts"
+
+# --- the report in Vietnamese and in English, as the browser shows its text ----------
+# dom_text LANG: the text of the LANG report's DOM after Chromium rendered it.
+dom_text() {
+  IOC_LOCALE_DIR=${IOC_LOCALE_DIR:-} "$IOC_REPORT_SAMPLE" html "$1" >"$T_TMP/report-$1.html"
+  set +e
+  chrome --dump-dom "file://$T_TMP/report-$1.html" >"$T_TMP/dom-$1.html" 2>"$T_TMP/err"
+  rc=$?
+  set -e
+  T_CMD="chromium --dump-dom (report in $1)"; T_RC=$rc
+  sed -e 's/<[^>]*>/ /g' "$T_TMP/dom-$1.html" >"$T_TMP/out"
+}
+if [ -n "${IOC_LOCALE_DIR:-}" ] && [ -f "$IOC_LOCALE_DIR/vi/LC_MESSAGES/ioc.mo" ]; then
+  dom_text vi
+  t_status 0 "chromium renders the Vietnamese report"
+  grep -q '<html lang="vi"' "$T_TMP/dom-vi.html" && t_ok "vi: the page says lang=vi"     || t_bad "vi: the page says lang=vi"
+  t_out_has "Báo cáo KPI hằng ngày" "vi: the headings are Vietnamese"
+  t_out_has " 1.800 " "vi: thousands with a dot (1.800 dossiers on average)"
+  t_out_has " 3.317 " "vi: the maximum 3.317"
+  t_out_has " 44,1 % " "vi: a share with a decimal comma (44,1 %)"
+  t_out_has " 95,51 " "vi: an average with a decimal comma (95,51)"
+  t_out_has "24/11/2026" "vi: the report's day as dd/mm/yyyy"
+  t_out_has "25/11/2026 06:00:00 +07:00" "vi: the time it was generated, dd/mm/yyyy"
+  t_none_has "2026-11-24" "vi: no ISO date in the text"
+  t_none_has " 1,800 " "vi: no English-style thousands"
+  dom_text en
+  t_status 0 "chromium renders the English report"
+  grep -q '<html lang="en"' "$T_TMP/dom-en.html" && t_ok "en: the page says lang=en"     || t_bad "en: the page says lang=en"
+  t_out_has " 1,800 " "en: thousands with a comma (1,800)"
+  t_out_has " 44.1 % " "en: a share with a decimal point (44.1 %)"
+  t_out_has "2026-11-24" "en: the report's day as 2026-11-24"
+  t_none_has "24/11/2026" "en: no dd/mm/yyyy date"
+else
+  t_bad "the catalogue is built (IOC_LOCALE_DIR=${IOC_LOCALE_DIR:-unset})"
+fi
 
 # --- the picture ------------------------------------------------------------------
 set +e

@@ -2,7 +2,8 @@
  * the demo province: 4 feeds, 10 KPIs of 288 points each, a camera outage,
  * a few alerts) in the format named on the command line, for the e2e test
  * of the HTML report and for looking at the formats by eye.
- * Usage: report_sample [text|md|csv|json|html] > FILE */
+ * Usage: report_sample [text|md|csv|json|html [vi|en]] > FILE (with a
+ * language, the catalogue is read from $IOC_LOCALE_DIR). */
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -10,6 +11,8 @@
 #include <string.h>
 
 #include "export/report.h"
+#include "base/fmt.h"
+#include "base/i18n.h"
 #include "base/timefmt.h"
 #include "base/text.h"
 
@@ -201,6 +204,20 @@ static bool build(Report *r)
     return true;
 }
 
+/* Makes the report speak lang ("vi" or "en") as ioc does: the catalogue
+ * under $IOC_LOCALE_DIR (the build tree's locale/), and the number style of
+ * the language the messages then come out in. */
+static void set_language(const char *lang)
+{
+    const char *dir = getenv("IOC_LOCALE_DIR");
+    if (dir) bindtextdomain("ioc", dir);
+    bind_textdomain_codeset("ioc", "UTF-8");
+    textdomain("ioc");
+    setenv("LANGUAGE", lang, 1);
+    setlocale(LC_MESSAGES, "C.UTF-8"); /* gettext ignores LANGUAGE under "C" */
+    fmt_set_style(i18n_resolve() == I18N_VI ? FMT_VI : FMT_EN);
+}
+
 int main(int argc, char **argv)
 {
     ReportFormat f = REPORT_HTML;
@@ -216,6 +233,7 @@ int main(int argc, char **argv)
                 argv[1]);
         return 2;
     }
+    if (argc > 2) set_language(argv[2]); /* report_sample FORMAT [vi|en] */
     if (timefmt_set_zone("Asia/Ho_Chi_Minh") != 0) timefmt_set_zone("UTC");
     memset(&r, 0, sizeof r);
     if (!build(&r)) {

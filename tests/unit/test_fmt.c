@@ -94,7 +94,7 @@ static void test_numbers(void **state)
         const NumCase *c = &num_cases[i];
         fmt_number(c->v, c->decimals, buf, sizeof buf);
         assert_string_equal(buf, c->number);
-        fmt_fixed(c->v, c->decimals < 0 ? 2 : c->decimals, buf, sizeof buf);
+        fmt_fixed(FMT_PLAIN, c->v, c->decimals < 0 ? 2 : c->decimals, buf, sizeof buf);
         assert_string_equal(buf, c->fixed);
     }
     fmt_number(NAN, -1, buf, sizeof buf);
@@ -104,8 +104,74 @@ static void test_numbers(void **state)
     assert_true(fmt_round(2.0 / 3, -1) == 2.0 / 3);
     fmt_number(-INFINITY, -1, buf, sizeof buf);
     assert_string_equal(buf, "-Inf");
-    fmt_fixed(INFINITY, 2, buf, sizeof buf);
+    fmt_fixed(FMT_PLAIN, INFINITY, 2, buf, sizeof buf);
     assert_string_equal(buf, "");
+}
+
+typedef struct {
+    double v;
+    int decimals;
+    const char *en, *vi, *plain;
+} StyleCase;
+
+static const StyleCase style_cases[] = {
+    {485628, 0, "485,628", "485.628", "485628"},
+    {63.3, 1, "63.3", "63,3", "63.3"},
+    {1234567.5, 1, "1,234,567.5", "1.234.567,5", "1234567.5"},
+    {-1234.25, 2, "-1,234.25", "-1.234,25", "-1234.25"},
+    {999.999, 2, "1,000.00", "1.000,00", "1000.00"},
+    {-0.0001, 2, "0.00", "0,00", "0.00"},
+    {82.456, -1, "82.46", "82,46", "82.46"},
+    {100, -1, "100", "100", "100"},
+    {2.5e15, -1, "2.5e+15", "2,5e+15", "2.5e+15"},
+};
+
+/* Each number style writes its own separators, whatever LC_NUMERIC says;
+ * the same number is as wide in every style (a column measured in one never
+ * overflows in another); fmt_number() and fmt_delta() follow the UI style. */
+static void test_styles(void **state)
+{
+    (void)state;
+    char buf[FMT_NUM_MAX];
+    for (size_t i = 0; i < sizeof style_cases / sizeof style_cases[0]; i++) {
+        const StyleCase *c = &style_cases[i];
+        fmt_number_in(FMT_EN, c->v, c->decimals, buf, sizeof buf);
+        assert_string_equal(buf, c->en);
+        fmt_number_in(FMT_VI, c->v, c->decimals, buf, sizeof buf);
+        assert_string_equal(buf, c->vi);
+        assert_int_equal(strlen(c->en), strlen(c->vi));
+        fmt_number_in(FMT_PLAIN, c->v, c->decimals, buf, sizeof buf);
+        assert_string_equal(buf, c->plain);
+    }
+    fmt_number_in(FMT_VI, NAN, 1, buf, sizeof buf);
+    assert_string_equal(buf, "-");
+    fmt_fixed(FMT_VI, 63.26, 1, buf, sizeof buf);
+    assert_string_equal(buf, "63,3");
+    fmt_fixed(FMT_VI, 100.0, 1, buf, sizeof buf);
+    assert_string_equal(buf, "100");
+    fmt_fixed(FMT_VI, 12345.5, 2, buf, sizeof buf);
+    assert_string_equal(buf, "12.345,5");
+    fmt_fixed(FMT_EN, 12345.5, 2, buf, sizeof buf);
+    assert_string_equal(buf, "12,345.5");
+    fmt_fixed(FMT_PLAIN, 12345.5, 2, buf, sizeof buf);
+    assert_string_equal(buf, "12345.5");
+
+    assert_int_equal(fmt_style(), FMT_EN); /* until the UI language sets it */
+    fmt_set_style(FMT_VI);
+    assert_int_equal(fmt_style(), FMT_VI);
+    fmt_number(485628, 0, buf, sizeof buf);
+    assert_string_equal(buf, "485.628");
+    fmt_delta(2.1, 1, false, buf, sizeof buf);
+    assert_string_equal(buf, "^ +2,1");
+    fmt_delta(-1234.5, 1, false, buf, sizeof buf);
+    assert_string_equal(buf, "v -1.234,5");
+    fmt_delta(-0.01, 1, false, buf, sizeof buf);
+    assert_string_equal(buf, "= 0,0");
+    fmt_shortest(11.6, buf, sizeof buf); /* machine text never changes */
+    assert_string_equal(buf, "11.6");
+    fmt_set_style(FMT_EN);
+    fmt_number(485628, 0, buf, sizeof buf);
+    assert_string_equal(buf, "485,628");
 }
 
 /* The shortest text that reads back: no float noise, nothing lost. */
@@ -164,7 +230,9 @@ static void test_decimal_comma_locale(void **state)
     char buf[FMT_NUM_MAX];
     fmt_number(1234567.5, 1, buf, sizeof buf);
     assert_string_equal(buf, "1,234,567.5");
-    fmt_fixed(63.25, 2, buf, sizeof buf);
+    fmt_number_in(FMT_VI, 1234567.5, 1, buf, sizeof buf);
+    assert_string_equal(buf, "1.234.567,5");
+    fmt_fixed(FMT_PLAIN, 63.25, 2, buf, sizeof buf);
     assert_string_equal(buf, "63.25");
     fmt_shortest(11.6, buf, sizeof buf);
     assert_string_equal(buf, "11.6");
@@ -183,6 +251,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_durations),
         cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_styles),
         cmocka_unit_test(test_shortest),
         cmocka_unit_test(test_parse),
         cmocka_unit_test(test_decimal_comma_locale),

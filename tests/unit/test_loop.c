@@ -2,6 +2,7 @@
 #include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -45,12 +46,65 @@ static void test_timers_fire_in_order_and_cancel(void **state)
     loop_timer_at(l, now + 20, on_timer, &t2);
     rec.cancel_id = loop_timer_at(l, now + 40, on_timer, &t4); /* cancelled by t2 */
     int64_t until = now + 200;
-    while (loop_now_ms() < until && rec.n < 3) assert_int_equal(loop_once(l, 50), 0);
+    while (loop_now_ms() < until && rec.n < 3)
+        assert_int_equal(loop_once(l, 50), 0);
     loop_once(l, 60); /* t4 would have fired by now */
     assert_int_equal(rec.n, 3);
     assert_int_equal(rec.order[0], 1);
     assert_int_equal(rec.order[1], 2);
     assert_int_equal(rec.order[2], 3);
+    loop_free(l);
+}
+
+typedef struct {
+    int64_t last_due; /* due time of the timer that fired last */
+    long last_id;
+    int fired;
+    bool order_ok;
+} HeapRec;
+
+typedef struct {
+    HeapRec *rec;
+    int64_t due;
+    long id;
+} HeapTimer;
+
+/* Timer callback: checks that timers fire in (due, id) order. */
+static void on_heap_timer(void *ud, int64_t now)
+{
+    HeapTimer *t = ud;
+    HeapRec *r = t->rec;
+    if (r->fired && (t->due < r->last_due || (t->due == r->last_due && t->id < r->last_id)))
+        r->order_ok = false;
+    r->last_due = t->due;
+    r->last_id = t->id;
+    r->fired++;
+}
+
+/* Thousands of timers (many with equal times), a third cancelled: the rest
+ * fire exactly once each, earliest first, ties in the order they were set. */
+static void test_many_timers_fire_in_order(void **state)
+{
+    (void)state;
+    enum { N = 3000 };
+    static HeapTimer t[N];
+    Loop *l = loop_new();
+    HeapRec rec = {.order_ok = true};
+    int64_t base = loop_now_ms() - 1000; /* all due already: one pass fires them */
+    unsigned x = 12345;
+    for (int i = 0; i < N; i++) {
+        x = x * 1103515245u + 12345u;
+        t[i] = (HeapTimer){&rec, base + (int64_t)((x >> 16) % 500), 0};
+        t[i].id = loop_timer_at(l, t[i].due, on_heap_timer, &t[i]);
+        assert_true(t[i].id > 0);
+    }
+    int cancelled = 0;
+    for (int i = 0; i < N; i += 3, cancelled++)
+        loop_timer_cancel(l, t[i].id);
+    loop_timer_cancel(l, 999999); /* unknown: nothing happens */
+    assert_int_equal(loop_once(l, 0), 0);
+    assert_int_equal(rec.fired, N - cancelled);
+    assert_true(rec.order_ok);
     loop_free(l);
 }
 
@@ -151,6 +205,7 @@ int main(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_timers_fire_in_order_and_cancel),
+        cmocka_unit_test(test_many_timers_fire_in_order),
         cmocka_unit_test(test_fd_wakes_the_loop_early),
         cmocka_unit_test(test_idle_loop_sleeps),
         cmocka_unit_test(test_signal_is_delivered_in_the_loop),

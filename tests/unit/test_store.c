@@ -90,8 +90,10 @@ static void test_add_find(void **state)
     longkey[STORE_KEY_MAX] = '\0';
     assert_int_equal(store_add(s, longkey, NULL, NULL), 1000);
 
+    /* Small rings at first: under 1 KiB a series, far below the bound. */
     StoreSpec def = store_spec_default();
-    assert_true(store_memory(s) >= 1001 * store_series_bytes(&def));
+    assert_true(store_memory(s) < 1001 * 1024);
+    assert_true(store_memory(s) < 1001 * store_series_bytes(&def) / 100);
     assert_int_equal(store_append(s, 1001, 0, 1.0), STORE_EINVAL);
     assert_int_equal(store_append(s, -1, 0, 1.0), STORE_EINVAL);
     store_free(s);
@@ -140,6 +142,58 @@ static void test_spec_check(void **state)
     size_t b = store_series_bytes(&def);
     assert_true(b >= 1024 * 16 + 2340 * 64);
     assert_true(b <= 1024 * 16 + 2340 * 64 + 1024);
+}
+
+/* ---- memory grows with the history held ---- */
+
+/* A default series fed once a second: under 4 KiB after its first minute,
+ * growing as its rings fill, never past store_series_bytes(); its answers
+ * across every growth step equal those of a series made full-size (one fed
+ * the same samples after being grown by a sample far in the past). */
+static void test_memory_grows_with_use(void **state)
+{
+    (void)state;
+    Store *s = store_new();
+    assert_int_equal(store_add(s, "lazy.kpi", NULL, NULL), 0);
+    assert_int_equal(store_add(s, "full.kpi", NULL, NULL), 1);
+    size_t empty = store_memory(s);
+    StoreSpec def = store_spec_default();
+    size_t bound = store_series_bytes(&def);
+    /* Series 1 first gets one sample 40 days back and one now: every level
+     * wraps, so all its rings are full size from then on. */
+    const int64_t t0 = 1764000000000LL;
+    assert_int_equal(store_append(s, 1, t0 - 40LL * 24 * HOUR_MS, 1.0), STORE_OK);
+    size_t before = store_memory(s);
+    for (int i = 0; i < 60; i++)
+        assert_int_equal(store_append(s, 0, t0 + i * 1000LL, (double)(i % 7)), STORE_OK);
+    size_t minute = store_memory(s) - before;
+    assert_true(minute < 4096);
+    assert_true(empty < 2 * 1024 + 512); /* two series and the tables */
+    for (int i = 0; i < 60; i++)
+        assert_int_equal(store_append(s, 1, t0 + i * 1000LL, (double)(i % 7)), STORE_OK);
+    /* Three hours at 1 s, with a silence of 20 minutes in the middle. */
+    for (int64_t i = 60; i < 3 * 3600; i++) {
+        if (i > 4000 && i < 5200) continue;
+        double v = (i % 97 == 0) ? NAN : (double)((i * 31) % 101);
+        assert_int_equal(store_append(s, 0, t0 + i * 1000, v), STORE_OK);
+        assert_int_equal(store_append(s, 1, t0 + i * 1000, v), STORE_OK);
+    }
+    size_t lazy = store_memory(s);
+    assert_true(lazy - before < 2 * bound);
+    for (int64_t from = t0; from < t0 + 3 * HOUR_MS; from += 7 * MIN_MS + 1234) {
+        StoreStats a, b;
+        bool ha = store_stats(s, 0, from, from + 25 * MIN_MS, &a);
+        bool hb = store_stats(s, 1, from, from + 25 * MIN_MS, &b);
+        assert_int_equal(ha, hb);
+        if (!ha) continue;
+        assert_int_equal(a.count, b.count);
+        assert_true(a.min == b.min && a.max == b.max && a.sum == b.sum);
+        StoreAsOf sa, sb;
+        assert_int_equal(store_asof(s, 0, from, &sa), store_asof(s, 1, from, &sb));
+        assert_int_equal(sa.ts_ms, sb.ts_ms);
+        assert_int_equal(sa.gap, sb.gap);
+    }
+    store_free(s);
 }
 
 /* ---- appends: codes, duplicates, out of order ---- */
@@ -902,6 +956,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_add_find),
         cmocka_unit_test(test_spec_check),
+        cmocka_unit_test(test_memory_grows_with_use),
         cmocka_unit_test(test_append_codes),
         cmocka_unit_test(test_duplicate_keeps_rollups_exact),
         cmocka_unit_test(test_last_value_skips_gaps),

@@ -130,12 +130,52 @@ static void test_errors(void **state)
     assert_int_equal(timefmt_iso_utc(INT64_C(253402300800000), buf, sizeof buf), -1);
 }
 
+/* Dates for people in each style: ISO order in English (and for machines),
+ * dd/mm/yyyy in Vietnamese, as wide in both; "near" times drop the date on
+ * the same local day. */
+static void test_styles(void **state)
+{
+    (void)state;
+    char buf[TIMEFMT_SIZE], en[TIMEFMT_SIZE];
+    assert_int_equal(timefmt_set_zone("Asia/Ho_Chi_Minh"), 0);
+    assert_int_equal(timefmt_date(FMT_EN, T_2026_11_25, buf, sizeof buf), 10);
+    assert_string_equal(buf, "2026-11-25");
+    assert_int_equal(timefmt_date(FMT_PLAIN, T_2026_11_25, buf, sizeof buf), 10);
+    assert_string_equal(buf, "2026-11-25");
+    assert_int_equal(timefmt_date(FMT_VI, T_2026_11_25, buf, sizeof buf), 10);
+    assert_string_equal(buf, "25/11/2026");
+    assert_int_equal(timefmt_date(FMT_VI, T_2026_06_21, buf, sizeof buf), 10);
+    assert_string_equal(buf, "21/06/2026");
+    timefmt_datetime(FMT_EN, T_2026_11_25, true, en, sizeof en);
+    assert_string_equal(en, "2026-11-25 18:30:05 +07:00");
+    timefmt_datetime(FMT_VI, T_2026_11_25, true, buf, sizeof buf);
+    assert_string_equal(buf, "25/11/2026 18:30:05 +07:00");
+    assert_int_equal(strlen(buf), strlen(en));
+    timefmt_datetime(FMT_VI, T_2026_11_25, false, buf, sizeof buf);
+    assert_string_equal(buf, "25/11/2026 18:30:05");
+    int64_t day = INT64_C(86400000);
+    timefmt_near(FMT_VI, T_2026_11_25, T_2026_11_25 + 3600000, true, buf, sizeof buf);
+    assert_string_equal(buf, "18:30");
+    timefmt_near(FMT_VI, T_2026_11_25 + day, T_2026_11_25, true, buf, sizeof buf);
+    assert_string_equal(buf, "26/11/2026 18:30");
+    timefmt_near(FMT_EN, T_2026_11_25 + day, T_2026_11_25, true, buf, sizeof buf);
+    assert_string_equal(buf, "2026-11-26 18:30");
+    timefmt_near(FMT_VI, T_2026_11_25 + day, T_2026_11_25, false, buf, sizeof buf);
+    assert_string_equal(buf, "26/11 18:30");
+    timefmt_near(FMT_EN, T_2026_11_25 + day, T_2026_11_25, false, buf, sizeof buf);
+    assert_string_equal(buf, "11-26 18:30");
+    assert_int_equal(timefmt_date(FMT_VI, T_2026_11_25, buf, 10), -1); /* needs 11 */
+    assert_string_equal(buf, "");
+    assert_int_equal(timefmt_date(FMT_VI, INT64_MAX, buf, sizeof buf), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_local_times), cmocka_unit_test(test_utc),
         cmocka_unit_test(test_bad_zone),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_styles),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

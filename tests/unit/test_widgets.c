@@ -877,6 +877,51 @@ static void test_health(void **state)
     coll_free(a);
 }
 
+/* In history the health panel shows each feed as of the moment shown, like
+ * the other panels: up when its KPIs had fresh values then, with the age of
+ * its data then; no latency or error (polls are not stored). Numbers follow
+ * the UI's style. */
+static void test_health_history(void **state)
+{
+    (void)state;
+    Collector *a = make_app();
+    FeedStatus *dvc = &a->feeds[0], *env = &a->feeds[1];
+    dvc->state = FS_DOWN; /* now: down, with an error */
+    strcpy(dvc->error, "connection refused");
+    dvc->last_ok_ms = NOW - 30 * MIN;
+    dvc->latency_ms = 3000;
+    env->state = FS_OK;
+    env->last_ok_ms = NOW - 4000;
+    env->latency_ms = 1234;
+    put(a, "dvc.rate", NOW - 61 * MIN, 82.5); /* an hour ago dvc was up (interval 30s) */
+    put(a, "dvc.rate", NOW - 60 * MIN - 20000, 83.5);
+    ViewCtx ctx = live(a);
+    Panel pn;
+    Widget *w;
+    fmt_set_style(FMT_VI);
+    WINDOW *win = draw_new(&w, panel(&pn, "health", 0, 0, 0, 0), &ctx, 5, 100);
+    assert_true(find_col(win, 1, "3.000 ms") > 0); /* live, Vietnamese numbers */
+    assert_true(find_col(win, 2, "1.234 ms") > 0);
+    fmt_set_style(FMT_EN);
+    ctx.history = true;
+    ctx.at_ms = NOW - 60 * MIN;
+    w->cls->draw(w, win, &ctx);
+    assert_true(find_col(win, 0, "1/2 up") > 0);
+    assert_int_equal(find_col(win, 1, "\xE2\x9C\x93 ok"), 1); /* dvc then */
+    assert_true(find_col(win, 1, "20s") > 0);
+    assert_int_equal(find_col(win, 1, "3,000 ms"), -1);
+    assert_int_equal(find_col(win, 1, "connection refused"), -1);
+    assert_int_equal(find_col(win, 2, "- pending"), 1); /* env had no data then */
+    ctx.at_ms = NOW - 50 * MIN; /* ten minutes later dvc's value was old: down */
+    w->cls->draw(w, win, &ctx);
+    assert_int_equal(find_col(win, 1, "\xE2\x9C\x97 down"), 1);
+    assert_true(find_col(win, 1, "10m") > 0);
+    assert_true(find_col(win, 0, "0/2 up") > 0);
+    delwin(win);
+    widget_free(w);
+    coll_free(a);
+}
+
 /* With notify targets, the health panel's last row counts their deliveries
  * (docs/notify.md, "Health counters"). */
 static void test_health_notify_footer(void **state)
@@ -1642,6 +1687,7 @@ int main(void)
         cmocka_unit_test(test_gauge_marker_labels),
         cmocka_unit_test(test_chart_range_lines),
         cmocka_unit_test(test_alerts_narrow_history),
+        cmocka_unit_test(test_health_history),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
