@@ -21,7 +21,14 @@
 #include "base/diag.h"
 #include "base/sbuf.h"
 
-typedef enum { FEED_JSON, FEED_PROMETHEUS, FEED_CSV } FeedFormat;
+typedef enum { FEED_JSON, FEED_PROMETHEUS, FEED_CSV, FEED_PROMQL } FeedFormat;
+
+/* What a KPI makes of a counter (counter:): its value as read, or the
+ * per-second rate or the increase between two polls (feeds/counter.h). */
+typedef enum { COUNTER_NONE, COUNTER_RATE, COUNTER_INCREASE } CounterMode;
+
+/* Longest PromQL query of a promql feed's KPI, in bytes. */
+#define CFG_MAX_QUERY 8192
 
 typedef enum { CMP_LT, CMP_LE, CMP_GT, CMP_GE } CmpOp;
 
@@ -69,15 +76,18 @@ typedef struct {
     char *name_en;      /* English display name, or NULL */
     char *short_name;   /* short: a short display name for narrow panels, or NULL */
     char *unit;         /* "%", "µg/m³", "" when none */
-    char *select;       /* json: JSONPath; prometheus: metric selector; csv: column */
+    char *select;       /* json: JSONPath; prometheus: metric selector; csv: column;
+                           promql: the PromQL query (query:) */
     JpPath *jp;         /* compiled JSONPath (json feeds), owned */
     PromSelector *prom; /* compiled selector (prometheus feeds), owned */
     CfgWhere *where;    /* csv row filter (all must match), owned */
     size_t n_where;
-    Agg agg;          /* default: first (for every format) */
-    NumFormat numfmt; /* inherited from the feed unless set */
-    double scale;     /* value = raw * scale + offset; default 1 */
-    double offset;    /* default 0 */
+    Agg agg;             /* default: first (for every format) */
+    bool has_agg;        /* agg: was given (promql: several series are then reduced) */
+    CounterMode counter; /* counter: rate or increase; COUNTER_NONE by default */
+    NumFormat numfmt;    /* inherited from the feed unless set */
+    double scale;        /* value = raw * scale + offset; default 1 */
+    double offset;       /* default 0 */
     bool has_target;
     double target;
     CfgThreshold warn, crit;

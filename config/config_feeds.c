@@ -32,9 +32,10 @@ static const char *const feed_keys[] = {"id",
 static const char *const kpi_keys[] = {"id",       "name",   "name_en", "short", "select",
                                        "column",   "where",  "unit",    "agg",   "number_format",
                                        "scale",    "offset", "target",  "warn",  "crit",
-                                       "decimals", "min",    "max"};
+                                       "decimals", "min",    "max",     "query", "counter"};
 
-static const char *const format_names[] = {"json", "prometheus", "csv"};
+static const char *const format_names[] = {"json", "prometheus", "csv", "promql"};
+static const char *const counter_names[] = {"rate", "increase"};
 static const char *const agg_names[] = {"first", "last", "sum", "avg", "min", "max", "count"};
 
 /* Which way a threshold points: bit 1 = below (< <=), bit 2 = above (> >=). */
@@ -46,10 +47,47 @@ static int threshold_dir(const CfgThreshold *t)
     return d;
 }
 
-/* Loads the KPI's selector: select (json, prometheus) or column + where (csv).
- * fmt_ok is false when the feed's format is invalid: then nothing is compiled. */
+/* Loads the query of a KPI of a promql feed into k->select. */
+static void load_query(Ld *ld, const YNode *m, CfgKpi *k)
+{
+    static const char *const others[] = {"select", "column", "where"};
+    for (size_t i = 0; i < N_OF(others); i++) {
+        const YNode *v = ld_get(ld, m, others[i], false, "");
+        if (v)
+            ld_err(ld, v->line, v->col,
+                   _("'%s' is not for promql feeds: a promql KPI has a 'query' (e.g. query: "
+                     "'sum(rate(node_cpu_seconds_total[5m]))')"),
+                   others[i]);
+    }
+    if (!ld_str(ld, m, "query", true, _("in KPI (a promql feed's KPI has a PromQL query)"),
+                &k->select) ||
+        !k->select)
+        return;
+    const YNode *q = ynode_get(m, "query");
+    size_t n = strlen(k->select), i = 0;
+    while (i < n && strchr(" \t\r\n", k->select[i]))
+        i++;
+    if (i == n)
+        ld_err(ld, q->line, q->col, "%s", _("'query' must not be empty"));
+    else if (n > CFG_MAX_QUERY)
+        ld_err(ld, q->line, q->col, _("'query' is too long (%zu bytes, at most %d)"), n,
+               CFG_MAX_QUERY);
+}
+
+/* Loads the KPI's selector: select (json, prometheus), column + where (csv)
+ * or query (promql). fmt_ok is false when the feed's format is invalid: then
+ * nothing is compiled. */
 static void load_selector(Ld *ld, const CfgFeed *f, bool fmt_ok, const YNode *m, CfgKpi *k)
 {
+    const YNode *query = ld_get(ld, m, "query", false, "");
+    if (fmt_ok && f->format == FEED_PROMQL) {
+        load_query(ld, m, k);
+        return;
+    }
+    if (query && fmt_ok)
+        ld_err(ld, query->line, query->col,
+               _("'query' is for promql feeds (format: promql); a %s feed uses '%s'"),
+               format_names[f->format], f->format == FEED_CSV ? "column" : "select");
     const YNode *sel = ld_get(ld, m, "select", false, "");
     const YNode *col = ld_get(ld, m, "column", false, "");
     const YNode *where = ld_get(ld, m, "where", false, "");
@@ -115,8 +153,14 @@ static void load_kpi_values(Ld *ld, const YNode *m, CfgKpi *k)
     size_t idx;
     if ((v = ld_get(ld, m, "agg", false, "")) &&
         ld_choice(ld, v, "agg", agg_names, N_OF(agg_names),
-                  _("first, last, sum, avg, min, max or count"), &idx))
+                  _("first, last, sum, avg, min, max or count"), &idx)) {
         val_agg_from_name(agg_names[idx], &k->agg);
+        k->has_agg = true;
+    }
+    if ((v = ld_get(ld, m, "counter", false, "")) &&
+        ld_choice(ld, v, "counter", counter_names, N_OF(counter_names), _("rate or increase"),
+                  &idx))
+        k->counter = idx == 0 ? COUNTER_RATE : COUNTER_INCREASE;
     if ((v = ld_get(ld, m, "number_format", false, ""))) ld_numfmt(ld, v, &k->numfmt);
     if ((v = ld_get(ld, m, "scale", false, ""))) ld_num(ld, v, "scale", &k->scale);
     if ((v = ld_get(ld, m, "offset", false, ""))) ld_num(ld, v, "offset", &k->offset);
@@ -254,11 +298,19 @@ static void load_feed(Ld *ld, const YNode *m, size_t idx)
     size_t fmt;
     if ((v = ld_get(ld, m, "format", false, ""))) {
         fmt_ok = ld_choice(ld, v, "format", format_names, N_OF(format_names),
-                           _("json, prometheus or csv"), &fmt);
+                           _("json, prometheus, csv or promql"), &fmt);
         if (fmt_ok) f->format = (FeedFormat)fmt;
     }
     cfg_load_allow_file(ld, m, f);
     load_url(ld, m, f);
+    if (fmt_ok && f->format == FEED_PROMQL && f->url_shown &&
+        (strchr(f->url_shown, '?') || strchr(f->url_shown, '#') ||
+         strncmp(f->url_shown, "file:", 5) == 0)) {
+        const YNode *u = ynode_get(m, "url");
+        ld_err(ld, u->line, u->col, "%s",
+               _("a promql feed's url is the base URL of Prometheus (e.g. http://prometheus:9090), "
+                 "without a query or fragment; ioc adds /api/v1/query"));
+    }
     f->interval_ms = c->interval_ms;
     f->timeout_ms = c->timeout_ms;
     ld_timing(ld, m, &f->interval_ms, &f->timeout_ms);

@@ -12,6 +12,7 @@
 #include "parse/csv.h"
 #include "parse/jsonpath.h"
 #include "parse/prom.h"
+#include "parse/promapi.h"
 #include "parse/value.h"
 #include "base/i18n.h"
 
@@ -53,8 +54,9 @@ static void quote_sample(const char *s, size_t len, char *out, size_t n)
 }
 
 /* Reduces vals with the KPI's agg (count counts nodes) and applies scale
- * and offset; a result that is not finite is no value ("value is not
- * finite"). n_nodes is the number of matches before dropping nulls. */
+ * and offset (not for a counter: feeds/counter.h does); a result that is not
+ * finite is no value ("value is not finite"). n_nodes is the number of
+ * matches before dropping nulls. */
 static void finish(const CfgKpi *k, const double *vals, size_t n, size_t n_nodes, KpiValue *out)
 {
     double v;
@@ -67,7 +69,7 @@ static void finish(const CfgKpi *k, const double *vals, size_t n, size_t n_nodes
         kpi_fail(out, "%s", _("selector matched only empty or null values"));
         return;
     }
-    v = v * k->scale + k->offset;
+    if (k->counter == COUNTER_NONE) v = v * k->scale + k->offset;
     if (!isfinite(v)) { /* Inf from the feed, or an overflow in agg, scale or offset */
         kpi_fail(out, "%s", _("value is not finite"));
         return;
@@ -175,8 +177,14 @@ static int extract_prom(const CfgFeed *f, const char *body, size_t len, KpiValue
         const CfgKpi *k = &f->kpis[i];
         double *vals = NULL;
         size_t n = 0;
-        if (!k->prom || prom_select(doc, k->prom, &vals, &n) < 0) {
+        long rc = k->prom ? prom_select(doc, k->prom, &vals, &n) : -1;
+        if (rc == PROM_SELECT_LIMIT) {
+            kpi_fail(&out[i], "%s",
+                     _("a regular expression of the selector went over its match limits"));
+        } else if (rc < 0) {
             kpi_fail(&out[i], "%s", _("out of memory"));
+        } else if (n == 0) {
+            kpi_fail(&out[i], "%s", _("0 series matched"));
         } else {
             finish(k, vals, n, n, &out[i]);
             if (out[i].has_value) got++;
@@ -264,11 +272,57 @@ static int extract_csv(const CfgFeed *f, const char *body, size_t len, KpiValue 
     return got;
 }
 
+int extract_promql(const CfgKpi *k, const char *body, size_t len, KpiValue *out)
+{
+    out->has_value = false;
+    out->pending = false;
+    out->value = NAN;
+    out->error[0] = '\0';
+    PromApiAnswer a;
+    char err[160];
+    if (promapi_parse(body, len, &a, err, sizeof(err)) < 0) {
+        kpi_fail(out, "%s", err);
+        promapi_free(&a);
+        return -1;
+    }
+    switch (a.kind) {
+    case PROMAPI_ERROR:
+        if (a.error_type[0])
+            kpi_fail(out, "%s: %s", a.error_type, a.error[0] ? a.error : _("(no error text)"));
+        else
+            kpi_fail(out, "%s", a.error[0] ? a.error : _("the query failed (no error text)"));
+        break;
+    case PROMAPI_MATRIX:
+        kpi_fail(out, "%s",
+                 _("the query returns a range vector; use an instant query (e.g. "
+                   "rate(x[5m]) rather than x[5m])"));
+        break;
+    case PROMAPI_STRING:
+        kpi_fail(out, "%s", _("the query returns a string, not a number"));
+        break;
+    case PROMAPI_SCALAR:
+    case PROMAPI_VECTOR:
+        if (a.n == 0)
+            kpi_fail(out, "%s", _("0 series matched"));
+        else if (a.n > 1 && !k->has_agg)
+            kpi_fail(out,
+                     _("the query returned %zu series, not one: aggregate them in the query "
+                       "(sum, avg, max...) or set agg"),
+                     a.n);
+        else
+            finish(k, a.values, a.n, a.n, out);
+        break;
+    }
+    promapi_free(&a);
+    return out->has_value ? 1 : 0;
+}
+
 int extract_feed(const CfgFeed *f, const char *body, size_t len, KpiValue *out, char *err,
                  size_t errlen)
 {
     for (size_t i = 0; i < f->n_kpis; i++) {
         out[i].has_value = false;
+        out[i].pending = false;
         out[i].value = NAN;
         out[i].error[0] = '\0';
     }
@@ -284,6 +338,7 @@ int extract_feed(const CfgFeed *f, const char *body, size_t len, KpiValue *out, 
     case FEED_CSV:
         got = extract_csv(f, body, len, out, err, errlen);
         break;
+    case FEED_PROMQL: /* one body per KPI: extract_promql() */
     default:
         snprintf(err, errlen, "%s", _("unknown feed format"));
         got = -1;

@@ -8,26 +8,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "feeds/counter.h"
 #include "feeds/sched.h"
 #include "base/curlerr.h"
 #include "base/curlhdr.h"
 #include "base/i18n.h"
 
+struct FeedPoll;
+
+/* One HTTP transfer of a feed's poll: the feed's URL, or (promql) one KPI's
+ * query. Each has its own curl easy handle, kept so connections are reused. */
 typedef struct {
-    struct Poller *p;
-    size_t idx;
-    const CfgFeed *f;
+    struct FeedPoll *fp;
     CURL *easy;
-    struct curl_slist *headers; /* holds expanded secrets */
-    struct curl_slist *bare;    /* Accept only: for another origin (follow_redirects: any) */
-    char *buf;                  /* response body */
+    char *url; /* promql: this poll's query URL (owned; may hold secrets), else NULL */
+    char *buf; /* response body */
     size_t len, cap;
-    size_t max_body;
     bool over_cap;
     bool busy;
-    int64_t started; /* monotonic ms */
-    int64_t due;     /* monotonic ms of the current/next slot */
-    long timer;      /* pending timer id, 0 when none */
+    CURLcode rc; /* how the transfer ended */
     /* Redirects followed in this poll; whether headers and auth are off
      * (another origin). */
     int hops;
@@ -41,9 +40,26 @@ typedef struct {
     char refused[sizeof(((FeedStatus *)0)->error)];
     char blocked[sizeof(((FeedStatus *)0)->error)];
     char errbuf[CURL_ERROR_SIZE];
+} Xfer;
+
+typedef struct FeedPoll {
+    struct Poller *p;
+    size_t idx;
+    const CfgFeed *f;
+    struct curl_slist *headers; /* holds expanded secrets */
+    struct curl_slist *bare;    /* Accept only: for another origin (follow_redirects: any) */
+    Xfer *x;                    /* one transfer, or one per KPI (promql) */
+    size_t n_x;
+    size_t running; /* transfers of this poll not finished yet */
+    size_t max_body;
+    bool busy;
+    int64_t started; /* monotonic ms */
+    int64_t due;     /* monotonic ms of the current/next slot */
+    long timer;      /* pending timer id, 0 when none */
     uint32_t seed;
     FeedStatus st;
     KpiValue *vals;
+    CounterState *counters; /* one per KPI (counter:) */
 } FeedPoll;
 
 struct Poller {
@@ -72,9 +88,9 @@ void poller_fmt_bytes(int64_t bytes, char *buf, size_t n)
  * once the body would pass the cap. */
 static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 {
-    FeedPoll *fp = ud;
+    Xfer *fp = ud;
     size_t n = size * nmemb;
-    if (fp->len + n > fp->max_body) {
+    if (fp->len + n > fp->fp->max_body) {
         fp->over_cap = true;
         return 0;
     }
@@ -96,7 +112,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
  * the transfer once they pass POLLER_MAX_HEADERS. */
 static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
 {
-    FeedPoll *fp = ud;
+    Xfer *fp = ud;
     size_t n = size * nmemb;
     if (n >= 5 && memcmp(data, "HTTP/", 5) == 0) { /* a new response (after 1xx, redirect) */
         fp->hdr_bytes = 0;
@@ -163,13 +179,13 @@ bool poller_addr_refused(const struct sockaddr *sa, char *why, size_t n)
  * (unless the feed allows them) before any packet is sent. */
 static curl_socket_t on_open_socket(void *ud, curlsocktype purpose, struct curl_sockaddr *a)
 {
-    FeedPoll *fp = ud;
+    Xfer *fp = ud;
     (void)purpose;
     char why[sizeof(fp->blocked)];
-    bool refuse = fp->p->refuse_all;
+    bool refuse = fp->fp->p->refuse_all;
     if (refuse)
         snprintf(why, sizeof(why), "%s", _("address refused (test)"));
-    else if (!fp->f->allow_link_local)
+    else if (!fp->fp->f->allow_link_local)
         refuse = poller_addr_refused(&a->addr, why, sizeof(why));
     if (refuse) {
         if (!fp->blocked[0]) snprintf(fp->blocked, sizeof(fp->blocked), "%s", why);
@@ -265,12 +281,12 @@ PollerRedirAction poller_redirect_decide(const char *from, const char *to, Follo
 
 /* Puts the feed's configured headers, basic auth and client certificate on
  * its handle (on), or takes them all off for another origin (!on). */
-static void set_credentials(FeedPoll *fp, bool on)
+static void set_credentials(Xfer *x, bool on)
 {
-    const CfgFeed *f = fp->f;
-    CURL *e = fp->easy;
-    fp->stripped = !on;
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, on ? fp->headers : fp->bare);
+    const CfgFeed *f = x->fp->f;
+    CURL *e = x->easy;
+    x->stripped = !on;
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, on ? x->fp->headers : x->fp->bare);
     if (f->auth_user) {
         curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
         curl_easy_setopt(e, CURLOPT_USERNAME, on ? f->auth_user : NULL);
@@ -283,15 +299,15 @@ static void set_credentials(FeedPoll *fp, bool on)
     if (f->key_file) curl_easy_setopt(e, CURLOPT_SSLKEY, on ? f->key_file : NULL);
 }
 
-/* Sets every curl option of a feed's handle once. */
-static bool setup_handle(FeedPoll *fp)
+/* Builds a feed's request headers (and the bare ones for another origin) once. */
+static bool setup_headers(FeedPoll *fp)
 {
     const CfgFeed *f = fp->f;
-    CURL *e = fp->easy;
     static const char *accept[] = {
         [FEED_JSON] = "application/json",
         [FEED_PROMETHEUS] = "text/plain;version=0.0.4",
         [FEED_CSV] = "text/csv",
+        [FEED_PROMQL] = "application/json",
     };
     for (size_t i = 0; i < f->n_headers; i++)
         if (!curlhdr_add(&fp->headers, f->headers[i].name, f->headers[i].value)) return false;
@@ -309,6 +325,14 @@ static bool setup_handle(FeedPoll *fp)
         free(v);
         if (!ok) return false;
     }
+    return true;
+}
+
+/* Sets every curl option of one transfer's handle once. */
+static bool setup_handle(Xfer *fp)
+{
+    const CfgFeed *f = fp->fp->f;
+    CURL *e = fp->easy;
     int64_t timeout = f->timeout_ms > 0 ? f->timeout_ms : 5000;
     bool ok = curl_easy_setopt(e, CURLOPT_URL, f->url) == CURLE_OK &&
               curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR,
@@ -328,7 +352,7 @@ static bool setup_handle(FeedPoll *fp)
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, fp);
-    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)fp->max_body);
+    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)fp->fp->max_body);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(e, CURLOPT_USERAGENT, "ioc/" IOC_VERSION);
     set_credentials(fp, true);
@@ -360,10 +384,20 @@ Poller *poller_new(Loop *loop, const Config *cfg, PollerFn fn, void *ud, char *e
         fp->seed = sched_seed(fp->f->id);
         fp->st.state = FS_PENDING;
         fp->st.latency_ms = -1;
-        fp->vals = calloc(fp->f->n_kpis ? fp->f->n_kpis : 1, sizeof(KpiValue));
-        fp->easy = curl_easy_init();
-        if (!fp->vals || !fp->easy) goto oom;
-        if (!setup_handle(fp)) {
+        size_t nk = fp->f->n_kpis ? fp->f->n_kpis : 1;
+        fp->vals = calloc(nk, sizeof(KpiValue));
+        fp->counters = calloc(nk, sizeof(CounterState));
+        fp->n_x = fp->f->format == FEED_PROMQL ? fp->f->n_kpis : 1;
+        fp->x = calloc(fp->n_x ? fp->n_x : 1, sizeof(Xfer));
+        if (!fp->vals || !fp->counters || !fp->x) goto oom;
+        bool ok = setup_headers(fp);
+        for (size_t k = 0; ok && k < fp->n_x; k++) {
+            fp->x[k].fp = fp;
+            fp->x[k].easy = curl_easy_init();
+            if (!fp->x[k].easy) goto oom;
+            ok = setup_handle(&fp->x[k]);
+        }
+        if (!ok) {
             snprintf(err, errlen, _("feed '%s': cannot set up its HTTP client"), fp->f->id);
             poller_free(p);
             return NULL;
@@ -381,13 +415,19 @@ void poller_free(Poller *p)
     if (!p) return;
     for (size_t i = 0; p->feeds && i < p->n_feeds; i++) {
         FeedPoll *fp = &p->feeds[i];
-        if (fp->busy) loop_cancel_transfer(p->loop, fp->easy);
+        for (size_t k = 0; fp->x && k < fp->n_x; k++) {
+            Xfer *x = &fp->x[k];
+            if (x->busy) loop_cancel_transfer(p->loop, x->easy);
+            if (x->easy) curl_easy_cleanup(x->easy);
+            free(x->buf);
+            free(x->url);
+        }
         if (fp->timer) loop_timer_cancel(p->loop, fp->timer);
-        if (fp->easy) curl_easy_cleanup(fp->easy);
         curl_slist_free_all(fp->headers);
         curl_slist_free_all(fp->bare);
-        free(fp->buf);
+        free(fp->x);
         free(fp->vals);
+        free(fp->counters);
     }
     free(p->feeds);
     free(p);
@@ -416,7 +456,7 @@ static FeedError feed_error_of(CurlErrKind k)
 /* Words for a failed transfer (never the URL: it may hold secrets): what
  * only the poller knows (its caps, the link-local guard), else curlerr's.
  * Returns the reason it counts under (ioc_feed_poll_errors_total). */
-static FeedError describe_failure(const FeedPoll *fp, CURLcode rc, char *buf, size_t n)
+static FeedError describe_failure(const Xfer *fp, CURLcode rc, char *buf, size_t n)
 {
     char what[32];
     switch (rc) {
@@ -434,7 +474,7 @@ static FeedError describe_failure(const FeedPoll *fp, CURLcode rc, char *buf, si
             return FEED_ERR_MALFORMED;
         }
         if (fp->over_cap || rc == CURLE_FILESIZE_EXCEEDED) {
-            poller_fmt_bytes((int64_t)fp->max_body, what, sizeof(what));
+            poller_fmt_bytes((int64_t)fp->fp->max_body, what, sizeof(what));
             snprintf(buf, n, _("body over %s"), what);
             return FEED_ERR_TOO_LARGE;
         }
@@ -452,60 +492,123 @@ static FeedError describe_failure(const FeedPoll *fp, CURLcode rc, char *buf, si
     }
     long os = 0;
     curl_easy_getinfo(fp->easy, CURLINFO_OS_ERRNO, &os);
-    return feed_error_of(curlerr_describe(rc, fp->errbuf, os, fp->f->timeout_ms, buf, n));
+    return feed_error_of(curlerr_describe(rc, fp->errbuf, os, fp->fp->f->timeout_ms, buf, n));
 }
 
-/* Classifies a finished transfer, extracts values, updates the status. */
-static void judge(FeedPoll *fp, CURLcode rc, int64_t latency)
+/* The HTTP status of a transfer's last response (0 when none). */
+static long response_code(const Xfer *x)
+{
+    long code = 0;
+    curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &code);
+    return code;
+}
+
+/* True when status code is a success (or there is none: file://). */
+static bool code_ok(long code)
+{
+    return code == 0 || (code >= 200 && code < 300);
+}
+
+/* Describes a transfer that brought no usable response (transport failure,
+ * refused redirect, HTTP error) into st->error; FEED_ERR_NONE when it did. */
+static FeedError transport_failure(const Xfer *x, FeedStatus *st)
+{
+    long code = response_code(x);
+    if (x->rc == CURLE_OK && x->refused[0]) { /* a redirect that was not followed */
+        snprintf(st->error, sizeof(st->error), "%s", x->refused);
+        return FEED_ERR_REDIRECT;
+    }
+    if (x->rc != CURLE_OK) return describe_failure(x, x->rc, st->error, sizeof(st->error));
+    if (!code_ok(code)) {
+        snprintf(st->error, sizeof(st->error), "HTTP %ld", code);
+        return FEED_ERR_HTTP;
+    }
+    return FEED_ERR_NONE;
+}
+
+/* Extracts a promql feed's KPIs, one answer each. A Prometheus error answer
+ * (also on HTTP 400, 422, 503) is its KPI's error; any other failure of a
+ * transfer fails the whole poll like a feed's one transfer. FEED_ERR_NONE,
+ * or why the poll failed (st->error set). */
+static FeedError extract_queries(FeedPoll *fp, FeedStatus *st, int *got)
+{
+    *got = 0;
+    for (size_t i = 0; i < fp->n_x; i++) {
+        Xfer *x = &fp->x[i];
+        FeedError why = transport_failure(x, st);
+        if (why != FEED_ERR_NONE && why != FEED_ERR_HTTP) return why;
+        int rc = extract_promql(&fp->f->kpis[i], x->buf ? x->buf : "", x->len, &fp->vals[i]);
+        if (rc < 0 && why == FEED_ERR_HTTP) return why; /* "HTTP 404": not a query answer */
+        st->error[0] = '\0';
+        if (rc > 0) (*got)++;
+    }
+    return FEED_ERR_NONE;
+}
+
+/* Classifies the finished transfers of a poll, extracts values, updates the status. */
+static void judge(FeedPoll *fp, int64_t latency)
 {
     FeedStatus *st = &fp->st;
-    long code = 0;
-    curl_easy_getinfo(fp->easy, CURLINFO_RESPONSE_CODE, &code);
-    st->http_status = (int)code;
+    const CfgFeed *f = fp->f;
+    st->http_status = (int)response_code(&fp->x[0]);
     st->latency_ms = latency;
     st->polls++;
-    st->bytes += fp->len;
+    for (size_t i = 0; i < fp->n_x; i++) {
+        st->bytes += fp->x[i].len;
+        if (fp->x[i].rc == CURLE_OK && !code_ok(response_code(&fp->x[i])))
+            st->http_status = (int)response_code(&fp->x[i]); /* show a failing one */
+    }
     st->error[0] = '\0';
-    for (size_t i = 0; i < fp->f->n_kpis; i++) {
+    for (size_t i = 0; i < f->n_kpis; i++) {
         fp->vals[i].has_value = false;
+        fp->vals[i].pending = false;
         fp->vals[i].error[0] = '\0';
     }
-    bool transport_ok = rc == CURLE_OK && (code == 0 || (code >= 200 && code < 300));
-    FeedError why = FEED_ERR_NONE;
-    if (rc == CURLE_OK && fp->refused[0]) { /* a redirect that was not followed */
-        snprintf(st->error, sizeof(st->error), "%s", fp->refused);
-        st->state = FS_DOWN;
-        why = FEED_ERR_REDIRECT;
-    } else if (rc != CURLE_OK) {
-        why = describe_failure(fp, rc, st->error, sizeof(st->error));
-        st->state = FS_DOWN;
-    } else if (!transport_ok) {
-        snprintf(st->error, sizeof(st->error), "HTTP %ld", code);
-        st->state = FS_DOWN;
-        why = FEED_ERR_HTTP;
+    int got = 0;
+    FeedError why;
+    if (f->format == FEED_PROMQL) {
+        why = extract_queries(fp, st, &got);
     } else {
-        char err[160];
-        int got = extract_feed(fp->f, fp->buf ? fp->buf : "", fp->len, fp->vals, err, sizeof(err));
-        st->samples += got > 0 ? (uint64_t)got : 0;
-        if (got < 0) {
-            snprintf(st->error, sizeof(st->error), "%s", err);
-            st->state = FS_BAD_DATA;
-        } else {
-            st->state = latency > (fp->f->slow_ms > 0 ? fp->f->slow_ms : fp->f->timeout_ms / 2)
-                            ? FS_SLOW
-                            : FS_OK;
-            for (size_t i = 0; i < fp->f->n_kpis; i++) {
-                if (!fp->vals[i].has_value) {
-                    snprintf(st->error, sizeof(st->error), "%.32s: %.120s", fp->f->kpis[i].id,
-                             fp->vals[i].error);
-                    st->state = FS_BAD_DATA;
-                    break;
-                }
+        const Xfer *x = &fp->x[0];
+        why = transport_failure(x, st);
+        if (why == FEED_ERR_NONE) {
+            char err[160];
+            got = extract_feed(f, x->buf ? x->buf : "", x->len, fp->vals, err, sizeof(err));
+            if (got < 0) {
+                snprintf(st->error, sizeof(st->error), "%s", err);
+                why = FEED_ERR_BAD_DATA;
             }
         }
     }
+    if (why == FEED_ERR_BAD_DATA) {
+        st->state = FS_BAD_DATA;
+    } else if (why != FEED_ERR_NONE) {
+        st->state = FS_DOWN;
+    } else {
+        st->state = latency > (f->slow_ms > 0 ? f->slow_ms : f->timeout_ms / 2) ? FS_SLOW : FS_OK;
+    }
+    bool delivered = st->state == FS_OK || st->state == FS_SLOW;
+    for (size_t i = 0; i < f->n_kpis; i++) {
+        if (!delivered) {
+            counter_reset(&fp->counters[i]); /* a gap: the next reading starts over */
+            continue;
+        }
+        bool had = fp->vals[i].has_value;
+        counter_apply(&f->kpis[i], &fp->counters[i], &fp->vals[i], fp->started);
+        if (had && !fp->vals[i].has_value) got--; /* a first reading, or not finite */
+    }
+    st->samples += got > 0 ? (uint64_t)got : 0;
+    for (size_t i = 0; delivered && i < f->n_kpis; i++) {
+        if (!fp->vals[i].has_value && !fp->vals[i].pending) {
+            snprintf(st->error, sizeof(st->error), "%.32s: %.120s", f->kpis[i].id,
+                     fp->vals[i].error);
+            st->state = FS_BAD_DATA;
+            why = FEED_ERR_BAD_DATA;
+            break;
+        }
+    }
     if (st->state == FS_DOWN) {
-        for (size_t i = 0; i < fp->f->n_kpis; i++)
+        for (size_t i = 0; i < f->n_kpis; i++)
             snprintf(fp->vals[i].error, sizeof(fp->vals[i].error), "%s", st->error);
     }
     if (st->state == FS_OK || st->state == FS_SLOW) {
@@ -539,7 +642,7 @@ static void on_due(void *ud, int64_t now)
 }
 
 /* Clears what one response left behind, before the next request. */
-static void reset_response(FeedPoll *fp)
+static void reset_response(Xfer *fp)
 {
     fp->len = 0;
     fp->over_cap = false;
@@ -555,9 +658,10 @@ static void on_done(void *ud, CURL *easy, CURLcode rc);
 
 /* When the finished response is a redirect that the feed's policy allows,
  * re-issues the request to its target on the same handle and returns true;
- * a refused redirect leaves its reason in fp->refused. */
-static bool follow_redirect(FeedPoll *fp)
+ * a refused redirect leaves its reason in x->refused. */
+static bool follow_redirect(Xfer *fp)
 {
+    const CfgFeed *f = fp->fp->f;
     long code = 0;
     char *loc = NULL, *cur = NULL;
     curl_easy_getinfo(fp->easy, CURLINFO_RESPONSE_CODE, &code);
@@ -565,19 +669,19 @@ static bool follow_redirect(FeedPoll *fp)
     if (curl_easy_getinfo(fp->easy, CURLINFO_REDIRECT_URL, &loc) != CURLE_OK || !loc) return false;
     curl_easy_getinfo(fp->easy, CURLINFO_EFFECTIVE_URL, &cur);
     char why[sizeof(fp->refused)];
-    PollerRedirAction act = poller_redirect_decide(cur ? cur : fp->f->url, loc,
-                                                   fp->f->follow_redirects, why, sizeof(why));
+    PollerRedirAction act =
+        poller_redirect_decide(cur ? cur : f->url, loc, f->follow_redirects, why, sizeof(why));
     if (act == POLLER_REDIR_REFUSE) {
         snprintf(fp->refused, sizeof(fp->refused), "%s", why);
         return false;
     }
-    if (fp->hops >= fp->f->max_redirects) {
-        if (fp->f->max_redirects == 0)
+    if (fp->hops >= f->max_redirects) {
+        if (f->max_redirects == 0)
             snprintf(fp->refused, sizeof(fp->refused), "%s",
                      _("redirect not followed (max_redirects: 0)"));
         else
             snprintf(fp->refused, sizeof(fp->refused), _("more than %d redirects"),
-                     fp->f->max_redirects);
+                     f->max_redirects);
         return false;
     }
     char *to = strdup(loc); /* loc belongs to the handle's current transfer */
@@ -591,23 +695,22 @@ static bool follow_redirect(FeedPoll *fp)
     if (act == POLLER_REDIR_FOLLOW_BARE && !fp->stripped) set_credentials(fp, false);
     fp->hops++;
     reset_response(fp);
-    if (loop_add_transfer(fp->p->loop, fp->easy, on_done, fp) != 0) {
+    if (loop_add_transfer(fp->fp->p->loop, fp->easy, on_done, fp) != 0) {
         snprintf(fp->refused, sizeof(fp->refused), "%s", _("out of memory"));
         return false;
     }
     return true;
 }
 
-/* Loop callback: a feed's transfer has ended. */
-static void on_done(void *ud, CURL *easy, CURLcode rc)
+/* Ends a feed's poll once all its transfers have finished: judges them,
+ * schedules the next poll and reports. */
+static void finish_poll(FeedPoll *fp)
 {
-    FeedPoll *fp = ud;
     Poller *p = fp->p;
-    if (rc == CURLE_OK && follow_redirect(fp)) return; /* still busy: the next hop runs */
     int64_t now = loop_now_ms();
     fp->busy = false;
     p->busy--;
-    judge(fp, rc, now - fp->started);
+    judge(fp, now - fp->started);
     int64_t wall = loop_wall_ms();
     fp->st.last_poll_ms = wall;
     if (fp->st.state == FS_OK || fp->st.state == FS_SLOW) fp->st.last_ok_ms = wall;
@@ -622,25 +725,78 @@ static void on_done(void *ud, CURL *easy, CURLcode rc)
     if (p->fn) p->fn(p->ud, fp->idx, &fp->st, fp->vals, wall);
 }
 
-/* Starts one transfer for a feed. */
+/* Loop callback: one transfer of a feed's poll has ended. */
+static void on_done(void *ud, CURL *easy, CURLcode rc)
+{
+    Xfer *x = ud;
+    (void)easy;
+    if (rc == CURLE_OK && follow_redirect(x)) return; /* still busy: the next hop runs */
+    x->busy = false;
+    x->rc = rc;
+    if (--x->fp->running == 0) finish_poll(x->fp);
+}
+
+/* Builds the query URL of KPI k of a promql feed for this poll into x->url:
+ * base/api/v1/query?query=...&time=... (the evaluation time, so that every
+ * query of the poll sees the same instant). False when out of memory. */
+static bool promql_url(Xfer *x, const CfgKpi *k, int64_t wall_ms)
+{
+    const char *base = x->fp->f->url;
+    size_t blen = strlen(base);
+    while (blen > 0 && base[blen - 1] == '/')
+        blen--;
+    char *q = curl_easy_escape(x->easy, k->select, 0);
+    if (!q) return false;
+    size_t n = blen + strlen(q) + 64;
+    char *url = malloc(n);
+    if (url)
+        snprintf(url, n, "%.*s/api/v1/query?query=%s&time=%lld.%03lld", (int)blen, base, q,
+                 (long long)(wall_ms / 1000), (long long)(wall_ms % 1000));
+    curl_free(q);
+    if (!url) return false;
+    free(x->url);
+    x->url = url;
+    return true;
+}
+
+/* Starts one transfer of a poll: 0, or -1 when it could not start. */
+static int start_xfer(Xfer *x, size_t i, int64_t wall_ms)
+{
+    const CfgFeed *f = x->fp->f;
+    if (f->format == FEED_PROMQL) {
+        if (!promql_url(x, &f->kpis[i], wall_ms)) return -1;
+        curl_easy_setopt(x->easy, CURLOPT_URL, x->url);
+    } else if (x->hops > 0) { /* the last poll was redirected: back to the configured URL */
+        curl_easy_setopt(x->easy, CURLOPT_URL, f->url);
+    }
+    x->hops = 0;
+    if (x->stripped) set_credentials(x, true);
+    reset_response(x);
+    x->rc = CURLE_OK;
+    if (loop_add_transfer(x->fp->p->loop, x->easy, on_done, x) != 0) return -1;
+    x->busy = true;
+    return 0;
+}
+
+/* Starts a feed's poll: its one transfer, or (promql) one per query, all
+ * running concurrently on the loop. */
 static void start_poll(FeedPoll *fp)
 {
-    if (fp->hops > 0) { /* the last poll was redirected: back to the configured URL */
-        curl_easy_setopt(fp->easy, CURLOPT_URL, fp->f->url);
-        fp->hops = 0;
-    }
-    if (fp->stripped) set_credentials(fp, true);
-    reset_response(fp);
     fp->started = loop_now_ms();
-    if (loop_add_transfer(fp->p->loop, fp->easy, on_done, fp) != 0) {
-        /* Could not even start: count it as a failed poll and retry later. */
-        fp->busy = true;
-        fp->p->busy++;
-        on_done(fp, fp->easy, CURLE_OUT_OF_MEMORY);
-        return;
-    }
     fp->busy = true;
     fp->p->busy++;
+    fp->running = fp->n_x;
+    int64_t wall = loop_wall_ms();
+    size_t failed = 0;
+    for (size_t i = 0; i < fp->n_x; i++) {
+        if (start_xfer(&fp->x[i], i, wall) != 0) {
+            /* Could not even start: counts as a failed transfer. */
+            fp->x[i].rc = CURLE_OUT_OF_MEMORY;
+            failed++;
+        }
+    }
+    fp->running -= failed;
+    if (fp->running == 0) finish_poll(fp);
 }
 
 void poller_start(Poller *p, int64_t spread_ms)

@@ -1,11 +1,15 @@
 /* poller.h - polls every feed of a config over HTTP(S) through the event loop.
  *
- * One curl easy handle per feed, kept for the poller's life so connections
- * are reused; all transfers run concurrently in the Loop's multi handle. Each
+ * One curl easy handle per feed (a promql feed: one per KPI, its queries
+ * sent concurrently on every poll, each to /api/v1/query at the same
+ * evaluation time), kept for the poller's life so connections are reused;
+ * all transfers run concurrently in the Loop's multi handle. Each
  * feed runs on its own interval, first polls spread out, failing feeds back
  * off (feeds/sched.h). After every completed poll (success or failure) the
  * callback receives the feed's status and one KpiValue per KPI (none has a
- * value when the poll failed: a failure is a gap, never a zero).
+ * value when the poll failed: a failure is a gap, never a zero). KPIs with
+ * counter: get their rate or increase since the previous poll (feeds/counter.h);
+ * a failed poll restarts them.
  *
  * The Poller borrows the Loop and the Config (both must outlive it) and owns
  * its handles, buffers and header lists (which hold expanded secrets). */

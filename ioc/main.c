@@ -68,11 +68,14 @@ static const CliCommand commands[] = {
         "availability; alerts fired, time to acknowledge, the longest open. Works\n"
         "while ioc console or ioc run writes the archive. Exit status: 0 written,\n"
         "2 usage, config error or no archive, 1 failure.\n")},
-    {"check", cmd_check, N_("validate a config file"), "ioc check [-c FILE] [-q]",
+    {"check", cmd_check, N_("validate a config file"), "ioc check [-c FILE] [-q] [--online]",
      N_("  -c, --config FILE   the config to check (default: $IOC_CONFIG)\n"
         "  -q, --quiet         print nothing on success\n"
+        "      --online        then poll every feed once and print each KPI's value\n"
+        "                      or why it has none (a server's own error text too)\n"
         "Prints every error as FILE:LINE:COL: error: MESSAGE and exits 2 when\n"
-        "there is any; otherwise prints a one-line summary and exits 0.\n")},
+        "there is any; otherwise prints a one-line summary and exits 0 (with\n"
+        "--online: 1 when a feed is not up or a KPI has no value).\n")},
     {"select", cmd_select, N_("try a JSONPath selector (RFC 9535) on a JSON document"),
      "ioc select [--compact] EXPR [FILE]",
      N_("  EXPR            an RFC 9535 JSONPath query, e.g. '$.data.records[?@.rate > 50]'\n"

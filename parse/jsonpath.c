@@ -1,5 +1,6 @@
 /* jsonpath.c - freeing compiled paths and node lists, and the small UTF-8 and
- * string-builder helpers the parser, evaluator and regex translator share. */
+ * string-builder helpers the parser and evaluator share; I-Regexp patterns
+ * compiled on PCRE2 (parse/regex.h). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,7 +35,7 @@ void jp_expr_free(JpExpr *e)
     if (e->lit) cJSON_Delete(e->lit);
     for (size_t i = 0; i < e->nargs; i++)
         jp_expr_free(e->args[i]);
-    if (e->re_state == JP_RE_OK) regfree(&e->re);
+    rx_free(e->re);
     free(e);
 }
 
@@ -203,4 +204,16 @@ long jp_utf8_decode(const char *s, size_t len, size_t *i)
     if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
     *i += n;
     return cp;
+}
+
+/* Compiles an I-Regexp pattern for match() (whole) or search() (see
+ * jsonpath_internal.h). */
+int jp_regex_compile(Regex **re, const char *pat, bool whole)
+{
+    char why[160];
+    bool oom = false;
+    *re = rx_compile(pat, strlen(pat), whole ? RX_IREGEXP_MATCH : RX_IREGEXP_SEARCH, why,
+                     sizeof(why), &oom);
+    if (*re) return 0;
+    return oom ? -1 : 1;
 }

@@ -16,7 +16,7 @@ typedef struct {
     char *pat;
     bool whole;
     int state; /* 0 compiled, 1 unusable pattern */
-    regex_t re;
+    Regex *re; /* owned when state is 0 */
 } ReEntry;
 
 typedef struct {
@@ -442,11 +442,11 @@ static int eval_value(Ctx *c, const JpExpr *e, const cJSON *cur, JVal *v)
 
 /* Finds or compiles the regex for pattern pat in the per-evaluation cache;
  * returns it, or NULL when pat is unusable (*oom set on ENOMEM). */
-static const regex_t *cached_regex(Ctx *c, const char *pat, bool whole, bool *oom)
+static Regex *cached_regex(Ctx *c, const char *pat, bool whole, bool *oom)
 {
     for (size_t i = 0; i < c->ncache; i++)
         if (c->cache[i].whole == whole && !strcmp(c->cache[i].pat, pat))
-            return c->cache[i].state == 0 ? &c->cache[i].re : NULL;
+            return c->cache[i].state == 0 ? c->cache[i].re : NULL;
     char *copy = strdup(pat);
     if (!copy) {
         *oom = true;
@@ -459,14 +459,15 @@ static const regex_t *cached_regex(Ctx *c, const char *pat, bool whole, bool *oo
         slot = &c->cache[c->next];
         c->next = (c->next + 1) % RE_CACHE;
         free(slot->pat);
-        if (slot->state == 0) regfree(&slot->re);
+        rx_free(slot->re);
+        slot->re = NULL;
     }
     slot->pat = copy;
     slot->whole = whole;
     int rc = jp_regex_compile(&slot->re, pat, whole);
     slot->state = rc == 0 ? 0 : 1;
     if (rc < 0) *oom = true;
-    return rc == 0 ? &slot->re : NULL;
+    return rc == 0 ? slot->re : NULL;
 }
 
 /* Evaluates match() or search(): 1, 0, or -1 on ENOMEM. */
@@ -476,9 +477,9 @@ static int eval_regex(Ctx *c, const JpExpr *e, const cJSON *cur)
     if (eval_value(c, e->args[0], cur, &s) < 0 || eval_value(c, e->args[1], cur, &pat) < 0)
         return -1;
     if (s.kind != JV_NODE || !is_text(s.node)) return 0;
-    const regex_t *re;
+    Regex *re;
     if (e->re_state == JP_RE_OK) {
-        re = &e->re;
+        re = e->re;
     } else if (e->re_state == JP_RE_INVALID) {
         return 0;
     } else {
@@ -488,7 +489,12 @@ static int eval_regex(Ctx *c, const JpExpr *e, const cJSON *cur)
         if (oom) return -1;
         if (!re) return 0;
     }
-    return regexec(re, s.node->valuestring, 0, NULL, 0) == 0;
+    int m = rx_match(re, s.node->valuestring, strlen(s.node->valuestring));
+    if (m == RX_LIMIT) { /* a pattern that backtracks without end costs the budget */
+        c->over = true;
+        return -1;
+    }
+    return m == RX_MATCH;
 }
 
 /* Evaluates a logical expression for current node cur: 1, 0, or -1 on error. */
@@ -561,7 +567,7 @@ int jp_eval_budget(const JpPath *p, const cJSON *root, JpNodeList *out, size_t b
     }
     for (size_t i = 0; i < c.ncache; i++) {
         free(c.cache[i].pat);
-        if (c.cache[i].state == 0) regfree(&c.cache[i].re);
+        rx_free(c.cache[i].re);
     }
     return rc;
 }

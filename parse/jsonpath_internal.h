@@ -1,18 +1,18 @@
 /* jsonpath_internal.h - private types shared by the jsonpath_*.c files.
  *
  * jp_compile() (jsonpath_parse.c) builds the syntax tree below; jp_eval()
- * (jsonpath_eval.c) walks it; jsonpath_regex.c turns I-Regexp (RFC 9485)
- * patterns into POSIX extended regular expressions. Every pointer in the tree
+ * (jsonpath_eval.c) walks it; match() and search() run I-Regexp (RFC 9485)
+ * patterns through parse/regex.h (PCRE2). Every pointer in the tree
  * is owned by its parent node and freed by jp_free() (jsonpath.c). */
 #ifndef IOC_JSONPATH_INTERNAL_H
 #define IOC_JSONPATH_INTERNAL_H
 
-#include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "parse/jsonpath.h"
+#include "parse/regex.h"
 #include "base/sbuf.h"
 
 /* Deepest nesting of parentheses, filters, negations and function calls. */
@@ -90,7 +90,7 @@ struct JpExpr {
     JpExpr *args[2]; /* JP_EX_FUNC */
     size_t nargs;
     JpReState re_state; /* JP_EX_FUNC match/search with a literal pattern */
-    regex_t re;
+    Regex *re;          /* compiled when re_state is JP_RE_OK (owned) */
 };
 
 /* A growable byte string (ioc/sbuf.h); oom is set and further writes ignored on ENOMEM. */
@@ -173,13 +173,9 @@ void jp_query_free(JpQuery *q);
 /* Frees an expression and everything below it (NULL is fine). */
 void jp_expr_free(JpExpr *e);
 
-/* Translates the I-Regexp pat into a POSIX ERE in a new malloc'd string,
- * anchored at both ends when whole is true. Returns NULL when pat is not a
- * valid I-Regexp (or is too costly to compile) and sets *oom on ENOMEM. */
-char *jp_iregexp_to_ere(const char *pat, bool whole, bool *oom);
-
-/* Compiles pat (I-Regexp) into re. Returns 0 on success, 1 when pat is not a
- * usable I-Regexp (the caller then treats every match as false), -1 on ENOMEM. */
-int jp_regex_compile(regex_t *re, const char *pat, bool whole);
+/* Compiles pat (I-Regexp) into *re, anchored at both ends when whole is
+ * true. Returns 0 on success, 1 when pat is not a usable I-Regexp (the caller
+ * then treats every match as false), -1 on ENOMEM. */
+int jp_regex_compile(Regex **re, const char *pat, bool whole);
 
 #endif

@@ -10,13 +10,13 @@
  * samples live in one array; samples point into it once parsing is done. */
 #include "parse/prom.h"
 
-#include <regex.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "parse/regex.h"
 #include "parse/value.h"
 #include "base/i18n.h"
 #include "base/text.h"
@@ -40,8 +40,7 @@ typedef struct {
     const char *name;  /* label name ("__name__" for the metric name) */
     const char *value; /* unescaped value or regex source */
     MatchOp op;
-    bool has_re;
-    regex_t re; /* compiled "^(value)$" for =~ and !~ */
+    Regex *re; /* the anchored RE2 regex of =~ and !~ (owned), else NULL */
 } Matcher;
 
 struct PromSelector {
@@ -519,38 +518,6 @@ static const char *prom_sel_store(PromSelector *sel, const char *s, size_t n)
     return p;
 }
 
-/* True when regular expression re has a repetition operator (* + ? {n,m})
- * right after another one ("a**", "a+?", "a{2}+"), outside brackets and
- * escapes: RE2's "invalid nested repetition operator". */
-static bool nested_repetition(const char *re)
-{
-    bool after_rep = false;
-    for (const char *p = re; *p; p++) {
-        if (*p == '\\') {
-            if (p[1]) p++;
-            after_rep = false;
-        } else if (*p == '[') { /* a bracket expression: skip to its end */
-            p++;
-            if (*p == '^') p++;
-            if (*p == ']') p++;
-            while (*p && *p != ']')
-                p++;
-            if (!*p) return false; /* unterminated: regcomp says so */
-            after_rep = false;
-        } else if (*p == '*' || *p == '+' || *p == '?' || *p == '{') {
-            if (after_rep) return true;
-            if (*p == '{') {
-                while (p[1] && p[1] != '}')
-                    p++;
-                if (p[1]) p++;
-            }
-            after_rep = true;
-        } else {
-            after_rep = false;
-        }
-    }
-    return false;
-}
 /* Adds a matcher; compiles its anchored regex for =~ and !~. */
 static bool prom_sel_add(PromSelector *sel, const char *name, const char *value, MatchOp op,
                          size_t pos, PromError *err)
@@ -563,33 +530,18 @@ static bool prom_sel_add(PromSelector *sel, const char *name, const char *value,
     m->name = name;
     m->value = value;
     m->op = op;
-    m->has_re = false;
+    m->re = NULL;
     if (op == MATCH_RE || op == MATCH_NRE) {
-        size_t vlen = strlen(value);
-        if (nested_repetition(value)) {
-            /* RE2 (Prometheus) refuses it too; glibc's regcomp would build an
-             * automaton that grows without bound ("a.*+++++..."). */
-            prom_fail(err, 0, pos,
-                      _("invalid nested repetition operator in the regular expression"));
+        char why[160];
+        bool oom = false;
+        m->re = rx_compile(value, strlen(value), RX_RE2, why, sizeof(why), &oom);
+        if (!m->re) {
+            if (oom)
+                prom_fail(err, 0, pos, "%s", why);
+            else
+                prom_fail(err, 0, pos, _("invalid regular expression: %s"), why);
             return false;
         }
-        char *src = malloc(vlen + 5);
-        if (!src) {
-            prom_fail(err, 0, pos, _("out of memory"));
-            return false;
-        }
-        memcpy(src, "^(", 2);
-        memcpy(src + 2, value, vlen);
-        memcpy(src + 2 + vlen, ")$", 3);
-        int rc = regcomp(&m->re, src, REG_EXTENDED | REG_NOSUB);
-        free(src);
-        if (rc != 0) {
-            char why[120];
-            regerror(rc, &m->re, why, sizeof(why));
-            prom_fail(err, 0, pos, _("invalid regular expression: %s"), why);
-            return false;
-        }
-        m->has_re = true;
     }
     sel->n++;
     return true;
@@ -728,7 +680,7 @@ void prom_selector_free(PromSelector *s)
 {
     if (!s) return;
     for (size_t k = 0; s->m && k < s->n; k++)
-        if (s->m[k].has_re) regfree(&s->m[k].re);
+        rx_free(s->m[k].re);
     free(s->m);
     free(s->arena);
     free(s);
@@ -744,13 +696,14 @@ static const char *prom_label_value(const PromSample *smp, const char *name)
     return "";
 }
 
-/* True when every matcher of sel holds for smp. */
-static bool prom_matches(const PromSelector *sel, const PromSample *smp)
+/* 1 when every matcher of sel holds for smp, 0 when one does not, -1 when a
+ * regex went over its match limits. */
+static int prom_matches(const PromSelector *sel, const PromSample *smp)
 {
     for (size_t k = 0; k < sel->n; k++) {
         const Matcher *m = &sel->m[k];
         const char *v = prom_label_value(smp, m->name);
-        bool ok;
+        int ok;
         switch (m->op) {
         case MATCH_EQ:
             ok = strcmp(v, m->value) == 0;
@@ -759,18 +712,18 @@ static bool prom_matches(const PromSelector *sel, const PromSample *smp)
             ok = strcmp(v, m->value) != 0;
             break;
         case MATCH_RE:
-            ok = regexec(&m->re, v, 0, NULL, 0) == 0;
-            break;
         case MATCH_NRE:
-            ok = regexec(&m->re, v, 0, NULL, 0) != 0;
+            ok = rx_match(m->re, v, strlen(v));
+            if (ok == RX_LIMIT) return -1;
+            if (m->op == MATCH_NRE) ok = !ok;
             break;
         default:
-            ok = false;
+            ok = 0;
             break;
         }
-        if (!ok) return false;
+        if (!ok) return 0;
     }
-    return true;
+    return 1;
 }
 
 /* Appends the values of the samples matching s (see prom.h). */
@@ -780,7 +733,9 @@ long prom_select(const PromDoc *d, const PromSelector *s, double **vals, size_t 
     size_t cap = *n; /* what the caller's array is known to hold */
     long added = 0;
     for (size_t k = 0; k < d->n; k++) {
-        if (!prom_matches(s, &d->samples[k])) continue;
+        int ok = prom_matches(s, &d->samples[k]);
+        if (ok < 0) return PROM_SELECT_LIMIT;
+        if (!ok) continue;
         if (*n == cap) {
             size_t ncap = cap < 8 ? 16 : cap * 2;
             double *p = realloc(*vals, ncap * sizeof(*p));

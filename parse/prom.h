@@ -44,12 +44,15 @@ size_t prom_doc_count(const PromDoc *d);
 const PromSample *prom_doc_sample(const PromDoc *d, size_t i);
 
 /* Compiles a selector: a metric name with optional {label op "value", ...}
- * where op is = != =~ !~ (regex anchored, POSIX ERE). NULL + *err on error. */
+ * where op is = != =~ !~ (the regex in RE2 syntax, fully anchored, as
+ * Prometheus has it: parse/regex.h). NULL + *err on error. */
 PromSelector *prom_selector_compile(const char *expr, PromError *err);
 void prom_selector_free(PromSelector *s);
 
 /* Appends to vals (grown with realloc, caller frees *vals) the value of every
- * sample of d matching s. Returns the number appended, or -1 on out of memory. */
+ * sample of d matching s. Returns the number appended, -1 on out of memory,
+ * or PROM_SELECT_LIMIT when a regex went over its match limits (parse/regex.h). */
+#define PROM_SELECT_LIMIT (-2)
 long prom_select(const PromDoc *d, const PromSelector *s, double **vals, size_t *n);
 
 #endif

@@ -8,11 +8,13 @@ set -euo pipefail
 # file: cpack -G DEB finds the binaries for dpkg-shlibdeps with it (scripts/package.sh).
 pkgs=(build-essential cmake pkg-config
       libncurses-dev libcurl4-openssl-dev libcjson-dev libyaml-dev
-      libmicrohttpd-dev libsqlite3-dev libutf8proc-dev ca-certificates file
+      libmicrohttpd-dev libsqlite3-dev libutf8proc-dev libpcre2-dev ca-certificates file
       gettext)
 if [ "${1:-}" = "--test" ]; then
   # prometheus: promtool and a real server for tests/e2e/metrics.sh and prometheus.sh
   pkgs+=(libcmocka-dev clang tmux curl python3 chromium locales prometheus)
+  # prometheus-node-exporter: real counters for tests/e2e/promql.sh
+  pkgs+=(prometheus-node-exporter)
   # The package test (tests/e2e/package.sh): lintian, man pages, the unit, completion.
   pkgs+=(lintian man-db systemd bash-completion zsh)
 fi

@@ -455,7 +455,21 @@ static void test_error_cases(void **state)
         /* choices */
         {HEAD "    format: jsn\n" KPIS, 5, 13, "unknown format 'jsn' (did you mean 'json'?)"},
         {HEAD "    format: xml\n" KPIS, 5, 13,
-         "unknown format 'xml' (expected json, prometheus or csv)"},
+         "unknown format 'xml' (expected json, prometheus, csv or promql)"},
+        /* promql feeds: a query per KPI, a base URL; counter */
+        {HEAD "    format: promql\n    kpis: [{ id: x, select: up }]\n", 6, 12,
+         "missing required key 'query' in KPI (a promql feed's KPI has a PromQL query)"},
+        {HEAD "    format: promql\n    kpis: [{ id: x, select: up, query: up }]\n", 6, 29,
+         "'select' is not for promql feeds: a promql KPI has a 'query'"},
+        {HEAD "    format: promql\n    kpis: [{ id: x, query: '  ' }]\n", 6, 28,
+         "'query' must not be empty"},
+        {HEAD "    kpis: [{ id: x, select: $.x, query: up }]\n", 5, 41,
+         "'query' is for promql feeds (format: promql); a json feed uses 'select'"},
+        {"ioc: { name: T }\nfeeds:\n  - id: a\n    url: http://h:9090/api/v1/query?query=up\n"
+         "    format: promql\n    kpis: [{ id: x, query: up }]\n", 4, 10,
+         "a promql feed's url is the base URL of Prometheus"},
+        {HEAD "    kpis: [{ id: x, select: $.x, counter: rates }]\n", 5, 43,
+         "unknown counter 'rates' (did you mean 'rate'?)"},
         {HEAD "    number_format: de\n" KPIS, 5, 20, "unknown number_format 'de' (expected plain"},
         {HEAD "    kpis: [{ id: x, select: $.x, agg: average }]\n", 5, 39,
          "unknown agg 'average' (expected first, last"},
@@ -871,6 +885,47 @@ static void test_truncated_inputs(void **state)
     }
 }
 
+/* A promql feed as issue 14 writes it; counter: on a KPI of any feed. */
+static void test_promql_feed(void **state)
+{
+    (void)state;
+    Diag dg, *d = &dg;
+    Config *c = load("ioc: { name: T }\n"
+                     "feeds:\n"
+                     "  - id: dc\n"
+                     "    name: \"Trung tâm dữ liệu\"\n"
+                     "    format: promql\n"
+                     "    url: http://prometheus:9090\n"
+                     "    kpis:\n"
+                     "      - id: cpu\n"
+                     "        name: \"CPU\"\n"
+                     "        query: 'avg(rate(node_cpu_seconds_total{mode!=\"idle\"}[1m])) * 100'\n"
+                     "        unit: \"%\"\n"
+                     "      - { id: up, query: up, agg: sum }\n"
+                     "  - id: ne\n"
+                     "    format: prometheus\n"
+                     "    url: http://127.0.0.1:9100/metrics\n"
+                     "    kpis:\n"
+                     "      - { id: idle, select: 'node_cpu_seconds_total{mode=\"idle\"}', agg: sum,"
+                     " counter: rate }\n"
+                     "      - { id: n, select: 'node_cpu_seconds_total', counter: increase }\n",
+                     d);
+    if (!c) dump(d);
+    assert_non_null(c);
+    const CfgFeed *f = &c->feeds[0];
+    assert_int_equal(f->format, FEED_PROMQL);
+    assert_string_equal(f->kpis[0].select, "avg(rate(node_cpu_seconds_total{mode!=\"idle\"}[1m])) * 100");
+    assert_false(f->kpis[0].has_agg);
+    assert_int_equal(f->kpis[0].counter, COUNTER_NONE);
+    assert_true(f->kpis[1].has_agg);
+    assert_null(f->kpis[0].jp);
+    assert_null(f->kpis[0].prom);
+    assert_int_equal(c->feeds[1].kpis[0].counter, COUNTER_RATE);
+    assert_int_equal(c->feeds[1].kpis[1].counter, COUNTER_INCREASE);
+    cfg_free(c);
+    diag_done(d);
+}
+
 static void test_transport(void **state)
 {
     (void)state;
@@ -984,7 +1039,8 @@ int main(void)
         cmocka_unit_test(test_warnings),         cmocka_unit_test(test_durations),
         cmocka_unit_test(test_thresholds),       cmocka_unit_test(test_file_errors),
         cmocka_unit_test(test_truncated_inputs), cmocka_unit_test(test_bundled_config),
-        cmocka_unit_test(test_transport),        cmocka_unit_test(test_nested_descendant_warning),
+        cmocka_unit_test(test_transport),
+        cmocka_unit_test(test_promql_feed),        cmocka_unit_test(test_nested_descendant_warning),
         cmocka_unit_test(test_many_feeds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

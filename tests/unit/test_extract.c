@@ -168,19 +168,66 @@ static void test_prometheus(void **state)
         {"soc_agents_reporting_ratio", AGG_FIRST, NUMFMT_PLAIN, 100, 0, 0, 0},
         {"soc_missing", AGG_FIRST, NUMFMT_PLAIN, 0, 0, 0, 0},
         {"soc_open_alerts", AGG_COUNT, NUMFMT_PLAIN, 0, 0, 0, 0},
+        /* Matching nothing is said so, even with count (issue 14: it was a quiet 0). */
+        {"soc_open_alerts{severity=\"hihg\"}", AGG_COUNT, NUMFMT_PLAIN, 0, 0, 0, 0},
+        {"soc_open_alerts{severity=~\"(?i)HIGH|Critical\"}", AGG_COUNT, NUMFMT_PLAIN, 0, 0, 0, 0},
     };
-    CfgFeed *f = make_feed(FEED_PROMETHEUS, specs, 4);
-    KpiValue v[4];
+    CfgFeed *f = make_feed(FEED_PROMETHEUS, specs, 6);
+    KpiValue v[6];
     char err[160];
-    assert_int_equal(extract_feed(f, body, strlen(body), v, err, sizeof(err)), 3);
+    assert_int_equal(extract_feed(f, body, strlen(body), v, err, sizeof(err)), 4);
     assert_float_equal(v[0].value, 3, 0);
     assert_float_equal(v[1].value, 97.5, 1e-9);
     assert_false(v[2].has_value);
+    assert_string_equal(v[2].error, "0 series matched");
     assert_float_equal(v[3].value, 3, 0);
+    assert_false(v[4].has_value);
+    assert_string_equal(v[4].error, "0 series matched");
+    assert_float_equal(v[5].value, 2, 0);
     const char *bad = "soc_open_alerts{severity=\"high} 2\n";
     assert_int_equal(extract_feed(f, bad, strlen(bad), v, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "line 1"));
     free_feed(f);
+}
+
+/* One answer of the query API per KPI of a promql feed. */
+static void test_promql(void **state)
+{
+    (void)state;
+    CfgKpi k = {.id = "k", .agg = AGG_FIRST, .scale = 1};
+    KpiValue v;
+    const char *vec1 = "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
+                       "{\"metric\":{},\"value\":[1700000000.5,\"12.5\"]}]}}";
+    const char *vec2 = "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
+                       "{\"metric\":{\"cpu\":\"0\"},\"value\":[1,\"1\"]},"
+                       "{\"metric\":{\"cpu\":\"1\"},\"value\":[1,\"3\"]}]}}";
+    const char *none =
+        "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}";
+    const char *bad = "{\"status\":\"error\",\"errorType\":\"bad_data\","
+                      "\"error\":\"1:9: parse error: unclosed left parenthesis\"}";
+    assert_int_equal(extract_promql(&k, vec1, strlen(vec1), &v), 1);
+    assert_float_equal(v.value, 12.5, 0);
+    assert_int_equal(extract_promql(&k, vec2, strlen(vec2), &v), 0);
+    assert_string_equal(v.error, "the query returned 2 series, not one: aggregate them in the "
+                                 "query (sum, avg, max...) or set agg");
+    k.agg = AGG_SUM;
+    k.has_agg = true;
+    k.scale = 10;
+    assert_int_equal(extract_promql(&k, vec2, strlen(vec2), &v), 1);
+    assert_float_equal(v.value, 40, 0);
+    k.agg = AGG_COUNT;
+    assert_int_equal(extract_promql(&k, none, strlen(none), &v), 0);
+    assert_string_equal(v.error, "0 series matched");
+    assert_int_equal(extract_promql(&k, bad, strlen(bad), &v), 0);
+    assert_string_equal(v.error, "bad_data: 1:9: parse error: unclosed left parenthesis");
+    assert_int_equal(extract_promql(&k, "<html>", 6, &v), -1);
+    assert_false(v.has_value);
+    assert_non_null(strstr(v.error, "invalid JSON"));
+    /* A counter gets its reading unscaled: counter_apply() scales the rate. */
+    k.counter = COUNTER_RATE;
+    k.agg = AGG_FIRST;
+    assert_int_equal(extract_promql(&k, vec1, strlen(vec1), &v), 1);
+    assert_float_equal(v.value, 12.5, 0);
 }
 
 static void test_csv(void **state)
@@ -335,6 +382,7 @@ int main(void)
         cmocka_unit_test(test_error_text_is_safe),
         cmocka_unit_test(test_prometheus),
         cmocka_unit_test(test_csv),
+        cmocka_unit_test(test_promql),
         cmocka_unit_test(test_not_finite),
         cmocka_unit_test(test_json_work_budget),
     };

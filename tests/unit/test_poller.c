@@ -741,6 +741,162 @@ static void test_limits_in_words(void **state)
     assert_string_equal(st.error, "body over 1500 bytes");
 }
 
+/* The fake Prometheus of test_promql: the queries it was sent, and a
+ * counter that grows by 10 on every query for it. */
+typedef struct {
+    atomic_int requests, in_flight, max_in_flight, counter;
+    char queries[8][128];
+    pthread_mutex_t mu;
+} PromServer;
+
+/* MHD handler: /api/v1/query as Prometheus answers it, 200 ms per request. */
+static enum MHD_Result prom_handle(void *cls, struct MHD_Connection *c, const char *url,
+                                   const char *method, const char *version, const char *upload,
+                                   size_t *upload_size, void **con_cls)
+{
+    PromServer *s = cls;
+    (void)method, (void)version, (void)upload, (void)upload_size;
+    if (*con_cls == NULL) {
+        *con_cls = (void *)1;
+        return MHD_YES;
+    }
+    int now = atomic_fetch_add(&s->in_flight, 1) + 1;
+    int max = atomic_load(&s->max_in_flight);
+    while (now > max && !atomic_compare_exchange_weak(&s->max_in_flight, &max, now))
+        ;
+    const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "query");
+    const char *t = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "time");
+    int n = atomic_fetch_add(&s->requests, 1);
+    pthread_mutex_lock(&s->mu);
+    if (n < 8) snprintf(s->queries[n], sizeof(s->queries[n]), "%s %s", q ? q : "-", t ? "t" : "-");
+    pthread_mutex_unlock(&s->mu);
+    usleep(200 * 1000);
+    char body[512];
+    int code = 200;
+    if (strcmp(url, "/api/v1/query") != 0 || !q) {
+        code = 404;
+        snprintf(body, sizeof(body), "404 page not found");
+    } else if (strncmp(q, "rate(", 5) == 0) {
+        code = 400;
+        snprintf(body, sizeof(body),
+                 "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"1:30: parse "
+                 "error: unclosed left parenthesis\"}");
+    } else if (strcmp(q, "counter") == 0) {
+        snprintf(body, sizeof(body),
+                 "{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[1,"
+                 "\"%d\"]}}",
+                 atomic_fetch_add(&s->counter, 10) + 10);
+    } else {
+        snprintf(body, sizeof(body),
+                 "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{"
+                 "\"metric\":{},\"value\":[1,\"%zu\"]}]}}",
+                 strlen(q));
+    }
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_COPY);
+    enum MHD_Result ret = MHD_queue_response(c, (unsigned)code, r);
+    MHD_destroy_response(r);
+    atomic_fetch_sub(&s->in_flight, 1);
+    return ret;
+}
+
+/* The KPI values of test_promql's last poll. */
+static KpiValue promql_vals[3];
+
+/* Poller callback of test_promql: records as on_result() does, keeps the values. */
+static void on_promql(void *ud, size_t feed, const FeedStatus *st, const KpiValue *vals,
+                      int64_t wall_ms)
+{
+    memcpy(promql_vals, vals, sizeof(promql_vals));
+    on_result(ud, feed, st, vals, wall_ms);
+}
+
+/* A promql feed sends its queries at once (URL-encoded, at one evaluation
+ * time), shows Prometheus's own error text, and a counter KPI has no value
+ * on the first poll (without failing the feed), then its increase. */
+static void test_promql(void **state)
+{
+    (void)state;
+    PromServer srv = {.mu = PTHREAD_MUTEX_INITIALIZER};
+    struct MHD_Daemon *d =
+        MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL,
+                         NULL, prom_handle, &srv, MHD_OPTION_END);
+    assert_non_null(d);
+    char url[64];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%u/", port_of(d));
+    Config *cfg = make_config(url, 60000);
+    CfgFeed *f = &cfg->feeds[0];
+    jp_free(f->kpis[0].jp);
+    free(f->kpis[0].id);
+    free(f->kpis[0].select);
+    free(f->kpis);
+    static const char *const queries[] = {
+        "sum(rate(x{a=~\"b+\",c!=\"d e\"}[1m])) * 100 / 2 & #",
+        "rate(node_cpu_seconds_total[1m]",
+        "counter",
+    };
+    f->format = FEED_PROMQL;
+    f->timeout_ms = 3000;
+    f->slow_ms = 2900;
+    f->n_kpis = 3;
+    f->kpis = calloc(3, sizeof(CfgKpi));
+    for (size_t i = 0; i < 3; i++) {
+        f->kpis[i].id = strdup(i == 0 ? "a" : i == 1 ? "bad" : "c");
+        f->kpis[i].select = strdup(queries[i]);
+        f->kpis[i].scale = 1;
+    }
+    f->kpis[2].counter = COUNTER_INCREASE;
+    Loop *loop = loop_new();
+    Rec rec = {.loop = loop};
+    char err[128];
+    Poller *p = poller_new(loop, cfg, on_promql, &rec, err, sizeof(err));
+    assert_non_null(p);
+    FeedStatus st;
+    int64_t t0 = loop_now_ms();
+    poll_n(p, loop, &rec, 1, &st);
+    int64_t took = loop_now_ms() - t0;
+    print_message("3 queries in %lld ms, at most %d at once: %s\n", (long long)took,
+                  atomic_load(&srv.max_in_flight), st.error);
+    assert_int_equal(atomic_load(&srv.requests), 3);
+    assert_int_equal(atomic_load(&srv.max_in_flight), 3); /* all at once */
+    assert_true(took < 550);
+    bool seen[3] = {false, false, false};
+    for (int i = 0; i < 3; i++)
+        for (int k = 0; k < 3; k++) {
+            char want[160];
+            snprintf(want, sizeof(want), "%s t", queries[k]);
+            if (strcmp(srv.queries[i], want) == 0) seen[k] = true;
+        }
+    assert_true(seen[0] && seen[1] && seen[2]); /* decoded as sent, with a time */
+    assert_int_equal(st.state, FS_BAD_DATA);
+    assert_string_equal(st.error, "bad: bad_data: 1:30: parse error: unclosed left parenthesis");
+    assert_int_equal(st.http_status, 400);
+    assert_true(rec.seen[0].has_value); /* kpi a */
+    assert_float_equal(rec.seen[0].value, (double)strlen(queries[0]), 0);
+    /* Without the bad query the feed is ok, its counter pending, then 10 per poll. */
+    free(f->kpis[1].select);
+    f->kpis[1].select = strdup("up");
+    poller_free(p);
+    p = poller_new(loop, cfg, on_promql, &rec, err, sizeof(err));
+    assert_non_null(p);
+    poll_n(p, loop, &rec, 1, &st);
+    assert_int_equal(st.state, FS_OK);
+    assert_false(promql_vals[2].has_value);
+    assert_true(promql_vals[2].pending);
+    poll_n(p, loop, &rec, 1, &st);
+    assert_int_equal(st.state, FS_OK);
+    assert_true(promql_vals[2].has_value);
+    assert_float_equal(promql_vals[2].value, 10, 0);
+    poller_free(p);
+    loop_free(loop);
+    for (size_t i = 1; i < 3; i++) {
+        free(f->kpis[i].id);
+        free(f->kpis[i].select);
+    }
+    free_config(cfg);
+    MHD_stop_daemon(d);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -754,6 +910,7 @@ int main(void)
         cmocka_unit_test(test_addr_guard_wired),
         cmocka_unit_test(test_malformed_responses),
         cmocka_unit_test(test_count_poll),
+        cmocka_unit_test(test_promql),
         cmocka_unit_test(test_limits_in_words),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
