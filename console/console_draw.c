@@ -356,7 +356,8 @@ static void draw_prompt(Console *c)
         keys = _("Enter silence  Esc cancel");
         break;
     case CON_PROMPT_GOTO:
-        snprintf(label, sizeof(label), "%s", _("go to time (HH:MM or YYYY-MM-DD HH:MM): "));
+        snprintf(label, sizeof(label), "%s",
+                 _("go to time (HH:MM or YYYY-MM-DD HH:MM): "));
         keys = _("Enter go  Esc cancel");
         break;
     default:

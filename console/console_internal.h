@@ -191,7 +191,7 @@ void con_mouse(Console *c, int y, int x, unsigned long bstate);
 int con_tab_at(const Console *c, int x);
 
 /* Parses a typed time for g: "HH:MM" (today, or yesterday when that is in
- * the future), "YYYY-MM-DD HH:MM", in the centre's time zone, relative to
+ * the future), "YYYY-MM-DD HH:MM" or "DD/MM/YYYY HH:MM", in the centre's time zone, relative to
  * now. True with *at (wall ms). */
 bool con_parse_time(const char *s, int64_t now, int64_t *at);
 

@@ -67,6 +67,9 @@ bool con_parse_time(const char *s, int64_t now, int64_t *at)
     bool dated = false;
     if (sscanf(s, "%4d-%2d-%2d %2d:%2d %n", &y, &mo, &d, &h, &mi, &end) == 5 && s[end] == '\0')
         dated = true;
+    else if (end = -1,
+             sscanf(s, "%2d/%2d/%4d %2d:%2d %n", &d, &mo, &y, &h, &mi, &end) == 5 && s[end] == '\0')
+        dated = true; /* the Vietnamese way: day first */
     else if (end = -1, !(sscanf(s, "%2d:%2d %n", &h, &mi, &end) == 2 && end > 0 && s[end] == '\0'))
         return false;
     if (h < 0 || h > 23 || mi < 0 || mi > 59) return false;
@@ -106,7 +109,7 @@ static bool goto_time(Console *c)
 {
     int64_t now = loop_wall_ms(), at;
     if (!con_parse_time(c->edit, now, &at)) {
-        tell(c, _("expected HH:MM or YYYY-MM-DD HH:MM, got '%.40s'"), c->edit);
+        tell(c, _("expected HH:MM, YYYY-MM-DD HH:MM or DD/MM/YYYY HH:MM, got '%.40s'"), c->edit);
         return false;
     }
     if (at > now) {

@@ -365,7 +365,7 @@ keys $S g
 check "g asks for a time" wait_for $S "go to time (HH:MM or YYYY-MM-DD HH:MM):"
 keys $S -l "25:99"
 keys $S Enter
-check "g refuses what is not a time" wait_for $S "expected HH:MM or"
+check "g refuses what is not a time" wait_for $S "expected HH:MM, YYYY-MM-DD"
 keys $S C-u
 at=$(TZ=Asia/Ho_Chi_Minh date -d '-2 min' +%H:%M)
 keys $S -l "$at"
@@ -374,6 +374,11 @@ check "g shows the typed time ($at) in the banner" wait_for $S "HISTORY $at (−
 check "history: every panel shows the time" bash -c \
   "[ \$(tmux -L ioc-test-$$ capture-pane -p -t $S | grep -o ' $at ' | wc -l) -ge 6 ]"
 check "history: the alert list is the one of that time" wait_re $S "Alerts .*$at"
+keys $S g
+at2=$(TZ=Asia/Ho_Chi_Minh date -d '-3 min' +%H:%M)
+keys $S -l "$(TZ=Asia/Ho_Chi_Minh date -d '-3 min' '+%d/%m/%Y %H:%M')"
+keys $S Enter
+check "g takes a day-first date (DD/MM/YYYY $at2)" wait_for $S "HISTORY $at2 (−"
 keys $S Escape
 check "Esc returns to live" wait_gone $S "HISTORY"
 keys $S F10
