@@ -94,30 +94,35 @@ pids+=($ioc_pid)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$hp/-/healthy" >/dev/null && break; sleep 0.1; done
 kill -0 $ioc_pid 2>/dev/null || { echo "ioc run ended:"; cat "$tmp/run.log"; exit 1; }
 
-# metric NAME: the sum of every sample of NAME in /metrics.
+# scrape FILE: /metrics into FILE (one scrape per end of the window: with
+# 20,000 KPIs a scrape is megabytes and takes the loop tens of milliseconds).
+scrape() { curl -sf -o "$1" "http://127.0.0.1:$hp/metrics"; }
+# metric FILE NAME: the sum of every sample of NAME in a scraped FILE.
 metric() {
-  curl -sf "http://127.0.0.1:$hp/metrics" | awk -v n="$1" '
-    $1 == n || index($1, n "{") == 1 { s += $NF } END { printf "%.6f\n", s }'
+  awk -v n="$2" '$1 == n || index($1, n "{") == 1 { s += $NF } END { printf "%.6f\n", s }' "$1"
 }
 # cpu_ticks: utime + stime of ioc, in clock ticks.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$ioc_pid/stat"; }
-# delay_hist: the ioc_poll_delay_seconds buckets as "le count" lines (empty without).
+# delay_hist FILE: the ioc_poll_delay_seconds buckets as "le count" lines (empty without).
 delay_hist() {
-  curl -sf "http://127.0.0.1:$hp/metrics" |
-    sed -n 's/^ioc_poll_delay_seconds_bucket{le="\([^"]*\)"} \([0-9.e+]*\)$/\1 \2/p'
+  sed -n 's/^ioc_poll_delay_seconds_bucket{le="\([^"]*\)"} \([0-9.e+]*\)$/\1 \2/p' "$1"
 }
 
 sleep "$warm"
-polls0=$(metric ioc_feed_polls_total); errs0=$(metric ioc_feed_poll_errors_total)
-cpu0=$(cpu_ticks); t0=$(date +%s.%N); delay_hist >"$tmp/h0"
+scrape "$tmp/m0"
+polls0=$(metric "$tmp/m0" ioc_feed_polls_total); errs0=$(metric "$tmp/m0" ioc_feed_poll_errors_total)
+cpu0=$(cpu_ticks); t0=$(date +%s.%N); delay_hist "$tmp/m0" >"$tmp/h0"
 down0=$(grep -c 'event=feed.*to=down' "$tmp/run.log" || true)
 # IOC_BENCH_PERF=FILE: a perf profile of ioc over the window (perf report -i FILE).
 [ -n "${IOC_BENCH_PERF:-}" ] && perf record -q -o "$IOC_BENCH_PERF" -p "$ioc_pid" -- sleep "$secs" 2>/dev/null &
 sleep "$secs"
-polls1=$(metric ioc_feed_polls_total); errs1=$(metric ioc_feed_poll_errors_total)
-cpu1=$(cpu_ticks); t1=$(date +%s.%N); delay_hist >"$tmp/h1"
+scrape "$tmp/m1"
+polls1=$(metric "$tmp/m1" ioc_feed_polls_total); errs1=$(metric "$tmp/m1" ioc_feed_poll_errors_total)
+cpu1=$(cpu_ticks); t1=$(date +%s.%N); delay_hist "$tmp/m1" >"$tmp/h1"
 down1=$(grep -c 'event=feed.*to=down' "$tmp/run.log" || true)
 rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$ioc_pid/status")
+# What one Prometheus scrape of ioc costs (it is served from the loop).
+scrape=$(curl -s -o /dev/null -w '%{time_total} %{size_download}' "http://127.0.0.1:$hp/metrics")
 hz=$(getconf CLK_TCK)
 
 # p99 of the delay from the histogram difference (the bucket bound it falls in).
@@ -129,6 +134,8 @@ p99=$(join "$tmp/h0" "$tmp/h1" 2>/dev/null | awk '
     for (i = 1; i <= n; i++) if (c[i] >= 0.99 * total) { print (le[i] == "+Inf" ? ">max" : le[i] * 1000 " ms"); exit }
   }')
 
+echo "one /metrics scrape: $(echo "$scrape" | awk '{ printf "%.1f ms, %.0f KiB", $1 * 1000, $2 / 1024 }')"
+[ -n "${IOC_BENCH_HIST:-}" ] && join "$tmp/h0" "$tmp/h1" | awk '{ printf "  delay <= %s s: %d polls\n", $1, $3 - $2 }'
 awk -v f="$feeds" -v k="$kpis" -v m="$mode" -v p0="$polls0" -v p1="$polls1" \
     -v e0="$errs0" -v e1="$errs1" -v c0="$cpu0" -v c1="$cpu1" -v t0="$t0" -v t1="$t1" \
     -v hz="$hz" -v rss="$rss" -v d0="$down0" -v d1="$down1" -v p99="$p99" 'BEGIN {

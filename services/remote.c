@@ -14,6 +14,7 @@
 #include "base/i18n.h"
 #include "base/loop.h"
 #include "base/sbuf.h"
+#include "base/text.h"
 #include "parse/sse.h"
 #include "services/apireq.h"
 
@@ -27,7 +28,7 @@
 #define MAX_BODY       (8 * 1024 * 1024) /* one API answer */
 #define BACKOFF_MAX_MS 30000
 
-typedef enum { RQ_CONFIG, RQ_SERIES, RQ_ALERTS, RQ_SILENCES, RQ_ACTION } RqKind;
+typedef enum { RQ_CONFIG, RQ_SERIES, RQ_ALERTS, RQ_SILENCES, RQ_SNAPSHOT, RQ_ACTION } RqKind;
 
 /* One API request on the loop. */
 typedef struct Req {
@@ -83,6 +84,7 @@ struct Remote {
 
 static void start_sync(Remote *r);
 static void lost(Remote *r, const char *why);
+static void apply_snapshot(Remote *r, const SBuf *body);
 
 int64_t remote_backoff_ms(unsigned n, double u)
 {
@@ -570,7 +572,7 @@ static void change_silence(Remote *r, const AlertSilence *s, bool add)
 static void say(Remote *r, const char *msg)
 {
     MonitorLink *l = &r->w->link;
-    snprintf(l->error, sizeof(l->error), "%s", msg);
+    text_sanitize(msg, l->error, sizeof(l->error)); /* server text: no controls, whole characters */
     l->error_seq++;
     r->w->coll->dirty |= COLL_DIRTY_STATUS;
 }
@@ -662,6 +664,9 @@ static void on_req_done(void *ud, CURL *easy, CURLcode rc)
     case RQ_SILENCES:
         if (!why[0]) apply_silence_list(r, &q->body);
         break;
+    case RQ_SNAPSHOT:
+        if (!why[0]) apply_snapshot(r, &q->body);
+        break;
     case RQ_CONFIG:
         if (why[0]) break; /* the stream will be retried and ask again */
         if (q->body.len == r->config_len && r->config_text &&
@@ -669,6 +674,7 @@ static void on_req_done(void *ud, CURL *easy, CURLcode rc)
             r->config_gen = r->config_req_gen;
             req_start(r, RQ_ALERTS, "/api/v1/alerts", NULL, NULL);
             req_start(r, RQ_SILENCES, "/api/v1/silences", NULL, NULL);
+            req_start(r, RQ_SNAPSHOT, "/api/v1/snapshot", NULL, NULL);
             break;
         }
         {
@@ -703,41 +709,90 @@ static void on_req_done(void *ud, CURL *easy, CURLcode rc)
 
 /* --- The event stream --------------------------------------------------------------- */
 
+/* Index of the feed named by o's "key" in c's config; -1 when none. */
+static int feed_of(const Collector *c, const cJSON *o, const char *key)
+{
+    const char *id = json_str(o, key);
+    for (size_t f = 0; id && f < c->cfg->n_feeds; f++)
+        if (strcmp(c->cfg->feeds[f].id, id) == 0) return (int)f;
+    return -1;
+}
+
+/* Updates *st from a feed object of the API (a poll event or a snapshot's
+ * feed) polled at wall time t: state, error, its reason, latency, HTTP
+ * status, last success, failures and counters (what o does not carry stays). */
+static void feed_status_of(const cJSON *o, int64_t t, FeedStatus *st)
+{
+    const char *s = json_str(o, "state"), *reason = json_str(o, "reason"),
+               *e = json_str(o, "error");
+    for (int k = FS_PENDING; s && k <= FS_BAD_DATA; k++)
+        if (strcmp(feedstate_name((FeedStateKind)k), s) == 0) st->state = (FeedStateKind)k;
+    st->error_kind = FEED_ERR_NONE;
+    for (int k = FEED_ERR_NONE; reason && k < FEED_ERR_COUNT; k++)
+        if (strcmp(feedstate_error_name((FeedError)k), reason) == 0) st->error_kind = (FeedError)k;
+    snprintf(st->error, sizeof(st->error), "%s", e ? e : "");
+    const cJSON *x;
+    st->last_poll_ms = t;
+    if ((x = cJSON_GetObjectItemCaseSensitive(o, "latency_ms")) && cJSON_IsNumber(x))
+        st->latency_ms = (int64_t)x->valuedouble;
+    if ((x = cJSON_GetObjectItemCaseSensitive(o, "http_status")) && cJSON_IsNumber(x))
+        st->http_status = (int)x->valuedouble;
+    int64_t last_ok = json_time(cJSON_GetObjectItemCaseSensitive(o, "last_ok"));
+    if (last_ok) st->last_ok_ms = last_ok;
+    if ((x = cJSON_GetObjectItemCaseSensitive(o, "consecutive_failures")) && cJSON_IsNumber(x))
+        st->consecutive_failures = (unsigned)x->valuedouble;
+    if ((x = cJSON_GetObjectItemCaseSensitive(o, "polls")) && cJSON_IsNumber(x))
+        st->polls = (uint64_t)x->valuedouble;
+    if ((x = cJSON_GetObjectItemCaseSensitive(o, "failures")) && cJSON_IsNumber(x))
+        st->failures = (uint64_t)x->valuedouble;
+}
+
+/* Seeds, from the collector's snapshot, the state of every feed this
+ * console has not yet seen a poll of (a feed polled every 5 minutes would
+ * otherwise show "pending" that long) and its KPIs' statuses and errors. */
+static void apply_snapshot(Remote *r, const SBuf *body)
+{
+    Collector *c = r->w->coll;
+    cJSON *j = body->s ? cJSON_ParseWithLength(body->s, body->len) : NULL;
+    const cJSON *feeds = cJSON_GetObjectItemCaseSensitive(j, "feeds"), *o;
+    int64_t taken = json_time(cJSON_GetObjectItemCaseSensitive(j, "taken_at"));
+    cJSON_ArrayForEach(o, feeds)
+    {
+        int f = feed_of(c, o, "id");
+        if (f < 0 || c->feeds[f].state != FS_PENDING) continue;
+        int64_t t = json_time(cJSON_GetObjectItemCaseSensitive(o, "last_poll"));
+        feed_status_of(o, t > 0 ? t : taken > 0 ? taken : loop_wall_ms(), &c->feeds[f]);
+        const cJSON *k;
+        cJSON_ArrayForEach(k, cJSON_GetObjectItemCaseSensitive(o, "kpis"))
+        {
+            const char *kid = json_str(k, "id"), *st = json_str(k, "status"),
+                       *err = json_str(k, "error");
+            for (size_t i = c->feed_kpis[f]; kid && i < c->feed_kpis[f + 1]; i++) {
+                CollKpi *ck = &c->kpis[i];
+                if (strcmp(ck->kpi->id, kid) != 0) continue;
+                for (int s = 0; st && s <= KST_NONE; s++)
+                    if (strcmp(cfg_status_name((KpiStatus)s), st) == 0) ck->status = (KpiStatus)s;
+                snprintf(ck->error, sizeof(ck->error), "%s", err ? err : "");
+            }
+        }
+    }
+    c->dirty |= COLL_DIRTY_STATUS | COLL_DIRTY_DATA;
+    cJSON_Delete(j);
+}
+
 /* Reads a poll event into the Collector as if this process had polled. */
 static void on_poll_event(Remote *r, const cJSON *o)
 {
     Collector *c = r->w->coll;
-    const char *feed = json_str(o, "feed");
-    size_t fi = 0;
-    while (feed && fi < c->cfg->n_feeds && strcmp(c->cfg->feeds[fi].id, feed) != 0)
-        fi++;
-    if (!feed || fi == c->cfg->n_feeds) return;
+    int found = feed_of(c, o, "feed");
+    if (found < 0) return;
+    size_t fi = (size_t)found;
     const CfgFeed *f = &c->cfg->feeds[fi];
     FeedStatus st = c->feeds[fi];
-    const char *s = json_str(o, "state"), *reason = json_str(o, "reason"),
-               *e = json_str(o, "error");
-    for (int k = FS_PENDING; s && k <= FS_BAD_DATA; k++)
-        if (strcmp(feedstate_name((FeedStateKind)k), s) == 0) st.state = (FeedStateKind)k;
-    st.error_kind = FEED_ERR_NONE;
-    for (int k = FEED_ERR_NONE; reason && k < FEED_ERR_COUNT; k++)
-        if (strcmp(feedstate_error_name((FeedError)k), reason) == 0) st.error_kind = (FeedError)k;
-    snprintf(st.error, sizeof(st.error), "%s", e ? e : "");
-    const cJSON *x;
     int64_t t = json_time(cJSON_GetObjectItemCaseSensitive(o, "t"));
     if (t <= 0) t = loop_wall_ms();
-    st.last_poll_ms = t;
-    if ((x = cJSON_GetObjectItemCaseSensitive(o, "latency_ms")) && cJSON_IsNumber(x))
-        st.latency_ms = (int64_t)x->valuedouble;
-    if ((x = cJSON_GetObjectItemCaseSensitive(o, "http_status")) && cJSON_IsNumber(x))
-        st.http_status = (int)x->valuedouble;
-    int64_t last_ok = json_time(cJSON_GetObjectItemCaseSensitive(o, "last_ok"));
-    if (last_ok) st.last_ok_ms = last_ok;
-    if ((x = cJSON_GetObjectItemCaseSensitive(o, "consecutive_failures")) && cJSON_IsNumber(x))
-        st.consecutive_failures = (unsigned)x->valuedouble;
-    if ((x = cJSON_GetObjectItemCaseSensitive(o, "polls")) && cJSON_IsNumber(x))
-        st.polls = (uint64_t)x->valuedouble;
-    if ((x = cJSON_GetObjectItemCaseSensitive(o, "failures")) && cJSON_IsNumber(x))
-        st.failures = (uint64_t)x->valuedouble;
+    feed_status_of(o, t, &st);
+    const cJSON *x;
     KpiValue *vals = calloc(f->n_kpis ? f->n_kpis : 1, sizeof(*vals));
     if (!vals) return;
     for (size_t k = 0; k < f->n_kpis; k++)
@@ -775,6 +830,7 @@ static void on_deferred(void *ud, int64_t now)
     if (r->want_alerts) {
         req_start(r, RQ_ALERTS, "/api/v1/alerts", NULL, NULL);
         req_start(r, RQ_SILENCES, "/api/v1/silences", NULL, NULL);
+        req_start(r, RQ_SNAPSHOT, "/api/v1/snapshot", NULL, NULL);
     }
     r->want_config = r->want_alerts = false;
 }
