@@ -25,6 +25,12 @@
 #define PROM_MAX_LABELS   128
 #define PROM_MAX_MATCHERS 128
 
+/* One entry of a document's index by metric name. */
+typedef struct {
+    const char *metric;
+    size_t idx; /* into samples */
+} PromByName;
+
 struct PromDoc {
     char *arena; /* all strings of the document */
     size_t arena_used, arena_cap;
@@ -32,6 +38,9 @@ struct PromDoc {
     size_t n, cap;
     PromLabel *labels; /* labels of every sample, in sample order */
     size_t n_labels, labels_cap;
+    /* The samples sorted by metric name, then by position: a selector with
+     * a metric name reads only that name's samples (n entries, owned). */
+    PromByName *by_name;
 };
 
 typedef enum { MATCH_EQ, MATCH_NE, MATCH_RE, MATCH_NRE } MatchOp;
@@ -428,6 +437,14 @@ static bool prom_parse_sample(PromDoc *d, PromLine *l, PromError *err)
 }
 
 /* Parses a whole body (see prom.h). */
+/* qsort order of PromByName: metric name, then position in the document. */
+static int by_name_cmp(const void *a, const void *b)
+{
+    const PromByName *x = a, *y = b;
+    int c = strcmp(x->metric, y->metric);
+    return c ? c : (x->idx > y->idx) - (x->idx < y->idx);
+}
+
 PromDoc *prom_parse(const char *body, size_t len, PromError *err)
 {
     if (err) memset(err, 0, sizeof(*err));
@@ -463,6 +480,10 @@ PromDoc *prom_parse(const char *body, size_t len, PromError *err)
         smp->labels = smp->n_labels ? d->labels + off : NULL;
         off += smp->n_labels;
     }
+    if (!(d->by_name = malloc((d->n ? d->n : 1) * sizeof(*d->by_name)))) goto oom;
+    for (size_t k = 0; k < d->n; k++)
+        d->by_name[k] = (PromByName){d->samples[k].metric, k};
+    qsort(d->by_name, d->n, sizeof(*d->by_name), by_name_cmp);
     return d;
 oom:
     prom_fail(err, 0, 0, _("out of memory"));
@@ -478,6 +499,7 @@ void prom_doc_free(PromDoc *d)
     free(d->arena);
     free(d->samples);
     free(d->labels);
+    free(d->by_name);
     free(d);
 }
 
@@ -726,13 +748,40 @@ static int prom_matches(const PromSelector *sel, const PromSample *smp)
     return 1;
 }
 
-/* Appends the values of the samples matching s (see prom.h). */
+/* The metric name that every sample matching s must have (an = matcher on
+ * __name__), or NULL when s does not fix one. */
+static const char *prom_fixed_name(const PromSelector *s)
+{
+    for (size_t k = 0; k < s->n; k++)
+        if (s->m[k].op == MATCH_EQ && strcmp(s->m[k].name, "__name__") == 0) return s->m[k].value;
+    return NULL;
+}
+
+/* Appends the values of the samples matching s (see prom.h). With a metric
+ * name only that name's samples are read (the index by name), in the
+ * document's order all the same. */
 long prom_select(const PromDoc *d, const PromSelector *s, double **vals, size_t *n)
 {
     if (!d || !s || !vals || !n) return -1;
     size_t cap = *n; /* what the caller's array is known to hold */
     long added = 0;
-    for (size_t k = 0; k < d->n; k++) {
+    size_t lo = 0, hi = d->n;
+    const char *name = prom_fixed_name(s);
+    if (name) { /* the first entry of name, then the entries up to the next name */
+        size_t a = 0, b = d->n;
+        while (a < b) {
+            size_t mid = a + (b - a) / 2;
+            if (strcmp(d->by_name[mid].metric, name) < 0)
+                a = mid + 1;
+            else
+                b = mid;
+        }
+        lo = a;
+        for (hi = lo; hi < d->n && strcmp(d->by_name[hi].metric, name) == 0;)
+            hi++;
+    }
+    for (size_t j = lo; j < hi; j++) {
+        size_t k = name ? d->by_name[j].idx : j;
         int ok = prom_matches(s, &d->samples[k]);
         if (ok < 0) return PROM_SELECT_LIMIT;
         if (!ok) continue;

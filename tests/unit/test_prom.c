@@ -409,6 +409,63 @@ static void test_select_appends(void **state)
     prom_doc_free(d);
 }
 
+/* Values selected by sel from body, as "v v v" in the order returned. */
+static void selected(const char *body, const char *sel, char *out, size_t outsz)
+{
+    PromError err;
+    PromDoc *d = parse_str(body, &err);
+    assert_non_null(d);
+    PromSelector *s = prom_selector_compile(sel, &err);
+    assert_non_null(s);
+    double *vals = NULL;
+    size_t n = 0;
+    assert_true(prom_select(d, s, &vals, &n) >= 0);
+    out[0] = '\0';
+    for (size_t k = 0; k < n; k++) {
+        size_t used = strlen(out);
+        snprintf(out + used, outsz - used, "%s%g", k ? " " : "", vals[k]);
+    }
+    free(vals);
+    prom_selector_free(s);
+    prom_doc_free(d);
+}
+
+/* A selector with a metric name reads that name's samples through the
+ * index, in the document's order, wherever they are in the body (names
+ * interleaved, first and last in sort order, absent); without a name every
+ * sample is read. */
+static void test_select_by_name(void **state)
+{
+    (void)state;
+    static const char body[] = "m_b{x=\"1\"} 1\n"
+                               "m_a{x=\"1\"} 2\n"
+                               "m_c{x=\"2\"} 3\n"
+                               "m_a{x=\"2\"} 4\n"
+                               "m_b{x=\"2\"} 5\n"
+                               "m_a{x=\"1\"} 6\n"
+                               "z 7\n"
+                               "a 8\n";
+    char got[128];
+    selected(body, "m_a", got, sizeof got);
+    assert_string_equal(got, "2 4 6");
+    selected(body, "m_a{x=\"1\"}", got, sizeof got);
+    assert_string_equal(got, "2 6");
+    selected(body, "m_b", got, sizeof got);
+    assert_string_equal(got, "1 5");
+    selected(body, "a", got, sizeof got);
+    assert_string_equal(got, "8");
+    selected(body, "z", got, sizeof got);
+    assert_string_equal(got, "7");
+    selected(body, "m", got, sizeof got);
+    assert_string_equal(got, "");
+    selected(body, "zz", got, sizeof got);
+    assert_string_equal(got, "");
+    selected(body, "{x=\"2\"}", got, sizeof got);
+    assert_string_equal(got, "3 4 5");
+    selected(body, "{__name__=~\"m_.\",x=\"1\"}", got, sizeof got);
+    assert_string_equal(got, "1 2 6");
+}
+
 typedef struct {
     const char *sel;
     size_t pos;
@@ -498,7 +555,7 @@ int main(void)
         cmocka_unit_test(test_parse_errors),    cmocka_unit_test(test_parse_nul_byte),
         cmocka_unit_test(test_parse_truncated), cmocka_unit_test(test_parse_limits),
         cmocka_unit_test(test_select),          cmocka_unit_test(test_select_appends),
-        cmocka_unit_test(test_selector_errors),
+        cmocka_unit_test(test_select_by_name),  cmocka_unit_test(test_selector_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
