@@ -22,7 +22,8 @@ static const CliCommand commands[] = {
         "terminal does the same (or opens $IOC_CONFIG's console when it is set).\n")},
     {"console", cmd_console, N_("the full-screen console on a config"),
      "ioc console [-c FILE | --server URL] [--wall]",
-     N_("  -c, --config FILE   the config (default: $IOC_CONFIG)\n"
+     N_("  -c, --config FILE   the config (default: $IOC_CONFIG, ~/.config/ioc/ioc.yaml\n"
+        "                      or /etc/ioc/ioc.yaml: the first that exists)\n"
         "      --server URL    a thin console on the collector (ioc run) at URL,\n"
         "                      e.g. http://127.0.0.1:9464: it polls nothing itself,\n"
         "                      shows the collector's data and alerts, and sends\n"
@@ -36,7 +37,8 @@ static const CliCommand commands[] = {
     {"snapshot", cmd_snapshot, N_("poll every feed once and print KPIs, statuses and feed states"),
      "ioc snapshot [-c FILE | --demo | --server URL] [--from-archive] [-f json|csv|prom|text]"
      " [-o FILE] [--fail-on LIST]",
-     N_("  -c, --config FILE   the config (default: $IOC_CONFIG)\n"
+     N_("  -c, --config FILE   the config (default: $IOC_CONFIG, ~/.config/ioc/ioc.yaml\n"
+        "                      or /etc/ioc/ioc.yaml: the first that exists)\n"
         "      --demo          the bundled demo province, against a simulator that\n"
         "                      ioc starts and stops itself\n"
         "      --from-archive  print the latest values recorded in the config's archive\n"
@@ -52,13 +54,16 @@ static const CliCommand commands[] = {
         "4 the collector refused the token (--server).\n")},
     {"run", cmd_run, N_("the headless collector: poll, evaluate and log without a terminal"),
      "ioc run [-c FILE]",
-     N_("  -c, --config FILE   the config (default: $IOC_CONFIG)\n"
+     N_("  -c, --config FILE   the config (default: $IOC_CONFIG, ~/.config/ioc/ioc.yaml\n"
+        "                      or /etc/ioc/ioc.yaml: the first that exists)\n"
         "Logs one line per event to standard error. SIGTERM or SIGINT stop it;\n"
         "SIGHUP reloads the config (an invalid new config is reported and the\n"
         "running one kept). Exit status: 0 stopped, 2 invalid config, 1 failure.\n")},
     {"report", cmd_report, N_("a supervisor's daily KPI report from the archive"),
      "ioc report [-c FILE] [--date DATE] [-f text|md|csv|json|html] [-o FILE]",
-     N_("  -c, --config FILE   the config (default: $IOC_CONFIG); its ioc.archive is read\n"
+     N_("  -c, --config FILE   the config (default: $IOC_CONFIG, ~/.config/ioc/ioc.yaml\n"
+        "                      or /etc/ioc/ioc.yaml: the first that exists); its\n"
+        "                      ioc.archive is read\n"
         "  -d, --date DATE     the day, YYYY-MM-DD, today or yesterday (default), in the\n"
         "                      centre's time zone (ioc.timezone)\n"
         "  -f, --format FMT    text (default), md, csv, json or html\n"
@@ -69,7 +74,8 @@ static const CliCommand commands[] = {
         "while ioc console or ioc run writes the archive. Exit status: 0 written,\n"
         "2 usage, config error or no archive, 1 failure.\n")},
     {"check", cmd_check, N_("validate a config file"), "ioc check [-c FILE] [-q] [--online]",
-     N_("  -c, --config FILE   the config to check (default: $IOC_CONFIG)\n"
+     N_("  -c, --config FILE   the config to check (default: $IOC_CONFIG, ~/.config/ioc/ioc.yaml\n"
+        "                      or /etc/ioc/ioc.yaml: the first that exists)\n"
         "  -q, --quiet         print nothing on success\n"
         "      --online        then poll every feed once and print each KPI's value\n"
         "                      or why it has none (a server's own error text too)\n"
