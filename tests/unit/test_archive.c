@@ -226,7 +226,8 @@ static void test_alert_events(void **state)
     archive_close(a);
 }
 
-/* Rows past their retention go, a bounded number per flush; rollups outlive raw. */
+/* Rows past their retention go, a bounded number per flush (raw samples go
+ * a block, i.e. a minute of a series, at a time); rollups outlive raw. */
 static void test_retention(void **state)
 {
     char path[300];
@@ -234,9 +235,9 @@ static void test_retention(void **state)
     ArchiveOptions o = {.retention_ms = {DAY, 3 * DAY, 10 * DAY}, .prune_rows = 10};
     Archive *a = open_ok(path, &o);
     int64_t now = T0 + 20 * DAY;
-    /* 25 samples 5 days old (past raw, within minute), 5 fresh ones. */
+    /* 25 samples 5 days old, one a minute (past raw, within minute), 5 fresh ones. */
     for (int i = 0; i < 25; i++)
-        archive_add_sample(a, "k.v", now - 5 * DAY + i * 1000, i);
+        archive_add_sample(a, "k.v", now - 5 * DAY + i * MIN, i);
     for (int i = 0; i < 5; i++)
         archive_add_sample(a, "k.v", now - HOUR + i * 1000, i);
     assert_int_equal(archive_flush(a, now), 0); /* writes, then prunes 10 */
@@ -261,7 +262,7 @@ static void test_retention(void **state)
     free(b);
     ArchiveStats st;
     archive_stats(a, &st);
-    assert_int_equal(st.pruned, 25 + 1);
+    assert_int_equal(st.pruned, 25 + 25); /* 25 blocks, 25 minute rows */
     archive_close(a);
 }
 
