@@ -27,7 +27,8 @@ static const char schema_sql[] =
     "CREATE TABLE feed(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
     "CREATE TABLE block(series INTEGER NOT NULL, ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,"
     " data BLOB NOT NULL, PRIMARY KEY(series, ts)) WITHOUT ROWID;"
-    "CREATE TABLE tail(seq INTEGER PRIMARY KEY AUTOINCREMENT, max_ts INTEGER NOT NULL, data BLOB NOT NULL);"
+    "CREATE TABLE tail(seq INTEGER PRIMARY KEY AUTOINCREMENT, max_ts INTEGER NOT NULL, data BLOB "
+    "NOT NULL);"
     "CREATE TABLE minute(series INTEGER NOT NULL, ts INTEGER NOT NULL, n INTEGER NOT NULL,"
     " gaps INTEGER NOT NULL, vmin REAL, vmax REAL, vsum REAL, first_ts INTEGER, vfirst REAL,"
     " last_ts INTEGER, vlast REAL, PRIMARY KEY(series, ts)) WITHOUT ROWID;"
@@ -197,14 +198,14 @@ static int take_lock(Archive *a)
     snprintf(lp, n, "%s.lock", a->path);
     if (mkdir_parents(a->path) != 0) {
         aw_error(a, _("archive %s: cannot create its directory: %s; retrying"), a->path,
-                     strerror(errno));
+                 strerror(errno));
         free(lp);
         return -1;
     }
     int fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
     if (fd < 0) {
         aw_error(a, _("archive %s: cannot create the lock file: %s; retrying"), a->path,
-                     strerror(errno));
+                 strerror(errno));
         free(lp);
         return -1;
     }
@@ -222,13 +223,12 @@ static int take_lock(Archive *a)
         a->locked_out = true;
         if (pid > 0)
             aw_error(a,
-                         _("archive %s is in use by another ioc (pid %ld); running without "
-                           "archive writes"),
-                         a->path, pid);
+                     _("archive %s is in use by another ioc (pid %ld); running without "
+                       "archive writes"),
+                     a->path, pid);
         else
-            aw_error(a,
-                         _("archive %s is in use by another ioc; running without archive writes"),
-                         a->path);
+            aw_error(a, _("archive %s is in use by another ioc; running without archive writes"),
+                     a->path);
         return 1;
     }
     char pid[32];
@@ -352,8 +352,8 @@ static void close_db(Archive *a)
 static void db_failed(Archive *a, int rc, const char *what)
 {
     const char *msg = a->db ? sqlite3_errmsg(a->db) : sqlite3_errstr(rc);
-    aw_error(a, _("archive %s: cannot %s: %s; keeping data in memory and retrying"), a->path,
-                 what, msg);
+    aw_error(a, _("archive %s: cannot %s: %s; keeping data in memory and retrying"), a->path, what,
+             msg);
     int base = rc & 0xff;
     if (base == SQLITE_IOERR || base == SQLITE_CANTOPEN || base == SQLITE_CORRUPT ||
         base == SQLITE_NOTADB)
@@ -671,7 +671,7 @@ static void *writer_main(void *arg)
         while (!a->q_head && !a->stop)
             pthread_cond_wait(&a->cv, &a->mu);
         ArBatch *b = a->q_head;
-        if (!b) break; /* stopped, nothing left */
+        if (!b) break;        /* stopped, nothing left */
         size_t ns = b->s_len; /* a successful write empties the batch */
         pthread_mutex_unlock(&a->mu);
         int rc = flush_now(a, b);

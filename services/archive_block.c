@@ -250,7 +250,8 @@ static ArWSeries *series_by_id(Archive *a, sqlite3_int64 id)
     }
     char *name = NULL;
     sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(a->db, "SELECT key FROM series WHERE id=?1", -1, &q, NULL) == SQLITE_OK) {
+    if (sqlite3_prepare_v2(a->db, "SELECT key FROM series WHERE id=?1", -1, &q, NULL) ==
+        SQLITE_OK) {
         sqlite3_bind_int64(q, 1, id);
         if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
             name = strdup((const char *)sqlite3_column_text(q, 0));
@@ -348,7 +349,8 @@ int aw_migrate(Archive *a)
     static const char create[] =
         "CREATE TABLE block(series INTEGER NOT NULL, ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,"
         " data BLOB NOT NULL, PRIMARY KEY(series, ts)) WITHOUT ROWID;"
-        "CREATE TABLE tail(seq INTEGER PRIMARY KEY AUTOINCREMENT, max_ts INTEGER NOT NULL, data BLOB NOT NULL);";
+        "CREATE TABLE tail(seq INTEGER PRIMARY KEY AUTOINCREMENT, max_ts INTEGER NOT NULL, data "
+        "BLOB NOT NULL);";
     int rc = sqlite3_exec(a->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     if (rc == SQLITE_OK) rc = sqlite3_exec(a->db, create, NULL, NULL, NULL);
     sqlite3_stmt *q = NULL, *ins = NULL;
@@ -356,9 +358,8 @@ int aw_migrate(Archive *a)
         rc = sqlite3_prepare_v2(a->db, "SELECT series, ts, value FROM raw ORDER BY series, ts", -1,
                                 &q, NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(a->db,
-                                "INSERT INTO block(series,ts,last_ts,data) VALUES(?1,?2,?3,?4)", -1,
-                                &ins, NULL);
+        rc = sqlite3_prepare_v2(
+            a->db, "INSERT INTO block(series,ts,last_ts,data) VALUES(?1,?2,?3,?4)", -1, &ins, NULL);
     TsbPoint *p = NULL;
     size_t n = 0, cap = 0;
     long long samples = 0, blocks = 0;
@@ -368,8 +369,7 @@ int aw_migrate(Archive *a)
     while (rc == SQLITE_OK && (step = sqlite3_step(q)) == SQLITE_ROW) {
         sqlite3_int64 sid = sqlite3_column_int64(q, 0);
         int64_t ts = sqlite3_column_int64(q, 1);
-        double v =
-            sqlite3_column_type(q, 2) == SQLITE_NULL ? NAN : sqlite3_column_double(q, 2);
+        double v = sqlite3_column_type(q, 2) == SQLITE_NULL ? NAN : sqlite3_column_double(q, 2);
         if (n && (sid != id || ar_floor(ts, MINUTE) != m)) {
             int r = migrate_block(ins, id, m, p, n);
             if (r != SQLITE_DONE) rc = r;

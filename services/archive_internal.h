@@ -123,11 +123,11 @@ struct Archive {
     size_t n_series, cap_series, n_feeds, cap_feeds;
     const Collector *coll; /* its KPIs map to series[kpi_series[i]] */
     int *kpi_series, *feed_idx;
-    ArBatch buf;       /* being filled */
-    uint64_t dropped;  /* samples dropped because the buffer was full */
-    bool behind;       /* the writer thread's queue was full at the last flush */
-    sqlite3 *rdb;      /* the front's reading connection once the thread runs */
-    ArTailCache tail;  /* of the reading connection */
+    ArBatch buf;      /* being filled */
+    uint64_t dropped; /* samples dropped because the buffer was full */
+    bool behind;      /* the writer thread's queue was full at the last flush */
+    sqlite3 *rdb;     /* the front's reading connection once the thread runs */
+    ArTailCache tail; /* of the reading connection */
     /* --- writer --- */
     sqlite3 *db;
     sqlite3_stmt *st[ST_COUNT];
@@ -137,15 +137,15 @@ struct Archive {
     size_t n_smap;
     ArWFeed *wf;
     size_t n_wf, cap_wf;
-    bool replayed;          /* open blocks loaded from the tail */
-    int64_t next_due;       /* the earliest time an open block closes */
-    char werror[400];       /* the writer's problem ("" fine) */
-    ArchiveStats wstats;    /* written, flushes, failures, pruned, last_flush_ms */
-    int prune_table;        /* pruning cursor: table, key id */
+    bool replayed;       /* open blocks loaded from the tail */
+    int64_t next_due;    /* the earliest time an open block closes */
+    char werror[400];    /* the writer's problem ("" fine) */
+    ArchiveStats wstats; /* written, flushes, failures, pruned, last_flush_ms */
+    int prune_table;     /* pruning cursor: table, key id */
     sqlite3_int64 prune_id;
-    int64_t prune_next;     /* no new pass before this time (a pass just ended) */
+    int64_t prune_next; /* no new pass before this time (a pass just ended) */
     /* --- shared, under mu (thread mode) --- */
-    bool threaded;          /* opt.thread and a writer */
+    bool threaded; /* opt.thread and a writer */
     bool thread_running;
     pthread_t thread;
     pthread_mutex_t mu;

@@ -158,9 +158,8 @@ static int tail_load(Archive *a, char *err, size_t errlen)
 static int64_t closed_ts(Archive *a, sqlite3_int64 id)
 {
     char err[8];
-    sqlite3_stmt *st =
-        prepare(a, "SELECT last_ts FROM block WHERE series=?1 ORDER BY ts DESC LIMIT 1", err,
-                sizeof(err));
+    sqlite3_stmt *st = prepare(
+        a, "SELECT last_ts FROM block WHERE series=?1 ORDER BY ts DESC LIMIT 1", err, sizeof(err));
     int64_t t = INT64_MIN;
     if (!st) return t;
     sqlite3_bind_int64(st, 1, id);
@@ -202,12 +201,13 @@ int ar_samples(Archive *a, sqlite3 *db, sqlite3_int64 id, int64_t from, int64_t 
 {
     (void)db;
     bool v1 = a->schema < 2;
-    sqlite3_stmt *st = prepare(a,
-                               v1 ? "SELECT ts, value FROM raw WHERE series=?1 AND ts>=?2 AND ts<?3"
-                                    " ORDER BY ts"
-                                  : "SELECT ts, data FROM block WHERE series=?1 AND ts>=?2 AND ts<?3"
-                                    " ORDER BY ts",
-                               err, errlen);
+    sqlite3_stmt *st =
+        prepare(a,
+                v1 ? "SELECT ts, value FROM raw WHERE series=?1 AND ts>=?2 AND ts<?3"
+                     " ORDER BY ts"
+                   : "SELECT ts, data FROM block WHERE series=?1 AND ts>=?2 AND ts<?3"
+                     " ORDER BY ts",
+                err, errlen);
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, v1 || from < INT64_MIN + 60000 ? from : ar_floor(from, 60000));
@@ -617,14 +617,14 @@ static long restore_level(Archive *a, Store *s, int id, const char *key, int lev
 
 /* The newest samples (at most max, time <= now) of series id into raw[],
  * newest first, in *n. 0 or -1 (err set). */
-static int newest_raw(Archive *a, sqlite3_int64 id, int64_t now, size_t max, Sample *raw,
-                      size_t *n, char *err, size_t errlen)
+static int newest_raw(Archive *a, sqlite3_int64 id, int64_t now, size_t max, Sample *raw, size_t *n,
+                      char *err, size_t errlen)
 {
     *n = 0;
     if (a->schema < 2) {
         sqlite3_stmt *st = prepare(
-            a, "SELECT ts, value FROM raw WHERE series=?1 AND ts<=?2 ORDER BY ts DESC LIMIT ?3", err,
-            errlen);
+            a, "SELECT ts, value FROM raw WHERE series=?1 AND ts<=?2 ORDER BY ts DESC LIMIT ?3",
+            err, errlen);
         if (!st) return -1;
         sqlite3_bind_int64(st, 1, id);
         sqlite3_bind_int64(st, 2, now);
@@ -643,8 +643,8 @@ static int newest_raw(Archive *a, sqlite3_int64 id, int64_t now, size_t max, Sam
     for (size_t i = first + count; i-- > first && *n < max;)
         if (a->tail.e[i].ts_ms <= now)
             raw[(*n)++] = (Sample){a->tail.e[i].ts_ms, a->tail.e[i].value};
-    sqlite3_stmt *st =
-        prepare(a, "SELECT data FROM block WHERE series=?1 AND ts<=?2 ORDER BY ts DESC", err, errlen);
+    sqlite3_stmt *st = prepare(
+        a, "SELECT data FROM block WHERE series=?1 AND ts<=?2 ORDER BY ts DESC", err, errlen);
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, now);

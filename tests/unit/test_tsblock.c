@@ -141,19 +141,31 @@ static void test_adversarial_values(void **state)
 static void test_adversarial_times(void **state)
 {
     (void)state;
-    const int64_t ts[] = {INT64_MIN, INT64_MAX, 0, -1, 1, INT64_MIN + 1, 1700000000000,
-                          1700000000000, 1700000000001, 1699999999999, 1700000003600,
-                          1700000003600 + (1LL << 31), 1700000003600 + (1LL << 32),
-                          1700000003600 - (1LL << 40), INT64_MAX - 1, INT64_MAX};
+    const int64_t ts[] = {INT64_MIN,
+                          INT64_MAX,
+                          0,
+                          -1,
+                          1,
+                          INT64_MIN + 1,
+                          1700000000000,
+                          1700000000000,
+                          1700000000001,
+                          1699999999999,
+                          1700000003600,
+                          1700000003600 + (1LL << 31),
+                          1700000003600 + (1LL << 32),
+                          1700000003600 - (1LL << 40),
+                          INT64_MAX - 1,
+                          INT64_MAX};
     size_t n = sizeof(ts) / sizeof(ts[0]);
     TsbPoint p[sizeof(ts) / sizeof(ts[0])];
     for (size_t i = 0; i < n; i++)
         p[i] = (TsbPoint){ts[i], (double)i};
     round_trip(p, n);
     /* Every boundary of the delta-of-delta classes. */
-    const int64_t dods[] = {0,     -63,    64,    -64,   65,   -255,       256,       -256,
-                            257,   -2047,  2048,  -2048, 2049, 2147483648, -2147483647,
-                            -2147483648LL, 2147483649LL};
+    const int64_t dods[] = {0,    -63,        64,          -64,           65,          -255,
+                            256,  -256,       257,         -2047,         2048,        -2048,
+                            2049, 2147483648, -2147483647, -2147483648LL, 2147483649LL};
     size_t m = sizeof(dods) / sizeof(dods[0]);
     TsbPoint q[2 + sizeof(dods) / sizeof(dods[0])];
     int64_t t = 1000000, d = 1000;
@@ -191,9 +203,9 @@ static void test_malformed(void **state)
 {
     (void)state;
     refused((const uint8_t *)"", 0);
-    refused((const uint8_t *)"\x02\x00", 2);                                 /* version */
-    refused((const uint8_t *)"\x01\x00\x00", 3);                             /* trailing */
-    refused((const uint8_t *)"\x01\xff\xff\xff\xff\x0f", 6);                 /* too many */
+    refused((const uint8_t *)"\x02\x00", 2);                                      /* version */
+    refused((const uint8_t *)"\x01\x00\x00", 3);                                  /* trailing */
+    refused((const uint8_t *)"\x01\xff\xff\xff\xff\x0f", 6);                      /* too many */
     refused((const uint8_t *)"\x01\x80\x80\x80\x80\x80\x80\x80\x80\x80\x02", 11); /* > 64 bits */
     /* A million samples announced in 20 bytes: refused before allocating. */
     uint8_t big[24] = {0x01, 0x80, 0x80, 0x40, 0x00};
@@ -230,12 +242,24 @@ static void test_tail(void **state)
     for (size_t i = 0; i < 300; i++) {
         double v;
         switch (i % 6) {
-        case 0: v = NAN; break;
-        case 1: v = -0.0; break;
-        case 2: v = (double)(int64_t)(rnd(&s) % 100000) - 50000; break;
-        case 3: v = 9007199254740993.0 * ((i & 1) ? 1 : -1); break;
-        case 4: v = dbits(rnd(&s)); break;
-        default: v = 4.9406564584124654e-324; break;
+        case 0:
+            v = NAN;
+            break;
+        case 1:
+            v = -0.0;
+            break;
+        case 2:
+            v = (double)(int64_t)(rnd(&s) % 100000) - 50000;
+            break;
+        case 3:
+            v = 9007199254740993.0 * ((i & 1) ? 1 : -1);
+            break;
+        case 4:
+            v = dbits(rnd(&s));
+            break;
+        default:
+            v = 4.9406564584124654e-324;
+            break;
         }
         e[i] = (TsbEntry){i % 7 ? rnd(&s) % 3000 : UINT64_MAX,
                           i % 5 ? 1700000000000 + (int64_t)i : INT64_MIN, v};
@@ -268,21 +292,23 @@ static void test_tail(void **state)
     free(buf);
     /* An unknown tag; too many entries for the bytes. */
     TsbEntry *r = NULL;
-    assert_int_equal(tsblock_tail_decode((const uint8_t *)"\x02\x01\x00\x00\x07", 5, &r, &n, err,
-                                         sizeof(err)),
-                     -1);
+    assert_int_equal(
+        tsblock_tail_decode((const uint8_t *)"\x02\x01\x00\x00\x07", 5, &r, &n, err, sizeof(err)),
+        -1);
     assert_string_equal(err, "malformed tail chunk: unknown value tag");
-    assert_int_equal(tsblock_tail_decode((const uint8_t *)"\x02\x7f\x00\x00\x00", 5, &r, &n, err,
-                                         sizeof(err)),
-                     -1);
+    assert_int_equal(
+        tsblock_tail_decode((const uint8_t *)"\x02\x7f\x00\x00\x00", 5, &r, &n, err, sizeof(err)),
+        -1);
     assert_null(r);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_small_and_steady), cmocka_unit_test(test_adversarial_values),
-        cmocka_unit_test(test_adversarial_times), cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_small_and_steady),
+        cmocka_unit_test(test_adversarial_values),
+        cmocka_unit_test(test_adversarial_times),
+        cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_tail),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
