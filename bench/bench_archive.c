@@ -132,19 +132,22 @@ static void bench_day(const char *dir)
            "(86,400 flushes)\n",
            cfg->n_feeds, nk, (unsigned long long)samples, dt);
     printf("archive: %lld bytes, %.0f bytes per KPI per day (%.1f bytes per sample, "
-           "raw + minute + hour rows)\n",
+           "blocks + tail + minute + hour rows)\n",
            bytes, (double)bytes / (double)nk, (double)bytes / (double)samples);
-    /* Steady state: raw kept 2 days, minute rows 35 days, hour rows 730 days. */
+    /* Steady state: blocks kept 2 days, minute rows 35 days, hour rows 730 days. */
     sqlite3_stmt *st;
     double steady = 0;
     if (sqlite3_prepare_v2(archive_handle(a),
                            "SELECT name, sum(pgsize) FROM dbstat WHERE name IN"
-                           " ('raw','minute','hour') GROUP BY name",
+                           " ('block','tail','minute','hour') GROUP BY name",
                            -1, &st, NULL) == SQLITE_OK) {
         while (sqlite3_step(st) == SQLITE_ROW) {
             const char *name = (const char *)sqlite3_column_text(st, 0);
             double b = sqlite3_column_double(st, 1);
-            double days = strcmp(name, "raw") == 0 ? 2 : strcmp(name, "minute") == 0 ? 35 : 730;
+            double days = strcmp(name, "block") == 0  ? 2
+                          : strcmp(name, "tail") == 0 ? 0
+                          : strcmp(name, "minute") == 0 ? 35
+                                                        : 730;
             printf("  table %-6s %10.0f bytes per KPI per day\n", name, b / (double)nk);
             steady += b * days;
         }

@@ -40,6 +40,7 @@ typedef struct {
     bool quit, reload;
     FeedStateKind *prev;    /* last logged state per feed */
     char archive[400];      /* the archive status last logged */
+    bool archive_noted;     /* archive_notice() logged */
     Api api;                /* the HTTP API's routes (api.mon follows reloads) */
     HttpServer *http;       /* ioc.http.listen's server, or NULL */
     MetricsCarry *carry;    /* counters of the Monitors that reloads replaced (owned) */
@@ -258,6 +259,9 @@ static void log_archive(Run *r)
     logfmt_str(l, "path", archive_path(ar));
     logfmt_str(l, "writer", writing ? "yes" : "no");
     if (err[0]) logfmt_str(l, "error", err);
+    const char *note = archive_notice(ar);
+    if (note[0] && !r->archive_noted) logfmt_str(l, "note", note); /* once: a conversion */
+    r->archive_noted = true;
     log_end(&ln);
     snprintf(r->archive, sizeof(r->archive), "%s", err);
 }

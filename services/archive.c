@@ -1,6 +1,7 @@
 /* archive.c - the SQLite archive's writer: open and checks, schema, lock,
- * batched flush and retention pruning (see archive.h). The buffers are in
- * archive_buffer.c, queries and restore in archive_read.c. */
+ * batched flush, the writer thread and retention pruning (see archive.h).
+ * The buffers are in archive_buffer.c, blocks, the tail and migration in
+ * archive_block.c, queries and restore in archive_read.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -20,13 +21,14 @@
 #define PRUNE_STEPS    64 /* index seeks per flush at most */
 
 static const int64_t default_retention[3] = {2 * 86400000LL, 35 * 86400000LL, 730 * 86400000LL};
-static const int64_t level_width[3] = {0, 60000, 3600000};
 
 static const char schema_sql[] =
     "CREATE TABLE series(id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);"
     "CREATE TABLE feed(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
-    "CREATE TABLE raw(series INTEGER NOT NULL, ts INTEGER NOT NULL, value REAL,"
-    " PRIMARY KEY(series, ts)) WITHOUT ROWID;"
+    "CREATE TABLE block(series INTEGER NOT NULL, ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,"
+    " data BLOB NOT NULL, PRIMARY KEY(series, ts)) WITHOUT ROWID;"
+    "CREATE TABLE tail(seq INTEGER PRIMARY KEY AUTOINCREMENT, max_ts INTEGER NOT NULL, data BLOB "
+    "NOT NULL);"
     "CREATE TABLE minute(series INTEGER NOT NULL, ts INTEGER NOT NULL, n INTEGER NOT NULL,"
     " gaps INTEGER NOT NULL, vmin REAL, vmax REAL, vsum REAL, first_ts INTEGER, vfirst REAL,"
     " last_ts INTEGER, vlast REAL, PRIMARY KEY(series, ts)) WITHOUT ROWID;"
@@ -57,8 +59,9 @@ static const char newest_sql[] =
     " FROM feed f"
     " UNION ALL SELECT (SELECT ts FROM feed_state WHERE feed=f.id ORDER BY ts DESC LIMIT 1)"
     " FROM feed f"
-    " UNION ALL SELECT (SELECT ts FROM raw WHERE series=s.id ORDER BY ts DESC LIMIT 1)"
+    " UNION ALL SELECT (SELECT last_ts FROM block WHERE series=s.id ORDER BY ts DESC LIMIT 1)"
     " FROM series s"
+    " UNION ALL SELECT max(max_ts) FROM tail"
     " UNION ALL SELECT max(ts) FROM alert_event"
     " UNION ALL SELECT max(until_ts) FROM not_running)";
 
@@ -71,10 +74,10 @@ static const char unclean_stop_sql[] =
     " (SELECT state FROM feed_state WHERE feed=f.id ORDER BY ts DESC LIMIT 1) AS state"
     " FROM feed f) WHERE state<>'stopped'";
 
-/* The rollup upsert: merges one sample (n = 1, or a gap: n = 0, gaps = 1). */
+/* The rollup upsert: merges the aggregate of a block's samples in one bucket. */
 #define ROLLUP_SQL(table)                                                                          \
     "INSERT INTO " table "(series,ts,n,gaps,vmin,vmax,vsum,first_ts,vfirst,last_ts,vlast)"         \
-    " VALUES(?1,?2,?3,?4,?5,?5,?5,?6,?5,?6,?5) ON CONFLICT(series,ts) DO UPDATE SET"               \
+    " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11) ON CONFLICT(series,ts) DO UPDATE SET"             \
     " n=n+excluded.n, gaps=gaps+excluded.gaps,"                                                    \
     " vmin=CASE WHEN excluded.n=0 THEN vmin WHEN n=0 THEN excluded.vmin"                           \
     "  ELSE min(vmin,excluded.vmin) END,"                                                          \
@@ -96,7 +99,7 @@ static const char unclean_stop_sql[] =
     " WHERE " key "=?1 AND ts<?2 ORDER BY ts LIMIT 1 OFFSET ?3), ?2)"
 
 static const char *const stmt_sql[ST_COUNT] = {
-    [ST_RAW] = "INSERT OR REPLACE INTO raw(series,ts,value) VALUES(?1,?2,?3)",
+    [ST_BLOCK] = "INSERT OR REPLACE INTO block(series,ts,last_ts,data) VALUES(?1,?2,?3,?4)",
     [ST_MINUTE] = ROLLUP_SQL("minute"),
     [ST_HOUR] = ROLLUP_SQL("hour"),
     [ST_POLL] = "INSERT INTO feed_poll(feed,ts,polls,failures,last_ts) VALUES(?1,?2,1,?3,?4)"
@@ -108,7 +111,7 @@ static const char *const stmt_sql[ST_COUNT] = {
                  "from_state,to_state,state,silence,target,until_ts,expired,operator,comment,"
                  "silenced,acked_by,summary,fired_ts) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,"
                  "?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21)",
-    [ST_PRUNE_RAW] = PRUNE_SQL("raw", "series"),
+    [ST_PRUNE_RAW] = PRUNE_SQL("block", "series"),
     [ST_PRUNE_RAW + 1] = PRUNE_SQL("minute", "series"),
     [ST_PRUNE_RAW + 2] = PRUNE_SQL("hour", "series"),
     [ST_PRUNE_RAW + 3] = PRUNE_SQL("feed_poll", "feed"),
@@ -118,6 +121,9 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_NEXT_SERIES] = "SELECT id FROM series WHERE id>?1 ORDER BY id LIMIT 1",
     [ST_NEXT_FEED] = "SELECT id FROM feed WHERE id>?1 ORDER BY id LIMIT 1",
     [ST_PRUNE_STOPS] = "DELETE FROM not_running WHERE until_ts<?1",
+    [ST_TAIL_ADD] = "INSERT INTO tail(max_ts,data) VALUES(?1,?2)",
+    [ST_TAIL_TRIM] = "DELETE FROM tail WHERE max_ts<?1",
+    [ST_CLOSED_TS] = "SELECT last_ts FROM block WHERE series=?1 ORDER BY ts DESC LIMIT 1",
 };
 
 void ar_set_error(Archive *a, const char *fmt, ...)
@@ -132,14 +138,22 @@ void ar_set_error(Archive *a, const char *fmt, ...)
     a->error_seq++;
 }
 
-sqlite3_int64 ar_lookup(Archive *a, const char *table, const char *name)
+void aw_error(Archive *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(a->werror, sizeof(a->werror), fmt, ap);
+    va_end(ap);
+}
+
+sqlite3_int64 ar_lookup(sqlite3 *db, const char *table, const char *name)
 {
     char sql[80];
     sqlite3_stmt *st = NULL;
     snprintf(sql, sizeof(sql), "SELECT id FROM %s WHERE %s=?1", table,
              strcmp(table, "series") == 0 ? "key" : "name");
     sqlite3_int64 id = 0;
-    if (!a->db || sqlite3_prepare_v2(a->db, sql, -1, &st, NULL) != SQLITE_OK) goto done;
+    if (!db || sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) goto done;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW) id = sqlite3_column_int64(st, 0);
 done:
@@ -178,20 +192,20 @@ static int take_lock(Archive *a)
     size_t n = strlen(a->path) + 8;
     char *lp = malloc(n);
     if (!lp) {
-        ar_set_error(a, "%s", _("out of memory"));
+        aw_error(a, "%s", _("out of memory"));
         return -1;
     }
     snprintf(lp, n, "%s.lock", a->path);
     if (mkdir_parents(a->path) != 0) {
-        ar_set_error(a, _("archive %s: cannot create its directory: %s; retrying"), a->path,
-                     strerror(errno));
+        aw_error(a, _("archive %s: cannot create its directory: %s; retrying"), a->path,
+                 strerror(errno));
         free(lp);
         return -1;
     }
     int fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
     if (fd < 0) {
-        ar_set_error(a, _("archive %s: cannot create the lock file: %s; retrying"), a->path,
-                     strerror(errno));
+        aw_error(a, _("archive %s: cannot create the lock file: %s; retrying"), a->path,
+                 strerror(errno));
         free(lp);
         return -1;
     }
@@ -202,16 +216,19 @@ static int take_lock(Archive *a)
         buf[r > 0 ? r : 0] = '\0';
         long pid = strtol(buf, NULL, 10);
         close(fd);
+        if (a->thread_running) { /* a retry in the writer thread: the front keeps buffering */
+            aw_error(a, _("archive %s is in use by another ioc; retrying"), a->path);
+            return -1;
+        }
         a->locked_out = true;
         if (pid > 0)
-            ar_set_error(a,
-                         _("archive %s is in use by another ioc (pid %ld); running without "
-                           "archive writes"),
-                         a->path, pid);
+            aw_error(a,
+                     _("archive %s is in use by another ioc (pid %ld); running without "
+                       "archive writes"),
+                     a->path, pid);
         else
-            ar_set_error(a,
-                         _("archive %s is in use by another ioc; running without archive writes"),
-                         a->path);
+            aw_error(a, _("archive %s is in use by another ioc; running without archive writes"),
+                     a->path);
         return 1;
     }
     char pid[32];
@@ -275,9 +292,10 @@ static long long pragma_int(sqlite3 *db, const char *name, int *rc)
     return v;
 }
 
-/* Checks that db is an ioc archive of a schema this build reads. 1 it is, 0
- * empty (a new file), -1 refused (err set), -2 a transient error (err set). */
-static int check_db(sqlite3 *db, const char *path, char *err, size_t errlen)
+/* Checks that db is an ioc archive of a schema this build reads (its
+ * version in *schema). 1 it is, 0 empty (a new file), -1 refused (err set),
+ * -2 a transient error (err set). */
+static int check_db(sqlite3 *db, const char *path, int *schema, char *err, size_t errlen)
 {
     int rc;
     long long coll = pragma_int(db, "application_id", &rc);
@@ -314,6 +332,7 @@ static int check_db(sqlite3 *db, const char *path, char *err, size_t errlen)
         snprintf(err, errlen, _("archive %s has no schema version; it was left untouched"), path);
         return -1;
     }
+    *schema = (int)ver;
     return 1;
 }
 
@@ -333,8 +352,8 @@ static void close_db(Archive *a)
 static void db_failed(Archive *a, int rc, const char *what)
 {
     const char *msg = a->db ? sqlite3_errmsg(a->db) : sqlite3_errstr(rc);
-    ar_set_error(a, _("archive %s: cannot %s: %s; keeping data in memory and retrying"), a->path,
-                 what, msg);
+    aw_error(a, _("archive %s: cannot %s: %s; keeping data in memory and retrying"), a->path, what,
+             msg);
     int base = rc & 0xff;
     if (base == SQLITE_IOERR || base == SQLITE_CANTOPEN || base == SQLITE_CORRUPT ||
         base == SQLITE_NOTADB)
@@ -354,7 +373,7 @@ static int writer_open(Archive *a, char *err, size_t errlen)
             char e2[sizeof(a->error)];
             if (check_header(a->path, e2, sizeof(e2)) == 1 &&
                 sqlite3_open_v2(a->path, &a->db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-                check_db(a->db, a->path, e2, sizeof(e2)) == 1) {
+                check_db(a->db, a->path, &a->schema, e2, sizeof(e2)) == 1) {
                 sqlite3_busy_timeout(a->db, 2000);
                 return 0;
             }
@@ -365,7 +384,7 @@ static int writer_open(Archive *a, char *err, size_t errlen)
     int exists = check_header(a->path, msg, sizeof(msg));
     if (exists < 0) {
         snprintf(err, errlen, "%s", msg);
-        ar_set_error(a, "%s", msg);
+        aw_error(a, "%s", msg);
         return -2;
     }
     int flags = SQLITE_OPEN_READWRITE | (exists ? 0 : SQLITE_OPEN_CREATE);
@@ -376,15 +395,15 @@ static int writer_open(Archive *a, char *err, size_t errlen)
         return -1;
     }
     sqlite3_busy_timeout(a->db, 250);
-    int ok = check_db(a->db, a->path, msg, sizeof(msg));
+    int ok = check_db(a->db, a->path, &a->schema, msg, sizeof(msg));
     if (ok == -1) {
         snprintf(err, errlen, "%s", msg);
-        ar_set_error(a, "%s", msg);
+        aw_error(a, "%s", msg);
         close_db(a);
         return -2;
     }
     if (ok == -2) {
-        ar_set_error(a, "%s", msg);
+        aw_error(a, "%s", msg);
         close_db(a);
         return -1;
     }
@@ -401,6 +420,11 @@ static int writer_open(Archive *a, char *err, size_t errlen)
         rc = sqlite3_exec(a->db, sql, NULL, NULL, NULL);
         if (rc != SQLITE_OK && !sqlite3_get_autocommit(a->db))
             sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
+        a->schema = ARCHIVE_SCHEMA;
+    }
+    if (rc == SQLITE_OK && a->schema < ARCHIVE_SCHEMA) {
+        step = _("convert the archive to blocks");
+        rc = aw_migrate(a);
     }
     if (rc == SQLITE_OK) {
         step = _("create the schema");
@@ -415,11 +439,13 @@ static int writer_open(Archive *a, char *err, size_t errlen)
         close_db(a);
         return -1;
     }
-    /* Row ids are looked up again on this connection (the file may be new). */
-    for (size_t i = 0; i < a->n_series; i++)
-        a->series[i].id = 0;
-    for (size_t i = 0; i < a->n_feeds; i++)
-        a->feeds[i].id = 0;
+    /* Row ids are looked up again on this connection (the file may be new),
+     * and the open blocks read again from its tail. */
+    for (size_t i = 0; i < a->n_ws; i++)
+        a->ws[i].id = 0;
+    for (size_t i = 0; i < a->n_wf; i++)
+        a->wf[i].id = 0;
+    aw_forget_open(a);
     return 0;
 }
 
@@ -450,6 +476,8 @@ Archive *archive_open(const char *path, const ArchiveOptions *o, char *err, size
         archive_close(a);
         return NULL;
     }
+    a->threaded = a->opt.thread && !a->locked_out;
+    ar_set_error(a, "%s", a->werror);
     return a;
 }
 
@@ -507,7 +535,7 @@ static int open_read_only(Archive *a, const char *path, char *err, size_t errlen
         return -2;
     }
     sqlite3_busy_timeout(a->db, 2000);
-    int ok = check_db(a->db, path, err, errlen);
+    int ok = check_db(a->db, path, &a->schema, err, errlen);
     int base = sqlite3_errcode(a->db) & 0xff;
     if (ok != -2 || (base != SQLITE_READONLY && base != SQLITE_CANTOPEN)) return ok;
     if (wal_waiting(path)) {
@@ -531,7 +559,7 @@ static int open_read_only(Archive *a, const char *path, char *err, size_t errlen
                  a->db ? sqlite3_errmsg(a->db) : sqlite3_errstr(rc));
         return -2;
     }
-    return check_db(a->db, path, err, errlen);
+    return check_db(a->db, path, &a->schema, err, errlen);
 }
 
 Archive *archive_open_reader(const char *path, char *err, size_t errlen)
@@ -553,27 +581,176 @@ fail:
     return NULL;
 }
 
-static int flush(Archive *a, int64_t now_ms, bool prune);
+static int flush_now(Archive *a, ArBatch *b);
+static void *writer_main(void *arg);
+
+/* Moves the front's error text and counters from the writer (thread mode:
+ * what it published); the owner's thread. */
+static void take_status(Archive *a)
+{
+    if (!a->threaded) {
+        ar_set_error(a, "%s", a->werror);
+        return;
+    }
+    char e[sizeof(a->pub_error)];
+    pthread_mutex_lock(&a->mu);
+    memcpy(e, a->pub_error, sizeof(e));
+    pthread_mutex_unlock(&a->mu);
+    if (a->behind && !e[0])
+        ar_set_error(a,
+                     _("archive %s: writing is slower than polling; dropping the oldest "
+                       "samples"),
+                     a->path);
+    else
+        ar_set_error(a, "%s", e);
+}
+
+/* Publishes the writer's error text and counters (thread mode: under mu). */
+static void publish(Archive *a)
+{
+    if (!a->threaded) return;
+    pthread_mutex_lock(&a->mu);
+    memcpy(a->pub_error, a->werror, sizeof(a->pub_error));
+    a->pub_stats = a->wstats;
+    pthread_mutex_unlock(&a->mu);
+}
+
+/* Hands the front's buffer to the writer thread as one batch (starting the
+ * thread on the first call). False when the queue is full: the buffer stays
+ * (bounded; its oldest samples go first). */
+static bool hand_over(Archive *a, int64_t now_ms, bool last)
+{
+    if (!a->thread_running) {
+        if (pthread_mutex_init(&a->mu, NULL) != 0) return false;
+        if (pthread_cond_init(&a->cv, NULL) != 0) {
+            pthread_mutex_destroy(&a->mu);
+            return false;
+        }
+        a->thread_running = true;
+        if (pthread_create(&a->thread, NULL, writer_main, a) != 0) {
+            a->thread_running = false;
+            pthread_cond_destroy(&a->cv);
+            pthread_mutex_destroy(&a->mu);
+            return false;
+        }
+    }
+    ArBatch *b = malloc(sizeof(*b));
+    pthread_mutex_lock(&a->mu);
+    bool room = b && (last || a->q_len < 2);
+    if (room) {
+        *b = a->buf;
+        b->now_ms = now_ms;
+        b->last = last;
+        b->next = NULL;
+        if (a->q_tail)
+            a->q_tail->next = b;
+        else
+            a->q_head = b;
+        a->q_tail = b;
+        a->q_len++;
+        a->q_samples += b->s_len;
+        if (last) a->stop = true;
+        pthread_cond_broadcast(&a->cv);
+    }
+    pthread_mutex_unlock(&a->mu);
+    if (!room) {
+        free(b);
+        return false;
+    }
+    memset(&a->buf, 0, sizeof(a->buf));
+    return true;
+}
+
+/* The writer thread: writes the queued batches in order; a batch that fails
+ * stays first and is tried again a second later (or when the next comes). */
+static void *writer_main(void *arg)
+{
+    Archive *a = arg;
+    pthread_mutex_lock(&a->mu);
+    for (;;) {
+        while (!a->q_head && !a->stop)
+            pthread_cond_wait(&a->cv, &a->mu);
+        ArBatch *b = a->q_head;
+        if (!b) break;        /* stopped, nothing left */
+        size_t ns = b->s_len; /* a successful write empties the batch */
+        pthread_mutex_unlock(&a->mu);
+        int rc = flush_now(a, b);
+        pthread_mutex_lock(&a->mu);
+        memcpy(a->pub_error, a->werror, sizeof(a->pub_error));
+        a->pub_stats = a->wstats;
+        a->tries++;
+        a->last_rc = rc;
+        pthread_cond_broadcast(&a->cv); /* archive_wait() */
+        bool final = b->last || a->stop;
+        if (rc == 0 || final) {
+            if (rc != 0) a->pub_stats.dropped += b->s_len; /* the last try failed */
+            a->q_head = b->next;
+            if (!a->q_head) a->q_tail = NULL;
+            a->q_len--;
+            a->q_samples -= ns;
+            ar_batch_done(b);
+            free(b);
+            if (rc != 0) a->wstats.dropped = a->pub_stats.dropped;
+            continue;
+        }
+        /* Failed: wait a second, or for the next batch to be merged behind. */
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 1;
+        pthread_cond_timedwait(&a->cv, &a->mu, &until);
+    }
+    pthread_mutex_unlock(&a->mu);
+    return NULL;
+}
+
+void archive_wait(Archive *a)
+{
+    if (!a || !a->threaded || !a->thread_running) return;
+    pthread_mutex_lock(&a->mu);
+    unsigned long start = a->tries;
+    while (a->q_head && !(a->tries > start && a->last_rc != 0))
+        pthread_cond_wait(&a->cv, &a->mu);
+    pthread_mutex_unlock(&a->mu);
+    take_status(a);
+}
 
 void archive_close(Archive *a)
 {
     if (!a) return;
-    if (!a->reader && !a->locked_out) flush(a, 0, false);
+    if (!a->reader && !a->locked_out) {
+        if (a->threaded) {
+            hand_over(a, 0, true);
+            if (a->thread_running) {
+                pthread_join(a->thread, NULL);
+                a->thread_running = false;
+                pthread_cond_destroy(&a->cv);
+                pthread_mutex_destroy(&a->mu);
+            }
+        } else {
+            a->buf.last = true;
+            a->buf.now_ms = 0;
+            flush_now(a, &a->buf);
+        }
+    }
+    for (ArBatch *b = a->q_head, *nx; b; b = nx) {
+        nx = b->next;
+        ar_batch_done(b);
+        free(b);
+    }
     close_db(a);
+    if (a->rdb) sqlite3_close(a->rdb);
+    ar_tail_free(&a->tail);
     if (a->lock_fd >= 0) close(a->lock_fd); /* releases the lock */
     for (size_t i = 0; i < a->n_series; i++)
         free(a->series[i].name);
     for (size_t i = 0; i < a->n_feeds; i++)
         free(a->feeds[i].name);
-    for (size_t i = 0; i < a->e_len; i++)
-        ar_event_done(&a->events[(a->e_head + i) % a->e_cap]);
+    ar_batch_done(&a->buf);
+    aw_free(a);
     free(a->series);
     free(a->feeds);
     free(a->kpi_series);
     free(a->feed_idx);
-    free(a->samples);
-    free(a->polls);
-    free(a->events);
     free(a->path);
     free(a);
 }
@@ -598,15 +775,40 @@ unsigned archive_error_seq(const Archive *a)
     return a ? a->error_seq : 0;
 }
 
+const char *archive_notice(const Archive *a)
+{
+    return a ? a->notice : "";
+}
+
 struct sqlite3 *archive_handle(Archive *a)
 {
     return a->db;
 }
 
+sqlite3 *ar_rdb(Archive *a)
+{
+    if (!a->thread_running) return a->db;
+    if (!a->rdb && sqlite3_open_v2(a->path, &a->rdb, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        sqlite3_close(a->rdb);
+        a->rdb = NULL;
+    }
+    if (a->rdb) sqlite3_busy_timeout(a->rdb, 2000);
+    return a->rdb;
+}
+
 void archive_stats(const Archive *a, ArchiveStats *out)
 {
-    *out = a->stats;
-    out->pending = a->s_len;
+    Archive *m = (Archive *)a; /* the mutex only */
+    if (a->threaded && a->thread_running) {
+        pthread_mutex_lock(&m->mu);
+        *out = a->pub_stats;
+        out->pending = a->buf.s_len + a->q_samples;
+        pthread_mutex_unlock(&m->mu);
+    } else {
+        *out = a->wstats;
+        out->pending = a->buf.s_len;
+    }
+    out->dropped += a->dropped;
 }
 
 /* Binds text or NULL. */
@@ -618,8 +820,7 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s)
         sqlite3_bind_null(st, i);
 }
 
-/* Runs a prepared statement to completion; returns the SQLite code (DONE ok). */
-static int run(sqlite3_stmt *st)
+int ar_run(sqlite3_stmt *st)
 {
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
@@ -627,8 +828,62 @@ static int run(sqlite3_stmt *st)
     return rc == SQLITE_ROW ? SQLITE_DONE : rc;
 }
 
-/* Gives every name in names[0..n) a row id in table. SQLite code. */
-static int resolve(Archive *a, ArName *names, size_t n, const char *table)
+int64_t ar_floor(int64_t ts, int64_t w)
+{
+    int64_t b = ts / w * w;
+    return b > ts ? b - w : b;
+}
+
+/* Takes the new names of batch b into the writer's series and feeds (a name
+ * already there, from an earlier try of the same batch, is skipped). false
+ * when out of memory. */
+static bool take_names(Archive *a, const ArBatch *b)
+{
+    for (size_t i = 0; i < b->n_snames; i++) {
+        size_t idx = b->sname_base + i;
+        if (idx < a->n_smap) continue;
+        int w = -1;
+        for (size_t k = 0; k < a->n_ws && w < 0; k++) /* a series the tail brought */
+            if (a->ws[k].name && strcmp(a->ws[k].name, b->snames[i]) == 0) w = (int)k;
+        if (w < 0) {
+            if (a->n_ws == a->cap_ws) {
+                size_t nc = a->cap_ws ? a->cap_ws * 2 : 64;
+                ArWSeries *nw = realloc(a->ws, nc * sizeof(*nw));
+                if (!nw) return false;
+                a->ws = nw;
+                a->cap_ws = nc;
+            }
+            char *name = strdup(b->snames[i]);
+            if (!name) return false;
+            a->ws[a->n_ws] = (ArWSeries){.name = name};
+            w = (int)a->n_ws++;
+        }
+        int *nm = realloc(a->smap, (idx + 1) * sizeof(*nm));
+        if (!nm) return false;
+        a->smap = nm;
+        a->smap[idx] = w;
+        a->n_smap = idx + 1;
+    }
+    for (size_t i = 0; i < b->n_fnames; i++) {
+        size_t idx = b->fname_base + i;
+        if (idx < a->n_wf) continue;
+        if (a->n_wf == a->cap_wf) {
+            size_t nc = a->cap_wf ? a->cap_wf * 2 : 16;
+            ArWFeed *nf = realloc(a->wf, nc * sizeof(*nf));
+            if (!nf) return false;
+            a->wf = nf;
+            a->cap_wf = nc;
+        }
+        char *name = strdup(b->fnames[i]);
+        if (!name) return false;
+        a->wf[a->n_wf++] = (ArWFeed){.name = name};
+    }
+    return true;
+}
+
+/* Gives a row id in table to the name at each stride-spaced entry of base
+ * (its first member a char *name, then a sqlite3_int64 id). SQLite code. */
+static int resolve(Archive *a, void *base, size_t n, size_t stride, const char *table)
 {
     char sql[80];
     snprintf(sql, sizeof(sql), "INSERT OR IGNORE INTO %s(%s) VALUES(?1)", table,
@@ -636,68 +891,33 @@ static int resolve(Archive *a, ArName *names, size_t n, const char *table)
     sqlite3_stmt *st = NULL;
     int rc = SQLITE_OK;
     for (size_t i = 0; i < n; i++) {
-        if (names[i].id) continue;
+        char *e = (char *)base + i * stride;
+        const char *name = *(char **)e;
+        sqlite3_int64 *id = (sqlite3_int64 *)(e + sizeof(char *));
+        if (*id || !name) continue;
         if (!st && (rc = sqlite3_prepare_v2(a->db, sql, -1, &st, NULL)) != SQLITE_OK) break;
-        sqlite3_bind_text(st, 1, names[i].name, -1, SQLITE_STATIC);
-        rc = run(st);
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        rc = ar_run(st);
         if (rc != SQLITE_DONE) break;
         rc = SQLITE_OK;
-        names[i].id = ar_lookup(a, table, names[i].name);
+        *id = ar_lookup(a->db, table, name);
     }
     sqlite3_finalize(st);
-    return rc;
-}
-
-/* Floor of ts to a multiple of w. */
-static int64_t bucket(int64_t ts, int64_t w)
-{
-    int64_t b = ts / w * w;
-    return b > ts ? b - w : b;
-}
-
-/* Writes one sample: raw row and both rollups. SQLite code. */
-static int write_sample(Archive *a, const ArSample *s)
-{
-    sqlite3_int64 id = a->series[s->series].id;
-    bool gap = isnan(s->v);
-    sqlite3_stmt *st = a->st[ST_RAW];
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, s->ts);
-    if (gap)
-        sqlite3_bind_null(st, 3);
-    else
-        sqlite3_bind_double(st, 3, s->v);
-    int rc = run(st);
-    for (int l = 1; l <= 2 && rc == SQLITE_DONE; l++) {
-        st = a->st[l == 1 ? ST_MINUTE : ST_HOUR];
-        sqlite3_bind_int64(st, 1, id);
-        sqlite3_bind_int64(st, 2, bucket(s->ts, level_width[l]));
-        sqlite3_bind_int(st, 3, gap ? 0 : 1);
-        sqlite3_bind_int(st, 4, gap ? 1 : 0);
-        if (gap) {
-            sqlite3_bind_null(st, 5);
-            sqlite3_bind_null(st, 6);
-        } else {
-            sqlite3_bind_double(st, 5, s->v);
-            sqlite3_bind_int64(st, 6, s->ts);
-        }
-        rc = run(st);
-    }
     return rc;
 }
 
 /* Writes one poll (count and, when changed, the state). SQLite code. */
 static int write_poll(Archive *a, const ArPoll *p)
 {
-    sqlite3_int64 id = a->feeds[p->feed].id;
+    sqlite3_int64 id = a->wf[p->feed].id;
     int rc = SQLITE_DONE;
     if (p->counted) {
         sqlite3_stmt *st = a->st[ST_POLL];
         sqlite3_bind_int64(st, 1, id);
-        sqlite3_bind_int64(st, 2, bucket(p->ts, 60000));
+        sqlite3_bind_int64(st, 2, ar_floor(p->ts, 60000));
         sqlite3_bind_int(st, 3, p->up ? 0 : 1);
         sqlite3_bind_int64(st, 4, p->ts);
-        rc = run(st);
+        rc = ar_run(st);
     }
     if (rc == SQLITE_DONE && p->changed) {
         sqlite3_stmt *st = a->st[ST_STATE];
@@ -707,7 +927,7 @@ static int write_poll(Archive *a, const ArPoll *p)
         bind_text(st, 4, p->error[0] ? p->error : NULL);
         sqlite3_bind_int64(st, 5, p->latency_ms);
         sqlite3_bind_int(st, 6, p->http_status);
-        rc = run(st);
+        rc = ar_run(st);
     }
     return rc;
 }
@@ -715,7 +935,7 @@ static int write_poll(Archive *a, const ArPoll *p)
 /* Writes the start of this run: the time since the archive's newest entry
  * as a period when ioc was not running, and "stopped" for the feeds of a run
  * that was killed (see archive_record_start()). SQLite code. */
-static int write_start(Archive *a)
+static int write_start(Archive *a, int64_t start_ms)
 {
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(a->db, newest_sql, -1, &st, NULL);
@@ -725,7 +945,7 @@ static int write_start(Archive *a)
     int64_t last = known ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) return rc;
-    if (!known || last >= a->start_ms) return SQLITE_DONE; /* a new archive, or the clock */
+    if (!known || last >= start_ms) return SQLITE_DONE; /* a new archive, or the clock */
     rc = sqlite3_prepare_v2(a->db, unclean_stop_sql, -1, &st, NULL);
     if (rc != SQLITE_OK) return rc;
     sqlite3_bind_int64(st, 1, last);
@@ -733,13 +953,13 @@ static int write_start(Archive *a)
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) return rc;
     bool clean = sqlite3_changes(a->db) == 0;
-    if (clean && a->start_ms - last < 1000) return SQLITE_DONE; /* a reload (SIGHUP) */
+    if (clean && start_ms - last < 1000) return SQLITE_DONE; /* a reload (SIGHUP) */
     rc = sqlite3_prepare_v2(
         a->db, "INSERT OR REPLACE INTO not_running(ts,until_ts,clean) VALUES(?1,?2,?3)", -1, &st,
         NULL);
     if (rc != SQLITE_OK) return rc;
     sqlite3_bind_int64(st, 1, last);
-    sqlite3_bind_int64(st, 2, a->start_ms);
+    sqlite3_bind_int64(st, 2, start_ms);
     sqlite3_bind_int(st, 3, clean);
     rc = sqlite3_step(st);
     sqlite3_finalize(st);
@@ -771,7 +991,7 @@ static int write_event(Archive *a, const ArchiveEvent *e)
     bind_text(st, 19, e->acked_by);
     bind_text(st, 20, e->summary);
     if (e->fired_ms) sqlite3_bind_int64(st, 21, e->fired_ms);
-    return run(st);
+    return ar_run(st);
 }
 
 /* Deletes up to a->opt.prune_rows rows past retention, a few index seeks at a time. */
@@ -788,16 +1008,16 @@ static int prune(Archive *a, int64_t now_ms)
             sqlite3_stmt *st = a->st[ST_PRUNE_EVENT];
             sqlite3_bind_int64(st, 1, cutoff);
             sqlite3_bind_int64(st, 2, budget);
-            int rc = run(st);
+            int rc = ar_run(st);
             if (rc != SQLITE_DONE) return rc;
             int n = sqlite3_changes(a->db);
-            a->stats.pruned += (uint64_t)n;
+            a->wstats.pruned += (uint64_t)n;
             if (n < budget) {
                 sqlite3_stmt *ps = a->st[ST_PRUNE_STOPS]; /* a few rows: one per start */
                 sqlite3_bind_int64(ps, 1, cutoff);
-                rc = run(ps);
+                rc = ar_run(ps);
                 if (rc != SQLITE_DONE) return rc;
-                a->stats.pruned += (uint64_t)sqlite3_changes(a->db);
+                a->wstats.pruned += (uint64_t)sqlite3_changes(a->db);
                 a->prune_table = 0; /* a whole pass done: the next in a minute */
                 a->prune_id = 0;
                 a->prune_next = now_ms + 60000;
@@ -821,70 +1041,100 @@ static int prune(Archive *a, int64_t now_ms)
         sqlite3_bind_int64(st, 1, id);
         sqlite3_bind_int64(st, 2, cutoff);
         sqlite3_bind_int64(st, 3, budget);
-        rc = run(st);
+        rc = ar_run(st);
         if (rc != SQLITE_DONE) return rc;
         int n = sqlite3_changes(a->db);
-        a->stats.pruned += (uint64_t)n;
+        a->wstats.pruned += (uint64_t)n;
         budget -= n;
         a->prune_id = budget > 0 ? id : id - 1; /* budget spent: this key may have more */
     }
     return SQLITE_DONE;
 }
 
-/* The flush; prune false for the last one at close. */
-static int flush(Archive *a, int64_t now_ms, bool do_prune)
+/* Writes batch b in one transaction (the writer side: the owner's thread,
+ * or the writer thread), then prunes. 0, or -1 with the writer's error set
+ * (b is kept for the next try; the open blocks are read again from the tail). */
+static int flush_now(Archive *a, ArBatch *b)
 {
     if (a->reader || a->locked_out) return 0;
+    if (!take_names(a, b)) {
+        aw_error(a, "%s", _("out of memory"));
+        a->wstats.failures++;
+        publish(a);
+        return -1;
+    }
     if (!a->db) {
         char err[8];
         if (writer_open(a, err, sizeof(err)) != 0 || !a->db) {
-            a->stats.failures++;
+            a->wstats.failures++;
+            publish(a);
             return -1;
         }
         if (a->locked_out) return 0;
     }
     int rc = SQLITE_OK;
-    if (a->s_len || a->p_len || a->e_len || a->start_pending) {
-        rc = resolve(a, a->series, a->n_series, "series");
-        if (rc == SQLITE_OK) rc = resolve(a, a->feeds, a->n_feeds, "feed");
+    bool due = b->last || (a->next_due && b->now_ms >= a->next_due) || !a->replayed;
+    if (b->s_len || b->p_len || b->e_len || b->start_pending || due) {
+        rc = resolve(a, a->ws, a->n_ws, sizeof(ArWSeries), "series");
+        if (rc == SQLITE_OK) rc = resolve(a, a->wf, a->n_wf, sizeof(ArWFeed), "feed");
         if (rc != SQLITE_OK) goto fail;
         rc = sqlite3_exec(a->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
         if (rc != SQLITE_OK) goto fail;
-        rc = a->start_pending ? write_start(a) : SQLITE_DONE;
-        for (size_t i = 0; i < a->s_len && rc == SQLITE_DONE; i++)
-            rc = write_sample(a, &a->samples[(a->s_head + i) % a->s_cap]);
-        for (size_t i = 0; i < a->p_len && rc == SQLITE_DONE; i++)
-            rc = write_poll(a, &a->polls[(a->p_head + i) % a->p_cap]);
-        for (size_t i = 0; i < a->e_len && rc == SQLITE_DONE; i++)
-            rc = write_event(a, &a->events[(a->e_head + i) % a->e_cap]);
+        rc = b->start_pending ? write_start(a, b->start_ms) : SQLITE_DONE;
+        if (rc == SQLITE_DONE && !a->replayed) rc = aw_replay(a);
+        if (rc == SQLITE_DONE) rc = aw_write_samples(a, b);
+        for (size_t i = 0; i < b->p_len && rc == SQLITE_DONE; i++)
+            rc = write_poll(a, &b->polls[(b->p_head + i) % b->p_cap]);
+        for (size_t i = 0; i < b->e_len && rc == SQLITE_DONE; i++)
+            rc = write_event(a, &b->events[(b->e_head + i) % b->e_cap]);
         if (rc != SQLITE_DONE) goto fail;
         rc = sqlite3_exec(a->db, "COMMIT", NULL, NULL, NULL);
         if (rc != SQLITE_OK) goto fail;
-        a->stats.written += a->s_len;
-        a->start_pending = false;
-        a->s_head = a->s_len = 0;
-        a->p_head = a->p_len = 0;
-        for (size_t i = 0; i < a->e_len; i++)
-            ar_event_done(&a->events[(a->e_head + i) % a->e_cap]);
-        a->e_head = a->e_len = 0;
+        a->wstats.written += b->s_len;
+        b->start_pending = false;
+        b->s_head = b->s_len = 0;
+        b->p_head = b->p_len = 0;
+        for (size_t i = 0; i < b->e_len; i++)
+            ar_event_done(&b->events[(b->e_head + i) % b->e_cap]);
+        b->e_head = b->e_len = 0;
     }
-    if (do_prune) {
-        rc = prune(a, now_ms);
+    if (!b->last) {
+        rc = prune(a, b->now_ms);
         if (rc != SQLITE_DONE) goto fail;
     }
-    a->stats.flushes++;
-    if (now_ms > 0) a->stats.last_flush_ms = now_ms;
-    ar_set_error(a, "%s", "");
+    a->wstats.flushes++;
+    if (b->now_ms > 0) a->wstats.last_flush_ms = b->now_ms;
+    aw_error(a, "%s", "");
+    publish(a);
     return 0;
 fail:
     if (a->db && !sqlite3_get_autocommit(a->db)) sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
-    a->stats.failures++;
+    aw_forget_open(a);
+    a->wstats.failures++;
     db_failed(a, rc, _("write"));
+    publish(a);
     return -1;
 }
 
 int archive_flush(Archive *a, int64_t now_ms)
 {
-    if (!a) return 0;
-    return flush(a, now_ms, true);
+    if (!a || a->reader || a->locked_out) return 0;
+    if (a->threaded) {
+        a->behind = !hand_over(a, now_ms, false);
+        take_status(a);
+        return a->behind || a->error[0] ? -1 : 0;
+    }
+    a->buf.now_ms = now_ms;
+    a->buf.last = false;
+    int rc = flush_now(a, &a->buf);
+    if (rc == 0) { /* the names went over with the batch */
+        ArBatch *b = &a->buf;
+        for (size_t i = 0; i < b->n_snames; i++)
+            free(b->snames[i]);
+        for (size_t i = 0; i < b->n_fnames; i++)
+            free(b->fnames[i]);
+        b->n_snames = b->n_fnames = 0;
+    }
+    take_status(a);
+    return rc;
 }

@@ -2,11 +2,19 @@
  * events kept on disk, so that charts continue across a restart and daily
  * reports can be made (docs/archive.md).
  *
+ * Samples are kept as compressed blocks, one per series and minute
+ * (parse/tsblock.h), with the minute and hour rollups as plain rows; the
+ * samples of the minutes not yet closed are in a small "tail" table, written
+ * at every flush, so a kill loses no more than the last flush.
+ *
  * One writer per archive file, any number of readers (WAL mode). The writer
  * buffers what it is given in memory (bounded: beyond the limit the oldest
  * entries are dropped and counted) and writes everything in ONE transaction
  * per archive_flush(), which the owner calls about once a second; a flush
- * also prunes a bounded number of rows past their retention. A write error
+ * also prunes a bounded number of rows past their retention. With
+ * ArchiveOptions.thread, archive_flush() only hands the buffer to a writer
+ * thread (its own SQLite connection; the owner never waits for SQLite), and
+ * archive_close() hands over the rest, then joins it. A write error
  * (disk full, read-only file, I/O) never loses the buffer: it is kept, the
  * error is kept as text for display (archive_error()) and the next flush
  * retries. A file that is not an ioc archive (not SQLite, another
@@ -19,7 +27,7 @@
  *
  * An Archive owns its connection, buffers and strings; archive_close() frees
  * everything. Arrays returned by the query functions are the caller's.
- * Not thread-safe (one thread owns it). */
+ * One thread owns an Archive (the writer thread is internal). */
 #ifndef IOC_ARCHIVE_H
 #define IOC_ARCHIVE_H
 
@@ -35,7 +43,7 @@
 /* PRAGMA application_id of an ioc archive ("ioc" + 1) and its schema version
  * (PRAGMA user_version). */
 #define ARCHIVE_APP_ID 0x696f6301
-#define ARCHIVE_SCHEMA 1
+#define ARCHIVE_SCHEMA 2
 
 /* Rollup levels kept on disk. */
 enum { ARCHIVE_RAW = 0, ARCHIVE_MINUTE = 1, ARCHIVE_HOUR = 2 };
@@ -44,6 +52,7 @@ typedef struct {
     int64_t retention_ms[3]; /* raw, minute, hour; <= 0: 2 days, 35 days, 730 days */
     size_t max_buffer;       /* samples kept while writes fail; 0: 100,000 */
     size_t prune_rows;       /* rows deleted per flush at most; 0: 2,000 */
+    bool thread;             /* write in a writer thread (ioc run, the console) */
 } ArchiveOptions;
 
 typedef struct Archive Archive;
@@ -75,6 +84,10 @@ const char *archive_error(const Archive *a);
 
 /* Increases each time archive_error()'s text changes (to redraw a header). */
 unsigned archive_error_seq(const Archive *a);
+
+/* What opening did that is worth a log line ("" nothing): the conversion of
+ * an archive written by an older ioc. */
+const char *archive_notice(const Archive *a);
 
 /* Registers the KPIs and feeds of coll (which must outlive the archive's use
  * of it); archive_record_poll() then reads their newest samples. 0 or -1
@@ -110,10 +123,18 @@ void archive_add_sample(Archive *a, const char *key, int64_t ts_ms, double value
 /* Buffers one poll of feed id with status st (st->last_poll_ms is its time). */
 void archive_add_poll(Archive *a, const char *feed_id, const FeedStatus *st);
 
-/* Writes everything buffered in one transaction, then prunes a bounded number
- * of rows older than their retention at now_ms. 0, or -1 with archive_error()
- * set (the buffer is kept for the next flush). */
+/* Writes everything buffered in one transaction (closing the blocks of the
+ * minutes that ended before now_ms, less a grace of 2 s), then prunes a
+ * bounded number of rows older than their retention at now_ms. 0, or -1 with
+ * archive_error() set (the buffer is kept for the next flush). With a writer
+ * thread it only hands the buffer over: -1 when the thread's queue is full
+ * (the buffer is kept, its oldest samples dropped beyond the bound) or its
+ * last write failed. */
 int archive_flush(Archive *a, int64_t now_ms);
+
+/* Waits until the writer thread has written what was handed over, or has
+ * failed a try (tests and benchmarks; no-op without a thread). */
+void archive_wait(Archive *a);
 
 typedef struct {
     uint64_t written;      /* samples written since open */

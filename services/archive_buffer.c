@@ -1,6 +1,6 @@
-/* archive_buffer.c - the archive writer's in-memory side: names, the Collector it
- * records from, and the bounded buffers of samples, polls and alert events
- * that archive_flush() writes (see archive.h). */
+/* archive_buffer.c - the archive's front (the owner's thread): names, the
+ * Collector it records from, and the bounded buffer of samples, polls and
+ * alert events that archive_flush() hands to the writer (see archive.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +28,27 @@ void ar_event_done(ArchiveEvent *e)
     memset(e, 0, sizeof(*e));
 }
 
+void ar_batch_done(ArBatch *b)
+{
+    for (size_t i = 0; i < b->e_len; i++)
+        ar_event_done(&b->events[(b->e_head + i) % b->e_cap]);
+    for (size_t i = 0; i < b->n_snames; i++)
+        free(b->snames[i]);
+    for (size_t i = 0; i < b->n_fnames; i++)
+        free(b->fnames[i]);
+    free(b->snames);
+    free(b->fnames);
+    free(b->samples);
+    free(b->polls);
+    free(b->events);
+    memset(b, 0, sizeof(*b));
+}
+
+size_t ar_batch_samples(const ArBatch *b)
+{
+    return b->s_len;
+}
+
 void archive_events_free(ArchiveEvent *ev, size_t n)
 {
     for (size_t i = 0; ev && i < n; i++)
@@ -35,9 +56,26 @@ void archive_events_free(ArchiveEvent *ev, size_t n)
     free(ev);
 }
 
-/* Index of name in *names (adding it when absent), or -1 (out of memory). */
-static int name_index(ArName **names, size_t *n, size_t *cap, const char *name)
+/* Appends a copy of name to the batch's list of new names (*list, *len,
+ * starting at front index base). false when out of memory. */
+static bool batch_name(char ***list, size_t *len, size_t *base, size_t index, const char *name)
 {
+    if (*len == 0) *base = index;
+    char **nl = realloc(*list, (*len + 1) * sizeof(*nl));
+    if (!nl) return false;
+    *list = nl;
+    if (!(nl[*len] = strdup(name))) return false;
+    (*len)++;
+    return true;
+}
+
+/* Index of name in the front's series (feeds when feed), adding it when
+ * absent (and to the batch, for the writer); -1 when out of memory. */
+static int name_index(Archive *a, bool feed, const char *name)
+{
+    ArName **names = feed ? &a->feeds : &a->series;
+    size_t *n = feed ? &a->n_feeds : &a->n_series;
+    size_t *cap = feed ? &a->cap_feeds : &a->cap_series;
     for (size_t i = 0; i < *n; i++)
         if (strcmp((*names)[i].name, name) == 0) return (int)i;
     if (*n == *cap) {
@@ -47,7 +85,9 @@ static int name_index(ArName **names, size_t *n, size_t *cap, const char *name)
         *names = nn;
         *cap = nc;
     }
-    char *copy = strdup(name);
+    bool ok = feed ? batch_name(&a->buf.fnames, &a->buf.n_fnames, &a->buf.fname_base, *n, name)
+                   : batch_name(&a->buf.snames, &a->buf.n_snames, &a->buf.sname_base, *n, name);
+    char *copy = ok ? strdup(name) : NULL;
     if (!copy) return -1;
     (*names)[*n] = (ArName){.name = copy, .last_state = -2};
     return (int)(*n)++;
@@ -62,12 +102,11 @@ int archive_attach(Archive *a, const Collector *coll)
     a->feed_idx = calloc(coll->cfg->n_feeds ? coll->cfg->n_feeds : 1, sizeof(int));
     if (!a->kpi_series || !a->feed_idx) return -1;
     for (size_t i = 0; i < coll->n_kpis; i++) {
-        a->kpi_series[i] =
-            name_index(&a->series, &a->n_series, &a->cap_series, coll->kpis[i].kpi->key);
+        a->kpi_series[i] = name_index(a, false, coll->kpis[i].kpi->key);
         if (a->kpi_series[i] < 0) return -1;
     }
     for (size_t f = 0; f < coll->cfg->n_feeds; f++) {
-        a->feed_idx[f] = name_index(&a->feeds, &a->n_feeds, &a->cap_feeds, coll->cfg->feeds[f].id);
+        a->feed_idx[f] = name_index(a, true, coll->cfg->feeds[f].id);
         if (a->feed_idx[f] < 0) return -1;
     }
     a->coll = coll;
@@ -101,21 +140,22 @@ static void push_sample(Archive *a, int si, int64_t ts, double v)
         return; /* already buffered (the store kept an older one) */
     s->has_last = true;
     s->last_ts = ts;
-    void *buf = a->samples;
+    ArBatch *b = &a->buf;
+    void *buf = b->samples;
     bool room =
-        ring_room(&buf, &a->s_head, a->s_len, &a->s_cap, sizeof(ArSample), a->opt.max_buffer);
-    a->samples = buf;
+        ring_room(&buf, &b->s_head, b->s_len, &b->s_cap, sizeof(ArSample), a->opt.max_buffer);
+    b->samples = buf;
     if (!room) {
-        if (a->s_cap == 0) {
-            a->stats.dropped++;
+        if (b->s_cap == 0) {
+            a->dropped++;
             return;
         }
-        a->s_head = (a->s_head + 1) % a->s_cap; /* drop the oldest */
-        a->s_len--;
-        a->stats.dropped++;
+        b->s_head = (b->s_head + 1) % b->s_cap; /* drop the oldest */
+        b->s_len--;
+        a->dropped++;
     }
-    a->samples[(a->s_head + a->s_len) % a->s_cap] = (ArSample){si, ts, v};
-    a->s_len++;
+    b->samples[(b->s_head + b->s_len) % b->s_cap] = (ArSample){si, ts, v};
+    b->s_len++;
 }
 
 /* Buffers a poll of feed index fi (state -1: stopped, not counted as a poll). */
@@ -125,15 +165,16 @@ static void push_poll(Archive *a, int fi, int64_t ts, const FeedStatus *st, int 
     bool changed = state != f->last_state;
     if (state < 0 && !changed) return;
     f->last_state = state;
-    void *buf = a->polls;
-    bool room = ring_room(&buf, &a->p_head, a->p_len, &a->p_cap, sizeof(ArPoll), MAX_POLLS);
-    a->polls = buf;
+    ArBatch *b = &a->buf;
+    void *buf = b->polls;
+    bool room = ring_room(&buf, &b->p_head, b->p_len, &b->p_cap, sizeof(ArPoll), MAX_POLLS);
+    b->polls = buf;
     if (!room) {
-        if (a->p_cap == 0) return;
-        a->p_head = (a->p_head + 1) % a->p_cap;
-        a->p_len--;
+        if (b->p_cap == 0) return;
+        b->p_head = (b->p_head + 1) % b->p_cap;
+        b->p_len--;
     }
-    ArPoll *p = &a->polls[(a->p_head + a->p_len) % a->p_cap];
+    ArPoll *p = &b->polls[(b->p_head + b->p_len) % b->p_cap];
     memset(p, 0, sizeof(*p));
     p->feed = fi;
     p->ts = ts;
@@ -146,7 +187,7 @@ static void push_poll(Archive *a, int fi, int64_t ts, const FeedStatus *st, int 
         p->http_status = st->http_status;
         snprintf(p->error, sizeof(p->error), "%s", st->error);
     }
-    a->p_len++;
+    b->p_len++;
 }
 
 void archive_record_poll(Archive *a, size_t feed)
@@ -172,16 +213,16 @@ void archive_record_stop(Archive *a, int64_t ts_ms)
 void archive_record_start(Archive *a, int64_t ts_ms)
 {
     if (!a || a->reader || a->locked_out) return;
-    a->start_ms = ts_ms;
-    a->start_pending = true;
+    a->buf.start_ms = ts_ms;
+    a->buf.start_pending = true;
 }
 
 void archive_add_sample(Archive *a, const char *key, int64_t ts_ms, double value)
 {
     if (!a || a->reader || a->locked_out) return;
-    int si = name_index(&a->series, &a->n_series, &a->cap_series, key);
+    int si = name_index(a, false, key);
     if (si < 0) {
-        a->stats.dropped++;
+        a->dropped++;
         return;
     }
     push_sample(a, si, ts_ms, value);
@@ -190,7 +231,7 @@ void archive_add_sample(Archive *a, const char *key, int64_t ts_ms, double value
 void archive_add_poll(Archive *a, const char *feed_id, const FeedStatus *st)
 {
     if (!a || a->reader || a->locked_out) return;
-    int fi = name_index(&a->feeds, &a->n_feeds, &a->cap_feeds, feed_id);
+    int fi = name_index(a, true, feed_id);
     if (fi >= 0) push_poll(a, fi, st->last_poll_ms, st, (int)st->state);
 }
 
@@ -207,14 +248,15 @@ void archive_record_alert(Archive *a, const AlertEvent *ev)
 {
     static const char *const kinds[] = {"transition", "ack", "silence", "unsilence"};
     if (!a || a->reader || a->locked_out) return;
-    void *buf = a->events;
-    bool room = ring_room(&buf, &a->e_head, a->e_len, &a->e_cap, sizeof(ArchiveEvent), MAX_EVENTS);
-    a->events = buf;
+    ArBatch *b = &a->buf;
+    void *buf = b->events;
+    bool room = ring_room(&buf, &b->e_head, b->e_len, &b->e_cap, sizeof(ArchiveEvent), MAX_EVENTS);
+    b->events = buf;
     if (!room) {
-        if (a->e_cap == 0) return;
-        ar_event_done(&a->events[a->e_head]);
-        a->e_head = (a->e_head + 1) % a->e_cap;
-        a->e_len--;
+        if (b->e_cap == 0) return;
+        ar_event_done(&b->events[b->e_head]);
+        b->e_head = (b->e_head + 1) % b->e_cap;
+        b->e_len--;
     }
     ArchiveEvent e = {.ts_ms = ev->at_ms, .severity = -1};
     bool oom = false;
@@ -252,6 +294,6 @@ void archive_record_alert(Archive *a, const AlertEvent *ev)
         ar_event_done(&e);
         return;
     }
-    a->events[(a->e_head + a->e_len) % a->e_cap] = e;
-    a->e_len++;
+    b->events[(b->e_head + b->e_len) % b->e_cap] = e;
+    b->e_len++;
 }

@@ -29,16 +29,17 @@ static void *vec_push(Vec *v)
     return p;
 }
 
-/* Prepares sql on a's connection; NULL with a message in err. */
+/* Prepares sql on a's reading connection; NULL with a message in err. */
 static sqlite3_stmt *prepare(Archive *a, const char *sql, char *err, size_t errlen)
 {
     sqlite3_stmt *st = NULL;
-    if (!a->db) {
+    sqlite3 *db = ar_rdb(a);
+    if (!db) {
         snprintf(err, errlen, _("archive %s is not open"), a->path);
         return NULL;
     }
-    if (sqlite3_prepare_v2(a->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        snprintf(err, errlen, _("archive %s: cannot read: %s"), a->path, sqlite3_errmsg(a->db));
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, _("archive %s: cannot read: %s"), a->path, sqlite3_errmsg(db));
         sqlite3_finalize(st);
         return NULL;
     }
@@ -48,7 +49,7 @@ static sqlite3_stmt *prepare(Archive *a, const char *sql, char *err, size_t errl
 /* Reports a failed step in err; returns -1. */
 static int step_failed(Archive *a, sqlite3_stmt *st, char *err, size_t errlen)
 {
-    snprintf(err, errlen, _("archive %s: cannot read: %s"), a->path, sqlite3_errmsg(a->db));
+    snprintf(err, errlen, _("archive %s: cannot read: %s"), a->path, sqlite3_errmsg(ar_rdb(a)));
     sqlite3_finalize(st);
     return -1;
 }
@@ -69,40 +70,204 @@ static char *col_str(sqlite3_stmt *st, int i, bool *oom)
     return d;
 }
 
+/* Appends (ts, v) to *out (*n of *cap); false when out of memory. */
+static bool push(Sample **out, size_t *n, size_t *cap, int64_t ts, double v)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 256;
+        Sample *ns = realloc(*out, nc * sizeof(*ns));
+        if (!ns) return false;
+        *out = ns;
+        *cap = nc;
+    }
+    (*out)[(*n)++] = (Sample){ts, v};
+    return true;
+}
+
+/* Orders tail entries by series, then time. */
+static int entry_cmp(const void *x, const void *y)
+{
+    const TsbEntry *a = x, *b = y;
+    if (a->series != b->series) return a->series < b->series ? -1 : 1;
+    return a->ts_ms < b->ts_ms ? -1 : a->ts_ms > b->ts_ms;
+}
+
+void ar_tail_free(ArTailCache *t)
+{
+    free(t->e);
+    memset(t, 0, sizeof(*t));
+    t->seq = -1;
+}
+
+/* Reads the tail into a's cache unless it is unchanged. 0 or -1 (err set). */
+static int tail_load(Archive *a, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = prepare(a, "SELECT coalesce(max(seq),-1), count(*) FROM tail", err, errlen);
+    if (!st) return -1;
+    if (sqlite3_step(st) != SQLITE_ROW) return step_failed(a, st, err, errlen);
+    sqlite3_int64 seq = sqlite3_column_int64(st, 0);
+    long long chunks = sqlite3_column_int64(st, 1);
+    sqlite3_finalize(st);
+    if (a->tail.e && seq == a->tail.seq && chunks == a->tail.chunks) return 0;
+    if (!a->tail.e && seq == -1) return 0; /* empty, and nothing cached */
+    ar_tail_free(&a->tail);
+    st = prepare(a, "SELECT data FROM tail ORDER BY seq", err, errlen);
+    if (!st) return -1;
+    TsbEntry *all = NULL;
+    size_t n = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        TsbEntry *e;
+        size_t m;
+        if (tsblock_tail_decode(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0), &e,
+                                &m, err, errlen) != 0) {
+            char why[200];
+            snprintf(why, sizeof(why), "%s", err);
+            snprintf(err, errlen, _("archive %s: cannot read: %s"), a->path, why);
+            free(all);
+            sqlite3_finalize(st);
+            return -1;
+        }
+        TsbEntry *na = m ? realloc(all, (n + m) * sizeof(*na)) : all;
+        if (m && !na) {
+            free(e);
+            free(all);
+            sqlite3_finalize(st);
+            snprintf(err, errlen, "%s", _("out of memory"));
+            return -1;
+        }
+        all = na;
+        if (m) memcpy(all + n, e, m * sizeof(*e));
+        n += m;
+        free(e);
+    }
+    if (rc != SQLITE_DONE) {
+        free(all);
+        return step_failed(a, st, err, errlen);
+    }
+    sqlite3_finalize(st);
+    if (n) qsort(all, n, sizeof(*all), entry_cmp);
+    a->tail.e = all ? all : malloc(1);
+    a->tail.n = n;
+    a->tail.seq = seq;
+    a->tail.chunks = chunks;
+    return a->tail.e ? 0 : -1;
+}
+
+/* The newest sample time in a closed block of series id (INT64_MIN none). */
+static int64_t closed_ts(Archive *a, sqlite3_int64 id)
+{
+    char err[8];
+    sqlite3_stmt *st = prepare(
+        a, "SELECT last_ts FROM block WHERE series=?1 ORDER BY ts DESC LIMIT 1", err, sizeof(err));
+    int64_t t = INT64_MIN;
+    if (!st) return t;
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) == SQLITE_ROW) t = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return t;
+}
+
+/* The tail's samples of series id that no closed block holds: *first and
+ * *count in a->tail (loaded). 0 or -1. */
+static int tail_of(Archive *a, sqlite3_int64 id, size_t *first, size_t *count, char *err,
+                   size_t errlen)
+{
+    *first = *count = 0;
+    if (tail_load(a, err, errlen) != 0) return -1;
+    const TsbEntry *e = a->tail.e;
+    size_t lo = 0, hi = a->tail.n;
+    while (lo < hi) { /* the first entry of series id */
+        size_t mid = lo + (hi - lo) / 2;
+        if (e[mid].series < (uint64_t)id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t end = lo;
+    while (end < a->tail.n && e[end].series == (uint64_t)id)
+        end++;
+    if (lo == end) return 0;
+    int64_t closed = closed_ts(a, id);
+    while (lo < end && e[lo].ts_ms <= closed)
+        lo++;
+    *first = lo;
+    *count = end - lo;
+    return 0;
+}
+
+int ar_samples(Archive *a, sqlite3 *db, sqlite3_int64 id, int64_t from, int64_t to, Sample **out,
+               size_t *n, size_t *cap, char *err, size_t errlen)
+{
+    (void)db;
+    bool v1 = a->schema < 2;
+    sqlite3_stmt *st =
+        prepare(a,
+                v1 ? "SELECT ts, value FROM raw WHERE series=?1 AND ts>=?2 AND ts<?3"
+                     " ORDER BY ts"
+                   : "SELECT ts, data FROM block WHERE series=?1 AND ts>=?2 AND ts<?3"
+                     " ORDER BY ts",
+                err, errlen);
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, v1 || from < INT64_MIN + 60000 ? from : ar_floor(from, 60000));
+    sqlite3_bind_int64(st, 3, to);
+    int rc;
+    bool oom = false;
+    while (!oom && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (v1) {
+            oom = !push(out, n, cap, sqlite3_column_int64(st, 0), col_num(st, 1));
+            continue;
+        }
+        TsbPoint *p;
+        size_t m;
+        char why[200];
+        if (tsblock_decode(sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1), &p, &m,
+                           why, sizeof(why)) != 0) {
+            snprintf(err, errlen, _("archive %s: cannot read: %s"), a->path, why);
+            sqlite3_finalize(st);
+            return -1;
+        }
+        for (size_t i = 0; i < m && !oom; i++)
+            if (p[i].ts_ms >= from && p[i].ts_ms < to && (!*n || p[i].ts_ms > (*out)[*n - 1].ts_ms))
+                oom = !push(out, n, cap, p[i].ts_ms, p[i].value);
+        free(p);
+    }
+    if (oom) {
+        sqlite3_finalize(st);
+        snprintf(err, errlen, "%s", _("out of memory"));
+        return -1;
+    }
+    if (rc != SQLITE_DONE) return step_failed(a, st, err, errlen);
+    sqlite3_finalize(st);
+    if (v1) return 0;
+    size_t first, count;
+    if (tail_of(a, id, &first, &count, err, errlen) != 0) return -1;
+    for (size_t i = first; i < first + count; i++) {
+        const TsbEntry *e = &a->tail.e[i];
+        if (e->ts_ms < from || e->ts_ms >= to || (*n && e->ts_ms <= (*out)[*n - 1].ts_ms)) continue;
+        if (!push(out, n, cap, e->ts_ms, e->value)) {
+            snprintf(err, errlen, "%s", _("out of memory"));
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int archive_raw(Archive *a, const char *key, int64_t from, int64_t to, Sample **out, size_t *n,
                 char *err, size_t errlen)
 {
     *out = NULL;
     *n = 0;
-    sqlite3_int64 id = ar_lookup(a, "series", key);
+    sqlite3_int64 id = ar_lookup(ar_rdb(a), "series", key);
     if (!id) return 0;
-    sqlite3_stmt *st =
-        prepare(a, "SELECT ts, value FROM raw WHERE series=?1 AND ts>=?2 AND ts<?3 ORDER BY ts",
-                err, errlen);
-    if (!st) return -1;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, from);
-    sqlite3_bind_int64(st, 3, to);
-    Vec v = {.elem = sizeof(Sample)};
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        Sample *s = vec_push(&v);
-        if (!s) {
-            snprintf(err, errlen, "%s", _("out of memory"));
-            sqlite3_finalize(st);
-            free(v.data);
-            return -1;
-        }
-        s->ts_ms = sqlite3_column_int64(st, 0);
-        s->value = col_num(st, 1);
+    size_t cap = 0;
+    if (ar_samples(a, ar_rdb(a), id, from, to, out, n, &cap, err, errlen) != 0) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+        return -1;
     }
-    if (rc != SQLITE_DONE) {
-        free(v.data);
-        return step_failed(a, st, err, errlen);
-    }
-    sqlite3_finalize(st);
-    *out = v.data;
-    *n = v.n;
     return 0;
 }
 
@@ -131,7 +296,7 @@ int archive_buckets(Archive *a, const char *key, int level, int64_t from, int64_
         snprintf(err, errlen, "%s", _("unknown archive level"));
         return -1;
     }
-    sqlite3_int64 id = ar_lookup(a, "series", key);
+    sqlite3_int64 id = ar_lookup(ar_rdb(a), "series", key);
     if (!id) return 0;
     char sql[200];
     snprintf(sql, sizeof(sql),
@@ -184,23 +349,41 @@ static bool one_row(Archive *a, const char *sql, sqlite3_int64 id, int64_t *c0, 
 
 int64_t archive_raw_oldest(Archive *a, const char *key)
 {
-    sqlite3_int64 id = ar_lookup(a, "series", key);
+    sqlite3_int64 id = ar_lookup(ar_rdb(a), "series", key);
     int64_t ts;
-    if (!id || !one_row(a, "SELECT min(ts) FROM raw WHERE series=?1", id, &ts, NULL))
+    if (!id) return INT64_MAX;
+    if (one_row(a,
+                a->schema < 2 ? "SELECT min(ts) FROM raw WHERE series=?1"
+                              : "SELECT min(ts) FROM block WHERE series=?1",
+                id, &ts, NULL))
+        return ts; /* blocks: the start of the oldest one's minute */
+    char err[200];
+    size_t first, count;
+    if (a->schema < 2 || tail_of(a, id, &first, &count, err, sizeof(err)) != 0 || !count)
         return INT64_MAX;
-    return ts;
+    return a->tail.e[first].ts_ms;
 }
 
 bool archive_latest(Archive *a, const char *key, Sample *out)
 {
-    sqlite3_int64 id = ar_lookup(a, "series", key);
+    sqlite3_int64 id = ar_lookup(ar_rdb(a), "series", key);
     if (!id) return false;
     static const char *const q[] = {
         "SELECT ts, value FROM raw WHERE series=?1 AND value IS NOT NULL ORDER BY ts DESC LIMIT 1",
         "SELECT last_ts, vlast FROM minute WHERE series=?1 AND n>0 ORDER BY ts DESC LIMIT 1",
         "SELECT last_ts, vlast FROM hour WHERE series=?1 AND n>0 ORDER BY ts DESC LIMIT 1",
     };
-    for (size_t i = 0; i < 3; i++)
+    if (a->schema >= 2) { /* the tail first: newer than every block */
+        char err[200];
+        size_t first, count;
+        if (tail_of(a, id, &first, &count, err, sizeof(err)) == 0)
+            for (size_t i = first + count; i-- > first;)
+                if (!isnan(a->tail.e[i].value)) {
+                    *out = (Sample){a->tail.e[i].ts_ms, a->tail.e[i].value};
+                    return true;
+                }
+    }
+    for (size_t i = a->schema >= 2 ? 1 : 0; i < 3; i++)
         if (one_row(a, q[i], id, &out->ts_ms, &out->value)) return true;
     return false;
 }
@@ -209,7 +392,7 @@ int archive_polls(Archive *a, const char *feed_id, int64_t from, int64_t to, uin
                   uint64_t *failures, char *err, size_t errlen)
 {
     *polls = *failures = 0;
-    sqlite3_int64 id = ar_lookup(a, "feed", feed_id);
+    sqlite3_int64 id = ar_lookup(ar_rdb(a), "feed", feed_id);
     if (!id) return 0;
     sqlite3_stmt *st = prepare(a,
                                "SELECT coalesce(sum(polls),0), coalesce(sum(failures),0) FROM"
@@ -251,7 +434,7 @@ int archive_states(Archive *a, const char *feed_id, int64_t from, int64_t to, Ar
 {
     *out = NULL;
     *n = 0;
-    sqlite3_int64 id = ar_lookup(a, "feed", feed_id);
+    sqlite3_int64 id = ar_lookup(ar_rdb(a), "feed", feed_id);
     if (!id) return 0;
     static const char *const q[] = {
         "SELECT ts,state,error,latency_ms,http_status FROM feed_state WHERE feed=?1 AND ts<?2"
@@ -292,7 +475,7 @@ fail:
 
 bool archive_feed_state(Archive *a, const char *feed_id, FeedStatus *out)
 {
-    sqlite3_int64 id = ar_lookup(a, "feed", feed_id);
+    sqlite3_int64 id = ar_lookup(ar_rdb(a), "feed", feed_id);
     if (!id) return false;
     char err[8];
     sqlite3_stmt *st = prepare(a,
@@ -432,39 +615,78 @@ static long restore_level(Archive *a, Store *s, int id, const char *key, int lev
     return added;
 }
 
+/* The newest samples (at most max, time <= now) of series id into raw[],
+ * newest first, in *n. 0 or -1 (err set). */
+static int newest_raw(Archive *a, sqlite3_int64 id, int64_t now, size_t max, Sample *raw, size_t *n,
+                      char *err, size_t errlen)
+{
+    *n = 0;
+    if (a->schema < 2) {
+        sqlite3_stmt *st = prepare(
+            a, "SELECT ts, value FROM raw WHERE series=?1 AND ts<=?2 ORDER BY ts DESC LIMIT ?3",
+            err, errlen);
+        if (!st) return -1;
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_int64(st, 2, now);
+        sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
+        int rc = SQLITE_DONE;
+        while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+            raw[*n] = (Sample){sqlite3_column_int64(st, 0), col_num(st, 1)};
+            (*n)++;
+        }
+        if (rc != SQLITE_DONE && rc != SQLITE_ROW) return step_failed(a, st, err, errlen);
+        sqlite3_finalize(st);
+        return 0;
+    }
+    size_t first, count;
+    if (tail_of(a, id, &first, &count, err, errlen) != 0) return -1;
+    for (size_t i = first + count; i-- > first && *n < max;)
+        if (a->tail.e[i].ts_ms <= now)
+            raw[(*n)++] = (Sample){a->tail.e[i].ts_ms, a->tail.e[i].value};
+    sqlite3_stmt *st = prepare(
+        a, "SELECT data FROM block WHERE series=?1 AND ts<=?2 ORDER BY ts DESC", err, errlen);
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, now);
+    int rc = SQLITE_DONE;
+    while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        TsbPoint *p;
+        size_t m;
+        char why[200];
+        if (tsblock_decode(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0), &p, &m,
+                           why, sizeof(why)) != 0) {
+            snprintf(err, errlen, _("archive %s: cannot read: %s"), a->path, why);
+            sqlite3_finalize(st);
+            return -1;
+        }
+        for (size_t i = m; i-- > 0 && *n < max;)
+            if (p[i].ts_ms <= now && (!*n || p[i].ts_ms < raw[*n - 1].ts_ms))
+                raw[(*n)++] = (Sample){p[i].ts_ms, p[i].value};
+        free(p);
+    }
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return step_failed(a, st, err, errlen);
+    sqlite3_finalize(st);
+    return 0;
+}
+
 /* Restores one series; the number of samples appended or -1. */
 static long restore_series(Archive *a, Store *s, int id, const StoreSpec *spec, int64_t now,
                            char *err, size_t errlen)
 {
     const char *key = store_key(s, id);
-    sqlite3_int64 sid = ar_lookup(a, "series", key);
+    sqlite3_int64 sid = ar_lookup(ar_rdb(a), "series", key);
     if (!sid) return 0;
-    /* The newest raw samples, as many as the raw ring holds. */
-    sqlite3_stmt *st =
-        prepare(a, "SELECT ts, value FROM raw WHERE series=?1 AND ts<=?2 ORDER BY ts DESC LIMIT ?3",
-                err, errlen);
-    if (!st) return -1;
-    sqlite3_bind_int64(st, 1, sid);
-    sqlite3_bind_int64(st, 2, now);
-    sqlite3_bind_int64(st, 3, spec->raw_capacity);
-    Sample *raw = malloc(spec->raw_capacity * sizeof(*raw));
+    /* The newest raw samples, as many as the raw ring holds, newest first. */
+    Sample *raw = malloc((spec->raw_capacity ? spec->raw_capacity : 1) * sizeof(*raw));
     size_t nraw = 0;
-    int rc = SQLITE_DONE;
-    while (raw && nraw < spec->raw_capacity && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        raw[nraw].ts_ms = sqlite3_column_int64(st, 0);
-        raw[nraw].value = col_num(st, 1);
-        nraw++;
-    }
     if (!raw) {
-        sqlite3_finalize(st);
         snprintf(err, errlen, "%s", _("out of memory"));
         return -1;
     }
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+    if (newest_raw(a, sid, now, spec->raw_capacity, raw, &nraw, err, errlen) != 0) {
         free(raw);
-        return step_failed(a, st, err, errlen);
+        return -1;
     }
-    sqlite3_finalize(st);
     /* Older spans: minute buckets before the raw samples, hour buckets before those. */
     int64_t span_min = 0, span_hour = 0;
     if (spec->levels >= 1) span_min = spec->level[0].width_ms * (int64_t)spec->level[0].capacity;
@@ -506,7 +728,7 @@ long archive_restore(Archive *a, Store *s, const StoreSpec *spec, int64_t now_ms
 {
     StoreSpec def = store_spec_default();
     if (!spec) spec = &def;
-    if (!a || !a->db) return 0; /* nothing to read (yet) */
+    if (!a || !ar_rdb(a)) return 0; /* nothing to read (yet) */
     long total = 0;
     for (size_t id = 0; id < store_count(s); id++) {
         long r = restore_series(a, s, (int)id, spec, now_ms, err, errlen);

@@ -128,7 +128,8 @@ static int open_archive(Monitor *w, char *err, size_t errlen)
 {
     const Config *c = w->coll->cfg;
     ArchiveOptions o = {
-        .retention_ms = {c->retention_ms[0], c->retention_ms[1], c->retention_ms[2]}};
+        .retention_ms = {c->retention_ms[0], c->retention_ms[1], c->retention_ms[2]},
+        .thread = true}; /* SQLite never runs on the loop's thread */
     w->archive = archive_open(c->archive, &o, err, errlen);
     if (!w->archive) return -1;
     if (archive_attach(w->archive, w->coll) != 0) {

@@ -59,6 +59,7 @@ int main(int argc, char **argv)
     }
     mfx_scene(m, now - 60000);
     archive_flush(m->archive, now - 30000);
+    archive_wait(m->archive); /* the writer thread */
     metrics_carry_add(carry, m);
     monitor_free(m);
     m = mfx_monitor(path, err, sizeof(err));
@@ -68,6 +69,7 @@ int main(int argc, char **argv)
     }
     mfx_scene(m, now);
     archive_flush(m->archive, now);
+    archive_wait(m->archive); /* the writer thread */
     int rc;
     if (strcmp(argv[1], "snapshot") == 0) {
         rc = write_snapshot(m, now);

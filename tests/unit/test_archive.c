@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -226,7 +227,8 @@ static void test_alert_events(void **state)
     archive_close(a);
 }
 
-/* Rows past their retention go, a bounded number per flush; rollups outlive raw. */
+/* Rows past their retention go, a bounded number per flush (raw samples go
+ * a block, i.e. a minute of a series, at a time); rollups outlive raw. */
 static void test_retention(void **state)
 {
     char path[300];
@@ -234,9 +236,9 @@ static void test_retention(void **state)
     ArchiveOptions o = {.retention_ms = {DAY, 3 * DAY, 10 * DAY}, .prune_rows = 10};
     Archive *a = open_ok(path, &o);
     int64_t now = T0 + 20 * DAY;
-    /* 25 samples 5 days old (past raw, within minute), 5 fresh ones. */
+    /* 25 samples 5 days old, one a minute (past raw, within minute), 5 fresh ones. */
     for (int i = 0; i < 25; i++)
-        archive_add_sample(a, "k.v", now - 5 * DAY + i * 1000, i);
+        archive_add_sample(a, "k.v", now - 5 * DAY + i * MIN, i);
     for (int i = 0; i < 5; i++)
         archive_add_sample(a, "k.v", now - HOUR + i * 1000, i);
     assert_int_equal(archive_flush(a, now), 0); /* writes, then prunes 10 */
@@ -261,7 +263,7 @@ static void test_retention(void **state)
     free(b);
     ArchiveStats st;
     archive_stats(a, &st);
-    assert_int_equal(st.pruned, 25 + 1);
+    assert_int_equal(st.pruned, 25 + 25); /* 25 blocks, 25 minute rows */
     archive_close(a);
 }
 
@@ -1076,6 +1078,180 @@ static void test_config_keys(void **state)
     diag_done(&d);
 }
 
+/* Copies file src to dst. */
+static void copy_file(const char *src, const char *dst)
+{
+    FILE *in = fopen(src, "rb"), *out = fopen(dst, "wb");
+    assert_non_null(in);
+    assert_non_null(out);
+    char buf[8192];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+        assert_int_equal(fwrite(buf, 1, n, out), n);
+    fclose(in);
+    fclose(out);
+}
+
+/* Every raw sample and minute bucket of key through a new reader. */
+static void read_all(const char *path, const char *key, Sample **s, size_t *n, ArchiveBucket **b,
+                     size_t *nb)
+{
+    char err[400];
+    Archive *r = archive_open_reader(path, err, sizeof(err));
+    if (!r) fail_msg("archive_open_reader: %s", err);
+    assert_int_equal(archive_raw(r, key, INT64_MIN, INT64_MAX, s, n, err, sizeof(err)), 0);
+    assert_int_equal(
+        archive_buckets(r, key, ARCHIVE_MINUTE, INT64_MIN, INT64_MAX, b, nb, err, sizeof(err)), 0);
+    archive_close(r);
+}
+
+/* An archive written by the ioc before blocks (schema 1, raw rows; the
+ * fixture was made by tests/fixtures/archive/mkv1.c with that code) reads as
+ * it is, and the first writer converts it in place: the same samples, bit
+ * for bit, and the same rollups; then it is written as usual. */
+static void test_schema1_converted(void **state)
+{
+    char path[300], src[600];
+    tpath(path, sizeof(path), "old.db");
+    snprintf(src, sizeof(src), "%s/tests/fixtures/archive/schema1.db", IOC_SOURCE_DIR);
+    copy_file(src, path);
+    Sample *s1, *s2;
+    ArchiveBucket *b1, *b2;
+    size_t n1, n2, nb1, nb2;
+    read_all(path, "f.rate", &s1, &n1, &b1, &nb1);
+    assert_int_equal(n1, 180);
+    assert_true(isnan(s1[100].value));
+    assert_int_equal(nb1, 4);
+
+    Archive *a = open_ok(path, NULL);
+    assert_non_null(
+        strstr(archive_notice(a), "converted from schema 1 to 2 (198 raw samples into 8 blocks)"));
+    assert_string_equal(archive_error(a), "");
+    archive_close(a);
+    read_all(path, "f.rate", &s2, &n2, &b2, &nb2);
+    assert_int_equal(n2, n1);
+    assert_memory_equal(s1, s2, n1 * sizeof(*s1));
+    assert_int_equal(nb2, nb1);
+    assert_memory_equal(b1, b2, nb1 * sizeof(*b1));
+    free(s1);
+    free(s2);
+    free(b1);
+    free(b2);
+    assert_int_equal(raw_count(path, "f.slow"), 18);
+
+    /* Schema 2 now, without the raw table; a second open converts nothing. */
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *q;
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT (SELECT user_version FROM pragma_user_version),"
+                                        " (SELECT count(*) FROM sqlite_master WHERE name='raw')",
+                                        -1, &q, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(q, 0), 2);
+    assert_int_equal(sqlite3_column_int(q, 1), 0);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    a = open_ok(path, NULL);
+    assert_string_equal(archive_notice(a), "");
+    archive_add_sample(a, "f.rate", 1700000000000LL + 3600000, 7);
+    assert_int_equal(archive_flush(a, 1700000000000LL + 3600000), 0);
+    archive_close(a);
+    assert_int_equal(raw_count(path, "f.rate"), 181);
+}
+
+/* Size of a file, after folding its write-ahead log in. */
+static long long file_bytes(Archive *a, const char *path)
+{
+    assert_int_equal(
+        sqlite3_exec(archive_handle(a), "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL),
+        SQLITE_OK);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    return (long long)st.st_size;
+}
+
+/* A series polled every second costs at most 4 bytes a sample on disk,
+ * rollups included (timestamps a few ms off the second, values that change
+ * now and then, a gap now and then). */
+static void test_bytes_per_sample(void **state)
+{
+    char path[300];
+    tpath(path, sizeof(path), "size.db");
+    Archive *a = open_ok(path, NULL);
+    enum { SERIES = 100, WARM = 300, SECS = 1500 };
+    char keys[SERIES][24];
+    for (int k = 0; k < SERIES; k++)
+        snprintf(keys[k], sizeof(keys[k]), "f%d.v", k);
+    unsigned seed = 1;
+    long long before = 0;
+    for (int t = 0; t < SECS; t++) {
+        int64_t now = T0 + t * 1000LL;
+        for (int k = 0; k < SERIES; k++) {
+            seed = seed * 1103515245u + 12345u;
+            int64_t ts = now + (int64_t)(seed >> 16) % 7;
+            double v = (seed >> 20) % 97 == 0 ? NAN : (double)(40 + (t / 60 + k) % 20);
+            archive_add_sample(a, keys[k], ts, v);
+        }
+        assert_int_equal(archive_flush(a, now + 20), 0);
+        if (t == WARM) before = file_bytes(a, path);
+    }
+    long long grown = file_bytes(a, path) - before;
+    double per = (double)grown / ((double)(SECS - WARM - 1) * SERIES);
+    print_message("archive: %.2f bytes per sample\n", per);
+    assert_true(per <= 4.0);
+    archive_close(a);
+    assert_int_equal(raw_count(path, "f7.v"), SECS);
+}
+
+/* With a writer thread, a flush only hands the buffer over and never waits
+ * for SQLite: while another connection holds the write lock, flushes return
+ * at once, a full queue keeps the buffer (its oldest samples dropped and
+ * counted), and once the lock is free everything kept is written; closing
+ * writes the rest and joins the thread. */
+static void test_writer_thread(void **state)
+{
+    char path[300];
+    tpath(path, sizeof(path), "thread.db");
+    ArchiveOptions o = {.thread = true, .max_buffer = 100};
+    Archive *a = open_ok(path, &o);
+    archive_add_sample(a, "k.v", T0, 1);
+    assert_int_equal(archive_flush(a, T0), 0);
+    archive_wait(a);
+    assert_int_equal(raw_count(path, "k.v"), 1);
+
+    sqlite3 *other;
+    assert_int_equal(sqlite3_open(path, &other), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    int64_t ts = T0;
+    for (int round = 0; round < 4; round++) {
+        for (int i = 0; i < 50; i++)
+            archive_add_sample(a, "k.v", ts += 1000, round * 100 + i);
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        archive_flush(a, ts);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+        assert_true(ms < 200); /* the writer's busy wait alone is 250 ms */
+    }
+    /* Two batches queued (one being tried), then the buffer kept: 100 of 100. */
+    ArchiveStats st;
+    archive_stats(a, &st);
+    assert_int_equal(st.pending, 200);
+    assert_int_equal(st.dropped, 0);
+    for (int i = 0; i < 50; i++)
+        archive_add_sample(a, "k.v", ts += 1000, 1000 + i);
+    assert_int_equal(archive_flush(a, ts), -1);
+    archive_stats(a, &st);
+    assert_int_equal(st.dropped, 50);
+    assert_true(archive_error(a)[0] != 0); /* locked, or the writer is behind */
+    assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(other);
+    archive_close(a);
+    assert_int_equal(raw_count(path, "k.v"), 1 + 250 - 50);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1095,6 +1271,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ack_survives_restart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_monitor_reload, setup, teardown),
         cmocka_unit_test_setup_teardown(test_config_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_schema1_converted, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bytes_per_sample, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_writer_thread, setup, teardown),
     };
     curl_global_init(CURL_GLOBAL_DEFAULT);
     return cmocka_run_group_tests(tests, NULL, NULL);

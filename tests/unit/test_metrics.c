@@ -278,6 +278,7 @@ static void test_archive(void **state)
     int64_t now = loop_wall_ms();
     mfx_scene(m, now);
     assert_int_equal(archive_flush(m->archive, now), 0);
+    archive_wait(m->archive); /* the writer thread */
     PromDoc *d;
     char *text = scrape(m, NULL, &d);
     assert_true(VAL(d, "ioc_archive_up", (const char *)NULL) == 1);
@@ -303,6 +304,7 @@ static void test_counters_survive_reload(void **state)
     int64_t now = loop_wall_ms();
     mfx_scene(m, now - 60000);
     assert_int_equal(archive_flush(m->archive, now - 30000), 0);
+    archive_wait(m->archive); /* the writer thread */
     assert_int_equal(metrics_carry_add(carry, m), 0);
     monitor_free(m);
 

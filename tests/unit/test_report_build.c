@@ -187,7 +187,7 @@ static Archive *script_day(void)
     assert_int_equal(archive_flush(a, M(1500)), 0);
     /* dvc.old: keep only its minute rollups. */
     assert_int_equal(sqlite3_exec(archive_handle(a),
-                                  "DELETE FROM raw WHERE series=(SELECT id FROM series"
+                                  "DELETE FROM block WHERE series=(SELECT id FROM series"
                                   " WHERE key='dvc.old')",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
