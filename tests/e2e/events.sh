@@ -108,7 +108,10 @@ curl -s -o "$T_TMP/alerts" --max-time 5 -H "Authorization: Bearer $IOC_T_WALL" "
 python3 - "$T_TMP/alerts" "$ack" <<'PY' && t_ok "... its object is the element of /api/v1/alerts (plus t)" || t_bad "ack object differs from /api/v1/alerts"
 import json, sys
 a = json.load(open(sys.argv[1]))["alerts"][0]; e = json.loads(sys.argv[2]); del e["t"]
-sys.exit(0 if a == e else 1)
+# The same keys and values, but for the value and the summary quoting it: a
+# down feed's rule counts failed polls, one more every second in between.
+same = set(a) == set(e) and all(a[k] == e[k] for k in a if k not in ("value", "summary"))
+sys.exit(0 if same else 1)
 PY
 id=$(curl -s --max-time 5 -X POST -H "Authorization: Bearer $IOC_T_LAN" -d '{"target":"gone","duration":"1h"}' \
   "$base/api/v1/silences" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
