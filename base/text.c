@@ -200,6 +200,11 @@ char *text_sanitize_dup(const char *in, size_t max_bytes)
  * bytes: one column each; non-printable characters: 0). */
 static size_t next_char(const char *s, size_t n, mbstate_t *st, int *w)
 {
+    unsigned char b = (unsigned char)*s;
+    if (b < 0x80 && mbsinit(st)) { /* ASCII, the same in every locale: no decoder */
+        *w = b >= 0x20 && b < 0x7f ? 1 : 0;
+        return 1;
+    }
     wchar_t wc;
     size_t k = mbrtowc(&wc, s, n, st);
 

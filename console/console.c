@@ -240,6 +240,13 @@ static int screen_start(Console *c, char *err, size_t errlen)
     /* stdscr is the background: mark it drawn so wget_wch() never repaints it. */
     werase(stdscr);
     wnoutrefresh(stdscr);
+    /* ncurses (6.4) flushes its output at every cursor movement until the
+     * screen has been suspended and resumed once (its "initial" state is
+     * meant for low-level terminfo programs): one write(2) per jump, dozens
+     * per frame. Suspending and resuming now, before anything is drawn,
+     * makes a frame one write (bench/bench_frame.c). */
+    endwin();
+    doupdate();
     return 0;
 }
 

@@ -3,7 +3,8 @@
  *
  * Every window is erased and drawn whole, then copied with wnoutrefresh();
  * one doupdate() sends only the cells that changed, so nothing flickers. A
- * frame where only the clock changed redraws the header alone. */
+ * frame where only the clock changed redraws the header alone; the blank
+ * background between the panels is redrawn only after a layout change. */
 #include <stdio.h>
 #include <string.h>
 
@@ -452,18 +453,23 @@ static void draw_footer(Console *c)
     wnoutrefresh(f);
 }
 
-/* Draws every panel window of the shown page (the zoomed one alone). */
-static void draw_panels(Console *c)
+/* Draws every panel window of the shown page (the zoomed one alone); with
+ * background, first the blank background (stdscr) between them. */
+static void draw_panels(Console *c, bool background)
 {
     ConPage *pg = &c->pages[c->page];
     if (pg->n_panels == 0) {
         const char *msg = _("this page has no panels");
         int w = text_width(msg);
+        werase(stdscr);
         put(c, stdscr, c->rows / 2, (c->cols - w) / 2, msg, w, plain(A_BOLD));
         wnoutrefresh(stdscr);
         return;
     }
-    wnoutrefresh(stdscr);
+    if (background) {
+        werase(stdscr);
+        wnoutrefresh(stdscr);
+    }
     for (size_t k = 0; k < pg->n_panels; k++) {
         ConPanel *p = &pg->panels[k];
         if (!p->win) continue;
@@ -546,7 +552,9 @@ static void draw_too_small(Console *c)
 void con_draw(Console *c)
 {
     unsigned d = c->dirty;
+    bool relaid = false;
     if (d & CON_DIRTY_LAYOUT) {
+        relaid = true;
         if (con_layout(c) != 0) {
             snprintf(c->err, sizeof(c->err), "%s", _("out of memory for the console's windows"));
             c->failed = true;
@@ -560,8 +568,10 @@ void con_draw(Console *c)
         return;
     }
     if ((d & ~(unsigned)CON_DIRTY_HEADER) || c->help) {
-        werase(stdscr);
-        draw_panels(c);
+        /* The background between the panels changes only with the layout
+         * (page, zoom, size, the key list opened or closed): erasing and
+         * copying the whole screen every frame would cost more than the panels. */
+        draw_panels(c, relaid || c->help);
         draw_footer(c);
     }
     draw_header(c);

@@ -89,6 +89,28 @@ DrawStyle draw_status_style(KpiStatus st, const ViewCtx *ctx)
     return draw_style(ctx, DRAW_PAIR_STALE, hc ? A_NORMAL : A_DIM);
 }
 
+/* Decodes the character at s (len > 0 bytes left) into *wc and its width *w
+ * (negative: not printable); returns its bytes. Printable ASCII skips the
+ * locale's decoder. Bytes that are not valid here are one '?'. */
+static size_t decode(const char *s, size_t len, mbstate_t *st, wchar_t *wc, int *w)
+{
+    unsigned char b = (unsigned char)*s;
+    if (b >= 0x20 && b < 0x7f && mbsinit(st)) {
+        *wc = (wchar_t)b;
+        *w = 1;
+        return 1;
+    }
+    size_t r = mbrtowc(wc, s, len, st);
+    if (r == 0) r = 1; /* an embedded NUL: not printable */
+    if (r == (size_t)-1 || r == (size_t)-2) {
+        memset(st, 0, sizeof *st);
+        *wc = L'?';
+        r = 1;
+    }
+    *w = wcwidth(*wc);
+    return r;
+}
+
 int draw_text(WINDOW *win, int y, int x, int cols, const char *s)
 {
     int maxy = getmaxy(win), maxx = getmaxx(win);
@@ -98,26 +120,20 @@ int draw_text(WINDOW *win, int y, int x, int cols, const char *s)
     memset(&st, 0, sizeof st);
     size_t len = strlen(s);
     int used = 0;
+    /* The character that ended the last cell, decoded once: it starts the next. */
+    wchar_t wc = 0;
+    int w = 0;
+    size_t r = 0;
+    bool ahead = false;
     while (len > 0) {
         /* One cell: a printable character and the zero-width marks after it. */
         wchar_t cell[CCHARW_MAX + 1];
         int nc = 0, cw = -1;
         while (len > 0) {
-            wchar_t wc;
-            mbstate_t save = st;
-            size_t r = mbrtowc(&wc, s, len, &st);
-            if (r == 0) {
-                len = 0;
-                break;
-            }
-            if (r == (size_t)-1 || r == (size_t)-2) { /* not valid here: a '?' */
-                memset(&st, 0, sizeof st);
-                wc = L'?';
-                r = 1;
-            }
-            int w = wcwidth(wc);
+            if (!ahead) r = decode(s, len, &st, &wc, &w);
+            ahead = false;
             if (nc > 0 && w != 0) {
-                st = save; /* the next cell starts here */
+                ahead = true; /* the next cell starts here */
                 break;
             }
             s += r;
