@@ -53,6 +53,7 @@ typedef struct FeedPoll {
     size_t running; /* transfers of this poll not finished yet */
     size_t max_body;
     bool busy;
+    bool queued;     /* waiting for a place (POLLER_MAX_IN_FLIGHT) */
     int64_t started; /* monotonic ms */
     int64_t due;     /* monotonic ms of the current/next slot */
     long timer;      /* pending timer id, 0 when none */
@@ -70,6 +71,9 @@ struct Poller {
     FeedPoll *feeds;
     size_t n_feeds;
     size_t busy;
+    size_t max_in_flight; /* POLLER_MAX_IN_FLIGHT (tests may lower it) */
+    size_t *queue;        /* feeds waiting for a place: a ring of n_feeds */
+    size_t q_head, q_len;
     bool repeat;
     bool refuse_all; /* poller_test_refuse_all() */
 };
@@ -374,7 +378,9 @@ Poller *poller_new(Loop *loop, const Config *cfg, PollerFn fn, void *ud, char *e
     p->ud = ud;
     p->n_feeds = cfg->n_feeds;
     p->feeds = calloc(cfg->n_feeds ? cfg->n_feeds : 1, sizeof(*p->feeds));
-    if (!p->feeds) goto oom;
+    p->queue = calloc(cfg->n_feeds ? cfg->n_feeds : 1, sizeof(*p->queue));
+    p->max_in_flight = POLLER_MAX_IN_FLIGHT;
+    if (!p->feeds || !p->queue) goto oom;
     for (size_t i = 0; i < cfg->n_feeds; i++) {
         FeedPoll *fp = &p->feeds[i];
         fp->p = p;
@@ -430,6 +436,7 @@ void poller_free(Poller *p)
         free(fp->counters);
     }
     free(p->feeds);
+    free(p->queue);
     free(p);
 }
 
@@ -624,6 +631,7 @@ static void judge(FeedPoll *fp, int64_t latency)
 }
 
 static void start_poll(FeedPoll *fp);
+static void start_queued(Poller *p);
 
 /* Timer callback: the feed's slot has come. */
 static void on_due(void *ud, int64_t now)
@@ -636,9 +644,36 @@ static void on_due(void *ud, int64_t now)
         fp->timer = loop_timer_at(fp->p->loop, fp->due, on_due, fp);
         return;
     }
+    Poller *p = fp->p;
+    if (p->busy >= p->max_in_flight) { /* no place now: wait for one */
+        if (!fp->queued) {
+            fp->queued = true;
+            p->queue[(p->q_head + p->q_len++) % p->n_feeds] = fp->idx;
+        }
+        return;
+    }
     /* How late the loop came to this slot (ioc_poll_delay_seconds). */
     feedstate_count_delay(&fp->st, loop_now_ms() - fp->due);
     start_poll(fp);
+}
+
+/* Starts the feeds waiting in the queue while there is a place. */
+static void start_queued(Poller *p)
+{
+    while (p->q_len > 0 && p->busy < p->max_in_flight) {
+        FeedPoll *fp = &p->feeds[p->queue[p->q_head]];
+        p->q_head = (p->q_head + 1) % p->n_feeds;
+        p->q_len--;
+        if (!fp->queued || fp->busy) continue; /* polled meanwhile (poller_poll_now) */
+        fp->queued = false;
+        feedstate_count_delay(&fp->st, loop_now_ms() - fp->due);
+        start_poll(fp);
+    }
+}
+
+void poller_set_max_in_flight(Poller *p, size_t n)
+{
+    p->max_in_flight = n > 0 ? n : 1;
 }
 
 /* Clears what one response left behind, before the next request. */
@@ -722,6 +757,7 @@ static void finish_poll(FeedPoll *fp)
                 now + sched_backoff(fp->f->interval_ms, fp->st.consecutive_failures, fp->seed);
         fp->timer = loop_timer_at(p->loop, fp->due, on_due, fp);
     }
+    start_queued(p); /* before the callback, which may do anything */
     if (p->fn) p->fn(p->ud, fp->idx, &fp->st, fp->vals, wall);
 }
 
@@ -816,6 +852,7 @@ int poller_poll_now(Poller *p, size_t feed)
     if (feed >= p->n_feeds) return -1;
     FeedPoll *fp = &p->feeds[feed];
     if (fp->busy) return 0;
+    fp->queued = false; /* its place in the queue is skipped */
     if (fp->timer) {
         loop_timer_cancel(p->loop, fp->timer);
         fp->timer = 0;

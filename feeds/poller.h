@@ -28,6 +28,12 @@
 
 /* Default cap on a response body when a feed sets no max_body. */
 #define POLLER_DEFAULT_MAX_BODY (4 * 1024 * 1024)
+/* Feeds polled at once at most: a feed whose slot comes while this many are
+ * in flight waits in a queue (first come, first served) and starts as soon
+ * as one finishes, late (ioc_poll_delay_seconds says by how much). Beyond
+ * its capacity the collector then falls behind evenly instead of opening
+ * thousands of connections whose polls all time out together. */
+#define POLLER_MAX_IN_FLIGHT 256
 
 /* Cap on the header block of one response (status line and all fields). */
 #define POLLER_MAX_HEADERS (100 * 1024)
@@ -70,6 +76,10 @@ int poller_poll_now(Poller *p, size_t feed);
 
 /* Number of polls in flight. */
 size_t poller_busy(const Poller *p);
+
+/* Sets how many feeds are polled at once at most (POLLER_MAX_IN_FLIGHT by
+ * default; at least 1), for tests. */
+void poller_set_max_in_flight(Poller *p, size_t n);
 
 /* The current status of feed `feed` (borrowed). */
 const FeedStatus *poller_status(const Poller *p, size_t feed);

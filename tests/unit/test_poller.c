@@ -247,6 +247,79 @@ static void test_connection_reused(void **state)
     MHD_stop_daemon(d);
 }
 
+/* Requests being answered now and the most at once (handle_slow). */
+static atomic_int slow_now, slow_max;
+
+/* MHD handler: answers after 150 ms, counting requests in flight. */
+static enum MHD_Result handle_slow(void *cls, struct MHD_Connection *c, const char *url,
+                                   const char *method, const char *version, const char *upload,
+                                   size_t *upload_size, void **con_cls)
+{
+    static int first_call;
+    if (*con_cls == NULL) {
+        *con_cls = &first_call;
+        return MHD_YES;
+    }
+    int now = atomic_fetch_add(&slow_now, 1) + 1;
+    int m = atomic_load(&slow_max);
+    while (now > m && !atomic_compare_exchange_weak(&slow_max, &m, now)) {
+    }
+    usleep(150 * 1000);
+    atomic_fetch_sub(&slow_now, 1);
+    static const char body[] = "{\"data\": {\"rate\": 1}}";
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_PERSISTENT);
+    enum MHD_Result ret = MHD_queue_response(c, 200, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+/* Six feeds due at once with two places: never more than two polls in
+ * flight, and every feed is polled, the waiting ones late. */
+static void test_in_flight_cap(void **state)
+{
+    (void)state;
+    struct MHD_Daemon *d =
+        MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL,
+                         NULL, handle_slow, NULL, MHD_OPTION_END);
+    assert_non_null(d);
+    char url[64];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%u/x",
+             MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT)->port);
+    Config *cfg = make_config(url, 10000);
+    /* Five more feeds sharing the first one's settings (free_config frees once). */
+    cfg->feeds = realloc(cfg->feeds, 6 * sizeof(CfgFeed));
+    for (int i = 1; i < 6; i++)
+        cfg->feeds[i] = cfg->feeds[0];
+    cfg->n_feeds = 6;
+    Loop *loop = loop_new();
+    Rec rec = {.loop = loop, .stop_after = 6};
+    char err[128];
+    Poller *p = poller_new(loop, cfg, on_result, &rec, err, sizeof(err));
+    assert_non_null(p);
+    poller_set_max_in_flight(p, 2);
+    poller_start(p, 0);
+    int64_t t0 = loop_now_ms();
+    while (rec.n < rec.stop_after && loop_now_ms() - t0 < 5000) {
+        loop_once(loop, 50);
+        assert_true(poller_busy(p) <= 2);
+    }
+    assert_int_equal(rec.n, 6);
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(rec.seen[i].state, FS_OK);
+    assert_true(atomic_load(&slow_max) <= 2);
+    assert_true(loop_now_ms() - t0 >= 3 * 150); /* three rounds of two */
+    /* The waiting feeds started late, and their delay was counted. */
+    int late = 0;
+    for (size_t i = 0; i < 6; i++)
+        late += poller_status(p, i)->delay_max_ms >= 100;
+    assert_true(late >= 2);
+    poller_free(p);
+    loop_free(loop);
+    free_config(cfg);
+    MHD_stop_daemon(d);
+}
+
 /* Starts an MHD test server on an ephemeral loopback port. */
 static struct MHD_Daemon *start_server(Server *srv)
 {
@@ -903,6 +976,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_backoff_then_recovery),
         cmocka_unit_test(test_connection_reused),
+        cmocka_unit_test(test_in_flight_cap),
         cmocka_unit_test(test_redirect_same_origin),
         cmocka_unit_test(test_redirect_other_origin),
         cmocka_unit_test(test_redirect_decide),
