@@ -161,6 +161,25 @@ PY
   # The text snapshot: one row per province's KPI, the for_each names.
   t_run "$IOC_BIN" snapshot -c "$T_TMP/national-test.yaml" -f text
   t_out_has "Tỉnh bacninh" "$name: the text snapshot names each province's feed"
+  # The shipped national console (config/national.yaml) on the same store: the
+  # two provinces it knows here are up, with every feed up and no alert.
+  IOC_PROMETHEUS_URL="http://127.0.0.1:$port" \
+    t_run "$IOC_BIN" snapshot -c "$IOC_SRC/config/national.yaml" -f json
+  python3 - "$T_TMP/out" >"$T_TMP/cmp" 2>&1 <<'PY' || true
+import json, sys
+snap = json.load(open(sys.argv[1]))
+print("feeds", len(snap["feeds"]))
+for f in snap["feeds"]:
+    for k in f["kpis"]:
+        if f["id"] in ("p-haiduong", "p-bacninh", "p-hanoi"):
+            print("kpi", k["key"], k["value"])
+PY
+  cp "$T_TMP/cmp" "$T_TMP/out"
+  t_out_has "feeds 63" "$name: config/national.yaml has a feed per province (63)"
+  t_out_has "kpi p-bacninh.up 1" "$name: national.yaml sees bacninh up"
+  t_out_has "kpi p-haiduong.feeds_up 100" "$name: national.yaml: every feed of haiduong is up"
+  t_out_has "kpi p-haiduong.critical 0" "$name: national.yaml: no critical alert in haiduong"
+  t_out_has "kpi p-hanoi.up None" "$name: national.yaml: a province not scraped has no value"
 }
 
 # Prometheus: its own data directory under the test's tmp.
