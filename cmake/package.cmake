@@ -41,6 +41,7 @@ install(FILES ${_dist}/_ioc DESTINATION share/zsh/vendor-completions)
 
 # Examples next to the demo province (share/ioc, config/CMakeLists.txt).
 install(FILES ${_dist}/ioc.yaml ${CMAKE_SOURCE_DIR}/tests/fixtures/config/minimal.yaml
+              ${CMAKE_SOURCE_DIR}/config/national.yaml
         DESTINATION share/ioc/examples)
 
 # The Vietnamese message catalogue: po/vi.po compiled with msgfmt into the

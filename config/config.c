@@ -561,6 +561,7 @@ Config *cfg_load_string(const char *text, size_t len, const char *name, Diag *di
     c->source_len = len;
     ld.cfg = c;
     if (!ld_expect(&ld, root, YNODE_MAP, _("a mapping with ioc, feeds and pages"))) goto done;
+    cfg_expand_for_each(&ld, root);
     ld_check_keys(&ld, root, top_keys, N_OF(top_keys), _("at the top level"));
     const YNode *v;
     if ((v = ld_get(&ld, root, "ioc", true, _("at the top level")))) load_ioc(&ld, v);

@@ -27,7 +27,8 @@ static const char *const feed_keys[] = {"id",
                                         "slow",
                                         "allow_file",
                                         "follow_redirects",
-                                        "allow_link_local"};
+                                        "allow_link_local",
+                                        "for_each"};
 
 static const char *const kpi_keys[] = {"id",       "name",   "name_en", "short", "select",
                                        "column",   "where",  "unit",    "agg",   "number_format",
@@ -332,13 +333,19 @@ void cfg_load_feeds(Ld *ld, const YNode *seq)
 {
     if (!ld_expect(ld, seq, YNODE_SEQ, _("a list of feeds"))) return;
     if (seq->n == 0) {
-        ld_err(ld, seq->line, seq->col, "%s", _("expected at least one feed"));
+        if (!ld->dropped) /* not when the only feeds were for_each templates in error */
+            ld_err(ld, seq->line, seq->col, "%s", _("expected at least one feed"));
         return;
     }
     Config *c = ld->cfg;
     c->feeds = ld_calloc(ld, seq, seq->n, sizeof(*c->feeds));
     if (!c->feeds) return;
     c->n_feeds = seq->n;
-    for (size_t i = 0; i < seq->n; i++)
+    CfgForEach g = {0};
+    for (size_t i = 0; i < seq->n; i++) {
+        cfg_foreach_begin(ld, seq->items[i], &g);
         load_feed(ld, seq->items[i], i);
+        cfg_foreach_end(ld, &g);
+    }
+    cfg_foreach_done(ld, &g);
 }

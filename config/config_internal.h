@@ -39,7 +39,37 @@ typedef struct {
     Diag *diag;
     Config *cfg;   /* being built */
     size_t errors; /* errors added by this load */
+    /* While a for_each copy loads (cfg_foreach_begin()): its item's label,
+     * added to messages; its template's warnings shown once; errors past a
+     * few items counted (muted), not shown. */
+    const char *note;
+    bool mute_warnings, mute_errors;
+    size_t muted;
+    bool dropped; /* a for_each template in error was removed */
 } Ld;
+
+/* A for_each template group being loaded: the copies that follow each
+ * other in a list with the same for_each position. Zero-initialise. */
+typedef struct {
+    int line, col;    /* the template's for_each, 0 when none */
+    size_t err_items; /* copies with errors so far */
+    size_t muted;     /* errors not shown */
+    size_t errors;    /* ld->errors when the current copy began */
+} CfgForEach;
+
+/* Expands the for_each templates of the feeds list and of every row's
+ * panels list of tree root in place (config_foreach.c): each template is
+ * replaced by its copies, one per item, ${item} and ${item.KEY} replaced in
+ * every text value; a template in error is removed after its error. */
+void cfg_expand_for_each(Ld *ld, YNode *root);
+
+/* Call before loading list item m (a copy or not) and cfg_foreach_end()
+ * after: messages about a copy name its item, its template's warnings are
+ * shown for the first copy only, errors for the first three copies that
+ * have some; cfg_foreach_done() after the list reports how many more. */
+void cfg_foreach_begin(Ld *ld, const YNode *m, CfgForEach *g);
+void cfg_foreach_end(Ld *ld, CfgForEach *g);
+void cfg_foreach_done(Ld *ld, CfgForEach *g);
 
 /* Adds an error / a warning at line:col. */
 void ld_err(Ld *ld, int line, int col, const char *fmt, ...) __attribute__((format(printf, 4, 5)));

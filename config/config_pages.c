@@ -1,4 +1,5 @@
 /* config_pages.c - the pages list of a config: pages, rows, panels. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +11,8 @@
 
 static const char *const page_keys[] = {"title", "rows"};
 static const char *const row_keys[] = {"height", "panels"};
-static const char *const panel_keys[] = {"widget", "kpi", "kpis", "title", "width", "text"};
+static const char *const panel_keys[] = {"widget", "kpi",  "kpis",    "title",
+                                         "width",  "text", "for_each"};
 
 /* Widgets and how many KPIs each takes. */
 enum { W_STAT, W_GAUGE, W_CHART, W_BARS, W_TABLE, W_ALERTS, W_HEALTH, W_TEXT };
@@ -54,6 +56,21 @@ static const YNode *load_panel_kpis(Ld *ld, const YNode *m, CfgPanel *p)
     return many;
 }
 
+/* Warns when the KPI key of a gauge (written at scalar kn) has no min or no
+ * max: its scale would then follow the value and the target. */
+static void check_gauge_range(Ld *ld, const YNode *kn, const char *key)
+{
+    const CfgKpi *k = cfg_find_kpi(ld->cfg, key, NULL);
+    if (!k || (!isnan(k->min) && !isnan(k->max))) return;
+    const char *missing = isnan(k->min) && isnan(k->max) ? "min/max"
+                          : isnan(k->min)                ? "min"
+                                                         : "max";
+    ld_warn(ld, kn->line, kn->col,
+            _("the gauge's KPI '%s' has no %s (line %d): its bar's scale then follows the value "
+              "and the target; set min and max on the KPI"),
+            key, missing, k->line);
+}
+
 /* Checks the widget's rules on KPIs and text. */
 static void check_panel(Ld *ld, const YNode *m, size_t w, const YNode *kn, const CfgPanel *p)
 {
@@ -70,6 +87,8 @@ static void check_panel(Ld *ld, const YNode *m, size_t w, const YNode *kn, const
         else if (n > 1)
             ld_err(ld, kn->line, kn->col, _("the %s widget shows exactly one KPI, got %zu"), name,
                    n);
+        else if (w == W_GAUGE && p->n_kpis == 1)
+            check_gauge_range(ld, kn, p->kpis[0]);
         break;
     case W_CHART:
     case W_BARS:
@@ -128,8 +147,13 @@ static void load_row(Ld *ld, const YNode *m, CfgRow *r)
     r->panels = ld_calloc(ld, ps, ps->n, sizeof(*r->panels));
     if (!r->panels) return;
     r->n_panels = ps->n;
-    for (size_t i = 0; i < ps->n; i++)
+    CfgForEach g = {0};
+    for (size_t i = 0; i < ps->n; i++) {
+        cfg_foreach_begin(ld, ps->items[i], &g);
         load_panel(ld, ps->items[i], &r->panels[i]);
+        cfg_foreach_end(ld, &g);
+    }
+    cfg_foreach_done(ld, &g);
 }
 
 /* Loads one page from mapping m into pg. */

@@ -1,12 +1,14 @@
 /* config_public.c - the config without secrets, for thin consoles
- * (cfg_public_json(), see config.h): the source text parsed again and
- * copied through a whitelist of keys, as JSON. */
+ * (cfg_public_json(), see config.h): the source text parsed again, its
+ * for_each templates expanded, and copied through a whitelist of keys, as
+ * JSON. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config/config.h"
+#include "config/config_internal.h"
 #include "base/i18n.h"
 #include "parse/ynode.h"
 
@@ -113,6 +115,7 @@ static void put_map(SBuf *b, const YNode *n, const Keep *keep)
                 ;
             if (!rule->key) continue;
         }
+        if (strcmp(k->str, "for_each") == 0) continue; /* a copy's label: the copies are written */
         if (!first) sbuf_add(b, ",", 1);
         first = false;
         put_string(b, k->str, k->len);
@@ -156,8 +159,11 @@ int cfg_public_json(const Config *c, SBuf *out, char *err, size_t errlen)
     Diag d;
     diag_init(&d);
     YNode *root = ynode_parse(c->source, c->source_len, c->file ? c->file : "", &d);
+    Ld ld = {.file = c->file, .diag = &d};
+    if (root && root->kind == YNODE_MAP)
+        cfg_expand_for_each(&ld, root); /* the copies, not ${item} */
     diag_done(&d);
-    if (!root || root->kind != YNODE_MAP) {
+    if (!root || root->kind != YNODE_MAP || ld.errors) {
         ynode_free(root);
         snprintf(err, errlen, "%s", _("the config's text cannot be read again"));
         return -1;

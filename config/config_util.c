@@ -13,20 +13,40 @@
 #include "base/i18n.h"
 #include "base/sbuf.h"
 
+/* Adds a diagnostic of level lv, naming the for_each item being loaded. */
+static void ld_vadd(Ld *ld, DiagLevel lv, int line, int col, const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
+
+static void ld_vadd(Ld *ld, DiagLevel lv, int line, int col, const char *fmt, va_list ap)
+{
+    if (!ld->note) {
+        diag_vadd(ld->diag, lv, ld->file, line, col, fmt, ap);
+        return;
+    }
+    char msg[1024];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    diag_add(ld->diag, lv, ld->file, line, col, _("%s (for_each item '%s')"), msg, ld->note);
+}
+
 void ld_err(Ld *ld, int line, int col, const char *fmt, ...)
 {
+    ld->errors++;
+    if (ld->mute_errors) {
+        ld->muted++;
+        return;
+    }
     va_list ap;
     va_start(ap, fmt);
-    diag_vadd(ld->diag, DIAG_ERROR, ld->file, line, col, fmt, ap);
+    ld_vadd(ld, DIAG_ERROR, line, col, fmt, ap);
     va_end(ap);
-    ld->errors++;
 }
 
 void ld_warn(Ld *ld, int line, int col, const char *fmt, ...)
 {
+    if (ld->mute_warnings) return;
     va_list ap;
     va_start(ap, fmt);
-    diag_vadd(ld->diag, DIAG_WARNING, ld->file, line, col, fmt, ap);
+    ld_vadd(ld, DIAG_WARNING, line, col, fmt, ap);
     va_end(ap);
 }
 

@@ -5,6 +5,7 @@
 #include "base/fmt.h"
 #include "base/i18n.h"
 #include "base/text.h"
+#include "base/unit.h"
 #include "core/kpitext.h"
 
 const char *kpitext_status_symbol(KpiStatus st, bool utf8)
@@ -53,17 +54,49 @@ const char *kpitext_feed_word(FeedStateKind k)
     return k <= FS_BAD_DATA ? _(words[k]) : _(words[FS_PENDING]);
 }
 
+/* Writes number and unit symbol of v into buf: "22.0 GiB", "72.5 %", "5"
+ * (no unit). */
+static void value_unit(const char *unit, int decimals, double v, bool utf8, char *buf, size_t n)
+{
+    char num[FMT_NUM_MAX], sym[TEXT_CLEAN_MAX], clean[TEXT_CLEAN_MAX];
+    unit_format(fmt_style(), unit, v, decimals, num, sizeof num, sym, sizeof sym);
+    /* a free-text unit is cleaned from its full text, not from a cut copy */
+    text_clean(unit_find(unit) ? sym : unit, utf8, clean, sizeof clean);
+    snprintf(buf, n, clean[0] ? "%s %s" : "%s%s", num, clean);
+}
+
 void kpitext_value(const CfgKpi *k, bool has_value, double v, bool utf8, char *buf, size_t n)
 {
-    char num[FMT_NUM_MAX], unit[TEXT_CLEAN_MAX];
     if (n == 0) return;
     if (!has_value) {
         snprintf(buf, n, "%s", utf8 ? "\xE2\x80\x93" : "-"); /* – */
         return;
     }
-    fmt_number(v, k ? k->decimals : -1, num, sizeof num);
-    text_clean(k ? k->unit : NULL, utf8, unit, sizeof unit);
-    snprintf(buf, n, unit[0] ? "%s %s" : "%s%s", num, unit);
+    value_unit(k ? k->unit : NULL, k ? k->decimals : -1, v, utf8, buf, n);
+}
+
+void kpitext_unit_value(const char *unit, int decimals, double v, bool utf8, char *buf, size_t n)
+{
+    if (n == 0) return;
+    value_unit(unit, decimals, v, utf8, buf, n);
+}
+
+void kpitext_number_unit(const CfgKpi *k, double v, bool utf8, char *num, size_t nn, char *unit,
+                         size_t un)
+{
+    char sym[UNIT_SYM_MAX];
+    const char *u = k ? k->unit : NULL;
+    if (unit_format(fmt_style(), u, v, k ? k->decimals : -1, num, nn, sym, sizeof sym))
+        text_clean(sym, utf8, unit, un);
+    else
+        text_clean(u, utf8, unit, un);
+}
+
+const char *kpitext_unit_column(const char *unit)
+{
+    const UnitDef *u = unit_find(unit);
+    if (!u) return unit ? unit : "";
+    return unit_scales(u) ? "" : u->steps[0].symbol;
 }
 
 const char *kpitext_target_symbol(CfgTarget t, bool utf8)
@@ -80,13 +113,30 @@ const char *kpitext_target_word(CfgTarget t)
     return "";
 }
 
+/* A number of k for a comparison with its target: with the symbol of a
+ * scaling unit ("2.0 GiB"), else the bare number as fmt_number() writes it. */
+static void compared(const CfgKpi *k, double v, bool utf8, char *buf, size_t n)
+{
+    if (unit_scales(unit_find(k->unit)))
+        value_unit(k->unit, k->decimals, v, utf8, buf, n);
+    else
+        fmt_number(v, k->decimals, buf, n);
+}
+
+void kpitext_target_number(const CfgKpi *k, bool utf8, char *buf, size_t n)
+{
+    if (n == 0) return;
+    buf[0] = '\0';
+    if (k) compared(k, k->target, utf8, buf, n);
+}
+
 void kpitext_target_text(const CfgKpi *k, CfgTarget t, bool utf8, char *buf, size_t n)
 {
-    char num[FMT_NUM_MAX];
+    char num[KPITEXT_VAL_MAX];
     if (n == 0) return;
     buf[0] = '\0';
     if (!k || (t != CFG_TARGET_BELOW && t != CFG_TARGET_ABOVE)) return;
-    fmt_number(k->target, k->decimals, num, sizeof num);
+    compared(k, k->target, utf8, num, sizeof num);
     snprintf(buf, n, "%s %s %s", kpitext_target_symbol(t, utf8), kpitext_target_word(t), num);
 }
 
@@ -102,12 +152,12 @@ void kpitext_status_target(KpiStatus st, CfgTarget t, bool utf8, char *buf, size
 
 void kpitext_target_gap(const CfgKpi *k, double v, CfgTarget t, bool utf8, char *buf, size_t n)
 {
-    char a[FMT_NUM_MAX], b[FMT_NUM_MAX];
+    char a[KPITEXT_VAL_MAX], b[KPITEXT_VAL_MAX];
     if (n == 0) return;
     buf[0] = '\0';
     if (!k || (t != CFG_TARGET_BELOW && t != CFG_TARGET_ABOVE)) return;
-    fmt_number(v, k->decimals, a, sizeof a);
-    fmt_number(k->target, k->decimals, b, sizeof b);
+    compared(k, v, utf8, a, sizeof a);
+    compared(k, k->target, utf8, b, sizeof b);
     snprintf(buf, n, "%s %s %s %s", kpitext_target_symbol(t, utf8), a,
              t == CFG_TARGET_BELOW ? "<" : ">", b);
 }

@@ -29,18 +29,40 @@ KpiStatus kpitext_feed_status(FeedStateKind k);
 const char *kpitext_feed_word(FeedStateKind k);
 
 /* A KPI's value with its unit: "72.5 %", "1,234 tỷ đồng" (unit cleaned;
- * ASCII when !utf8); without a value "–" (ASCII "-"). */
+ * ASCII when !utf8); a named unit scaled (base/unit.h: bytes "22.0 GiB",
+ * seconds "250 ms"); without a value "–" (ASCII "-"). */
 void kpitext_value(const CfgKpi *k, bool has_value, double v, bool utf8, char *buf, size_t n);
+
+/* Value v with unit (as configured; NULL: none) and decimals, as
+ * kpitext_value() writes it: "22.0 GiB", "72.5 %", "1,234 lượt". */
+void kpitext_unit_value(const char *unit, int decimals, double v, bool utf8, char *buf, size_t n);
+
+/* kpitext_value()'s two halves for panels and tables that put them in
+ * columns: num gets the number of v in k's unit ("22.0"), unit the cleaned
+ * symbol ("GiB"; a free-text unit as written, cleaned). */
+void kpitext_number_unit(const CfgKpi *k, double v, bool utf8, char *num, size_t nn, char *unit,
+                         size_t un);
+
+/* The unit column of a table whose value cells come from
+ * kpitext_unit_value(): "" for a scaling named unit (each cell has its own
+ * symbol), the symbol of a fixed one ("percent": "%"), else unit as
+ * configured. Static or borrowed string, not cleaned. */
+const char *kpitext_unit_column(const char *unit);
 
 /* The mark of a missed target: ▼ below, ▲ above (ASCII v ^); "" when the
  * target is met or there is none. Static string. */
 const char *kpitext_target_symbol(CfgTarget t, bool utf8);
 
+/* k's target as a number for people: with k's decimals, and the symbol of a
+ * scaling unit ("24.0 GiB"; a fixed or free-text unit is left out: "98.0"). */
+void kpitext_target_number(const CfgKpi *k, bool utf8, char *buf, size_t n);
+
 /* "below target" / "above target", translated; "" when met or none. */
 const char *kpitext_target_word(CfgTarget t);
 
 /* A missed target in words: "▼ below target 98.0" (the target with k's
- * decimals); "" when t is not a miss. */
+ * decimals, and the symbol of a scaling unit: "2.0 GiB"); "" when t is not
+ * a miss. */
 void kpitext_target_text(const CfgKpi *k, CfgTarget t, bool utf8, char *buf, size_t n);
 
 /* The status word followed by a missed target's mark and words, as the
@@ -48,8 +70,8 @@ void kpitext_target_text(const CfgKpi *k, CfgTarget t, bool utf8, char *buf, siz
  * the target is met or there is none). */
 void kpitext_status_target(KpiStatus st, CfgTarget t, bool utf8, char *buf, size_t n);
 
-/* A missed target as a comparison: "▼ 97.0 < 98.0", "▲ 61.0 > 50.0"; ""
- * when t is not a miss. */
+/* A missed target as a comparison: "▼ 97.0 < 98.0", "▲ 61.0 > 50.0"
+ * ("▼ 1.5 GiB < 2.0 GiB" for a scaling unit); "" when t is not a miss. */
 void kpitext_target_gap(const CfgKpi *k, double v, CfgTarget t, bool utf8, char *buf, size_t n);
 
 /* The name to show for k in cols columns (not cleaned): its name in the UI

@@ -83,9 +83,16 @@ const char *rep_fmt_value(const ReportKpi *k, double v, char *buf, size_t n)
 {
     if (isnan(v))
         snprintf(buf, n, "\u2013");
-    else
+    else if (kpitext_unit_column(k->unit)[0] || !k->unit || !k->unit[0])
         fmt_number(v, k->decimals, buf, n);
+    else /* a scaling unit: each cell its own symbol ("22.0 GiB") */
+        kpitext_unit_value(k->unit, k->decimals, v, true, buf, n);
     return buf;
+}
+
+const char *rep_unit(const ReportKpi *k)
+{
+    return kpitext_unit_column(k->unit);
 }
 
 const char *rep_fmt_share(double share, char *buf, size_t n)

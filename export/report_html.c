@@ -155,9 +155,9 @@ static void kpi_row(const Report *r, const ReportKpi *k, FILE *out)
 
     fprintf(out, "<tr class=\"kpi met-%s\"><td class=\"name\">", met_class(k->met));
     rep_html_put(rep_kpi_label(k), out);
-    if (k->unit && k->unit[0]) {
+    if (rep_unit(k)[0]) {
         fputs(" <span class=\"unit\">(", out);
-        rep_html_put(k->unit, out);
+        rep_html_put(rep_unit(k), out);
         fputs(")</span>", out);
     }
     fputs("</td><td class=\"chart\">", out);

@@ -19,9 +19,15 @@
 #define REP_NUM_MAX 64
 
 /* A KPI's value for a person: the KPI's decimals, the UI's separators
- * (fmt_number: "485,628", Vietnamese "485.628"); "–" for NaN, "Inf"/"-Inf"
+ * (fmt_number: "485,628", Vietnamese "485.628"), scaled with its symbol for
+ * a scaling named unit ("22.0 GiB", base/unit.h); "–" for NaN, "Inf"/"-Inf"
  * for infinities. Returns buf. */
 const char *rep_fmt_value(const ReportKpi *k, double v, char *buf, size_t n);
+
+/* The unit column of a KPI's row: "" for a scaling named unit (its cells
+ * carry their own symbols, rep_fmt_value()), "%" for percent, else the unit
+ * as configured (not cleaned). */
+const char *rep_unit(const ReportKpi *k);
 
 /* A share (0..1) as a percentage for a person in the UI's style: "12.5 %"
  * (Vietnamese "12,5 %"), "–" when not finite. Returns buf. */

@@ -86,7 +86,7 @@ static void kpi_row(const ReportKpi *k, FILE *out)
         md_cell(_("no data"), out);
         fputs("  |  |  |", out);
     }
-    md_cell(k->unit, out);
+    md_cell(rep_unit(k), out);
     md_cell(k->has_target ? rep_fmt_value(k, k->target, v, sizeof v) : "", out);
     snprintf(met, sizeof met, "%s %s", rep_met_symbol(k->met), rep_met_word(k));
     md_cell(met, out);

@@ -171,7 +171,7 @@ static void kpi_row(Table *t, const ReportKpi *k)
         snprintf(last, sizeof last, "%s", _("no data"));
         mn[0] = avg[0] = mx[0] = '\0';
     }
-    const char *cells[] = {rep_kpi_label(k), last, mn,   avg,  mx,     k->unit,
+    const char *cells[] = {rep_kpi_label(k), last, mn,   avg,  mx,     rep_unit(k),
                            target,           met,  warn, crit, samples};
     table_add(t, false, cells);
 }

@@ -70,13 +70,23 @@ static int clean_width(const char *s, int cap)
     return w < cap ? w : cap;
 }
 
-/* The value cell of a KPI: formatted number or "-". */
+/* The value cell of a KPI: formatted number (scaled to a named unit) or
+ * "-". */
 static void value_cell(const SnapKpi *sk, char *buf, size_t n)
 {
+    char unit[TEXT_CLEAN_MAX];
     if (sk->has_value)
-        fmt_number(sk->value, sk->kpi->decimals, buf, n);
+        kpitext_number_unit(sk->kpi, sk->value, true, buf, n, unit, sizeof unit);
     else
         snprintf(buf, n, "-");
+}
+
+/* The unit cell of a KPI: the symbol its value is shown with ("GiB"), or
+ * its unit as configured. */
+static void unit_cell(const SnapKpi *sk, char *buf, size_t n)
+{
+    char num[FMT_NUM_MAX];
+    kpitext_number_unit(sk->kpi, sk->has_value ? sk->value : 0, true, num, sizeof num, buf, n);
 }
 
 /* The target cell of a KPI: "target 80" or "". */
@@ -86,7 +96,7 @@ static void target_cell(const CfgKpi *k, char *buf, size_t n)
 
     buf[0] = '\0';
     if (k->has_target) {
-        fmt_number(k->target, k->decimals, num, sizeof num);
+        kpitext_target_number(k, true, num, sizeof num);
         snprintf(buf, n, _("target %s"), num);
     }
 }
@@ -132,7 +142,8 @@ static void measure(const Snapshot *s, Widths *w)
             if ((cw = clean_width(cfg_kpi_label(sk->kpi), NAME_COLS)) > w->kname) w->kname = cw;
             value_cell(sk, cell, sizeof cell);
             if ((cw = text_width(cell)) > w->value) w->value = cw;
-            if ((cw = clean_width(sk->kpi->unit, UNIT_COLS)) > w->unit) w->unit = cw;
+            unit_cell(sk, cell, sizeof cell);
+            if ((cw = clean_width(cell, UNIT_COLS)) > w->unit) w->unit = cw;
             target_cell(sk->kpi, cell, sizeof cell);
             if ((cw = text_width(cell)) > w->target) w->target = cw;
             status_cell(sk, true, cell, sizeof cell);
@@ -204,7 +215,8 @@ static void put_kpi(const SnapKpi *sk, const Widths *w, bool utf8, FILE *out)
     value_cell(sk, cell, sizeof cell);
     line_cell(&l, cell, w->value, TEXT_RIGHT);
     line_add(&l, " ");
-    line_cell(&l, sk->kpi->unit, w->unit, TEXT_LEFT);
+    unit_cell(sk, cell, sizeof cell);
+    line_cell(&l, cell, w->unit, TEXT_LEFT);
     line_add(&l, "  ");
     target_cell(sk->kpi, cell, sizeof cell);
     line_cell(&l, cell, w->target, TEXT_LEFT);

@@ -98,6 +98,13 @@ static void attach(Builder *b, YNode *n, yaml_mark_t m)
             ynode_free(n);
             return;
         }
+        if (n->plain && strcmp(n->str, "<<") == 0) {
+            err_at(b, m,
+                   _("YAML merge keys (<<) are not supported: to repeat a feed or a panel for "
+                     "several items, give it a for_each list (docs/config.md, Templating)"));
+            ynode_free(n);
+            return;
+        }
         for (size_t i = 0; i < parent->n; i++) {
             if (strcmp(parent->keys[i]->str, n->str) == 0) {
                 char msg[256];
@@ -198,11 +205,16 @@ static bool on_event(Builder *b, yaml_event_t *ev, int *docs)
         }
         return true;
     case YAML_ALIAS_EVENT:
-        err_at(b, ev->start_mark, _("YAML aliases (*name) are not supported"));
+        if (!b->failed) /* after a merge key, its error says it all */
+            err_at(b, ev->start_mark,
+                   _("YAML aliases (*name) are not supported: to repeat a feed or a panel for "
+                     "several items, give it a for_each list (docs/config.md, Templating)"));
         return false;
     case YAML_SCALAR_EVENT: {
         if (ev->data.scalar.anchor) {
-            err_at(b, ev->start_mark, _("YAML anchors (&name) are not supported"));
+            err_at(b, ev->start_mark,
+                   _("YAML anchors (&name) are not supported: to repeat a feed or a panel for "
+                     "several items, give it a for_each list (docs/config.md, Templating)"));
             return false;
         }
         if (!no_tag(b, ev, ev->data.scalar.tag)) return false;
@@ -227,7 +239,9 @@ static bool on_event(Builder *b, yaml_event_t *ev, int *docs)
                                     ? ev->data.sequence_start.anchor
                                     : ev->data.mapping_start.anchor;
         if (anchor) {
-            err_at(b, ev->start_mark, _("YAML anchors (&name) are not supported"));
+            err_at(b, ev->start_mark,
+                   _("YAML anchors (&name) are not supported: to repeat a feed or a panel for "
+                     "several items, give it a for_each list (docs/config.md, Templating)"));
             return false;
         }
         if (!no_tag(b, ev,

@@ -15,6 +15,8 @@ if [ "${1:-}" = "--test" ]; then
   pkgs+=(libcmocka-dev clang tmux curl python3 chromium locales prometheus)
   # prometheus-node-exporter: real counters for tests/e2e/promql.sh
   pkgs+=(prometheus-node-exporter)
+  # victoria-metrics: the central store of tests/e2e/federation.sh, as well as prometheus
+  pkgs+=(victoria-metrics)
   # The package test (tests/e2e/package.sh): lintian, man pages, the unit, completion.
   pkgs+=(lintian man-db systemd bash-completion zsh)
 fi

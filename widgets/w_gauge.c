@@ -26,13 +26,13 @@ static void gauge_scale(const CfgKpi *k, bool has, double v, double *lo, double 
 static int gauge_line(WINDOW *win, int y, int x, int cols, const ViewCtx *ctx, const CfgKpi *k,
                       const CollKpiView *v)
 {
-    char val[KPITEXT_VAL_MAX], num[FMT_NUM_MAX], tgt[KPITEXT_VAL_MAX] = "", age[32];
+    char val[KPITEXT_VAL_MAX], num[KPITEXT_VAL_MAX], tgt[KPITEXT_VAL_MAX] = "", age[32];
     int x0 = x, end = x + cols;
     kpitext_value(k, v->has_value, v->value, ctx->utf8, val, sizeof val);
     CfgTarget miss = v->stale ? CFG_TARGET_NONE : cfg_kpi_target(k, v->has_value, v->value);
     kpitext_target_text(k, miss, ctx->utf8, tgt, sizeof tgt); /* "▼ below target 98.0" */
     if (k->has_target && !tgt[0]) {
-        fmt_number(k->target, k->decimals, num, sizeof num);
+        kpitext_target_number(k, ctx->utf8, num, sizeof num);
         snprintf(tgt, sizeof tgt, _("target %s"), num);
     }
     DrawStyle st = draw_status_style(v->status, ctx);

@@ -93,8 +93,7 @@ static void stat_text(StatText *t, const ViewCtx *ctx, const CfgKpi *k, const Co
 {
     char tmp[32];
     kpitext_value(k, v->has_value, v->value, ctx->utf8, t->val, sizeof t->val);
-    fmt_number(v->value, k->decimals, t->num, sizeof t->num);
-    text_clean(k->unit, ctx->utf8, t->unit, sizeof t->unit);
+    kpitext_number_unit(k, v->value, ctx->utf8, t->num, sizeof t->num, t->unit, sizeof t->unit);
     t->age[0] = '\0';
     if (v->has_value && v->stale) {
         fmt_age(v->age_ms, tmp, sizeof tmp);

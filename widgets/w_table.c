@@ -39,13 +39,12 @@ static void table_row(TableRow *t, int k, const ViewCtx *ctx)
     coll_kpi_view(ctx->coll, (size_t)k, ctx->at_ms, &t->v);
     text_clean(cfg_kpi_label(kpi), ctx->utf8, t->name, sizeof t->name);
     t->tgt = t->v.stale ? CFG_TARGET_NONE : cfg_kpi_target(kpi, t->v.has_value, t->v.value);
-    if (t->v.has_value)
-        fmt_number(t->v.value, kpi->decimals, t->val, sizeof t->val);
-    else
+    kpitext_number_unit(kpi, t->v.value, ctx->utf8, t->val, sizeof t->val, t->unit,
+                        sizeof t->unit);
+    if (!t->v.has_value)
         kpitext_value(kpi, false, 0, ctx->utf8, t->val, sizeof t->val); /* the dash */
-    text_clean(kpi->unit, ctx->utf8, t->unit, sizeof t->unit);
     t->target[0] = '\0';
-    if (kpi->has_target) fmt_number(kpi->target, kpi->decimals, t->target, sizeof t->target);
+    if (kpi->has_target) kpitext_target_number(kpi, ctx->utf8, t->target, sizeof t->target);
     snprintf(num, sizeof num, "%s", kpitext_status_word(t->v.status));
     if (t->v.has_value && t->v.stale) { /* stale: with its age */
         fmt_age(t->v.age_ms, age, sizeof age);

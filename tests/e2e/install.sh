@@ -8,6 +8,7 @@ prefix=$T_TMP/prefix
 cmake --install "$IOC_BUILD" --prefix "$prefix" >/dev/null
 
 for f in bin/ioc bin/ioc-sim share/ioc/haiduong.yaml share/ioc/haiduong-sim.yaml \
+         share/ioc/examples/national.yaml \
          share/man/man1/ioc.1.gz share/man/man1/ioc-sim.1.gz \
          share/man/man5/ioc.yaml.5.gz share/bash-completion/completions/ioc; do
   [ -e "$prefix/$f" ] && t_ok "installed $f" || t_bad "installed $f"
@@ -30,4 +31,6 @@ python3 -c "import json; d=json.load(open('$T_TMP/out')); assert d['summary']['f
   && t_ok "all 20 feeds of the bundled province answer" || t_bad "all 20 feeds answer"
 t_run "$prefix/bin/ioc" check -c "$prefix/share/ioc/haiduong.yaml"
 t_status 0 "the installed config checks clean"
+t_run "$prefix/bin/ioc" check -c "$prefix/share/ioc/examples/national.yaml"
+t_status 0 "the installed national example checks clean"
 t_done

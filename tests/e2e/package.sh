@@ -26,7 +26,7 @@ for f in /usr/bin/ioc /usr/bin/ioc-sim \
          /usr/share/man/man1/ioc.1.gz /usr/share/man/man1/ioc-sim.1.gz \
          /usr/share/man/man5/ioc.yaml.5.gz \
          /usr/share/ioc/haiduong.yaml /usr/share/ioc/haiduong-sim.yaml \
-         /usr/share/ioc/examples/ioc.yaml /etc/ioc/ioc.yaml \
+         /usr/share/ioc/examples/ioc.yaml /usr/share/ioc/examples/national.yaml /etc/ioc/ioc.yaml \
          /lib/systemd/system/ioc.service /usr/lib/sysusers.d/ioc.conf \
          /usr/share/bash-completion/completions/ioc /usr/share/zsh/vendor-completions/_ioc \
          /usr/share/doc/ioc/copyright /usr/share/doc/ioc/changelog.gz \

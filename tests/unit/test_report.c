@@ -706,6 +706,44 @@ static void test_non_finite(void **state)
 }
 
 /* Output errors and bad arguments are reported, not ignored. */
+/* A named unit is scaled in the text, Markdown and HTML reports (each cell
+ * its own symbol, no unit column); JSON and CSV keep the raw value and the
+ * unit as configured. */
+static void test_units(void **state)
+{
+    (void)state;
+    Report *r = fixture();
+    ReportKpi *k = &r->kpis[1];
+    free(k->unit);
+    k->unit = xdup("bytes");
+    char *text = render(r, REPORT_TEXT);
+    char *l = line_with(text, "1.2 MiB");
+    assert_non_null(strstr(l, "3 B"));
+    assert_non_null(strstr(l, "603 KiB")); /* avg 617285: 602.8, no decimals from 100 */
+    assert_null(strstr(l, "bytes"));
+    free(l);
+    free(text);
+    text = render(r, REPORT_MD);
+    assert_non_null(strstr(text, "| 1.2 MiB | 3 B | 603 KiB | 1.2 MiB |  |"));
+    free(text);
+    text = render(r, REPORT_HTML);
+    assert_non_null(strstr(text, ">1.2 MiB<"));
+    free(text);
+    text = render(r, REPORT_JSON);
+    cJSON *d = cJSON_Parse(text);
+    const cJSON *jk = cJSON_GetArrayItem(cJSON_GetObjectItem(d, "kpis"), 1);
+    assert_string_equal(jstr(jk, "unit"), "bytes");
+    assert_float_equal(jnum(jk, "last"), 1234567, 0);
+    assert_null(strstr(text, "MiB"));
+    cJSON_Delete(d);
+    free(text);
+    text = render(r, REPORT_CSV);
+    assert_non_null(strstr(text, ",bytes,"));
+    assert_null(strstr(text, "MiB"));
+    free(text);
+    release(r);
+}
+
 static void test_errors(void **state)
 {
     Report *r = fixture();
@@ -734,6 +772,7 @@ int main(void)
         cmocka_unit_test(test_text),         cmocka_unit_test(test_html),
         cmocka_unit_test(test_empty),        cmocka_unit_test(test_non_finite),
         cmocka_unit_test(test_errors),       cmocka_unit_test(test_not_running),
+        cmocka_unit_test(test_units),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -363,6 +363,49 @@ static void test_numbers_like_snapshot(void **state)
     coll_free(a);
 }
 
+/* A named unit is scaled wherever a KPI's value is shown with its unit; free
+ * text and percent are as before. */
+static void test_value_units(void **state)
+{
+    (void)state;
+    char bytes[] = "bytes", secs[] = "seconds", pct[] = "percent";
+    CfgKpi k = {.unit = bytes, .decimals = -1, .target = 25769803776.0, .has_target = true};
+    char buf[KPITEXT_VAL_MAX], num[FMT_NUM_MAX], unit[64];
+    kpitext_value(&k, true, 23570415616.0, true, buf, sizeof buf);
+    assert_string_equal(buf, "22.0 GiB");
+    kpitext_value(&k, true, 1023, true, buf, sizeof buf);
+    assert_string_equal(buf, "1,023 B");
+    kpitext_number_unit(&k, 1024, true, num, sizeof num, unit, sizeof unit);
+    assert_string_equal(num, "1.0");
+    assert_string_equal(unit, "KiB");
+    kpitext_target_number(&k, true, buf, sizeof buf);
+    assert_string_equal(buf, "24.0 GiB");
+    kpitext_target_gap(&k, 23570415616.0, CFG_TARGET_BELOW, false, buf, sizeof buf);
+    assert_string_equal(buf, "v 22.0 GiB < 24.0 GiB");
+    kpitext_target_text(&k, CFG_TARGET_BELOW, true, buf, sizeof buf);
+    assert_non_null(strstr(buf, "24.0 GiB"));
+    assert_string_equal(kpitext_unit_column("bytes"), "");
+    assert_string_equal(kpitext_unit_column("percent"), "%");
+    assert_string_equal(kpitext_unit_column("l\xC6\xB0\xE1\xBB\xA3t"), "l\xC6\xB0\xE1\xBB\xA3t");
+    kpitext_unit_value("seconds", -1, 0.25, true, buf, sizeof buf);
+    assert_string_equal(buf, "250 ms");
+    k.unit = secs;
+    k.decimals = 1;
+    kpitext_value(&k, true, 5400, true, buf, sizeof buf);
+    assert_string_equal(buf, "1.5 h");
+    k.unit = pct;
+    kpitext_value(&k, true, 72.5, true, buf, sizeof buf);
+    assert_string_equal(buf, "72.5 %");
+    kpitext_target_number(&k, true, buf, sizeof buf); /* a fixed unit is left out */
+    assert_string_equal(buf, "25,769,803,776.0");
+    fmt_set_style(FMT_VI);
+    k.unit = bytes;
+    k.decimals = -1;
+    kpitext_value(&k, true, 23570415616.0, true, buf, sizeof buf);
+    fmt_set_style(FMT_EN);
+    assert_string_equal(buf, "22,0 GiB");
+}
+
 static void test_values_and_symbols(void **state)
 {
     (void)state;
@@ -1664,6 +1707,7 @@ int main(void)
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_numbers_like_snapshot),
         cmocka_unit_test(test_values_and_symbols),
+        cmocka_unit_test(test_value_units),
         cmocka_unit_test(test_clean_ascii),
         cmocka_unit_test(test_stat_value),
         cmocka_unit_test(test_stat_big_stale_none),

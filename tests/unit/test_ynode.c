@@ -76,6 +76,11 @@ static void test_rejected_documents(void **state)
     static const BadCase cases[] = {
         {"a: 1\nb: 2\na: 3\n", 3, 1, "duplicate key 'a' (first given at line 1)"},
         {"base: &b {x: 1}\n", 1, 7, "anchors"},
+        {"base: &b {x: 1}\n", 1, 7, "give it a for_each list"},
+        {"a: [&x 1]\n", 1, 5, "for_each"},
+        {"feeds:\n  - <<: {interval: 5s}\n    id: a\n", 2, 5,
+         "YAML merge keys (<<) are not supported: to repeat a feed or a panel for several items, "
+         "give it a for_each list"},
         {"a: [1, 2\n", 2, 1, "did not find expected"},
         {"a: 1\n---\nb: 2\n", 2, 1, "only one YAML document"},
         {"", 1, 1, "the document is empty"},
@@ -115,6 +120,13 @@ static void test_alias_rejected(void **state)
     YNode *root = parse("a: 1\nb: *x\n", &d);
     assert_null(root);
     assert_true(d.errors >= 1);
+    assert_non_null(strstr(d.items[0].msg, "for_each"));
+    diag_done(&d);
+    root = parse("d: {x: 1}\ne:\n  <<: *d\n", &d); /* one error, at the merge key */
+    assert_null(root);
+    assert_int_equal(d.errors, 1);
+    assert_int_equal(d.items[0].line, 3);
+    assert_non_null(strstr(d.items[0].msg, "merge keys"));
     diag_done(&d);
 }
 
