@@ -19,10 +19,13 @@ if [ "${1:-}" = "--test" ]; then
   pkgs+=(victoria-metrics)
   # The package test (tests/e2e/package.sh): lintian, man pages, the unit, completion.
   pkgs+=(lintian man-db systemd bash-completion zsh)
+  # strace: tests/e2e/console_writes.sh counts the console's writes to the terminal
+  pkgs+=(strace)
 fi
 if [ "${1:-}" = "--bench" ]; then
-  # wrk: load on the HTTP API (bench/api-load.sh, bench/poll.sh)
-  pkgs+=(wrk curl python3)
+  # wrk: load on the HTTP API (bench/api-load.sh, bench/poll.sh); nginx: the
+  # upstream of bench/scale.sh and bench/throughput.sh; prometheus: bench/vs-prometheus.sh
+  pkgs+=(wrk curl python3 nginx-light prometheus)
 fi
 # Locales the tests switch to: a decimal comma (de_DE), and the UI languages.
 test_locales=(de_DE.UTF-8 vi_VN.UTF-8 en_US.UTF-8)
