@@ -20,54 +20,24 @@ secs=${3:-30}
 mode=${4:-noarchive}
 warm=${IOC_BENCH_WARMUP:-8}
 
-command -v nginx >/dev/null || { sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo;
-  $sudo apt-get install -y -qq nginx-light >/dev/null 2>&1 || $sudo apt-get install -y -qq nginx >/dev/null; }
-nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+. bench/lib.sh
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DIOC_TESTS=OFF >/dev/null
 cmake --build build-bench -j"$(nproc)" --target ioc >/dev/null
 ioc=build-bench/ioc/ioc
-
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-# free_port: a free loopback TCP port.
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+bench_init
 
 # --- nginx: one worker, no logs, a JSON body of K values --------------------------
 np=$(free_port)
-mkdir -p "$tmp/www" "$tmp/ng"
-chmod 755 "$tmp" "$tmp/www" # nginx started as root serves as an unprivileged user
+mkdir -p "$tmp/www"
+chmod 755 "$tmp/www"
 python3 - "$kpis" >"$tmp/www/f.json" <<'EOF'
 import json, sys
 k = int(sys.argv[1])
 print(json.dumps({"data": {f"v{i}": 40 + i % 20 for i in range(k)}, "status": "ok"}))
 EOF
 chmod 644 "$tmp/www/f.json"
-cat >"$tmp/ng/nginx.conf" <<EOF
-worker_processes 1;
-daemon off;
-pid $tmp/ng/nginx.pid;
-error_log $tmp/ng/error.log;
-events { worker_connections 8192; }
-http {
-  access_log off;
-  client_body_temp_path $tmp/ng; proxy_temp_path $tmp/ng; fastcgi_temp_path $tmp/ng;
-  uwsgi_temp_path $tmp/ng; scgi_temp_path $tmp/ng;
-  keepalive_requests 1000000;
-  keepalive_timeout 120s;
-  server { listen 127.0.0.1:$np; root $tmp/www; default_type application/json; }
-}
-EOF
-"$nginx_bin" -c "$tmp/ng/nginx.conf" -p "$tmp/ng" 2>"$tmp/ng/stderr" &
-pids+=($!)
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$np/f.json" >/dev/null && break; sleep 0.1; done
-curl -sf "http://127.0.0.1:$np/f.json" >/dev/null || { echo "nginx did not start"; cat "$tmp/ng/stderr" "$tmp/ng/error.log" 2>/dev/null; exit 1; }
+bench_nginx "  server { listen 127.0.0.1:$np; root $tmp/www; default_type application/json; }" \
+  "http://127.0.0.1:$np/f.json" || exit 1
 
 # --- the config: N feeds of K KPIs, each with thresholds ----------------------------
 hp=$(free_port)
@@ -101,8 +71,6 @@ scrape() { curl -sf -o "$1" "http://127.0.0.1:$hp/metrics"; }
 metric() {
   awk -v n="$2" '$1 == n || index($1, n "{") == 1 { s += $NF } END { printf "%.6f\n", s }' "$1"
 }
-# cpu_ticks: utime + stime of ioc, in clock ticks.
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$ioc_pid/stat"; }
 # delay_hist FILE: the ioc_poll_delay_seconds buckets as "le count" lines (empty without).
 delay_hist() {
   sed -n 's/^ioc_poll_delay_seconds_bucket{le="\([^"]*\)"} \([0-9.e+]*\)$/\1 \2/p' "$1"
@@ -111,14 +79,14 @@ delay_hist() {
 sleep "$warm"
 scrape "$tmp/m0"
 polls0=$(metric "$tmp/m0" ioc_feed_polls_total); errs0=$(metric "$tmp/m0" ioc_feed_poll_errors_total)
-cpu0=$(cpu_ticks); t0=$(date +%s.%N); delay_hist "$tmp/m0" >"$tmp/h0"
+cpu0=$(cpu_ticks $ioc_pid); t0=$(date +%s.%N); delay_hist "$tmp/m0" >"$tmp/h0"
 down0=$(grep -c 'event=feed.*to=down' "$tmp/run.log" || true)
 # IOC_BENCH_PERF=FILE: a perf profile of ioc over the window (perf report -i FILE).
 [ -n "${IOC_BENCH_PERF:-}" ] && perf record -q -o "$IOC_BENCH_PERF" -p "$ioc_pid" -- sleep "$secs" 2>/dev/null &
 sleep "$secs"
 scrape "$tmp/m1"
 polls1=$(metric "$tmp/m1" ioc_feed_polls_total); errs1=$(metric "$tmp/m1" ioc_feed_poll_errors_total)
-cpu1=$(cpu_ticks); t1=$(date +%s.%N); delay_hist "$tmp/m1" >"$tmp/h1"
+cpu1=$(cpu_ticks $ioc_pid); t1=$(date +%s.%N); delay_hist "$tmp/m1" >"$tmp/h1"
 down1=$(grep -c 'event=feed.*to=down' "$tmp/run.log" || true)
 rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$ioc_pid/status")
 # What one Prometheus scrape of ioc costs (it is served from the loop).

@@ -51,48 +51,23 @@ else
   ioc=$bdir/ioc/ioc
 fi
 
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. bench/lib.sh
+bench_init
 
 # --- the server: ioc-sim's /bench (bench/poll-scenario.yaml) or nginx serving the same body ---
 if [ "$server" = nginx ]; then
-  nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
   sp=$(free_port)
   sim_url=""
-  mkdir -p "$tmp/www" "$tmp/ng"
-  chmod 755 "$tmp" "$tmp/www"
+  mkdir -p "$tmp/www"
+  chmod 755 "$tmp/www"
   $bdir/sim/ioc-sim -s bench/poll-scenario.yaml --port 0 >"$tmp/sim0.out" &
   p=$!
   for _ in $(seq 50); do grep -q listening "$tmp/sim0.out" && break; sleep 0.1; done
   curl -sf "$(sed -n 's/.*\(http:[^ ]*\).*/\1/p' "$tmp/sim0.out")/bench" >"$tmp/www/bench"
   kill $p; wait $p 2>/dev/null || true
   chmod 644 "$tmp/www/bench"
-  cat >"$tmp/ng/nginx.conf" <<EOF
-worker_processes 1;
-worker_rlimit_nofile 20000;
-daemon off;
-pid $tmp/ng/nginx.pid;
-error_log $tmp/ng/error.log;
-events { worker_connections 19000; }
-http {
-  access_log off;
-  client_body_temp_path $tmp/ng; proxy_temp_path $tmp/ng; fastcgi_temp_path $tmp/ng;
-  uwsgi_temp_path $tmp/ng; scgi_temp_path $tmp/ng;
-  keepalive_requests 100000000;
-  keepalive_timeout 120s;
-  server { listen 127.0.0.1:$sp; root $tmp/www; default_type application/json;
-           location = /status { stub_status; } }
-}
-EOF
-  "$nginx_bin" -c "$tmp/ng/nginx.conf" -p "$tmp/ng" 2>"$tmp/ng/stderr" &
-  pids+=($!)
+  bench_nginx "  server { listen 127.0.0.1:$sp; root $tmp/www; default_type application/json;
+           location = /status { stub_status; } }" "http://127.0.0.1:$sp/bench" 19000 || exit 1
   url="http://127.0.0.1:$sp/bench"
 else
   $bdir/sim/ioc-sim -s bench/poll-scenario.yaml --port 0 >"$tmp/sim.out" &
@@ -159,14 +134,14 @@ for ((r = 1; r <= runs; r++)); do
   # the server's count of requests over exactly the window.
   t0=$(date +%s.%N)
   p0=$(metric ioc_feed_polls_total); e0=$(metric ioc_feed_poll_errors_total)
-  s0=$(served); c0=$(awk '{ print $14 + $15 }' "/proc/$ioc_pid/stat"); u0=$(date +%s.%N)
+  s0=$(served); c0=$(cpu_ticks $ioc_pid); u0=$(date +%s.%N)
   perf_pid=
   if [ "$r" = 1 ] && [ -n "${IOC_BENCH_PERF:-}" ]; then
     perf record -q --call-graph dwarf,16384 -F 999 -o "$IOC_BENCH_PERF" -p "$ioc_pid" -- sleep "$secs" 2>/dev/null &
     perf_pid=$!
   fi
   conns=$(conns_mean "$secs")
-  s1=$(served); c1=$(awk '{ print $14 + $15 }' "/proc/$ioc_pid/stat"); u1=$(date +%s.%N)
+  s1=$(served); c1=$(cpu_ticks $ioc_pid); u1=$(date +%s.%N)
   p1=$(metric ioc_feed_polls_total); e1=$(metric ioc_feed_poll_errors_total)
   t1=$(date +%s.%N)
   [ -z "$perf_pid" ] || wait "$perf_pid" 2>/dev/null || true

@@ -23,8 +23,6 @@ secs=${3:-60}
 warm=${IOC_BENCH_WARMUP:-15}
 
 command -v prometheus >/dev/null || { echo "vs-prometheus: needs prometheus (apt install prometheus)"; exit 77; }
-nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
-[ -x "$nginx_bin" ] || { echo "vs-prometheus: needs nginx"; exit 77; }
 ioc=${IOC_BIN:-}
 if [ -z "$ioc" ]; then
   cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DIOC_TESTS=OFF >/dev/null
@@ -32,21 +30,10 @@ if [ -z "$ioc" ]; then
   ioc=build-bench/ioc/ioc
 fi
 
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-# free_port: a free loopback TCP port.
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. bench/lib.sh
+bench_init
 
 # --- nginx: T servers on T ports, each /metrics with S series ------------------------
-mkdir -p "$tmp/ng"
-chmod 755 "$tmp"
 ports=()
 servers=""
 for ((t = 0; t < targets; t++)); do
@@ -62,24 +49,7 @@ EOF
   chmod 644 "$tmp/www$t/metrics"
   servers+="  server { listen 127.0.0.1:$p; root $tmp/www$t; default_type text/plain; }"$'\n'
 done
-cat >"$tmp/ng/nginx.conf" <<EOF
-worker_processes 1;
-daemon off;
-pid $tmp/ng/nginx.pid;
-error_log $tmp/ng/error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $tmp/ng; proxy_temp_path $tmp/ng; fastcgi_temp_path $tmp/ng;
-  uwsgi_temp_path $tmp/ng; scgi_temp_path $tmp/ng;
-  keepalive_requests 1000000;
-  keepalive_timeout 120s;
-$servers}
-EOF
-"$nginx_bin" -c "$tmp/ng/nginx.conf" -p "$tmp/ng" 2>"$tmp/ng/stderr" &
-pids+=($!)
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:${ports[0]}/metrics" >/dev/null && break; sleep 0.1; done
-curl -sf "http://127.0.0.1:${ports[0]}/metrics" >/dev/null || { echo "nginx did not start"; cat "$tmp/ng/stderr"; exit 1; }
+bench_nginx "$servers" "http://127.0.0.1:${ports[0]}/metrics" || exit 1
 
 # --- ioc: T feeds of S KPIs (one selector each), with and without the archive --------
 # ioc_cfg MODE PORT: the config, archive on or off.
@@ -144,7 +114,6 @@ samples() {
     prom) metric "$pp" prometheus_tsdb_head_samples_appended_total ;;
   esac
 }
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 # disk WHICH: bytes on disk of the archive or of Prometheus's data dir (with its
 # WAL, which is all it writes in its first 2 hours). The archive's write-ahead log
