@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +42,12 @@ struct PromDoc {
     /* The samples sorted by metric name, then by position: a selector with
      * a metric name reads only that name's samples (n entries, owned). */
     PromByName *by_name;
+    /* An index of the labels by (name, value): lab_head[hash & (lab_cap - 1)]
+     * is the first label (+ 1; 0 none) of a chain through lab_next, in the
+     * order of the document; lab_owner[j] is label j's sample. A selector
+     * with label="value" reads only that chain (owned, n_labels entries). */
+    size_t *lab_head, *lab_next, *lab_owner;
+    size_t lab_cap;
 };
 
 typedef enum { MATCH_EQ, MATCH_NE, MATCH_RE, MATCH_NRE } MatchOp;
@@ -437,6 +444,44 @@ static bool prom_parse_sample(PromDoc *d, PromLine *l, PromError *err)
 }
 
 /* Parses a whole body (see prom.h). */
+/* FNV-1a of a label's name and value (a NUL between them). */
+static uint64_t label_hash(const char *name, const char *value)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        h = (h ^ *p) * 1099511628211ull;
+    h = (h ^ 0) * 1099511628211ull;
+    for (const unsigned char *p = (const unsigned char *)value; *p; p++)
+        h = (h ^ *p) * 1099511628211ull;
+    return h;
+}
+
+/* Builds d's index of labels by (name, value) (see PromDoc). False when
+ * out of memory. */
+static bool index_labels(PromDoc *d)
+{
+    size_t cap = 16;
+    while (cap < 2 * d->n_labels)
+        cap *= 2;
+    d->lab_cap = cap;
+    d->lab_head = calloc(cap, sizeof(*d->lab_head));
+    d->lab_next = calloc(d->n_labels ? d->n_labels : 1, sizeof(*d->lab_next));
+    d->lab_owner = calloc(d->n_labels ? d->n_labels : 1, sizeof(*d->lab_owner));
+    if (!d->lab_head || !d->lab_next || !d->lab_owner) return false;
+    size_t j = 0;
+    for (size_t k = 0; k < d->n; k++)
+        for (size_t i = 0; i < d->samples[k].n_labels; i++, j++)
+            d->lab_owner[j] = k;
+    /* From the last label to the first, each pushed in front: chains keep
+     * the document's order. */
+    for (size_t l = d->n_labels; l-- > 0;) {
+        size_t b = label_hash(d->labels[l].name, d->labels[l].value) & (cap - 1);
+        d->lab_next[l] = d->lab_head[b];
+        d->lab_head[b] = l + 1;
+    }
+    return true;
+}
+
 /* qsort order of PromByName: metric name, then position in the document. */
 static int by_name_cmp(const void *a, const void *b)
 {
@@ -484,6 +529,7 @@ PromDoc *prom_parse(const char *body, size_t len, PromError *err)
     for (size_t k = 0; k < d->n; k++)
         d->by_name[k] = (PromByName){d->samples[k].metric, k};
     qsort(d->by_name, d->n, sizeof(*d->by_name), by_name_cmp);
+    if (!index_labels(d)) goto oom;
     return d;
 oom:
     prom_fail(err, 0, 0, _("out of memory"));
@@ -500,6 +546,9 @@ void prom_doc_free(PromDoc *d)
     free(d->samples);
     free(d->labels);
     free(d->by_name);
+    free(d->lab_head);
+    free(d->lab_next);
+    free(d->lab_owner);
     free(d);
 }
 
@@ -757,14 +806,56 @@ static const char *prom_fixed_name(const PromSelector *s)
     return NULL;
 }
 
-/* Appends the values of the samples matching s (see prom.h). With a metric
- * name only that name's samples are read (the index by name), in the
- * document's order all the same. */
+/* Appends v to (*vals)[*n], growing the array whose known size is *cap.
+ * False when out of memory. */
+static bool prom_push(double **vals, size_t *n, size_t *cap, double v)
+{
+    if (*n == *cap) {
+        size_t ncap = *cap < 8 ? 16 : *cap * 2;
+        double *p = realloc(*vals, ncap * sizeof(*p));
+        if (!p) return false;
+        *vals = p;
+        *cap = ncap;
+    }
+    (*vals)[(*n)++] = v;
+    return true;
+}
+
+/* An = matcher of s on a label other than the metric name with a value
+ * that is not empty (label="" also matches the samples without the label,
+ * which the index does not list), or NULL. */
+static const Matcher *prom_eq_label(const PromSelector *s)
+{
+    for (size_t k = 0; k < s->n; k++)
+        if (s->m[k].op == MATCH_EQ && s->m[k].value[0] && strcmp(s->m[k].name, "__name__") != 0)
+            return &s->m[k];
+    return NULL;
+}
+
+/* Appends the values of the samples matching s (see prom.h). With a
+ * label="value" matcher only the samples carrying that label are read (the
+ * label index), else with a metric name only that name's samples (the
+ * index by name); either way in the document's order. */
 long prom_select(const PromDoc *d, const PromSelector *s, double **vals, size_t *n)
 {
     if (!d || !s || !vals || !n) return -1;
     size_t cap = *n; /* what the caller's array is known to hold */
     long added = 0;
+    const Matcher *eq = prom_eq_label(s);
+    if (eq && d->lab_head) {
+        size_t b = label_hash(eq->name, eq->value) & (d->lab_cap - 1);
+        for (size_t l1 = d->lab_head[b]; l1; l1 = d->lab_next[l1 - 1]) {
+            const PromLabel *lab = &d->labels[l1 - 1];
+            if (strcmp(lab->name, eq->name) != 0 || strcmp(lab->value, eq->value) != 0) continue;
+            const PromSample *smp = &d->samples[d->lab_owner[l1 - 1]];
+            int ok = prom_matches(s, smp);
+            if (ok < 0) return PROM_SELECT_LIMIT;
+            if (!ok) continue;
+            if (!prom_push(vals, n, &cap, smp->value)) return -1;
+            added++;
+        }
+        return added;
+    }
     size_t lo = 0, hi = d->n;
     const char *name = prom_fixed_name(s);
     if (name) { /* the first entry of name, then the entries up to the next name */
@@ -785,14 +876,7 @@ long prom_select(const PromDoc *d, const PromSelector *s, double **vals, size_t 
         int ok = prom_matches(s, &d->samples[k]);
         if (ok < 0) return PROM_SELECT_LIMIT;
         if (!ok) continue;
-        if (*n == cap) {
-            size_t ncap = cap < 8 ? 16 : cap * 2;
-            double *p = realloc(*vals, ncap * sizeof(*p));
-            if (!p) return -1;
-            *vals = p;
-            cap = ncap;
-        }
-        (*vals)[(*n)++] = d->samples[k].value;
+        if (!prom_push(vals, n, &cap, d->samples[k].value)) return -1;
         added++;
     }
     return added;

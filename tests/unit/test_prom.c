@@ -466,6 +466,47 @@ static void test_select_by_name(void **state)
     assert_string_equal(got, "1 2 6");
 }
 
+/* The label index answers label="v" exactly as a full scan does: on a
+ * pseudo-random document (names, labels and values from small alphabets, so
+ * that they repeat, some samples without a label), each = selector gives the
+ * same values in the same order as the same selector written with =~ (a
+ * regex of plain letters matches the same, and takes no index). */
+static void test_select_by_label(void **state)
+{
+    (void)state;
+    char *body = malloc(1 << 16);
+    assert_non_null(body);
+    size_t len = 0;
+    unsigned x = 7;
+    for (int i = 0; i < 400; i++) {
+        x = x * 1103515245u + 12345u;
+        len += (size_t)sprintf(body + len, "m%u{", (x >> 8) % 3);
+        if ((x >> 12) % 4) len += (size_t)sprintf(body + len, "a=\"v%u\",", (x >> 14) % 5);
+        if ((x >> 17) % 3) len += (size_t)sprintf(body + len, "b=\"v%u\",", (x >> 19) % 4);
+        len += (size_t)sprintf(body + len, "c=\"%d\"} %d\n", i, i);
+    }
+    body[len] = '\0';
+    char sel_eq[64], sel_re[64], got_eq[8192], got_re[8192];
+    int nonempty = 0;
+    for (int m = -1; m < 3; m++)
+        for (int a = 0; a < 6; a++)
+            for (int b = -1; b < 5; b++) {
+                char name[8] = "", bm[16] = "";
+                if (m >= 0) snprintf(name, sizeof name, "m%d", m);
+                if (b >= 0) snprintf(bm, sizeof bm, ",b=\"v%d\"", b);
+                snprintf(sel_eq, sizeof sel_eq, "%s{a=\"v%d\"%s}", name, a, bm);
+                snprintf(sel_re, sizeof sel_re, "%s{a=~\"v%d\"%s}", name, a, bm);
+                selected(body, sel_eq, got_eq, sizeof got_eq);
+                selected(body, sel_re, got_re, sizeof got_re);
+                if (strcmp(got_eq, got_re) != 0)
+                    fail_msg("%s gives \"%.60s\", %s gives \"%.60s\"", sel_eq, got_eq, sel_re,
+                             got_re);
+                nonempty += got_eq[0] != '\0';
+            }
+    assert_true(nonempty > 50);
+    free(body);
+}
+
 typedef struct {
     const char *sel;
     size_t pos;
@@ -555,7 +596,8 @@ int main(void)
         cmocka_unit_test(test_parse_errors),    cmocka_unit_test(test_parse_nul_byte),
         cmocka_unit_test(test_parse_truncated), cmocka_unit_test(test_parse_limits),
         cmocka_unit_test(test_select),          cmocka_unit_test(test_select_appends),
-        cmocka_unit_test(test_select_by_name),  cmocka_unit_test(test_selector_errors),
+        cmocka_unit_test(test_select_by_name),  cmocka_unit_test(test_select_by_label),
+        cmocka_unit_test(test_selector_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
