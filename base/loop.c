@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -84,6 +85,31 @@ Loop *loop_new(void)
     l->sig_pipe[0] = l->sig_pipe[1] = -1;
     l->next_timer_id = 1;
     return l;
+}
+
+long loop_keep_connections(Loop *l, size_t want)
+{
+    struct rlimit r;
+    long cap = 1L << 20;
+    if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur != RLIM_INFINITY)
+        cap = (long)r.rlim_cur - LOOP_FD_RESERVE;
+    long n = want > (size_t)cap ? cap : (long)want;
+    if (n < 4) n = 4;
+    curl_multi_setopt(l->multi, CURLMOPT_MAXCONNECTS, n);
+    return n;
+}
+
+long loop_raise_fd_limit(void)
+{
+    struct rlimit r;
+    if (getrlimit(RLIMIT_NOFILE, &r) != 0) return -1;
+    rlim_t want = r.rlim_max;
+    if (want == RLIM_INFINITY || want > 65536) want = 65536;
+    if (r.rlim_cur < want) {
+        r.rlim_cur = want;
+        if (setrlimit(RLIMIT_NOFILE, &r) != 0) getrlimit(RLIMIT_NOFILE, &r);
+    }
+    return r.rlim_cur == RLIM_INFINITY ? 65536 : (long)r.rlim_cur;
 }
 
 void loop_free(Loop *l)

@@ -43,6 +43,22 @@ void loop_free(Loop *l);
 /* Adds a transfer; done is called once when it ends. 0, or -1 on failure. */
 int loop_add_transfer(Loop *l, CURL *easy, LoopDoneFn done, void *ud);
 
+/* Descriptors kept free for everything but idle HTTP connections (the API's
+ * clients, SQLite, the terminal, DNS). */
+#define LOOP_FD_RESERVE 256
+
+/* Lets the multi handle keep up to want idle connections open for reuse,
+ * fewer when the soft RLIMIT_NOFILE minus LOOP_FD_RESERVE is smaller (never
+ * under 4). curl's own default keeps 4 per running transfer, so feeds whose
+ * polls are spread over time would reconnect on every poll. Returns the
+ * number set. */
+long loop_keep_connections(Loop *l, size_t want);
+
+/* Raises the process's soft RLIMIT_NOFILE to its hard limit (at most
+ * 65,536), as servers do: a collector of thousands of feeds keeps a
+ * connection to each. Returns the soft limit now in force. */
+long loop_raise_fd_limit(void);
+
 /* Removes a running transfer without calling its done callback. */
 void loop_cancel_transfer(Loop *l, CURL *easy);
 

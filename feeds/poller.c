@@ -381,6 +381,7 @@ Poller *poller_new(Loop *loop, const Config *cfg, PollerFn fn, void *ud, char *e
     p->queue = calloc(cfg->n_feeds ? cfg->n_feeds : 1, sizeof(*p->queue));
     p->max_in_flight = POLLER_MAX_IN_FLIGHT;
     if (!p->feeds || !p->queue) goto oom;
+    size_t handles = 0; /* one kept connection each, so no poll reconnects */
     for (size_t i = 0; i < cfg->n_feeds; i++) {
         FeedPoll *fp = &p->feeds[i];
         fp->p = p;
@@ -408,7 +409,9 @@ Poller *poller_new(Loop *loop, const Config *cfg, PollerFn fn, void *ud, char *e
             poller_free(p);
             return NULL;
         }
+        handles += fp->n_x;
     }
+    loop_keep_connections(loop, handles);
     return p;
 oom:
     snprintf(err, errlen, "%s", _("out of memory"));

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/loop.h"
 #include "ioc/cli.h"
 #include "ioc/version.h"
 #include "base/i18n.h"
@@ -172,6 +173,7 @@ int main(int argc, char **argv)
     bind_locale_dir();
     textdomain("ioc");
     cli_resolve_language(); /* again once a config sets ioc.language */
+    loop_raise_fd_limit();  /* a connection kept open per feed (docs/performance.md) */
 
     if (argc < 2) {
         /* In a terminal: the console on the config found (cli_config_path), else
@@ -184,10 +186,10 @@ int main(int argc, char **argv)
             bool cfg = cli_config_path(NULL, found, sizeof(found), &from) != NULL;
             snprintf(name, sizeof(name), "%s", cfg ? "console" : "demo");
             if (!cfg)
-                fputs(
-                    _("ioc: no config found (-c, IOC_CONFIG, "
-                      "~/.config/ioc/ioc.yaml, " IOC_SYSCONF_FILE "): opening the demo province\n"),
-                    stderr);
+                fputs(_("ioc: no config found (-c, IOC_CONFIG, "
+                        "~/.config/ioc/ioc.yaml, " IOC_SYSCONF_FILE
+                        "): opening the demo province\n"),
+                      stderr);
             return cfg ? cmd_console(1, args) : cmd_demo(1, args);
         }
         print_overview(stderr);

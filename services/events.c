@@ -213,6 +213,15 @@ void events_send(Events *ev, const char *name, const char *data)
     free(f);
 }
 
+/* True when no client listens: the event is only numbered (the same N for
+ * everyone who connects later) and not serialised at all. */
+static bool unheard(Events *ev)
+{
+    if (ev->first) return false;
+    ev->seq++;
+    return true;
+}
+
 /* Sends name with the unformatted text of j (freed). */
 static void send_json(Events *ev, const char *name, cJSON *j)
 {
@@ -237,7 +246,7 @@ static void add_int(cJSON *o, const char *key, int64_t v, int64_t none)
 
 void events_poll(Events *ev, const Monitor *m, size_t feed, int64_t t)
 {
-    if (!ev || !m) return;
+    if (!ev || !m || unheard(ev)) return;
     const Collector *c = m->coll;
     const FeedStatus *st = &c->feeds[feed];
     cJSON *o = cJSON_CreateObject();
@@ -254,9 +263,8 @@ void events_poll(Events *ev, const Monitor *m, size_t feed, int64_t t)
         cJSON_AddNumberToObject(o, "polls", (double)st->polls);
         cJSON_AddNumberToObject(o, "failures", (double)st->failures);
         cJSON *vals = cJSON_AddArrayToObject(o, "values");
-        for (size_t i = 0; vals && i < c->n_kpis; i++) {
+        for (size_t i = c->feed_kpis[feed]; vals && i < c->feed_kpis[feed + 1]; i++) {
             const CollKpi *k = &c->kpis[i];
-            if (k->feed_idx != feed) continue;
             cJSON *v = cJSON_CreateObject();
             if (!v) break;
             cJSON_AddStringToObject(v, "kpi", k->kpi->id);
@@ -275,7 +283,7 @@ void events_poll(Events *ev, const Monitor *m, size_t feed, int64_t t)
 
 void events_feed(Events *ev, const Monitor *m, size_t feed, FeedStateKind from, int64_t t)
 {
-    if (!ev || !m) return;
+    if (!ev || !m || unheard(ev)) return;
     const FeedStatus *st = &m->coll->feeds[feed];
     cJSON *o = cJSON_CreateObject();
     if (o) {
@@ -290,7 +298,7 @@ void events_feed(Events *ev, const Monitor *m, size_t feed, FeedStateKind from, 
 
 void events_alert(Events *ev, const Monitor *m, const AlertEvent *e)
 {
-    if (!ev || !m) return;
+    if (!ev || !m || unheard(ev)) return;
     cJSON *o = NULL;
     const char *name = "alert";
     switch (e->kind) {

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -200,6 +201,34 @@ static void test_signal_is_delivered_in_the_loop(void **state)
     loop_free(l2);
 }
 
+/* Idle connections kept: what was asked, within the descriptors the soft
+ * limit leaves after LOOP_FD_RESERVE, never under 4; raising the limit
+ * goes up to the hard one. */
+static void test_keep_connections_within_fd_limit(void **state)
+{
+    (void)state;
+    struct rlimit old;
+    assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+    Loop *l = loop_new();
+    assert_non_null(l);
+    struct rlimit r = old;
+    r.rlim_cur = 1000;
+    if (r.rlim_max != RLIM_INFINITY && r.rlim_max < 1000) r.rlim_cur = r.rlim_max;
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &r), 0);
+    long room = (long)r.rlim_cur - LOOP_FD_RESERVE;
+    assert_int_equal(loop_keep_connections(l, 10), room < 10 ? (room < 4 ? 4 : room) : 10);
+    assert_int_equal(loop_keep_connections(l, 100000), room < 4 ? 4 : room);
+    assert_int_equal(loop_keep_connections(l, 0), 4);
+    long now = loop_raise_fd_limit();
+    struct rlimit after;
+    assert_int_equal(getrlimit(RLIMIT_NOFILE, &after), 0);
+    assert_true(now >= (long)r.rlim_cur);
+    assert_true(after.rlim_cur == RLIM_INFINITY || (long)after.rlim_cur == now);
+    if (old.rlim_max != RLIM_INFINITY) assert_true(now <= (long)old.rlim_max);
+    loop_free(l);
+    setrlimit(RLIMIT_NOFILE, &old);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -209,6 +238,7 @@ int main(void)
         cmocka_unit_test(test_fd_wakes_the_loop_early),
         cmocka_unit_test(test_idle_loop_sleeps),
         cmocka_unit_test(test_signal_is_delivered_in_the_loop),
+        cmocka_unit_test(test_keep_connections_within_fd_limit),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     curl_global_cleanup();

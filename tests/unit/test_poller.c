@@ -131,24 +131,45 @@ static Config *make_config(const char *url, int64_t interval_ms)
     return c;
 }
 
-/* Frees what make_config built. */
+/* Frees what make_config (or make_config_n) built. */
 static void free_config(Config *c)
 {
-    CfgFeed *f = &c->feeds[0];
-    jp_free(f->kpis[0].jp);
-    free(f->kpis[0].id);
-    free(f->kpis[0].select);
-    free(f->kpis);
-    free(f->id);
-    free(f->url);
-    free(f->auth_bearer);
-    free(f->auth_user);
-    free(f->auth_password);
-    free(f->headers[0].name);
-    free(f->headers[0].value);
-    free(f->headers);
+    for (size_t i = 0; i < c->n_feeds; i++) {
+        CfgFeed *f = &c->feeds[i];
+        jp_free(f->kpis[0].jp);
+        free(f->kpis[0].id);
+        free(f->kpis[0].select);
+        free(f->kpis);
+        free(f->id);
+        free(f->url);
+        free(f->auth_bearer);
+        free(f->auth_user);
+        free(f->auth_password);
+        free(f->headers[0].name);
+        free(f->headers[0].value);
+        free(f->headers);
+    }
     free(c->feeds);
     free(c);
+}
+
+/* Builds a config of n feeds like make_config's, feed i polling urls[i]. */
+static Config *make_config_n(char urls[][64], size_t n, int64_t interval_ms)
+{
+    Config *c = make_config(urls[0], interval_ms);
+    c->feeds = realloc(c->feeds, n * sizeof(CfgFeed));
+    for (size_t i = 1; i < n; i++) {
+        Config *one = make_config(urls[i], interval_ms);
+        c->feeds[i] = one->feeds[0];
+        free(one->feeds[0].id);
+        char id[32];
+        snprintf(id, sizeof(id), "t%zu", i);
+        c->feeds[i].id = strdup(id);
+        free(one->feeds);
+        free(one);
+    }
+    c->n_feeds = n;
+    return c;
 }
 
 static void test_backoff_then_recovery(void **state)
@@ -247,6 +268,51 @@ static void test_connection_reused(void **state)
     MHD_stop_daemon(d);
 }
 
+static struct MHD_Daemon *start_server(Server *srv);
+static unsigned port_of(struct MHD_Daemon *d);
+
+/* Feeds on more origins than curl keeps by default (4 idle connections per
+ * running transfer), polled one after the other as a schedule spreads them:
+ * each origin still sees one connection, every poll reuses it. */
+static void test_connection_kept_per_feed(void **state)
+{
+    (void)state;
+    enum { N = 10, ROUNDS = 3 };
+    Server srv[N];
+    struct MHD_Daemon *d[N];
+    char urls[N][64];
+    memset(srv, 0, sizeof(srv));
+    for (int i = 0; i < N; i++) {
+        d[i] = start_server(&srv[i]);
+        snprintf(urls[i], sizeof(urls[i]), "http://127.0.0.1:%u/x", port_of(d[i]));
+    }
+    Config *cfg = make_config_n(urls, N, 3600000);
+    Loop *loop = loop_new();
+    Rec rec = {.loop = loop, .stop_after = 1 << 30};
+    char err[128];
+    Poller *p = poller_new(loop, cfg, on_result, &rec, err, sizeof(err));
+    assert_non_null(p);
+    for (int r = 0; r < ROUNDS; r++) {
+        for (size_t f = 0; f < N; f++) {
+            int want = rec.n + 1;
+            assert_int_equal(poller_poll_now(p, f), 0);
+            int64_t t0 = loop_now_ms();
+            while (rec.n < want && loop_now_ms() - t0 < 5000)
+                loop_once(loop, 200);
+            assert_int_equal(rec.n, want);
+        }
+    }
+    for (int i = 0; i < N; i++) {
+        assert_int_equal(atomic_load(&srv[i].requests), ROUNDS);
+        assert_int_equal(atomic_load(&srv[i].connections), 1);
+    }
+    poller_free(p);
+    loop_free(loop);
+    free_config(cfg);
+    for (int i = 0; i < N; i++)
+        MHD_stop_daemon(d[i]);
+}
+
 /* Requests being answered now and the most at once (handle_slow). */
 static atomic_int slow_now, slow_max;
 
@@ -286,12 +352,10 @@ static void test_in_flight_cap(void **state)
     char url[64];
     snprintf(url, sizeof(url), "http://127.0.0.1:%u/x",
              MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT)->port);
-    Config *cfg = make_config(url, 10000);
-    /* Five more feeds sharing the first one's settings (free_config frees once). */
-    cfg->feeds = realloc(cfg->feeds, 6 * sizeof(CfgFeed));
-    for (int i = 1; i < 6; i++)
-        cfg->feeds[i] = cfg->feeds[0];
-    cfg->n_feeds = 6;
+    char urls[6][64];
+    for (int i = 0; i < 6; i++)
+        memcpy(urls[i], url, sizeof(url));
+    Config *cfg = make_config_n(urls, 6, 10000);
     Loop *loop = loop_new();
     Rec rec = {.loop = loop, .stop_after = 6};
     char err[128];
@@ -976,6 +1040,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_backoff_then_recovery),
         cmocka_unit_test(test_connection_reused),
+        cmocka_unit_test(test_connection_kept_per_feed),
         cmocka_unit_test(test_in_flight_cap),
         cmocka_unit_test(test_redirect_same_origin),
         cmocka_unit_test(test_redirect_other_origin),
