@@ -738,6 +738,9 @@ PromSelector *prom_selector_compile(const char *expr, PromError *err)
         prom_fail(err, 0, 0, _("empty selector: expected a metric name or a label matcher"));
         goto fail;
     }
+    /* Kept for the config's life, one per KPI: only the matchers used. */
+    Matcher *fit = realloc(sel->m, sel->n * sizeof(*sel->m));
+    if (fit) sel->m = fit;
     return sel;
 oom:
     prom_fail(err, 0, 0, _("out of memory"));
