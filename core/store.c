@@ -93,7 +93,7 @@ size_t store_series_bytes(const StoreSpec *spec)
 {
     if (!store_spec_check(spec, NULL)) return 0;
     size_t n = round64(sizeof(StoreSeries));
-    n += round64((size_t)spec->raw_capacity * sizeof(Sample));
+    n += round64(rawring_bound(spec->raw_capacity));
     for (int i = 0; i < spec->levels; i++)
         n += round64((size_t)spec->level[i].capacity * sizeof(StoreBucket));
     return n;
@@ -105,13 +105,13 @@ static void series_free(StoreSeries *s)
     if (!s) return;
     for (int i = 0; i < s->nlevels; i++)
         free(s->lv[i].b);
-    free(s->raw);
+    rawring_free(&s->raw, s->cache);
     free(s);
 }
 
 /* Allocates one series with the key after the struct and its rings at their
  * first, small sizes (they grow as they fill: ring_grow). */
-static StoreSeries *series_new(const char *key, const StoreSpec *spec)
+static StoreSeries *series_new(const char *key, const StoreSpec *spec, RawCache *cache)
 {
     size_t klen = strlen(key);
     StoreSeries *s = calloc(1, sizeof(StoreSeries) + klen + 1);
@@ -119,12 +119,10 @@ static StoreSeries *series_new(const char *key, const StoreSpec *spec)
     s->key = (char *)(s + 1);
     memcpy(s->key, key, klen + 1);
     s->spec = *spec;
-    s->raw_cap = spec->raw_capacity;
-    s->raw_alloc = s->raw_cap < STORE_RAW_FIRST ? s->raw_cap : STORE_RAW_FIRST;
-    s->raw_dropped.ts_ms = INT64_MIN;
-    s->raw = calloc(s->raw_alloc, sizeof(Sample));
-    s->bytes = sizeof(StoreSeries) + klen + 1 + (size_t)s->raw_alloc * sizeof(Sample);
-    for (int i = 0; s->raw && i < spec->levels; i++) {
+    s->cache = cache;
+    bool raw = rawring_init(&s->raw, spec->raw_capacity);
+    s->bytes = sizeof(StoreSeries) + klen + 1;
+    for (int i = 0; raw && i < spec->levels; i++) {
         StoreLevel *l = &s->lv[i];
         l->width = spec->level[i].width_ms;
         l->cap = spec->level[i].capacity;
@@ -134,7 +132,7 @@ static StoreSeries *series_new(const char *key, const StoreSpec *spec)
         if (!l->b) break;
         s->bytes += (size_t)l->alloc * sizeof(StoreBucket);
     }
-    if (!s->raw || s->nlevels != spec->levels || (s->nlevels && !s->lv[s->nlevels - 1].b)) {
+    if (!raw || s->nlevels != spec->levels || (s->nlevels && !s->lv[s->nlevels - 1].b)) {
         series_free(s);
         return NULL;
     }
@@ -266,7 +264,7 @@ int store_add(Store *s, const char *key, const StoreSpec *spec, StoreError *err)
         return -1;
     }
     StoreSeries *ser = NULL;
-    if (!reserve_one(s) || !(ser = series_new(key, spec))) {
+    if (!reserve_one(s) || !(ser = series_new(key, spec, &s->cache))) {
         set_err(err, _("out of memory adding series '%s'"), key);
         return -1;
     }
@@ -292,7 +290,7 @@ size_t store_memory(const Store *s)
     if (!s) return 0;
     size_t n = sizeof(*s) + s->cap * sizeof(*s->v) + s->hcap * sizeof(*s->hash);
     for (size_t i = 0; i < s->n; i++)
-        n += s->v[i]->bytes;
+        n += s->v[i]->bytes + s->v[i]->raw.bytes;
     return n;
 }
 
@@ -332,8 +330,10 @@ StoreRc store_append(Store *st, int id, int64_t ts, double v)
     StoreSeries *s = st->v[id];
     bool gap = isnan(v);
     if (gap) v = NAN; /* one canonical NaN */
-    if (s->raw_n > 0) {
-        Sample *nw = (Sample *)store_raw_newest(s);
+    bool had = s->raw.n > 0;
+    Sample prev = {0, 0};
+    if (had) {
+        Sample *nw = rawring_newest(&s->raw);
         if (ts < nw->ts_ms) return STORE_EOLD;
         if (ts == nw->ts_ms) {
             /* Only the newest sample changes; rollups never saw it. */
@@ -360,29 +360,16 @@ StoreRc store_append(Store *st, int id, int64_t ts, double v)
                            sizeof(StoreBucket), &s->bytes))
                 return STORE_ENOMEM;
         }
+        prev = *nw;
     }
-    if (s->raw_n < s->raw_cap && !ring_grow((void **)&s->raw, &s->raw_alloc, s->raw_n + 1,
-                                            s->raw_cap, sizeof(Sample), &s->bytes))
-        return STORE_ENOMEM;
-    if (s->raw_n > 0) {
-        const Sample *nw = store_raw_newest(s);
+    if (!rawring_push(&s->raw, ts, v)) return STORE_ENOMEM;
+    if (had)
         for (int i = 0; i < s->nlevels; i++)
-            level_commit(&s->lv[i], nw->ts_ms, nw->value);
-    }
-    if (s->raw_n == s->raw_cap) {
-        s->raw_dropped = s->raw[s->raw_start];
-        if (++s->raw_start == s->raw_cap) s->raw_start = 0;
-        s->raw_n--;
-    }
-    uint32_t p = s->raw_start + s->raw_n;
-    if (p >= s->raw_cap) p -= s->raw_cap;
-    s->raw[p].ts_ms = ts;
-    s->raw[p].value = v;
-    s->raw_n++;
+            level_commit(&s->lv[i], prev.ts_ms, prev.value);
     if (!gap) {
         s->prev_good = s->good;
         s->has_prev_good = s->has_good;
-        s->good = s->raw[p];
+        s->good = (Sample){ts, v};
         s->has_good = true;
     }
     return STORE_OK;
@@ -391,8 +378,8 @@ StoreRc store_append(Store *st, int id, int64_t ts, double v)
 bool store_last(const Store *st, int id, Sample *out)
 {
     const StoreSeries *s = store_series(st, id);
-    if (!s || s->raw_n == 0) return false;
-    *out = *store_raw_newest(s);
+    if (!s || s->raw.n == 0) return false;
+    *out = store_raw_newest(s);
     return true;
 }
 

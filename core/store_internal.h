@@ -2,10 +2,10 @@
  * store.c (series, appends) and store_query.c (queries). Not for other modules.
  *
  * Invariants of a series:
- *  - raw ring: samples in strictly increasing ts order, oldest at raw_start;
- *    it always holds the newest sample, and every sample with
- *    ts > raw_dropped.ts_ms (the newest sample pushed out of the ring, kept
- *    so that an as-of just before the ring is still exact).
+ *  - raw ring (core/rawring.h): samples in strictly increasing ts order; it
+ *    always holds the newest sample, and every sample with ts >
+ *    store_raw_dropped().ts_ms (the newest sample pushed out of the ring,
+ *    kept so that an as-of just before the ring is still exact).
  *  - rollups hold every sample EXCEPT the newest one, which stays "pending"
  *    in the raw ring until a newer sample arrives. This is what lets a
  *    same-timestamp append replace the newest sample while min/max/sum stay
@@ -14,19 +14,19 @@
  *    (index = floor(ts / width)); slot of head is head_slot; buckets with no
  *    samples are zeroed when the head moves past them.
  *  - memory grows with use: a ring's array holds its first `alloc` slots
- *    (alloc <= cap, doubled as they fill). Until the raw ring is full,
- *    raw_start is 0, so its samples sit at 0 .. raw_n-1 < raw_alloc; until a
- *    level's head passes slot cap-1, its used slots are 0 .. head_slot <
- *    alloc. A slot at or past alloc has never held anything (reads as zero). */
+ *    (alloc <= cap, doubled as they fill); the raw ring's head likewise,
+ *    its older samples in compressed chunks. Until a level's head passes slot cap-1, its used slots
+ * are 0 .. head_slot < alloc. A slot at or past alloc has never held anything (reads as zero). */
 #ifndef IOC_STORE_INTERNAL_H
 #define IOC_STORE_INTERNAL_H
 
+#include "core/rawring.h"
 #include "core/store.h"
 
 /* The first sizes of a series' rings (at most their capacities): a series
  * that never gets a sample costs under 1 KiB. */
-#define STORE_RAW_FIRST   8 /* samples */
-#define STORE_LEVEL_FIRST 2 /* buckets */
+#define STORE_RAW_FIRST   RAWRING_HEAD_FIRST /* samples */
+#define STORE_LEVEL_FIRST 2                  /* buckets */
 
 /* One rollup bucket: 64 bytes. Offsets are ms from the bucket start. */
 typedef struct {
@@ -55,11 +55,9 @@ typedef struct {
 typedef struct {
     char *key;
     StoreSpec spec;
-    size_t bytes; /* bytes allocated for the series (struct, key, rings) */
-    Sample *raw;  /* raw_alloc samples, owned */
-    uint32_t raw_cap, raw_n, raw_start;
-    uint32_t raw_alloc;     /* samples allocated in raw (2..raw_cap) */
-    Sample raw_dropped;     /* ts_ms INT64_MIN when no sample has been dropped */
+    size_t bytes;           /* bytes allocated for the series (struct, key, rings) */
+    RawRing raw;            /* the raw samples (owned), compressed: core/rawring.h */
+    RawCache *cache;        /* the store's decoded chunks (borrowed) */
     Sample good, prev_good; /* newest value, newest value before good.ts */
     bool has_good, has_prev_good;
     int nlevels;
@@ -71,6 +69,7 @@ struct Store {
     size_t n, cap;
     int32_t *hash; /* id + 1 per slot, 0 = empty; hcap slots (a power of two) */
     size_t hcap;
+    RawCache cache; /* decoded raw chunks, shared by the series */
 };
 
 /* Floor division of a by b > 0. */
@@ -82,17 +81,21 @@ static inline int64_t store_fdiv(int64_t a, int64_t b)
 }
 
 /* The raw sample at logical index i (0 = oldest). */
-static inline const Sample *store_raw_at(const StoreSeries *s, uint32_t i)
+static inline Sample store_raw_at(const StoreSeries *s, uint32_t i)
 {
-    uint32_t p = s->raw_start + i;
-    if (p >= s->raw_cap) p -= s->raw_cap;
-    return &s->raw[p];
+    return rawring_get(&s->raw, s->cache, i);
 }
 
 /* The newest sample; the series must not be empty. */
-static inline const Sample *store_raw_newest(const StoreSeries *s)
+static inline Sample store_raw_newest(const StoreSeries *s)
 {
-    return store_raw_at(s, s->raw_n - 1);
+    return s->raw.head[s->raw.head_n - 1];
+}
+
+/* The newest sample dropped from the raw ring (ts_ms INT64_MIN when none). */
+static inline Sample store_raw_dropped(const StoreSeries *s)
+{
+    return rawring_dropped(&s->raw, s->cache);
 }
 
 /* Series by id, or NULL. */

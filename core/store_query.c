@@ -24,7 +24,7 @@ typedef struct {
 static void view_init(View *v, const StoreSeries *s)
 {
     v->s = s;
-    v->nw = *store_raw_newest(s);
+    v->nw = store_raw_newest(s);
     for (int i = 0; i < s->nlevels; i++)
         v->nwb[i] = store_fdiv(v->nw.ts_ms, s->lv[i].width);
 }
@@ -40,7 +40,8 @@ static int64_t clamp_ts(int64_t t)
 /* Earliest time from which the raw ring holds every sample. */
 static int64_t raw_cov(const StoreSeries *s)
 {
-    return s->raw_dropped.ts_ms == INT64_MIN ? INT64_MIN : s->raw_dropped.ts_ms + 1;
+    int64_t d = store_raw_dropped(s).ts_ms;
+    return d == INT64_MIN ? INT64_MIN : d + 1;
 }
 
 /* Earliest time from which level L holds every sample (INT64_MIN: all). */
@@ -114,18 +115,10 @@ static void bucket_span(const StoreBucket *k, int32_t *oldest, int32_t *newest)
     }
 }
 
-/* Logical index of the first raw sample with ts >= t (raw_n if none). */
+/* Logical index of the first raw sample with ts >= t (raw.n if none). */
 static uint32_t raw_lower_bound(const StoreSeries *s, int64_t t)
 {
-    uint32_t lo = 0, hi = s->raw_n;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (store_raw_at(s, mid)->ts_ms < t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return rawring_lower_bound(&s->raw, s->cache, t);
 }
 
 /* ---- as-of ---- */
@@ -206,16 +199,16 @@ bool store_asof(const Store *st, int id, int64_t t, StoreAsOf *out)
     out->value = NAN;
     out->res_ms = 0;
     const StoreSeries *s = store_series(st, id);
-    if (!s || s->raw_n == 0) return false;
+    if (!s || s->raw.n == 0) return false;
     t = clamp_ts(t);
-    if (t >= store_raw_at(s, 0)->ts_ms) {
-        const Sample *sm = store_raw_at(s, raw_lower_bound(s, t + 1) - 1); /* newest <= t */
-        return asof_sample(sm->ts_ms, sm->value, out);
+    if (t >= store_raw_at(s, 0).ts_ms) {
+        Sample sm = store_raw_at(s, raw_lower_bound(s, t + 1) - 1); /* newest <= t */
+        return asof_sample(sm.ts_ms, sm.value, out);
     }
-    if (s->raw_dropped.ts_ms == INT64_MIN) return false; /* t is before all data */
+    Sample dropped = store_raw_dropped(s);
+    if (dropped.ts_ms == INT64_MIN) return false; /* t is before all data */
     /* Nothing lies between the last dropped sample and the ring. */
-    if (t >= s->raw_dropped.ts_ms)
-        return asof_sample(s->raw_dropped.ts_ms, s->raw_dropped.value, out);
+    if (t >= dropped.ts_ms) return asof_sample(dropped.ts_ms, dropped.value, out);
     View v;
     view_init(&v, s);
     for (int L = 0; L < s->nlevels; L++) {
@@ -273,14 +266,14 @@ static void acc_bucket(Acc *a, const StoreBucket *k, int64_t start)
 /* Adds the raw samples with ts in [from, to]. */
 static void acc_raw(const StoreSeries *s, Acc *a, int64_t from, int64_t to)
 {
-    for (uint32_t i = raw_lower_bound(s, from); i < s->raw_n; i++) {
-        const Sample *sm = store_raw_at(s, i);
-        if (sm->ts_ms > to) break;
+    for (uint32_t i = raw_lower_bound(s, from); i < s->raw.n; i++) {
+        Sample sm = store_raw_at(s, i);
+        if (sm.ts_ms > to) break;
         a->st->reads++;
-        if (isnan(sm->value))
+        if (isnan(sm.value))
             a->st->gaps++;
         else
-            acc_value(a, sm->ts_ms, sm->value);
+            acc_value(a, sm.ts_ms, sm.value);
     }
 }
 
@@ -336,10 +329,10 @@ bool store_stats(const Store *st, int id, int64_t from, int64_t to, StoreStats *
     const StoreSeries *s = store_series(st, id);
     from = clamp_ts(from);
     to = clamp_ts(to);
-    if (!s || s->raw_n == 0 || from > to) return false;
+    if (!s || s->raw.n == 0 || from > to) return false;
     Acc a = {.st = out};
     if (s->nlevels == 0) {
-        if (s->raw_dropped.ts_ms >= from) out->exact = false;
+        if (store_raw_dropped(s).ts_ms >= from) out->exact = false;
         acc_raw(s, &a, from, to);
     } else {
         View v;
@@ -432,17 +425,17 @@ static void pt_merge(StorePoint *p, double mn, double mx, int64_t lts, double lv
 static void fill_raw(const StoreSeries *s, Cols *c, int64_t lo, int64_t hi)
 {
     uint32_t i = raw_lower_bound(s, lo);
-    if (i >= s->raw_n) return;
-    size_t col = col_of(c, store_raw_at(s, i)->ts_ms);
-    for (; i < s->raw_n; i++) {
-        const Sample *sm = store_raw_at(s, i);
-        if (sm->ts_ms > hi) break;
-        while (col + 1 < c->width && c->pts[col + 1].ts_ms <= sm->ts_ms)
+    if (i >= s->raw.n) return;
+    size_t col = col_of(c, store_raw_at(s, i).ts_ms);
+    for (; i < s->raw.n; i++) {
+        Sample sm = store_raw_at(s, i);
+        if (sm.ts_ms > hi) break;
+        while (col + 1 < c->width && c->pts[col + 1].ts_ms <= sm.ts_ms)
             col++;
-        if (isnan(sm->value))
+        if (isnan(sm.value))
             c->pts[col].flags |= STORE_PT_GAP;
         else
-            pt_merge(&c->pts[col], sm->value, sm->value, sm->ts_ms, sm->value);
+            pt_merge(&c->pts[col], sm.value, sm.value, sm.ts_ms, sm.value);
     }
 }
 
@@ -511,7 +504,7 @@ int64_t store_chart(const Store *st, int id, int64_t from, int64_t to, StorePoin
         }
     }
     int64_t res = src < 0 ? 0 : s->lv[src].width;
-    if (s->raw_n == 0) return res;
+    if (s->raw.n == 0) return res;
     View v;
     view_init(&v, s);
     int64_t hi = to;

@@ -276,11 +276,13 @@ static int malformed(char *err, size_t errlen, const char *what, const char *why
     return -1;
 }
 
-int tsblock_decode(const uint8_t *buf, size_t len, TsbPoint **out, size_t *n, char *err,
-                   size_t errlen)
+/* Decodes a block into dst (room for cap samples) or, when dst is NULL, into
+ * a new array *out; *n samples. 0, or -1 with a message in err. */
+static int decode(const uint8_t *buf, size_t len, TsbPoint *dst, size_t cap, TsbPoint **out,
+                  size_t *n, char *err, size_t errlen)
 {
     const char *what = _("sample block");
-    *out = NULL;
+    if (out) *out = NULL;
     *n = 0;
     In in = {.buf = buf, .len = len};
     if (len < 2 || buf[0] != BLOCK_VERSION)
@@ -299,7 +301,8 @@ int tsblock_decode(const uint8_t *buf, size_t len, TsbPoint **out, size_t *n, ch
     size_t left = in_bits_left(&in);
     if (left < 64 || (count - 1) > (left - 64) / 2)
         return malformed(err, errlen, what, _("fewer bits than samples"));
-    TsbPoint *p = malloc((size_t)count * sizeof(*p));
+    if (dst && count > cap) return malformed(err, errlen, what, _("too many samples"));
+    TsbPoint *p = dst ? dst : malloc((size_t)count * sizeof(*p));
     if (!p) {
         snprintf(err, errlen, "%s", _("out of memory"));
         return -1;
@@ -313,14 +316,14 @@ int tsblock_decode(const uint8_t *buf, size_t len, TsbPoint **out, size_t *n, ch
         if (in_bits(&in, 1)) {
             if (!in_bits(&in, 1)) {
                 if (lead > 64) {
-                    free(p);
+                    if (!dst) free(p);
                     return malformed(err, errlen, what, _("a value reuses no window"));
                 }
                 v ^= in_bits(&in, 64 - lead - trail) << trail;
             } else {
                 unsigned l = (unsigned)in_bits(&in, 6), m = (unsigned)in_bits(&in, 6) + 1;
                 if (l + m > 64) {
-                    free(p);
+                    if (!dst) free(p);
                     return malformed(err, errlen, what, _("a value window past 64 bits"));
                 }
                 lead = l;
@@ -331,21 +334,33 @@ int tsblock_decode(const uint8_t *buf, size_t len, TsbPoint **out, size_t *n, ch
         p[i] = (TsbPoint){(int64_t)ts, double_of(v)};
     }
     if (in.bad) {
-        free(p);
+        if (!dst) free(p);
         return malformed(err, errlen, what, _("truncated"));
     }
     /* Only zero padding may follow, up to the byte. */
     if (in.bit && in_bits(&in, 8 - (unsigned)in.bit) != 0) {
-        free(p);
+        if (!dst) free(p);
         return malformed(err, errlen, what, _("padding is not zero"));
     }
     if (in.pos != len) {
-        free(p);
+        if (!dst) free(p);
         return malformed(err, errlen, what, _("trailing bytes"));
     }
-    *out = p;
+    if (out) *out = p;
     *n = (size_t)count;
     return 0;
+}
+
+int tsblock_decode(const uint8_t *buf, size_t len, TsbPoint **out, size_t *n, char *err,
+                   size_t errlen)
+{
+    return decode(buf, len, NULL, 0, out, n, err, errlen);
+}
+
+int tsblock_decode_into(const uint8_t *buf, size_t len, TsbPoint *dst, size_t cap, size_t *n,
+                        char *err, size_t errlen)
+{
+    return decode(buf, len, dst, cap, NULL, n, err, errlen);
 }
 
 /* True when d is an integer that tag 1 holds exactly (|d| <= 2^53, not -0). */

@@ -48,6 +48,11 @@ int tsblock_encode(const TsbPoint *p, size_t n, uint8_t **out, size_t *len);
 int tsblock_decode(const uint8_t *buf, size_t len, TsbPoint **out, size_t *n, char *err,
                    size_t errlen);
 
+/* Decodes a block into dst, which has room for cap samples (a block of more
+ * is refused as malformed); *n samples. 0, or -1 with a message in err. */
+int tsblock_decode_into(const uint8_t *buf, size_t len, TsbPoint *dst, size_t cap, size_t *n,
+                        char *err, size_t errlen);
+
 /* Encodes e[0..n) as a tail chunk into a new buffer *out of *len bytes. 0 or -1. */
 int tsblock_tail_encode(const TsbEntry *e, size_t n, uint8_t **out, size_t *len);
 
