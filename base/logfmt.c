@@ -13,7 +13,15 @@ void logfmt_init(LogFmt *l, char *buf, size_t cap)
     l->buf = buf;
     l->cap = cap;
     l->len = 0;
+    l->tee = NULL;
+    l->tee_ud = NULL;
     if (cap) buf[0] = '\0';
+}
+
+void logfmt_tee(LogFmt *l, void (*fn)(void *ud, const char *key, const char *value), void *ud)
+{
+    l->tee = fn;
+    l->tee_ud = ud;
 }
 
 /* True when byte c may appear in a key as it is. */
@@ -41,6 +49,7 @@ static bool put(LogFmt *l, const char *s, size_t n)
 
 void logfmt_str(LogFmt *l, const char *key, const char *value)
 {
+    if (l->tee) l->tee(l->tee_ud, key, value ? value : "");
     /* Room for any one escape past the cap: a value that comes out longer
      * than LOGFMT_VALUE_MAX was cut, one that does not is whole. */
     char v[LOGFMT_VALUE_MAX + 8];

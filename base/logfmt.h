@@ -31,10 +31,18 @@ typedef struct {
     char *buf;  /* the caller's buffer */
     size_t cap; /* its size (>= 2: room for "\n" and the NUL) */
     size_t len; /* bytes of the line so far, without the final newline */
+    /* Called with each pair as appended, before escaping (logfmt_tee()), or NULL. */
+    void (*tee)(void *ud, const char *key, const char *value);
+    void *tee_ud;
 } LogFmt;
 
 /* Starts an empty line in buf (cap bytes, at least 2). */
 void logfmt_init(LogFmt *l, char *buf, size_t cap);
+
+/* Also hands every pair appended from now on, key and value as given (not
+ * escaped, NULL value as ""), to fn(ud, ...): e.g. to build the same event
+ * as journal fields. fn NULL stops it. */
+void logfmt_tee(LogFmt *l, void (*fn)(void *ud, const char *key, const char *value), void *ud);
 
 /* Appends key=value, quoting and escaping value as above (NULL is ""). */
 void logfmt_str(LogFmt *l, const char *key, const char *value);

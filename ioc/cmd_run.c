@@ -7,6 +7,9 @@
  *   ts=2026-11-25T18:30:05+07:00 level=warn event=feed feed=dvc from=ok to=down latency_ms=4001 error="timeout after 4s"
  *   ts=2026-11-25T18:31:40+07:00 level=error event=reload msg="/etc/ioc/ioc.yaml:3:7: unknown key 'intervall' in feed"
  *   ts=2026-11-25T18:32:10+07:00 level=warn event=notify target=http://127.0.0.1:9/hook alerts=1 status=firing attempt=1 result=retry error="HTTP 500"
+ * Under systemd with stderr going to the journal ($JOURNAL_STREAM names it),
+ * each event goes instead as one native journal record with IOC_* fields
+ * (base/journal.h; a record the journal does not take is written to stderr).
  * SIGTERM/SIGINT stop it cleanly; SIGHUP reloads the config, keeping the old
  * one (and running on) when the new one is invalid. */
 /* clang-format on */
@@ -32,6 +35,7 @@
 #include "base/timefmt.h"
 #include "base/logfmt.h"
 #include "base/sdnotify.h"
+#include "base/journal.h"
 
 typedef struct {
     Monitor *w;
@@ -50,11 +54,28 @@ typedef struct {
     FeedStateKind *ev_prev; /* per feed: the state the last "poll" event showed */
 } Run;
 
-/* A log line being built: ts, level and event come first. */
+/* The journal the log goes to (log_setup()), when log_to_journal. */
+static Journal log_journal = {.fd = -1};
+static bool log_to_journal;
+
+/* A log line being built: ts, level and event come first. With the journal,
+ * the same pairs are also built as a record's fields. */
 typedef struct {
     LogFmt l;
     char buf[LOGFMT_LINE_MAX];
+    JournalRec rec; /* the pairs but ts and level as IOC_* fields */
+    int priority;   /* the level as a syslog priority */
+    char jbuf[JOURNAL_RECORD_MAX];
 } Line;
+
+/* LogFmt tee: a pair of the line as a journal field, "feed" as IOC_FEED (ts
+ * and level are the journal's own timestamp and PRIORITY). */
+static void log_tee(void *ud, const char *key, const char *value)
+{
+    Line *ln = ud;
+    if (strcmp(key, "ts") != 0 && strcmp(key, "level") != 0)
+        journal_field(&ln->rec, "IOC_", key, value);
+}
 
 /* Starts line ln with the time, the level and the event. */
 static LogFmt *log_begin(Line *ln, const char *level, const char *event)
@@ -62,15 +83,28 @@ static LogFmt *log_begin(Line *ln, const char *level, const char *event)
     char ts[40];
     timefmt_iso(loop_wall_ms(), ts, sizeof(ts));
     logfmt_init(&ln->l, ln->buf, sizeof(ln->buf));
+    if (log_to_journal) {
+        journal_rec_init(&ln->rec, ln->jbuf, sizeof(ln->jbuf));
+        ln->priority = journal_priority(level);
+        logfmt_tee(&ln->l, log_tee, ln);
+    }
     logfmt_str(&ln->l, "ts", ts);
     logfmt_str(&ln->l, "level", level);
     logfmt_str(&ln->l, "event", event);
     return &ln->l;
 }
 
-/* Writes line ln to stderr in one write. */
+/* Sends line ln to the journal as one record (its MESSAGE the line without
+ * ts) or, without the journal or when the record was dropped, writes it to
+ * stderr in one write. */
 static void log_end(Line *ln)
 {
+    if (log_to_journal) {
+        const char *msg = ln->buf, *sp = strchr(msg, ' ');
+        char err[300];
+        if (strncmp(msg, "ts=", 3) == 0 && sp) msg = sp + 1;
+        if (journal_send(&log_journal, ln->priority, msg, &ln->rec, err, sizeof(err)) == 0) return;
+    }
     logfmt_write(&ln->l, stderr);
 }
 
@@ -325,6 +359,31 @@ static void on_turn(void *ud)
     }
 }
 
+/* Chooses where the log goes: native journal records when stderr is the
+ * journal (JOURNAL_STREAM matches it) unless IOC_LOG_JOURNAL is 0, off, no
+ * or false; the socket is IOC_JOURNAL_SOCKET's (for tests) or journald's. */
+static void log_setup(void)
+{
+    static const char *const off[] = {"0", "off", "no", "false"};
+    const char *mode = getenv("IOC_LOG_JOURNAL");
+    for (size_t i = 0; mode && i < sizeof(off) / sizeof(off[0]); i++)
+        if (strcmp(mode, off[i]) == 0) return;
+    if (!journal_stream_is(getenv("JOURNAL_STREAM"), STDERR_FILENO)) return;
+    const char *path = getenv("IOC_JOURNAL_SOCKET");
+    char err[300];
+    if (journal_open(&log_journal, path && path[0] ? path : NULL, "ioc", err, sizeof(err)) == 0)
+        log_to_journal = true;
+    else
+        log_one("warn", "start", "error", err);
+}
+
+/* Closes the journal's socket: the log goes to stderr again. */
+static void log_close(void)
+{
+    journal_close(&log_journal);
+    log_to_journal = false;
+}
+
 /* CliStart log: a start-up message as one line of event ud ("start" or
  * "reload"), e.g. each problem of the config. */
 static void log_start(void *ud, const char *level, const char *key, const char *msg)
@@ -403,11 +462,15 @@ int cmd_run(int argc, char **argv)
     if (rc < 0) rc = cli_need_config("run", &path, found, sizeof(found), NULL);
     if (rc >= 0) return rc;
 
+    log_setup();
     static char start_event[] = "start", reload_event[] = "reload";
     const CliStart at_start = {.cmd = "run", .log = log_start, .ud = start_event};
     const CliStart at_reload = {.cmd = "run", .log = log_start, .ud = reload_event};
     Config *cfg = cli_start(&at_start, path, &rc);
-    if (!cfg) return rc;
+    if (!cfg) {
+        log_close();
+        return rc;
+    }
     Run r = {.path = path, .carry = metrics_carry_new(), .start_ms = loop_wall_ms()};
     rc = IOC_EXIT_OK;
     if (!r.carry) {
@@ -467,7 +530,9 @@ int cmd_run(int argc, char **argv)
         char err[200];
         (void)sdnotify_send("STOPPING=1", err, sizeof(err)); /* best effort */
         Line ln;
-        logfmt_int(log_begin(&ln, "info", "stop"), "polls", (long long)r.coll->polls);
+        LogFmt *l = log_begin(&ln, "info", "stop");
+        logfmt_int(l, "polls", (long long)r.coll->polls);
+        if (log_journal.dropped) logfmt_int(l, "journal_dropped", (long long)log_journal.dropped);
         log_end(&ln);
     }
 out:
@@ -479,5 +544,6 @@ out:
     free(r.prev);
     free(r.ev_prev);
     curl_global_cleanup();
+    log_close();
     return rc;
 }

@@ -161,12 +161,47 @@ static void test_write(void **state)
     }
 }
 
+/* Collects the pairs a tee is handed. */
+static void tee_collect(void *ud, const char *key, const char *value)
+{
+    char *out = ud;
+    size_t n = strlen(out);
+    snprintf(out + n, 512 - n, "[%s|%s]", key, value);
+}
+
+/* A tee gets every pair as given, before escaping (integers, booleans and
+ * printf values included, NULL as ""); the line is as without it. */
+static void test_tee(void **state)
+{
+    (void)state;
+    char buf[LOGFMT_LINE_MAX], seen[512] = "";
+    LogFmt l;
+    logfmt_init(&l, buf, sizeof buf);
+    logfmt_tee(&l, tee_collect, seen);
+    logfmt_str(&l, "event", "feed");
+    logfmt_str(&l, "error", "two\nlines \"q\"");
+    logfmt_str(&l, "none", NULL);
+    logfmt_int(&l, "n", 42);
+    logfmt_bool(&l, "ok", true);
+    logfmt_strf(&l, "v", "%.1f", 1.5);
+    assert_string_equal(seen, "[event|feed][error|two\nlines \"q\"][none|][n|42][ok|true][v|1.5]");
+    assert_string_equal(
+        logfmt_line(&l),
+        "event=feed error=\"two\\nlines \\\"q\\\"\" none=\"\" n=42 ok=true v=1.5\n");
+    logfmt_tee(&l, NULL, NULL);
+    logfmt_str(&l, "after", "x");
+    assert_string_equal(seen, "[event|feed][error|two\nlines \"q\"][none|][n|42][ok|true][v|1.5]");
+    /* logfmt_init() starts without one. */
+    logfmt_init(&l, buf, sizeof buf);
+    assert_null(l.tee);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),       cmocka_unit_test(test_line),
         cmocka_unit_test(test_long_values), cmocka_unit_test(test_full_buffer),
-        cmocka_unit_test(test_write),
+        cmocka_unit_test(test_write),       cmocka_unit_test(test_tee),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
