@@ -38,9 +38,15 @@ static int link_siblings(AlertEngine *e)
         crit[k] = -1;
     for (size_t j = e->n; j-- > 0;)
         if (implicit_of(&e->alerts[j], SEV_CRITICAL)) crit[e->alerts[j].kpi] = (int)j;
-    for (size_t i = 0; i < e->n; i++)
-        if (implicit_of(&e->alerts[i], SEV_WARNING))
-            e->priv[i].crit_sibling = crit[e->alerts[i].kpi];
+    for (size_t i = e->n; i-- > 0;)
+        if (implicit_of(&e->alerts[i], SEV_WARNING)) {
+            int c = crit[e->alerts[i].kpi];
+            e->priv[i].crit_sibling = c;
+            if (c >= 0) {
+                e->priv[i].warn_next = e->priv[c].warn_first;
+                e->priv[c].warn_first = (int)i;
+            }
+        }
     free(crit);
     return 0;
 }
@@ -95,6 +101,8 @@ AlertEngine *alert_new(const Collector *coll, const AlertOptions *opts, AlertEve
         a->state = ALERT_INACTIVE;
         e->priv[i].core = ALERT_INACTIVE;
         e->priv[i].crit_sibling = -1;
+        e->priv[i].warn_first = e->priv[i].warn_next = -1;
+        e->priv[i].hpos = SIZE_MAX;
         if (r->kind == RULE_FEED) {
             a->feed = r->feed ? feed_index(c, r->feed) : -1;
         } else if (r->kpi) {
@@ -112,7 +120,10 @@ AlertEngine *alert_new(const Collector *coll, const AlertOptions *opts, AlertEve
         }
     }
     e->due = malloc((e->n ? e->n : 1) * sizeof(*e->due));
-    if (!e->due || link_siblings(e) != 0 || index_by_feed(e) != 0) goto oom;
+    e->heap = malloc((e->n ? e->n : 1) * sizeof(*e->heap));
+    e->scratch = malloc((e->n ? 2 * e->n : 1) * sizeof(*e->scratch));
+    if (!e->due || !e->heap || !e->scratch || link_siblings(e) != 0 || index_by_feed(e) != 0)
+        goto oom;
     for (size_t i = 0; i < e->n; i++)
         e->due[i] = INT64_MAX;
     return e;
@@ -126,6 +137,8 @@ void alert_free(AlertEngine *e)
 {
     if (!e) return;
     free(e->due);
+    free(e->heap);
+    free(e->scratch);
     free(e->by_feed);
     free(e->feed_first);
     free(e->alerts);
@@ -345,7 +358,7 @@ static void eval_one(AlertEngine *e, size_t i, int64_t now)
     AlertState s = visible(e, i, &held);
     a->held = held;
     if (s == old) {
-        e->due[i] = alert_due(e, i);
+        alert_set_due(e, i, alert_due(e, i));
         /* The text of a listed alert follows its value; an inactive one is
          * listed nowhere, so it is rendered only when it changes state. */
         if (s != ALERT_INACTIVE)
@@ -371,7 +384,7 @@ static void eval_one(AlertEngine *e, size_t i, int64_t now)
     if (s == ALERT_INACTIVE) a->active_ms = 0;
     a->state = s;
     a->since_ms = now;
-    e->due[i] = alert_due(e, i);
+    alert_set_due(e, i, alert_due(e, i));
     alert_render(e, a, a->rule->summary, a->summary, sizeof(a->summary));
     AlertEvent ev = {.kind = AEV_TRANSITION, .alert = a, .from = old, .to = s, .at_ms = now};
     alert_emit(e, &ev);
@@ -404,6 +417,13 @@ void alert_eval_feed(AlertEngine *e, size_t feed, int64_t now)
         eval_one(e, e->by_feed[j], now);
 }
 
+/* qsort order of alert indices. */
+static int cmp_index(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return (x > y) - (x < y);
+}
+
 void alert_eval_due(AlertEngine *e, int64_t now)
 {
     if (e->mirror) return;
@@ -412,16 +432,37 @@ void alert_eval_due(AlertEngine *e, int64_t now)
         return;
     }
     alert_expire_silences(e, now);
+    /* The alerts due: the heap's nodes with due <= now (a node's children
+     * are never earlier than it), then sorted, so that they are evaluated in
+     * config order as alert_eval() would. */
+    size_t *list = e->scratch, n = 0;
+    if (e->n_heap && e->due[e->heap[0]] <= now) list[n++] = e->heap[0];
+    for (size_t k = 0; k < n; k++) {
+        size_t h = e->priv[list[k]].hpos;
+        for (size_t c = 2 * h + 1; c <= 2 * h + 2 && c < e->n_heap; c++)
+            if (e->due[e->heap[c]] <= now) list[n++] = e->heap[c];
+    }
+    qsort(list, n, sizeof(*list), cmp_index);
+    for (size_t k = 0; k < n; k++)
+        e->priv[list[k]].due_now = true;
     /* A critical evaluated now may change what its warning shows (suppressed
      * or not), so a warning goes with its critical. */
-    for (size_t i = 0; i < e->n; i++) {
-        e->priv[i].due_now = e->due[i] <= now;
-        if (e->priv[i].crit_sibling < 0 && e->priv[i].due_now) eval_one(e, i, now);
+    size_t *warn = e->scratch + e->n, nw = 0;
+    for (size_t k = 0; k < n; k++) {
+        size_t i = list[k];
+        if (e->priv[i].crit_sibling >= 0) {
+            warn[nw++] = i;
+            continue;
+        }
+        for (int w = e->priv[i].warn_first; w >= 0; w = e->priv[w].warn_next)
+            if (!e->priv[w].due_now) warn[nw++] = (size_t)w;
+        eval_one(e, i, now);
     }
-    for (size_t i = 0; i < e->n; i++) {
-        int c = e->priv[i].crit_sibling;
-        if (c >= 0 && (e->priv[i].due_now || e->priv[c].due_now)) eval_one(e, i, now);
-    }
+    qsort(warn, nw, sizeof(*warn), cmp_index);
+    for (size_t k = 0; k < nw; k++)
+        eval_one(e, warn[k], now);
+    for (size_t k = 0; k < n; k++)
+        e->priv[list[k]].due_now = false;
 }
 
 /* Lowers *d to t. */
@@ -447,10 +488,56 @@ int64_t alert_due(const AlertEngine *e, size_t i)
     return d;
 }
 
+/* Swaps heap places a and b. */
+static void heap_swap(AlertEngine *e, size_t a, size_t b)
+{
+    size_t t = e->heap[a];
+    e->heap[a] = e->heap[b];
+    e->heap[b] = t;
+    e->priv[e->heap[a]].hpos = a;
+    e->priv[e->heap[b]].hpos = b;
+}
+
+/* Moves the alert at heap place h up or down to where its deadline belongs. */
+static void heap_fix(AlertEngine *e, size_t h)
+{
+    while (h > 0 && e->due[e->heap[h]] < e->due[e->heap[(h - 1) / 2]]) {
+        heap_swap(e, h, (h - 1) / 2);
+        h = (h - 1) / 2;
+    }
+    for (;;) {
+        size_t m = h, l = 2 * h + 1, r = l + 1;
+        if (l < e->n_heap && e->due[e->heap[l]] < e->due[e->heap[m]]) m = l;
+        if (r < e->n_heap && e->due[e->heap[r]] < e->due[e->heap[m]]) m = r;
+        if (m == h) return;
+        heap_swap(e, h, m);
+        h = m;
+    }
+}
+
+void alert_set_due(AlertEngine *e, size_t i, int64_t d)
+{
+    e->due[i] = d;
+    size_t h = e->priv[i].hpos;
+    if (h == SIZE_MAX) {
+        if (d == INT64_MAX) return;
+        h = e->n_heap++;
+        e->heap[h] = i;
+        e->priv[i].hpos = h;
+    } else if (d == INT64_MAX) {
+        size_t last = --e->n_heap;
+        e->priv[i].hpos = SIZE_MAX;
+        if (h == last) return;
+        e->heap[h] = e->heap[last];
+        e->priv[e->heap[h]].hpos = h;
+    }
+    heap_fix(e, h);
+}
+
 void alert_refresh_due(AlertEngine *e)
 {
     for (size_t i = 0; i < e->n; i++)
-        e->due[i] = alert_due(e, i);
+        alert_set_due(e, i, alert_due(e, i));
 }
 
 int64_t alert_next_deadline(const AlertEngine *e)
@@ -459,8 +546,7 @@ int64_t alert_next_deadline(const AlertEngine *e)
     if (e->mirror) return d;
     for (size_t i = 0; i < e->n_sil; i++)
         earliest(&d, e->sil[i].until_ms);
-    for (size_t i = 0; i < e->n; i++)
-        earliest(&d, e->due[i]);
+    if (e->n_heap) earliest(&d, e->due[e->heap[0]]);
     return d;
 }
 

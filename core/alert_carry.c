@@ -227,9 +227,12 @@ size_t alert_carry_apply(AlertEngine *e, const AlertCarry *c)
         a->rule = keep.rule;
         a->kpi = keep.kpi;
         a->feed = keep.feed;
-        int sibling = p->crit_sibling;
+        AlertPriv links = *p; /* the new engine's siblings and heap place */
         *p = ca->p;
-        p->crit_sibling = sibling;
+        p->crit_sibling = links.crit_sibling;
+        p->warn_first = links.warn_first;
+        p->warn_next = links.warn_next;
+        p->hpos = links.hpos;
         p->fresh_until = 0;
         p->ack_pending = false;
         /* The time without a value goes on from where it was. */

@@ -15,6 +15,9 @@ typedef struct {
     int64_t fresh_until; /* KPI rules: when the current value turns stale by age; 0 none */
     int64_t nodata_ref;  /* nodata rules: time of the last value (or the engine's start) */
     int crit_sibling;    /* warn implicit rules: the alert of the KPI's crit threshold, else -1 */
+    int warn_first;      /* crit rules: the first warn rule whose crit_sibling it is, else -1 */
+    int warn_next;       /* warn rules: the next warn rule with the same crit_sibling, else -1 */
+    size_t hpos;         /* its place in the deadline heap; SIZE_MAX when not in it */
     int64_t nodata_base; /* nodata rules: the time without a value counts from here (0: start) */
     /* Carried over from the engine before a reload (alert_carry_apply()): the
      * state is kept as it was until the feed's first poll in this engine
@@ -44,7 +47,10 @@ struct AlertEngine {
     bool started;     /* alert_eval() has run */
     int64_t start_ms; /* time of the first alert_eval() */
     /* What evaluation needs to touch only what changed (issue 15): */
-    int64_t *due;       /* n: when alert i next changes without a poll (alert_due) */
+    int64_t *due; /* n: when alert i next changes without a poll (alert_due) */
+    size_t *heap; /* the alerts with a deadline, a binary min-heap on due */
+    size_t n_heap;
+    size_t *scratch;    /* n: alert_eval_due()'s lists */
     size_t *by_feed;    /* n alert indices, feed by feed, crit before warn */
     size_t *feed_first; /* n_feeds + 2: feed f's alerts are by_feed[feed_first[f] ..
                            feed_first[f + 1]) */
@@ -53,6 +59,9 @@ struct AlertEngine {
 /* When alert i next changes without a poll (a for: ending, keep_firing_for,
  * leaving the list, turning stale, nodata); INT64_MAX when never. */
 int64_t alert_due(const AlertEngine *e, size_t i);
+
+/* Sets alert i's deadline to d (INT64_MAX: none), keeping the heap. */
+void alert_set_due(AlertEngine *e, size_t i, int64_t d);
 
 /* Recomputes every alert's deadline (after a change made outside evaluation:
  * carry, retire). */
