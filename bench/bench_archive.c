@@ -23,6 +23,7 @@
 #include "export/report.h"
 #include "export/report_build.h"
 #include "base/timefmt.h"
+#include "parse/tsblock.h"
 
 /* Monotonic seconds. */
 static double now_s(void)
@@ -200,7 +201,8 @@ static void table_bytes(Archive *a, const char *name, double *pages, double *pay
 /* Bytes per sample on disk for series polled every interval_s seconds over
  * `days` simulated days, one flush a second: KPI-like values (a level that
  * steps now and then, 1 % gaps), timestamps a few ms off the poll. Counts the
- * pages of each table after the run (dbstat, after a checkpoint). */
+ * pages of each table after the run (dbstat, after a checkpoint): the block
+ * table's per sample in a closed block, the others per sample written. */
 static void bench_interval(const char *dir, int interval_s, int series, int days)
 {
     char path[512], err[400];
@@ -239,24 +241,32 @@ static void bench_interval(const char *dir, int interval_s, int series, int days
     static const char *const tables[4] = {"block", "tail", "minute", "hour"};
     for (int i = 0; i < 4; i++)
         table_bytes(a, tables[i], &pages[i], &payload[i]);
+    /* The samples in closed blocks (the rest are open, in the tail). */
     sqlite3_stmt *st;
-    double blocks = 0, data = 0;
-    if (sqlite3_prepare_v2(archive_handle(a), "SELECT count(*), sum(length(data)) FROM block", -1,
-                           &st, NULL) == SQLITE_OK) {
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            blocks = sqlite3_column_double(st, 0);
-            data = sqlite3_column_double(st, 1);
+    double blocks = 0, data = 0, in_blocks = 0;
+    if (sqlite3_prepare_v2(archive_handle(a), "SELECT data FROM block", -1, &st, NULL) ==
+        SQLITE_OK) {
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            TsbPoint *p;
+            size_t m;
+            size_t len = (size_t)sqlite3_column_bytes(st, 0);
+            if (tsblock_decode(sqlite3_column_blob(st, 0), len, &p, &m, err, sizeof(err)) == 0) {
+                in_blocks += (double)m;
+                free(p);
+            }
+            blocks++;
+            data += (double)len;
         }
         sqlite3_finalize(st);
     }
-    double n = (double)samples;
+    double n = (double)samples, nb = in_blocks ? in_blocks : 1;
     printf("%4d s: %3d series x %d day(s) = %8llu samples, %7.0f blocks (%5.1f samples each),"
            " %.1f s\n",
-           interval_s, series, days, (unsigned long long)samples, blocks, blocks ? n / blocks : 0,
-           dt);
+           interval_s, series, days, (unsigned long long)samples, blocks,
+           blocks ? in_blocks / blocks : 0, dt);
     printf("        blocks: %5.2f B/sample in pages (%5.2f payload, %5.2f of it block data);"
-           " tail %.0f B now\n",
-           pages[0] / n, payload[0] / n, data / n, pages[1]);
+           " tail %.0f B (%.0f open samples)\n",
+           pages[0] / nb, payload[0] / nb, data / nb, pages[1], n - in_blocks);
     printf("        rollups: minute %6.2f B/sample, hour %5.2f B/sample (pages);"
            " file %lld B = %6.2f B/sample\n",
            pages[2] / n, pages[3] / n, bytes, (double)bytes / n);
