@@ -28,7 +28,9 @@ static const char schema_sql[] =
     "CREATE TABLE block(series INTEGER NOT NULL, ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,"
     " data BLOB NOT NULL, PRIMARY KEY(series, ts)) WITHOUT ROWID;"
     "CREATE TABLE tail(seq INTEGER PRIMARY KEY AUTOINCREMENT, max_ts INTEGER NOT NULL, data BLOB "
-    "NOT NULL);"
+    "NOT NULL, open_ts INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX tail_open ON tail(open_ts);"
+    "CREATE TABLE rollup_mark(id INTEGER PRIMARY KEY, ts INTEGER NOT NULL);"
     "CREATE TABLE minute(series INTEGER NOT NULL, ts INTEGER NOT NULL, n INTEGER NOT NULL,"
     " gaps INTEGER NOT NULL, vmin REAL, vmax REAL, vsum REAL, first_ts INTEGER, vfirst REAL,"
     " last_ts INTEGER, vlast REAL, PRIMARY KEY(series, ts)) WITHOUT ROWID;"
@@ -111,7 +113,11 @@ static const char *const stmt_sql[ST_COUNT] = {
                  "from_state,to_state,state,silence,target,until_ts,expired,operator,comment,"
                  "silenced,acked_by,summary,fired_ts) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,"
                  "?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21)",
-    [ST_PRUNE_RAW] = PRUNE_SQL("block", "series"),
+    /* Blocks go whole, by their newest sample: those of a series are in
+     * time order and do not overlap, so they are a prefix of its ts order. */
+    [ST_PRUNE_RAW] = "DELETE FROM block WHERE series=?1 AND ts<?2 AND last_ts<?2 AND ts <"
+                     " coalesce((SELECT ts FROM block WHERE series=?1 AND ts<?2 ORDER BY ts"
+                     " LIMIT 1 OFFSET ?3), ?2)",
     [ST_PRUNE_RAW + 1] = PRUNE_SQL("minute", "series"),
     [ST_PRUNE_RAW + 2] = PRUNE_SQL("hour", "series"),
     [ST_PRUNE_RAW + 3] = PRUNE_SQL("feed_poll", "feed"),
@@ -121,9 +127,10 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_NEXT_SERIES] = "SELECT id FROM series WHERE id>?1 ORDER BY id LIMIT 1",
     [ST_NEXT_FEED] = "SELECT id FROM feed WHERE id>?1 ORDER BY id LIMIT 1",
     [ST_PRUNE_STOPS] = "DELETE FROM not_running WHERE until_ts<?1",
-    [ST_TAIL_ADD] = "INSERT INTO tail(max_ts,data) VALUES(?1,?2)",
-    [ST_TAIL_TRIM] = "DELETE FROM tail WHERE max_ts<?1",
+    [ST_TAIL_ADD] = "INSERT INTO tail(max_ts,open_ts,data) VALUES(?1,?2,?3)",
+    [ST_TAIL_TRIM] = "DELETE FROM tail WHERE open_ts=?1",
     [ST_CLOSED_TS] = "SELECT last_ts FROM block WHERE series=?1 ORDER BY ts DESC LIMIT 1",
+    [ST_MARK] = "INSERT OR REPLACE INTO rollup_mark(id,ts) VALUES(1,?1)",
 };
 
 void ar_set_error(Archive *a, const char *fmt, ...)

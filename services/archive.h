@@ -43,7 +43,7 @@
 /* PRAGMA application_id of an ioc archive ("ioc" + 1) and its schema version
  * (PRAGMA user_version). */
 #define ARCHIVE_APP_ID 0x696f6301
-#define ARCHIVE_SCHEMA 2
+#define ARCHIVE_SCHEMA 3
 
 /* Rollup levels kept on disk. */
 enum { ARCHIVE_RAW = 0, ARCHIVE_MINUTE = 1, ARCHIVE_HOUR = 2 };

@@ -62,6 +62,27 @@ typedef struct ArBatch {
     struct ArBatch *next;
 } ArBatch;
 
+/* How long a minute is, and how long after its end its rollups are written. */
+#define AR_MINUTE 60000
+#define AR_GRACE  2000
+/* A block is closed at a minute boundary once it holds this many samples... */
+#define AR_BLOCK_SAMPLES 120
+/* ...or before it would span this long: every block's last sample is less
+ * than AR_BLOCK_SPAN after its first (readers look back this far). */
+#define AR_BLOCK_SPAN (2 * 3600000LL)
+
+/* A run of a series' open samples written to tail chunks of one tag. */
+typedef struct {
+    int64_t tag; /* the chunks' open_ts */
+    size_t n;
+} ArTagRun;
+
+/* A tag of tail chunks and the runs that still hold open samples in them. */
+typedef struct {
+    int64_t tag;
+    size_t refs;
+} ArTagRef;
+
 /* A series on the writer side: its row id and its open block. */
 typedef struct {
     char *name;
@@ -69,9 +90,12 @@ typedef struct {
     bool loaded;       /* closed_ts read from the database */
     bool has_closed;   /* some sample is in a closed block */
     int64_t closed_ts; /* the newest sample in a closed block */
-    int64_t minute;    /* the open block's minute */
-    TsbPoint *open;    /* the open block's samples */
+    TsbPoint *open;    /* the open block's samples, oldest first */
     size_t n_open, cap_open;
+    size_t n_rolled; /* open[0..n_rolled) are in the minute and hour rollups */
+    size_t n_tailed; /* open[0..n_tailed) are in the tail, in these runs: */
+    ArTagRun *runs;
+    size_t n_runs, cap_runs;
 } ArWSeries;
 
 /* A feed on the writer side. */
@@ -96,6 +120,7 @@ enum {
     ST_TAIL_ADD,
     ST_TAIL_TRIM,
     ST_CLOSED_TS,
+    ST_MARK,
     ST_COUNT,
 };
 
@@ -114,7 +139,7 @@ struct Archive {
     bool locked_out; /* another ioc writes: read-only, nothing buffered */
     int lock_fd;
     ArchiveOptions opt;
-    int schema; /* of the open file: 1 (raw rows) or 2 (blocks) */
+    int schema; /* of the open file: 1 (raw rows), 2 (minute blocks) or 3 (blocks) */
     char notice[300];
     /* --- front --- */
     char error[400];
@@ -137,8 +162,11 @@ struct Archive {
     size_t n_smap;
     ArWFeed *wf;
     size_t n_wf, cap_wf;
-    bool replayed;       /* open blocks loaded from the tail */
-    int64_t next_due;    /* the earliest time an open block closes */
+    bool replayed;     /* open blocks loaded from the tail */
+    int64_t next_due;  /* the earliest time a rollup or a block is due */
+    int64_t rolled_ts; /* open samples before it are in the rollups (INT64_MIN none) */
+    ArTagRef *tags;    /* the live tags of tail chunks, sorted */
+    size_t n_tags, cap_tags;
     char werror[400];    /* the writer's problem ("" fine) */
     ArchiveStats wstats; /* written, flushes, failures, pruned, last_flush_ms */
     int prune_table;     /* pruning cursor: table, key id */
@@ -191,8 +219,9 @@ int64_t ar_floor(int64_t ts, int64_t w);
 /* --- archive_block.c: the writer's blocks and tail --- */
 
 /* Applies a batch's samples (by front index, mapped through smap) to the
- * open blocks, closes the blocks that are due at now (all when last), writes
- * the batch's samples still open as a tail chunk and trims the tail. Runs
+ * open blocks, writes the rollups of the minutes that are over (all when
+ * last), closes the blocks that are full, writes the open samples not yet in
+ * the tail as tail chunks and deletes the chunks no open sample needs. Runs
  * inside the flush's transaction. SQLite code (DONE ok). */
 int aw_write_samples(Archive *a, const ArBatch *b);
 
@@ -206,8 +235,9 @@ void aw_forget_open(Archive *a);
 /* Frees the writer's series and feeds. */
 void aw_free(Archive *a);
 
-/* Converts a schema-1 archive (raw rows) to blocks in one transaction; the
- * notice says what was done. SQLite code (OK on success). */
+/* Converts a schema-1 (raw rows) or schema-2 (minute blocks) archive to
+ * schema 3 in one transaction; the notice says what was done. SQLite code
+ * (OK on success). */
 int aw_migrate(Archive *a);
 
 /* --- archive_read.c --- */

@@ -205,13 +205,16 @@ int ar_samples(Archive *a, sqlite3 *db, sqlite3_int64 id, int64_t from, int64_t 
         prepare(a,
                 v1 ? "SELECT ts, value FROM raw WHERE series=?1 AND ts>=?2 AND ts<?3"
                      " ORDER BY ts"
+                   /* The blocks that overlap [from, to): an index range from
+                    * the earliest start a block reaching from can have. */
                    : "SELECT ts, data FROM block WHERE series=?1 AND ts>=?2 AND ts<?3"
-                     " ORDER BY ts",
+                     " AND last_ts>=?4 ORDER BY ts",
                 err, errlen);
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, v1 || from < INT64_MIN + 60000 ? from : ar_floor(from, 60000));
+    sqlite3_bind_int64(st, 2, v1 || from < INT64_MIN + AR_BLOCK_SPAN ? from : from - AR_BLOCK_SPAN);
     sqlite3_bind_int64(st, 3, to);
+    if (!v1) sqlite3_bind_int64(st, 4, from);
     int rc;
     bool oom = false;
     while (!oom && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -356,7 +359,7 @@ int64_t archive_raw_oldest(Archive *a, const char *key)
                 a->schema < 2 ? "SELECT min(ts) FROM raw WHERE series=?1"
                               : "SELECT min(ts) FROM block WHERE series=?1",
                 id, &ts, NULL))
-        return ts; /* blocks: the start of the oldest one's minute */
+        return ts; /* blocks: the oldest one's first sample (schema 2: its minute) */
     char err[200];
     size_t first, count;
     if (a->schema < 2 || tail_of(a, id, &first, &count, err, sizeof(err)) != 0 || !count)

@@ -236,9 +236,10 @@ static void test_retention(void **state)
     ArchiveOptions o = {.retention_ms = {DAY, 3 * DAY, 10 * DAY}, .prune_rows = 10};
     Archive *a = open_ok(path, &o);
     int64_t now = T0 + 20 * DAY;
-    /* 25 samples 5 days old, one a minute (past raw, within minute), 5 fresh ones. */
+    /* 25 samples 4 to 6 days old, 2 hours apart (25 blocks past raw and
+     * minute retention, within hour), 5 fresh ones (an open block). */
     for (int i = 0; i < 25; i++)
-        archive_add_sample(a, "k.v", now - 5 * DAY + i * MIN, i);
+        archive_add_sample(a, "k.v", now - 6 * DAY + i * 2 * HOUR, i);
     for (int i = 0; i < 5; i++)
         archive_add_sample(a, "k.v", now - HOUR + i * 1000, i);
     assert_int_equal(archive_flush(a, now), 0); /* writes, then prunes 10 */
@@ -254,11 +255,11 @@ static void test_retention(void **state)
     size_t n;
     assert_int_equal(
         archive_buckets(a, "k.v", ARCHIVE_HOUR, 0, INT64_MAX, &b, &n, err, sizeof(err)), 0);
-    assert_int_equal(n, 2); /* hour rollups are kept 10 days */
+    assert_int_equal(n, 26); /* hour rollups are kept 10 days */
     free(b);
     assert_int_equal(
         archive_buckets(a, "k.v", ARCHIVE_MINUTE, 0, INT64_MAX, &b, &n, err, sizeof(err)), 0);
-    assert_int_equal(n, 1); /* the 5-day-old minute is past 3 days */
+    assert_int_equal(n, 1); /* the minutes 4 to 6 days old are past 3 days */
     assert_true(b[0].ts_ms >= now - HOUR);
     free(b);
     ArchiveStats st;
@@ -1125,7 +1126,7 @@ static void test_schema1_converted(void **state)
 
     Archive *a = open_ok(path, NULL);
     assert_non_null(
-        strstr(archive_notice(a), "converted from schema 1 to 2 (198 raw samples into 8 blocks)"));
+        strstr(archive_notice(a), "converted from schema 1 to 3 (198 raw samples into 3 blocks)"));
     assert_string_equal(archive_error(a), "");
     archive_close(a);
     read_all(path, "f.rate", &s2, &n2, &b2, &nb2);
@@ -1139,7 +1140,7 @@ static void test_schema1_converted(void **state)
     free(b2);
     assert_int_equal(raw_count(path, "f.slow"), 18);
 
-    /* Schema 2 now, without the raw table; a second open converts nothing. */
+    /* Schema 3 now, without the raw table; a second open converts nothing. */
     sqlite3 *db;
     assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
     sqlite3_stmt *q;
@@ -1149,7 +1150,7 @@ static void test_schema1_converted(void **state)
                                         -1, &q, NULL),
                      SQLITE_OK);
     assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(q, 0), 2);
+    assert_int_equal(sqlite3_column_int(q, 0), 3);
     assert_int_equal(sqlite3_column_int(q, 1), 0);
     sqlite3_finalize(q);
     sqlite3_close(db);
