@@ -71,7 +71,10 @@ c() {
 # most) until systemd says the system is running; sets nspawn_pid, leader.
 boot() {
   local i state="" t0=$SECONDS
-  systemd-nspawn --quiet --boot --directory="$root" --machine="$machine" \
+  # The unified cgroup hierarchy (v2) of a Debian 12 server, even on a host
+  # with cgroup v1 controllers (it then has no controllers; the unit sets no
+  # resource limits).
+  SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1 systemd-nspawn --quiet --boot --directory="$root" --machine="$machine" \
     --private-network --register=no --keep-unit --console=read-only \
     </dev/null >>"$T_TMP/console.log" 2>&1 &
   nspawn_pid=$!
@@ -103,6 +106,8 @@ boot() {
   fi
 }
 
+trap 'exit 130' INT TERM
+
 # The package, as tests/e2e/package.sh builds it.
 t_run cpack -G DEB --config "$build/CPackConfig.cmake" -B "$T_TMP/pkg"
 t_status 0 "cpack -G DEB builds the package"
@@ -132,6 +137,10 @@ esac
 cp "$T_TMP/pkg/$debname" "$root/root/"
 
 boot || t_done
+t_run c stat -fc %T /sys/fs/cgroup
+t_out_is "cgroup2fs" "the container has the unified cgroup hierarchy, as a Debian 12 server"
+t_run c journalctl -b --no-pager -o cat
+t_none_has "tainted" "systemd is not tainted (no cgroup v1, no unmerged /usr)"
 
 # Install, as docs/deploy.md says; offline: the dependencies are installed.
 t0=$SECONDS
@@ -148,6 +157,8 @@ t_run c getent group ioc
 t_status 0 "the group ioc exists"
 t_run c systemctl is-enabled ioc
 t_out_is "disabled" "the install does not enable the service (the config is to edit first)"
+t_run c systemctl is-active ioc
+t_out_is "inactive" "nor start it"
 t_run c systemctl show ioc -p LoadState -p Type
 t_out_has "LoadState=loaded" "systemd knows the unit after the install"
 t_out_has "Type=notify" "it is Type=notify"
@@ -279,6 +290,20 @@ for ((i = 0; i < 50; i++)); do
 done
 t_run c systemctl is-active ioc
 t_out_is "active" "after a reboot ioc is active (enabled; no simulator now: its feeds are down)"
+
+# An upgrade (here a reinstall) restarts a running collector on the new
+# binary: the old process would keep running the deleted one.
+t_run c systemctl show ioc -p MainPID --value
+pid=$(cat "$T_TMP/out")
+t_run c sh -c "cd /root && apt install -y --reinstall ./$debname"
+t_status 0 "apt install --reinstall ./$debname"
+t_run c systemctl is-active ioc
+t_out_is "active" "ioc is active after the upgrade"
+t_run c systemctl show ioc -p MainPID --value
+[ -s "$T_TMP/out" ] && [ "$(cat "$T_TMP/out")" != "$pid" ] && [ "$(cat "$T_TMP/out")" != 0 ] \
+  && t_ok "the upgrade restarted ioc (pid $pid, now $(cat "$T_TMP/out"))" || t_bad "the upgrade restarted ioc (pid $pid)"
+t_run c readlink "/proc/$(cat "$T_TMP/out")/exe"
+t_out_is "/usr/bin/ioc" "it runs the installed /usr/bin/ioc, not a deleted one"
 
 # apt remove stops the service and keeps the config and the archive.
 t_run c apt remove -y ioc
