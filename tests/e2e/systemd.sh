@@ -217,6 +217,21 @@ t_out_is "$pid" "a reload keeps the process ($pid)"
 t_run c systemctl is-active ioc
 t_out_is "active" "ioc is still active after the reload"
 
+# An invalid config: logged, the running one kept.
+t_run c sh -c 'cp /etc/ioc/ioc.yaml /root/ioc.yaml.good && echo "bogus_key: 1" >>/etc/ioc/ioc.yaml'
+t_run c systemctl reload ioc
+t_status 0 "systemctl reload ioc with an invalid config"
+for ((i = 0; i < 50; i++)); do
+  c journalctl -u ioc --no-pager -o cat | grep -q "level=error event=reload" && break
+  sleep 0.2
+done
+t_run c journalctl -u ioc --no-pager -o cat
+t_out_has "level=error event=reload" "journalctl -u ioc has the invalid config's error"
+t_run c systemctl show ioc -p MainPID -p ActiveState
+t_out_has "MainPID=$pid" "ioc keeps running on the previous config"
+t_out_has "ActiveState=active" "and stays active"
+c cp /root/ioc.yaml.good /etc/ioc/ioc.yaml
+
 # The exposure, inside the booted system (package.sh checks it offline).
 t_run c systemd-analyze security ioc --no-pager
 exposure=$(sed -n 's/.*Overall exposure level for ioc.service: \([0-9.]*\).*/\1/p' "$T_TMP/out")
