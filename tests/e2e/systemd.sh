@@ -23,6 +23,8 @@ done
   || { echo "SKIP: no root file system in $rootfs_cache (scripts/deps.sh --test makes it)"; exit 77; }
 
 build=${IOC_PKG_BUILD:-$IOC_BUILD}
+grep -q '^IOC_SANITIZE:BOOL=ON' "$build/CMakeCache.txt" \
+  && { echo "SKIP: $build is sanitized: set IOC_PKG_BUILD to a release build, as scripts/test.sh does"; exit 77; }
 version=$(sed -n 's/^CMAKE_PROJECT_VERSION:STATIC=//p' "$build/CMakeCache.txt")
 debname=ioc_${version}_$(dpkg --print-architecture).deb
 root=$T_TMP/root
