@@ -95,6 +95,8 @@ AlertEngine *alert_new(const Collector *coll, const AlertOptions *opts, AlertEve
     for (size_t i = 0; i < e->n; i++) {
         const CfgRule *r = &c->rules[i];
         Alert *a = &e->alerts[i];
+        a->ack_by = a->ack_comment = a->summary = alert_no_text;
+        e->priv[i].ack_by = e->priv[i].ack_comment = alert_no_text;
         a->rule = r;
         a->kpi = -1;
         a->feed = -1;
@@ -136,6 +138,8 @@ oom:
 void alert_free(AlertEngine *e)
 {
     if (!e) return;
+    for (size_t i = 0; e->alerts && e->priv && i < e->n; i++)
+        alert_texts_free(e, i);
     free(e->due);
     free(e->heap);
     free(e->scratch);
@@ -361,21 +365,21 @@ static void eval_one(AlertEngine *e, size_t i, int64_t now)
         alert_set_due(e, i, alert_due(e, i));
         /* The text of a listed alert follows its value; an inactive one is
          * listed nowhere, so it is rendered only when it changes state. */
-        if (s != ALERT_INACTIVE)
-            alert_render(e, a, a->rule->summary, a->summary, sizeof(a->summary));
+        if (s != ALERT_INACTIVE) alert_render_summary(e, a);
         return;
     }
     if (is_idle(old) && !is_idle(s)) {
         /* A new episode: a previous ack does not carry over. */
         a->active_ms = now;
         a->acked = false;
-        a->ack_by[0] = a->ack_comment[0] = '\0';
+        alert_text_free(&a->ack_by);
+        alert_text_free(&a->ack_comment);
         a->ack_ms = 0;
         if (restore_ack) {
             a->acked = true;
             a->ack_ms = p->ack_ms;
-            alert_copy_text(a->ack_by, sizeof(a->ack_by), p->ack_by);
-            alert_copy_text(a->ack_comment, sizeof(a->ack_comment), p->ack_comment);
+            alert_text_set(&a->ack_by, ALERT_WHO_MAX, p->ack_by);
+            alert_text_set(&a->ack_comment, ALERT_COMMENT_MAX, p->ack_comment);
         }
     }
     bool was_firing = old == ALERT_FIRING || (old == ALERT_STALE && old_held == ALERT_FIRING);
@@ -385,7 +389,7 @@ static void eval_one(AlertEngine *e, size_t i, int64_t now)
     a->state = s;
     a->since_ms = now;
     alert_set_due(e, i, alert_due(e, i));
-    alert_render(e, a, a->rule->summary, a->summary, sizeof(a->summary));
+    alert_render_summary(e, a);
     AlertEvent ev = {.kind = AEV_TRANSITION, .alert = a, .from = old, .to = s, .at_ms = now};
     alert_emit(e, &ev);
 }

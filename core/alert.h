@@ -56,13 +56,17 @@ typedef struct {
     bool has_change;     /* change rules: change holds the change over the window */
     double change;
     bool acked; /* acknowledged (kept until the alert is active again after resolving) */
-    char ack_by[ALERT_WHO_MAX];
+    /* The texts are the engine's (never NULL, "" when none), at most
+     * ALERT_WHO_MAX, ALERT_COMMENT_MAX and ALERT_SUMMARY_MAX bytes with their
+     * NUL; they are allocated only when not empty, so that 40,000 quiet rules
+     * do not hold 40,000 empty buffers. */
+    const char *ack_by;
     int64_t ack_ms;
-    char ack_comment[ALERT_COMMENT_MAX]; /* "" when none */
-    bool silenced;                       /* an active silence matches: no notification */
-    unsigned silence_id; /* the matching silence with the latest end (when silenced) */
+    const char *ack_comment; /* "" when none */
+    bool silenced;           /* an active silence matches: no notification */
+    unsigned silence_id;     /* the matching silence with the latest end (when silenced) */
     int64_t silenced_until;
-    char summary[ALERT_SUMMARY_MAX]; /* rendered from the rule's template (or the default) */
+    const char *summary; /* rendered from the rule's template (or the default) */
 } Alert;
 
 /* A silence: alerts whose rule id, KPI key or feed id equals target are
@@ -225,7 +229,7 @@ int alert_restore_ack(AlertEngine *e, const char *rule_id, const char *who, cons
 /* What the collector says of one alert (GET /api/v1/alerts, alert events). */
 typedef struct {
     AlertState state;
-    AlertState held; /* ALERT_STALE: the state it keeps */
+    AlertState held;                                    /* ALERT_STALE: the state it keeps */
     int64_t since_ms, active_ms, fired_ms, resolved_ms; /* 0 when unknown or never */
     bool has_value;
     double value;

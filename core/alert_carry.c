@@ -159,8 +159,15 @@ size_t alert_retire(AlertEngine *e, const Config *next, int64_t now)
 void alert_carry_free(AlertCarry *c)
 {
     if (!c) return;
-    for (size_t i = 0; i < c->n; i++)
-        free(c->alerts[i].rule_id);
+    for (size_t i = 0; i < c->n; i++) {
+        CarryAlert *ca = &c->alerts[i];
+        free(ca->rule_id);
+        alert_text_free(&ca->a.ack_by);
+        alert_text_free(&ca->a.ack_comment);
+        alert_text_free(&ca->a.summary);
+        alert_text_free(&ca->p.ack_by);
+        alert_text_free(&ca->p.ack_comment);
+    }
     free(c->alerts);
     free(c->sil);
     free(c);
@@ -184,6 +191,14 @@ AlertCarry *alert_carry_take(const AlertEngine *e)
         ca->a = *a;
         ca->a.rule = NULL;
         ca->p = e->priv[i];
+        /* The texts are copies: the engine frees its own. */
+        ca->a.ack_by = ca->a.ack_comment = ca->a.summary = alert_no_text;
+        ca->p.ack_by = ca->p.ack_comment = alert_no_text;
+        alert_text_set(&ca->a.ack_by, ALERT_WHO_MAX, a->ack_by);
+        alert_text_set(&ca->a.ack_comment, ALERT_COMMENT_MAX, a->ack_comment);
+        alert_text_set(&ca->a.summary, ALERT_SUMMARY_MAX, a->summary);
+        alert_text_set(&ca->p.ack_by, ALERT_WHO_MAX, e->priv[i].ack_by);
+        alert_text_set(&ca->p.ack_comment, ALERT_COMMENT_MAX, e->priv[i].ack_comment);
     }
     if (e->n_sil) memcpy(c->sil, e->sil, e->n_sil * sizeof(*c->sil));
     c->n_sil = e->n_sil;
@@ -222,13 +237,23 @@ size_t alert_carry_apply(AlertEngine *e, const AlertCarry *c)
         if (i < 0 || ca->fp != alert_rule_fingerprint(e->coll->cfg, e->alerts[i].rule)) continue;
         Alert *a = &e->alerts[i];
         AlertPriv *p = &e->priv[i];
-        Alert keep = *a; /* the new config's rule, KPI and feed */
+        Alert keep = *a; /* the new config's rule, KPI and feed, and its texts */
         *a = ca->a;
         a->rule = keep.rule;
         a->kpi = keep.kpi;
         a->feed = keep.feed;
-        AlertPriv links = *p; /* the new engine's siblings and heap place */
+        a->ack_by = keep.ack_by;
+        a->ack_comment = keep.ack_comment;
+        a->summary = keep.summary;
+        alert_text_set(&a->ack_by, ALERT_WHO_MAX, ca->a.ack_by);
+        alert_text_set(&a->ack_comment, ALERT_COMMENT_MAX, ca->a.ack_comment);
+        alert_text_set(&a->summary, ALERT_SUMMARY_MAX, ca->a.summary);
+        AlertPriv links = *p; /* the new engine's siblings, heap place and texts */
         *p = ca->p;
+        p->ack_by = links.ack_by;
+        p->ack_comment = links.ack_comment;
+        alert_text_set(&p->ack_by, ALERT_WHO_MAX, ca->p.ack_by);
+        alert_text_set(&p->ack_comment, ALERT_COMMENT_MAX, ca->p.ack_comment);
         p->crit_sibling = links.crit_sibling;
         p->warn_first = links.warn_first;
         p->warn_next = links.warn_next;
@@ -256,7 +281,7 @@ int alert_restore_ack(AlertEngine *e, const char *rule_id, const char *who, cons
     AlertPriv *p = &e->priv[a - e->alerts];
     p->ack_pending = true;
     p->ack_ms = ack_ms;
-    alert_copy_text(p->ack_by, sizeof(p->ack_by), who);
-    alert_copy_text(p->ack_comment, sizeof(p->ack_comment), comment ? comment : "");
+    alert_text_set(&p->ack_by, ALERT_WHO_MAX, who);
+    alert_text_set(&p->ack_comment, ALERT_COMMENT_MAX, comment);
     return 0;
 }

@@ -28,8 +28,8 @@ typedef struct {
      * first known condition holds (the episode goes on), else forgotten. */
     bool ack_pending;
     int64_t ack_ms;
-    char ack_by[ALERT_WHO_MAX];
-    char ack_comment[ALERT_COMMENT_MAX];
+    const char *ack_by;      /* owned, as Alert's texts */
+    const char *ack_comment; /* owned */
 } AlertPriv;
 
 struct AlertEngine {
@@ -78,5 +78,22 @@ void alert_expire_silences(AlertEngine *e, int64_t now);
 
 /* Copies src into dst[0..n) NUL-terminated, cut at a UTF-8 boundary. */
 void alert_copy_text(char *dst, size_t n, const char *src);
+
+/* The empty text every Alert text starts as (never freed). */
+extern const char alert_no_text[1];
+
+/* Sets text *t to src cut as alert_copy_text() cuts it into n bytes (NULL
+ * src: ""); allocated only when not empty, nothing done when it is the
+ * same. Out of memory: "". */
+void alert_text_set(const char **t, size_t n, const char *src);
+
+/* Frees text *t (unless it is alert_no_text) and makes it "". */
+void alert_text_free(const char **t);
+
+/* Frees the texts of alert i (Alert and AlertPriv) and makes them "". */
+void alert_texts_free(AlertEngine *e, size_t i);
+
+/* Renders alert a's summary from its rule's template into a->summary. */
+void alert_render_summary(const AlertEngine *e, Alert *a);
 
 #endif

@@ -44,17 +44,17 @@ int alert_mirror(AlertEngine *e, const char *rule_id, const AlertMirror *m, int6
     a->has_value = m->has_value;
     a->value = m->value;
     if (m->summary)
-        alert_copy_text(a->summary, sizeof(a->summary), m->summary);
+        alert_text_set(&a->summary, ALERT_SUMMARY_MAX, m->summary);
     else
-        alert_render(e, a, a->rule->summary, a->summary, sizeof(a->summary));
+        alert_render_summary(e, a);
     a->acked = m->acked && m->ack_by;
     if (a->acked) {
-        alert_copy_text(a->ack_by, sizeof(a->ack_by), m->ack_by);
-        alert_copy_text(a->ack_comment, sizeof(a->ack_comment),
-                        m->ack_comment ? m->ack_comment : "");
+        alert_text_set(&a->ack_by, ALERT_WHO_MAX, m->ack_by);
+        alert_text_set(&a->ack_comment, ALERT_COMMENT_MAX, m->ack_comment);
         a->ack_ms = m->ack_ms;
     } else {
-        a->ack_by[0] = a->ack_comment[0] = '\0';
+        alert_text_free(&a->ack_by);
+        alert_text_free(&a->ack_comment);
         a->ack_ms = 0;
     }
     a->silenced = m->silenced;

@@ -29,9 +29,9 @@ const char *alert_state_name(AlertState s)
     return "?";
 }
 
-void alert_copy_text(char *dst, size_t n, const char *src)
+/* The length of src cut to fit n bytes with its NUL, at a UTF-8 boundary. */
+static size_t cut_len(const char *src, size_t n)
 {
-    if (n == 0) return;
     size_t len = src ? strlen(src) : 0;
     if (len >= n) {
         len = n - 1;
@@ -39,8 +39,56 @@ void alert_copy_text(char *dst, size_t n, const char *src)
         while (len > 0 && ((unsigned char)src[len] & 0xC0) == 0x80)
             len--;
     }
+    return len;
+}
+
+void alert_copy_text(char *dst, size_t n, const char *src)
+{
+    if (n == 0) return;
+    size_t len = cut_len(src, n);
     if (len) memcpy(dst, src, len);
     dst[len] = '\0';
+}
+
+const char alert_no_text[1] = "";
+
+void alert_text_set(const char **t, size_t n, const char *src)
+{
+    size_t len = n ? cut_len(src, n) : 0;
+    const char *old = *t ? *t : alert_no_text;
+    if (strlen(old) == len && (len == 0 || memcmp(old, src, len) == 0)) {
+        *t = old;
+        return;
+    }
+    char *nt = len ? malloc(len + 1) : NULL;
+    if (nt) {
+        memcpy(nt, src, len);
+        nt[len] = '\0';
+    }
+    alert_text_free(t);
+    *t = nt ? nt : alert_no_text;
+}
+
+void alert_text_free(const char **t)
+{
+    if (*t && *t != alert_no_text) free((char *)*t);
+    *t = alert_no_text;
+}
+
+void alert_texts_free(AlertEngine *e, size_t i)
+{
+    alert_text_free(&e->alerts[i].ack_by);
+    alert_text_free(&e->alerts[i].ack_comment);
+    alert_text_free(&e->alerts[i].summary);
+    alert_text_free(&e->priv[i].ack_by);
+    alert_text_free(&e->priv[i].ack_comment);
+}
+
+void alert_render_summary(const AlertEngine *e, Alert *a)
+{
+    char buf[ALERT_SUMMARY_MAX];
+    alert_render(e, a, a->rule->summary, buf, sizeof(buf));
+    alert_text_set(&a->summary, sizeof(buf), buf);
 }
 
 /* Output buffer of the renderer: appends are cut at a UTF-8 boundary. */
@@ -344,8 +392,8 @@ int alert_ack(AlertEngine *e, const char *rule_id, const char *who, const char *
     }
     a->acked = true;
     a->ack_ms = now;
-    alert_copy_text(a->ack_by, sizeof(a->ack_by), who);
-    alert_copy_text(a->ack_comment, sizeof(a->ack_comment), comment ? comment : "");
+    alert_text_set(&a->ack_by, ALERT_WHO_MAX, who);
+    alert_text_set(&a->ack_comment, ALERT_COMMENT_MAX, comment);
     AlertEvent ev = {.kind = AEV_ACK,
                      .alert = a,
                      .from = a->state,

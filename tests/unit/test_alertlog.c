@@ -43,7 +43,8 @@ static void fake(Fake *f)
     f->alert.state = ALERT_FIRING;
     f->alert.has_value = true;
     f->alert.value = 162.5;
-    snprintf(f->alert.summary, sizeof(f->alert.summary), "AQI 162.5 tại Phạm Ngũ Lão");
+    f->alert.summary = "AQI 162.5 tại Phạm Ngũ Lão";
+    f->alert.ack_by = f->alert.ack_comment = "";
 }
 
 /* A fresh path in the temporary directory (the file does not exist). */

@@ -187,8 +187,13 @@ static void test_alert_events(void **state)
     tpath(path, sizeof(path), "archive.db");
     Archive *a = open_ok(path, NULL);
     CfgRule rule = {.id = "aqi_high", .kpi = "khongkhi.aqi", .severity = SEV_CRITICAL};
-    Alert al = {.rule = &rule, .has_value = true, .value = 162.5, .fired_ms = T0};
-    snprintf(al.summary, sizeof(al.summary), "AQI 162.5 tại Phạm Ngũ Lão");
+    Alert al = {.rule = &rule,
+                .has_value = true,
+                .value = 162.5,
+                .fired_ms = T0,
+                .summary = "AQI 162.5 tại Phạm Ngũ Lão",
+                .ack_by = "",
+                .ack_comment = ""};
     AlertEvent ev = {.kind = AEV_TRANSITION,
                      .alert = &al,
                      .from = ALERT_PENDING,

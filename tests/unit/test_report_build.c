@@ -56,6 +56,7 @@ static const char yaml[] =
 typedef struct {
     CfgRule rule;
     Alert alert;
+    char summary[ALERT_SUMMARY_MAX];
 } Fake;
 
 /* Records a transition of f at minute m (fired_ms as the engine would keep it). */
@@ -102,7 +103,9 @@ static void fake(Fake *f, const char *id, const char *kpi, Severity sev)
     f->rule.feed = kpi ? NULL : "gone";
     f->rule.severity = sev;
     f->alert.rule = &f->rule;
-    snprintf(f->alert.summary, sizeof(f->alert.summary), "%s fired", id);
+    snprintf(f->summary, sizeof(f->summary), "%s fired", id);
+    f->alert.summary = f->summary;
+    f->alert.ack_by = f->alert.ack_comment = "";
 }
 
 /* Records a poll of feed at minute m. */
