@@ -45,7 +45,9 @@ hp=$(free_port)
   echo "ioc:"
   echo "  name: scale bench"
   echo "  http: { listen: \"127.0.0.1:$hp\" }"
-  [ "$mode" = archive ] && echo "  archive: $tmp/archive.db"
+  # Without "archive:" ioc would use the default one (~/.local/state/ioc),
+  # shared with every other run: noarchive says "archive: false".
+  if [ "$mode" = archive ]; then echo "  archive: $tmp/archive.db"; else echo "  archive: false"; fi
   echo "defaults: { interval: 1s, timeout: 900ms }"
   echo "feeds:"
   for ((f = 0; f < feeds; f++)); do
