@@ -30,8 +30,10 @@
 #define RAWRING_CHUNK 64
 /* The head's first size in samples (it doubles up to the chunk size). */
 #define RAWRING_HEAD_FIRST 8
-/* Decoded chunks a RawCache holds. */
-#define RAWRING_CACHE 8
+/* Decoded chunks a RawCache holds (about 1 KiB each): enough for a console
+ * frame's charts of a province (74 KPIs, 1-3 chunks each) to decode each
+ * chunk once, not once per frame. */
+#define RAWRING_CACHE 256
 
 /* One sealed chunk: `size` samples, encoded (or plain). */
 typedef struct {
