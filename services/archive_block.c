@@ -234,6 +234,14 @@ static int close_block(Archive *a, ArWSeries *w, size_t c)
     w->closed_ts = w->open[c - 1].ts_ms;
     memmove(w->open, w->open + c, (w->n_open - c) * sizeof(*w->open));
     w->n_open -= c;
+    if (w->cap_open > 64 && w->n_open * 4 < w->cap_open) { /* a burst is over: give it back */
+        size_t nc = w->n_open * 2 > 64 ? w->n_open * 2 : 64;
+        TsbPoint *np = realloc(w->open, nc * sizeof(*np));
+        if (np) {
+            w->open = np;
+            w->cap_open = nc;
+        }
+    }
     w->n_rolled = w->n_rolled > c ? w->n_rolled - c : 0;
     return SQLITE_DONE;
 }
@@ -271,7 +279,7 @@ static int add(Archive *a, ArWSeries *w, int64_t ts, double v, bool *taken)
     if (w->has_closed && ts <= w->closed_ts) return SQLITE_DONE;
     if (w->n_open && ts <= w->open[w->n_open - 1].ts_ms) return SQLITE_DONE;
     if (w->n_open == w->cap_open) {
-        size_t nc = w->cap_open ? w->cap_open * 2 : 64;
+        size_t nc = w->cap_open ? w->cap_open * 2 : 16;
         TsbPoint *np = realloc(w->open, nc * sizeof(*np));
         if (!np) return SQLITE_NOMEM;
         w->open = np;

@@ -65,8 +65,11 @@ typedef struct ArBatch {
 /* How long a minute is, and how long after its end its rollups are written. */
 #define AR_MINUTE 60000
 #define AR_GRACE  2000
-/* A block is closed at a minute boundary once it holds this many samples... */
-#define AR_BLOCK_SAMPLES 120
+/* A block is closed at a minute boundary once it holds this many samples
+ * (a series polled every second: a block a minute; the writer holds the open
+ * ones plain, 16 bytes a sample, so more would cost its memory more than
+ * it saves on disk)... */
+#define AR_BLOCK_SAMPLES 60
 /* ...or before it would span this long: every block's last sample is less
  * than AR_BLOCK_SPAN after its first (readers look back this far). */
 #define AR_BLOCK_SPAN (2 * 3600000LL)

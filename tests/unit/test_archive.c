@@ -1131,7 +1131,7 @@ static void test_schema1_converted(void **state)
 
     Archive *a = open_ok(path, NULL);
     assert_non_null(
-        strstr(archive_notice(a), "converted from schema 1 to 3 (198 raw samples into 3 blocks)"));
+        strstr(archive_notice(a), "converted from schema 1 to 3 (198 raw samples into 4 blocks)"));
     assert_string_equal(archive_error(a), "");
     archive_close(a);
     read_all(path, "f.rate", &s2, &n2, &b2, &nb2);
