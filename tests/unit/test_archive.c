@@ -33,30 +33,8 @@
 /* 2023-11-14T22:00:00Z, on an hour boundary */
 #define T0 1700000000000LL / HOUR *HOUR
 
-/* A fresh temporary directory per test, removed afterwards. */
-static char tmpdir[256];
-
-static int setup(void **state)
-{
-    const char *dir = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof(tmpdir), "%s/ioc-archive-XXXXXX", dir && *dir ? dir : "/tmp");
-    assert_non_null(mkdtemp(tmpdir));
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    char cmd[300];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
-/* tmpdir/name into buf. */
-static const char *tpath(char *buf, size_t n, const char *name)
-{
-    snprintf(buf, n, "%s/%s", tmpdir, name);
-    return buf;
-}
+#define TMPDIR_FIXTURE_NAME "archive"
+#include "tmpdir_fixture.h"
 
 /* Opens a writer that must succeed. */
 static Archive *open_ok(const char *path, const ArchiveOptions *o)

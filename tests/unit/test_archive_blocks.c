@@ -30,29 +30,8 @@
 /* 2023-11-14T00:00:00Z, on a day boundary */
 #define T0 (1700000000000LL / DAY * DAY)
 
-static char tmpdir[256];
-
-static int setup(void **state)
-{
-    const char *dir = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof(tmpdir), "%s/ioc-blocks-XXXXXX", dir && *dir ? dir : "/tmp");
-    assert_non_null(mkdtemp(tmpdir));
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    char cmd[300];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
-/* tmpdir/name into buf. */
-static const char *tpath(char *buf, size_t n, const char *name)
-{
-    snprintf(buf, n, "%s/%s", tmpdir, name);
-    return buf;
-}
+#define TMPDIR_FIXTURE_NAME "blocks"
+#include "tmpdir_fixture.h"
 
 /* Opens a writer that must succeed. */
 static Archive *open_ok(const char *path)

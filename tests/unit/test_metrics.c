@@ -19,22 +19,8 @@
 #include "parse/prom.h"
 #include "tests/tools/metrics_fixture.h"
 
-static char tmpdir[256];
-
-static int setup(void **state)
-{
-    const char *dir = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof(tmpdir), "%s/ioc-metrics-XXXXXX", dir && *dir ? dir : "/tmp");
-    assert_non_null(mkdtemp(tmpdir));
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    char cmd[300];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
+#define TMPDIR_FIXTURE_NAME "metrics"
+#include "tmpdir_fixture.h"
 
 /* The fixture's Monitor (fails the test when it cannot be built). */
 static Monitor *make(const char *archive)
