@@ -149,7 +149,6 @@ static const TsbPoint *decoded(const RawRing *r, RawCache *c, uint32_t k)
         c->e[h].s[i] = (TsbPoint){ch->first_ts, NAN};
     c->e[h].ring = r;
     c->e[h].seq = seq;
-    c->e[h].n = r->size;
     return c->e[h].s;
 }
 
@@ -194,15 +193,8 @@ uint32_t rawring_lower_bound(const RawRing *r, RawCache *c, int64_t t)
             else
                 hi = mid;
         }
-        const TsbPoint *p = decoded(r, c, lo);
-        uint32_t a = 0, b = r->size - 1; /* p[size - 1] >= t */
-        while (a < b) {
-            uint32_t mid = a + (b - a) / 2;
-            if (p[mid].ts_ms < t)
-                a = mid + 1;
-            else
-                b = mid;
-        }
+        /* p[size - 1] >= t: the bound is inside the chunk. */
+        uint32_t a = (uint32_t)tsblock_lower_bound(decoded(r, c, lo), r->size, t);
         j = lo * r->size + a;
     }
     return j < r->skip ? 0 : j - r->skip;

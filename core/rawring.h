@@ -63,8 +63,7 @@ typedef struct {
     struct {
         const RawRing *ring; /* NULL: empty entry */
         uint64_t seq;
-        uint32_t n;
-        TsbPoint s[RAWRING_CHUNK];
+        TsbPoint s[RAWRING_CHUNK]; /* the chunk's `size` samples */
     } e[RAWRING_CACHE];
 } RawCache;
 

@@ -363,6 +363,19 @@ int tsblock_decode_into(const uint8_t *buf, size_t len, TsbPoint *dst, size_t ca
     return decode(buf, len, dst, cap, NULL, n, err, errlen);
 }
 
+size_t tsblock_lower_bound(const TsbPoint *p, size_t n, int64_t t)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (p[mid].ts_ms < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* True when d is an integer that tag 1 holds exactly (|d| <= 2^53, not -0). */
 static bool small_int(double d)
 {

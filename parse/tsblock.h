@@ -53,6 +53,9 @@ int tsblock_decode(const uint8_t *buf, size_t len, TsbPoint **out, size_t *n, ch
 int tsblock_decode_into(const uint8_t *buf, size_t len, TsbPoint *dst, size_t cap, size_t *n,
                         char *err, size_t errlen);
 
+/* Index of the first of p[0..n) (in time order) with ts_ms >= t; n when none. */
+size_t tsblock_lower_bound(const TsbPoint *p, size_t n, int64_t t);
+
 /* Encodes e[0..n) as a tail chunk into a new buffer *out of *len bytes. 0 or -1. */
 int tsblock_tail_encode(const TsbEntry *e, size_t n, uint8_t **out, size_t *len);
 

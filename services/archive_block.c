@@ -186,15 +186,7 @@ static int runs_pop(Archive *a, ArWSeries *w, size_t c)
 /* The number of w's open samples before time t. */
 static size_t count_before(const ArWSeries *w, int64_t t)
 {
-    size_t lo = 0, hi = w->n_open;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (w->open[mid].ts_ms < t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return tsblock_lower_bound(w->open, w->n_open, t);
 }
 
 /* Writes the rollups of w's open samples before rolled_ts not yet in them,

@@ -302,14 +302,27 @@ static void test_tail(void **state)
     assert_null(r);
 }
 
+/* The first sample at or after t: at, between, before and after the samples. */
+static void test_lower_bound(void **state)
+{
+    (void)state;
+    const TsbPoint p[] = {{-5, 0}, {10, 0}, {20, 0}, {20000, 0}};
+    assert_int_equal(tsblock_lower_bound(p, 4, INT64_MIN), 0);
+    assert_int_equal(tsblock_lower_bound(p, 4, -5), 0);
+    assert_int_equal(tsblock_lower_bound(p, 4, -4), 1);
+    assert_int_equal(tsblock_lower_bound(p, 4, 10), 1);
+    assert_int_equal(tsblock_lower_bound(p, 4, 11), 2);
+    assert_int_equal(tsblock_lower_bound(p, 4, 20000), 3);
+    assert_int_equal(tsblock_lower_bound(p, 4, 20001), 4);
+    assert_int_equal(tsblock_lower_bound(p, 0, 0), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_small_and_steady),
-        cmocka_unit_test(test_adversarial_values),
-        cmocka_unit_test(test_adversarial_times),
-        cmocka_unit_test(test_malformed),
-        cmocka_unit_test(test_tail),
+        cmocka_unit_test(test_lower_bound),        cmocka_unit_test(test_small_and_steady),
+        cmocka_unit_test(test_adversarial_values), cmocka_unit_test(test_adversarial_times),
+        cmocka_unit_test(test_malformed),          cmocka_unit_test(test_tail),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
